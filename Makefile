@@ -1,0 +1,39 @@
+# Syr Darya early-warning bulletin. `make help` lists the targets.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+OUT ?= out
+ISSUED_AT ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help bulletin test lint sample-data i18n clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create the virtual environment and install the project (done by the other targets)
+
+bulletin: $(STAMP) ## Generate the sample bulletin (latest dekad, ru and en: HTML, PDF, JSON) in out/
+	$(VENV)/bin/bulletin generate --out $(OUT) --format html,pdf,json,csv $(if $(ISSUED_AT),--issued-at $(ISSUED_AT))
+
+test: $(STAMP) ## Run the test suite
+	$(PY) -m pytest -q
+
+lint: $(STAMP) ## Check the code with ruff
+	$(VENV)/bin/ruff check bulletin tests
+
+sample-data: $(STAMP) ## Regenerate the synthetic sample data in data/sample (deterministic)
+	$(PY) -m bulletin.samplegen --out data/sample
+
+i18n: $(STAMP) ## Extract messages into bulletin/locale/bulletin.pot and update the .po catalogues
+	$(PY) -m bulletin.render.messages update
+
+clean: ## Remove the virtual environment and generated output
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
