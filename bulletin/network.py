@@ -1,0 +1,168 @@
+"""The basin network: stations, reservoirs, countries, topology and capacities.
+
+Read from ``data/basin/syrdarya.yaml``; every problem is reported at once with its key path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError
+from .periods import Seasons
+from .resources import resource_path
+from .units import conversion_factor
+
+STATION_KINDS = ("gauge", "reservoir")
+
+
+@dataclass(frozen=True)
+class Volume:
+    """A published reservoir volume [Mm3] with the key of its source."""
+
+    value: float
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Station:
+    id: str
+    kind: str
+    names: dict
+    country: str
+    river: dict
+    lat: float
+    lon: float
+    downstream: str | None
+    aliases: tuple[str, ...] = ()
+    total_volume: Volume | None = None
+    useful_volume: Volume | None = None
+    dead_volume: Volume | None = None
+    level_range: tuple[float, float] | None = None
+    stage_levels: dict = field(default_factory=dict)
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names["en"]
+
+
+@dataclass(frozen=True)
+class Network:
+    id: str
+    names: dict
+    countries: dict
+    seasons: Seasons
+    stations: dict  # id -> Station, upstream to downstream as listed
+    sources: dict
+    path: str
+
+    def resolve(self, name: str) -> str | None:
+        """Network id of a station id or alias (case-insensitive), or None."""
+        key = name.strip().casefold()
+        for s in self.stations.values():
+            if key == s.id.casefold() or key in (a.casefold() for a in s.aliases):
+                return s.id
+        return None
+
+    def suggest(self, name: str) -> str:
+        """A ' (did you mean ...?)' suffix for an unknown station name, or ''."""
+        words = [s.id for s in self.stations.values()] + [a for s in self.stations.values() for a in s.aliases]
+        close = get_close_matches(name.strip().lower(), words, n=1)
+        return f" (did you mean '{close[0]}'?)" if close else ""
+
+    def __getitem__(self, station_id: str) -> Station:
+        return self.stations[station_id]
+
+    def __contains__(self, station_id: str) -> bool:
+        return station_id in self.stations
+
+    def country_name(self, code: str, lang: str) -> str:
+        names = self.countries.get(code, {})
+        return names.get(lang) or names.get("en") or code
+
+
+def default_network_path() -> Path:
+    return resource_path("data", "basin", "syrdarya.yaml")
+
+
+_STATION_KEYS = {
+    "id", "kind", "name", "country", "river", "lat", "lon", "downstream", "aliases",
+    "total_volume", "useful_volume", "dead_volume", "level_range", "stage_levels",
+}
+
+
+def load_network(path: str | Path | None = None) -> Network:
+    """Read and validate the network file; all errors are reported at once."""
+    file = Path(path) if path else default_network_path()
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read the network file ({exc.strerror}).",
+                          hint="pass an existing file with --network.") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML: {exc}") from exc
+    errors: list[str] = []
+    if not isinstance(raw, dict) or "network" not in raw or "stations" not in raw:
+        raise ConfigError(f"{file}: a network file needs the keys 'network' and 'stations'.")
+    head = raw["network"]
+    countries = head.get("countries", {})
+    conv = head.get("conventions", {})
+    try:
+        seasons = Seasons(int(conv.get("hydrological_year_start", 10)), tuple(conv.get("growing_season", (4, 9))))
+    except (TypeError, ValueError) as exc:
+        errors.append(f"{file}: network.conventions: {exc}")
+        seasons = Seasons()
+    sources = raw.get("sources", {}) or {}
+    stations: dict[str, Station] = {}
+    for i, s in enumerate(raw["stations"] or []):
+        where = f"{file}: stations[{i}]"
+        if not isinstance(s, dict) or "id" not in s:
+            errors.append(f"{where}: each station needs an 'id'.")
+            continue
+        where = f"{file}: stations[{i}] ({s['id']})"
+        for key in s:
+            if key not in _STATION_KEYS:
+                close = get_close_matches(key, _STATION_KEYS, n=1)
+                errors.append(f"{where}: unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+        missing = [k for k in ("kind", "name", "country", "river", "lat", "lon") if k not in s]
+        if missing:
+            errors.append(f"{where}: missing {', '.join(missing)}.")
+            continue
+        if s["kind"] not in STATION_KINDS:
+            errors.append(f"{where}.kind: '{s['kind']}' is not one of {', '.join(STATION_KINDS)}.")
+        if s["country"] not in countries:
+            errors.append(f"{where}.country: '{s['country']}' is not in network.countries.")
+        if s["id"] in stations:
+            errors.append(f"{where}: duplicate station id.")
+        volumes = {}
+        for key in ("total_volume", "useful_volume", "dead_volume"):
+            v = s.get(key)
+            if v is None:
+                continue
+            try:
+                mm3 = float(v["value"]) * conversion_factor(v["unit"], "Mm3")
+            except (KeyError, TypeError, ValueError) as exc:
+                errors.append(f"{where}.{key}: needs value and a volume unit ({exc}).")
+                continue
+            if v.get("source") not in sources:
+                errors.append(f"{where}.{key}.source: '{v.get('source')}' is not a key of 'sources'.")
+            volumes[key] = Volume(mm3, v.get("source", ""), v.get("note", ""))
+        lr = s.get("level_range")
+        stations[s["id"]] = Station(
+            id=s["id"], kind=s["kind"], names=dict(s["name"]), country=s["country"], river=dict(s["river"]),
+            lat=float(s["lat"]), lon=float(s["lon"]), downstream=s.get("downstream"),
+            aliases=tuple(str(a) for a in s.get("aliases") or ()),
+            level_range=(float(lr["min"]), float(lr["max"])) if lr else None,
+            stage_levels=dict(s.get("stage_levels") or {}), **volumes,
+        )
+    for st in stations.values():
+        if st.downstream is not None and st.downstream not in stations:
+            errors.append(f"{file}: station {st.id}: downstream '{st.downstream}' is not a station of the network.")
+    if errors:
+        raise ConfigError(f"{file}: the network file has {len(errors)} problem(s):", details=errors,
+                          hint="correct the keys named above.")
+    return Network(id=head.get("id", "network"), names=dict(head.get("name", {})), countries=countries,
+                   seasons=seasons, stations=stations, sources=sources, path=str(file))
