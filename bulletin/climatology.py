@@ -1,0 +1,230 @@
+"""Aggregation to periods, norms and Weibull percentiles per period of year, HydroSOS categories.
+
+References
+----------
+.. [1] WMO HydroSOS, "Status relative to normal" (community.wmo.int/node/37641): monthly mean,
+   missing below 50 % of days; % of the long-term average; Weibull plotting position
+   rank/(n+1) with linear interpolation of the values at 0.10, 0.25, 0.75 and 0.90; a value
+   at or below an edge falls in the lower category.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .periods import PERIODS_PER_YEAR, Period, period_keys
+
+CATEGORIES = ("low", "below_normal", "normal", "above_normal", "high")
+NO_DATA = "no_data"
+QUANTILES = (10, 25, 50, 75, 90)
+
+
+@dataclass(frozen=True)
+class ClimateSettings:
+    """How norms and categories are computed (catalogue ``settings``).
+
+    Parameters
+    ----------
+    reference : tuple of int or None
+        First and last calendar year of the reference period; None is the full record.
+    min_coverage : dict
+        Least share of days present [0-1] for a period value, per resolution.
+    min_years : int
+        Least number of reference years for a norm.
+    category_edges : tuple of float
+        Percentile edges [%] of the five categories (HydroSOS 2025: 10, 25, 75, 90).
+    """
+
+    reference: tuple[int, int] | None = (1991, 2020)
+    min_coverage: tuple[tuple[str, float], ...] = (("dekad", 0.7), ("month", 0.5))
+    min_years: int = 10
+    category_edges: tuple[float, float, float, float] = (10.0, 25.0, 75.0, 90.0)
+
+    def coverage_for(self, resolution: str) -> float:
+        return dict(self.min_coverage)[resolution]
+
+    @property
+    def reference_label(self) -> str:
+        return "full" if self.reference is None else f"{self.reference[0]}-{self.reference[1]}"
+
+
+def parse_reference(text: str) -> tuple[int, int] | None:
+    """``1991-2020`` -> (1991, 2020); ``full`` -> None."""
+    text = text.strip().lower()
+    if text == "full":
+        return None
+    parts = text.split("-")
+    if len(parts) == 2 and all(p.isdigit() and len(p) == 4 for p in parts) and int(parts[0]) <= int(parts[1]):
+        return int(parts[0]), int(parts[1])
+    raise ValueError(f"'{text}' is not a reference period; write FIRST-LAST years (1991-2020) or 'full'")
+
+
+# ---- aggregation ----------------------------------------------------------------------------
+
+def aggregate(daily: pd.Series, resolution: str, how: str = "mean") -> pd.DataFrame:
+    """Aggregate a daily series to dekads or months, recording coverage.
+
+    Parameters
+    ----------
+    daily : pandas.Series
+        Daily values indexed by date; missing days may be absent or NaN.
+    resolution : {'dekad', 'month'}
+    how : {'mean', 'last', 'max', 'min', 'sum'}
+        ``last`` is the last value present in the period (state variables such as volume).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period from the first to the last period touched by the data, with
+        columns year, period_of_year, value, n_days (days present), days (days in the
+        period) and coverage (n_days / days). A period without data has value NaN.
+    """
+    cols = ["year", "period_of_year", "value", "n_days", "days", "coverage"]
+    daily = daily.dropna()
+    if daily.empty:
+        return pd.DataFrame(columns=cols)
+    first = Period.containing(resolution, daily.index.min().date())
+    last = Period.containing(resolution, daily.index.max().date())
+    full = pd.date_range(first.start, last.end, freq="D")
+    values = daily.groupby(level=0).first().reindex(full)
+    years, poy = period_keys(full, resolution)
+    frame = pd.DataFrame({"year": years, "period_of_year": poy, "v": values.to_numpy()})
+    grouped = frame.groupby(["year", "period_of_year"], sort=True)["v"]
+    if how == "last":
+        value = grouped.last()  # last non-missing value
+    else:
+        value = getattr(grouped, how)()
+        if how == "sum":
+            value = value.where(grouped.count() > 0)
+    out = pd.DataFrame({"value": value, "n_days": grouped.count(), "days": grouped.size()}).reset_index()
+    out["coverage"] = out["n_days"] / out["days"]
+    return out[cols]
+
+
+def apply_coverage(agg: pd.DataFrame, min_coverage: float) -> pd.DataFrame:
+    """Set the value of periods below ``min_coverage`` [0-1] to NaN (they are ``no_data``)."""
+    out = agg.copy()
+    out.loc[out["coverage"] < min_coverage, "value"] = np.nan
+    return out
+
+
+# ---- percentiles ----------------------------------------------------------------------------
+
+def weibull_positions(n: int) -> np.ndarray:
+    """Weibull plotting positions i/(n+1), i = 1..n [0-1]."""
+    return np.arange(1, n + 1) / (n + 1)
+
+
+def weibull_quantile(values, q: float) -> float:
+    """Value at non-exceedance probability ``q`` [0-1] by the Weibull plotting position.
+
+    The sorted values are placed at i/(n+1) and interpolated linearly; beyond the first and
+    last positions the extreme value is taken (numpy's ``method="weibull"``).
+    """
+    x = np.sort(np.asarray(values, dtype=float)[~np.isnan(np.asarray(values, dtype=float))])
+    if x.size == 0:
+        return float("nan")
+    return float(np.interp(q, weibull_positions(x.size), x))
+
+
+def percentile_rank(value: float, reference) -> float:
+    """Non-exceedance percentile [%] of ``value`` among ``reference`` values (Weibull, linear).
+
+    A value outside the reference range takes the extreme plotting position, 100/(n+1) or
+    100n/(n+1): the record cannot say more.
+    """
+    x = np.sort(np.asarray(reference, dtype=float)[~np.isnan(np.asarray(reference, dtype=float))])
+    if x.size == 0 or np.isnan(value):
+        return float("nan")
+    p = weibull_positions(x.size)
+    # equal reference values share the mean of their plotting positions
+    unique, inverse = np.unique(x, return_inverse=True)
+    position = np.bincount(inverse, weights=p) / np.bincount(inverse)
+    return 100.0 * float(np.interp(value, unique, position))
+
+
+def categorise(value: float, p10: float, p25: float, p75: float, p90: float) -> str:
+    """HydroSOS category of ``value`` against the percentile values at the category edges.
+
+    A value at or below an edge falls in the lower category (upper-inclusive bands).
+    """
+    if any(np.isnan(v) for v in (value, p10, p25, p75, p90)):
+        return NO_DATA
+    if value <= p10:
+        return "low"
+    if value <= p25:
+        return "below_normal"
+    if value <= p75:
+        return "normal"
+    if value <= p90:
+        return "above_normal"
+    return "high"
+
+
+# ---- climatology ----------------------------------------------------------------------------
+
+def in_reference(years, reference: tuple[int, int] | None) -> np.ndarray:
+    years = np.asarray(years)
+    if reference is None:
+        return np.ones(years.shape, dtype=bool)
+    return (years >= reference[0]) & (years <= reference[1])
+
+
+def climatology(agg: pd.DataFrame, resolution: str, settings: ClimateSettings) -> pd.DataFrame:
+    """Norm and percentiles per period of year over the reference period.
+
+    Parameters
+    ----------
+    agg : pandas.DataFrame
+        Output of :func:`aggregate` (coverage is applied here).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by period_of_year (1..36 or 1..12, every one present), columns n_years,
+        mean, the percentile values at the category edges (``edge1``..``edge4``) and
+        p10, p25, p50, p75, p90. Statistics are NaN where fewer than ``min_years`` years
+        are available.
+    """
+    usable = apply_coverage(agg, settings.coverage_for(resolution))
+    usable = usable[in_reference(usable["year"], settings.reference) & usable["value"].notna()]
+    rows = []
+    for poy in range(1, PERIODS_PER_YEAR[resolution] + 1):
+        vals = usable.loc[usable["period_of_year"] == poy, "value"].to_numpy(dtype=float)
+        row = {"period_of_year": poy, "n_years": int(vals.size)}
+        enough = vals.size >= settings.min_years and vals.size > 0
+        row["mean"] = float(vals.mean()) if enough else np.nan
+        for q in QUANTILES:
+            row[f"p{q}"] = weibull_quantile(vals, q / 100) if enough else np.nan
+        for i, edge in enumerate(settings.category_edges, start=1):
+            row[f"edge{i}"] = weibull_quantile(vals, edge / 100) if enough else np.nan
+        row["_values"] = np.sort(vals) if enough else np.array([])
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("period_of_year")
+
+
+def status_of(value: float, clim_row: pd.Series) -> dict:
+    """Percent of norm, percentile and category of one period value against its climatology row."""
+    norm = clim_row["mean"]
+    if np.isnan(value) or np.isnan(norm):
+        pct = np.nan
+    else:
+        pct = 100.0 * value / norm if norm != 0 else np.nan
+    ref = clim_row["_values"]
+    percentile = percentile_rank(value, ref) if len(ref) else np.nan
+    category = categorise(value, clim_row["edge1"], clim_row["edge2"], clim_row["edge3"], clim_row["edge4"])
+    return {"norm": norm, "pct_of_norm": pct, "percentile": percentile, "category": category}
+
+
+def status_table(agg: pd.DataFrame, clim: pd.DataFrame, resolution: str, settings: ClimateSettings) -> pd.DataFrame:
+    """Category of every period in ``agg``: value, % of norm, percentile, category."""
+    usable = apply_coverage(agg, settings.coverage_for(resolution))
+    out = []
+    for row in usable.itertuples(index=False):
+        st = status_of(float(row.value), clim.loc[int(row.period_of_year)])
+        period = Period.from_period_of_year(resolution, int(row.year), int(row.period_of_year))
+        out.append({"period": period.label, "value": row.value, **{k: st[k] for k in ("pct_of_norm", "percentile", "category")}})
+    return pd.DataFrame(out, columns=["period", "value", "pct_of_norm", "percentile", "category"])
