@@ -1,0 +1,132 @@
+"""Methods and evaluation exactly at the threshold boundaries, on hand-made data."""
+
+import math
+import textwrap
+
+import pytest
+
+from bulletin.catalogue import load_catalogue
+from bulletin.evaluate import evaluate
+from bulletin.ingest import read_observations
+from bulletin.methods import category_level, percent_of_norm, threshold_level
+from bulletin.periods import parse_period
+from bulletin.qc import run_qc
+
+from .conftest import daily_rows, write_csv
+
+T = {"watch": 11.0, "warning": 10.0, "alert": 9.0}
+
+
+@pytest.mark.parametrize(("value", "level"), [
+    (11.0, "normal"), (10.999, "watch"), (10.0, "watch"), (9.999, "warning"), (9.0, "warning"),
+    (8.999, "alert"), (float("nan"), "no_data"),
+])
+def test_threshold_level_below_is_strict(value, level):
+    assert threshold_level(value, T, "<") == level
+
+
+@pytest.mark.parametrize(("value", "level"), [
+    (599, "normal"), (600, "watch"), (639.9, "watch"), (640, "warning"), (742, "warning"), (743, "alert"),
+])
+def test_threshold_level_at_or_above(value, level):
+    assert threshold_level(value, {"watch": 600, "warning": 640, "alert": 743}, ">=") == level
+
+
+def test_threshold_level_with_only_some_levels():
+    assert threshold_level(29.9, {"alert": 30}, "<") == "alert"
+    assert threshold_level(30.0, {"alert": 30}, "<") == "normal"
+
+
+def test_percent_of_norm_and_category_level():
+    assert percent_of_norm(70.0, 100.0) == 70.0
+    assert math.isnan(percent_of_norm(5.0, 0.0))
+    mapping = {"low": "warning", "below_normal": "watch", "normal": "normal", "above_normal": "normal", "high": "watch"}
+    assert category_level("low", mapping) == "warning"
+    assert category_level("no_data", mapping) == "no_data"
+
+
+CATALOGUE = """
+catalogue: {id: t, version: "1", status: sample, title: {en: T, ru: Т}}
+settings: {reference_period: 1991-2020, min_coverage: {dekad: 0.7, month: 0.5}, min_years: 10}
+rules:
+  - {id: R1, version: "1", title: {en: R, ru: Р}, agreement: {document: Doc}}
+indicators:
+  - {id: vol, name: {en: V, ru: В}, station: toktogul, variable: volume, method: threshold, season: all,
+     unit: km3, operator: "<", thresholds: {watch: 11, warning: 10, alert: 9}, rule: R1}
+  - {id: pct, name: {en: P, ru: П}, station: andijan, variable: inflow, method: percent_of_norm, season: all,
+     unit: "%", operator: "<", thresholds: {watch: 80, warning: 70, alert: 60}, rule: R1}
+  - {id: fill, name: {en: F, ru: Н}, station: shardara, variable: inflow, minus: release, method: difference,
+     season: ngs, unit: m3/s, operator: ">", thresholds: {watch: 200, warning: 350, alert: 600}, rule: R1}
+  - {id: gap, name: {en: G, ru: Г}, station: keles_mouth, variable: discharge, method: threshold, season: all,
+     unit: m3/s, operator: "<", thresholds: {alert: 5}, rule: R1}
+  - {id: aral, name: {en: A, ru: А}, station: syrdarya_karateren, variable: discharge, method: threshold,
+     season: gs, unit: m3/s, operator: "<", thresholds: {alert: 30}, rule: R1}
+"""
+
+
+def _volume(day):
+    # Nov d2 of 1991-2020: 10000 + 10 (year - 1991) Mm3 -> norm 10145; 2025: 12000; 2026: 9000 (= 9 km3)
+    if day.month != 11 or day.day > 20:
+        return None
+    if day.day <= 10:
+        return 9500 if day.year == 2026 else 11000
+    return {2025: 12000, 2026: 9000}.get(day.year, 10000 + 10 * (day.year - 1991))
+
+
+@pytest.fixture()
+def findings(tmp_path, network):
+    cat_path = tmp_path / "cat.yaml"
+    cat_path.write_text(textwrap.dedent(CATALOGUE), encoding="utf-8")
+    rows = daily_rows("toktogul", "volume", "Mm3", "1991-11-01", "2026-11-20", _volume)
+    rows += daily_rows("andijan", "inflow", "m3/s", "1991-11-01", "2026-11-20",
+                       lambda d: None if d.month != 11 or d.day > 20 else (70 if d.year == 2026 else 100))
+    rows += daily_rows("shardara", "inflow", "m3/s", "1991-11-01", "2026-11-20",
+                       lambda d: None if d.month != 11 or d.day > 20 else 850)
+    rows += daily_rows("shardara", "release", "m3/s", "1991-11-01", "2026-11-20",
+                       lambda d: None if d.month != 11 or d.day > 20 else 500)
+    # keles: 6 of the 10 days of 2026-11-d2, far below the threshold
+    rows += daily_rows("keles_mouth", "discharge", "m3/s", "2026-11-11", "2026-11-16", lambda d: 1.0)
+    data = write_csv(tmp_path / "obs.csv", rows)
+    cat = load_catalogue(cat_path, network)
+    obs = read_observations([data], network)
+    out = evaluate(cat, network, obs, run_qc(obs, network), parse_period("2026-11-d2"))
+    return {f.indicator: f for f in out}
+
+
+def test_volume_exactly_at_the_critical_volume_is_warning_not_alert(findings):
+    f = findings["vol"]
+    assert f.value == pytest.approx(9.0) and f.unit == "km3"
+    assert f.level == "warning"
+    assert f.norm == pytest.approx(10.145)
+    assert f.pct_of_norm == pytest.approx(9000 / 10145 * 100)
+    assert f.percentile == pytest.approx(100 / 31)  # below the whole 30-year record
+    assert f.category == "low"
+    assert f.last_year == pytest.approx(12.0)
+    assert f.previous_period == pytest.approx(9.5)
+    assert f.coverage == 1.0
+    assert f.rule["id"] == "R1"
+
+
+def test_percent_of_norm_exactly_at_seventy_is_watch(findings):
+    f = findings["pct"]
+    assert f.indicator_value == pytest.approx(70.0)
+    assert f.level == "watch"
+    assert f.value == pytest.approx(70.0) and f.unit == "m3/s"
+
+
+def test_difference_of_inflow_and_release(findings):
+    f = findings["fill"]
+    assert f.value == pytest.approx(350.0)
+    assert f.level == "watch"  # 350 is not > 350
+    assert f.variable == "inflow-release"
+
+
+def test_incomplete_period_is_no_data_never_normal(findings):
+    f = findings["gap"]
+    assert f.level == "no_data"
+    assert f.value is None
+    assert f.coverage == pytest.approx(0.6)
+
+
+def test_out_of_season_indicator_is_not_evaluated(findings):
+    assert "aral" not in findings
