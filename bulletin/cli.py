@@ -1,0 +1,282 @@
+"""Command line. The only place that prints, reads the clock and maps errors to exit codes.
+
+Exit codes: 0 success, 1 data or configuration error (message on stderr, no traceback),
+2 bad usage.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .errors import BulletinError, UsageError
+
+
+def _fail(exc: BulletinError) -> None:
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(2 if isinstance(exc, UsageError) else 1)
+
+
+def handles_errors(func):
+    """Turn library errors into messages and exit codes; never show a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except BulletinError as exc:
+            _fail(exc)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; no output was written.", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a defect: say so plainly, without a traceback
+            if os.environ.get("BULLETIN_DEBUG"):
+                raise
+            click.echo(f"Error: internal error ({type(exc).__name__}: {exc}). No output was written. "
+                       "Please report it with the command you ran; set BULLETIN_DEBUG=1 for details.", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def _csv_list(ctx, param, value):
+    items = [v.strip() for v in value.split(",") if v.strip()] if value else []
+    return items
+
+
+def _parse_issued_at(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise UsageError(f"--issued-at '{text}' is not an ISO 8601 date and time.",
+                         hint="write for example 2026-11-21T06:00:00+05:00 (no offset means UTC).") from exc
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary name in the same folder, then rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+data_option = click.option("--data", "data", multiple=True, type=click.Path(),
+                           help="Data file or directory (repeatable). Default: the embedded synthetic sample.")
+reference_option = click.option("--reference", default=None,
+                                help="Reference period FIRST-LAST (e.g. 1991-2020) or 'full'. Default: the catalogue's.")
+resolution_option = click.option("--resolution", type=click.Choice(["dekad", "month"]), default="dekad",
+                                 show_default=True, help="Period resolution.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bulletin")
+def main():
+    """Syr Darya transboundary hydrological early-warning bulletin."""
+
+
+@main.command()
+@data_option
+@click.option("--period", default="latest", show_default=True,
+              help="Dekad (2026-11-d2) or month (2026-11); 'latest' is the latest dekad fully covered by the data.")
+@click.option("--lang", "langs", default="ru,en", show_default=True, callback=_csv_list,
+              help="Languages, comma-separated.")
+@click.option("--format", "formats", default="html,pdf,json", show_default=True, callback=_csv_list,
+              help="Outputs, comma-separated: html, pdf, json, csv.")
+@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Output directory.")
+@click.option("--issued-at", default=None, help="Issue time, ISO 8601 (default: now, UTC).")
+@click.option("--catalogue", "catalogue_path", default=None, type=click.Path(), help="Indicator catalogue YAML.")
+@click.option("--network", "network_path", default=None, type=click.Path(), help="Basin network YAML.")
+@click.option("--templates", "template_dir", default=None, type=click.Path(file_okay=False),
+              help="Folder of templates that override the default ones.")
+@handles_errors
+def generate(data, period, langs, formats, out_dir, issued_at, catalogue_path, network_path, template_dir):
+    """Generate the bulletin (HTML, PDF, JSON) for one period."""
+    from .pipeline import run
+    from .render import i18n
+    from .render import json as results_json
+
+    unknown = [f for f in formats if f not in ("html", "pdf", "json", "csv")]
+    if unknown or not formats:
+        raise UsageError(f"unknown format(s): {', '.join(unknown) or '(none)'}.", hint="use html, pdf, json, csv.")
+    bad_langs = [lang for lang in langs if lang not in i18n.LANGUAGES]
+    if bad_langs or not langs:
+        raise UsageError(f"unknown language(s): {', '.join(bad_langs) or '(none)'}.",
+                         hint=f"use {', '.join(i18n.LANGUAGES)}.")
+    result = run(data=list(data), period=period, issued_at=_parse_issued_at(issued_at),
+                 catalogue_path=catalogue_path, network_path=network_path)
+    b = result.bulletin
+    outputs: dict[str, bytes] = {}  # everything is rendered before anything is written
+    doc = results_json.results(b, result.qc)
+    results_json.validate(doc)
+    if "json" in formats:
+        outputs[f"{b.id}.json"] = results_json.dumps(doc).encode("utf-8")
+    if "csv" in formats:
+        outputs[f"{b.id}.findings.csv"] = results_json.findings_csv(doc).encode("utf-8")
+    if "html" in formats or "pdf" in formats:
+        from .render.html import render_html
+
+        for lang in langs:
+            html = render_html(b, lang, template_dir)
+            if "html" in formats:
+                outputs[f"{b.id}.{lang}.html"] = html.encode("utf-8")
+            if "pdf" in formats:
+                from .render.pdf import render_pdf
+
+                outputs[f"{b.id}.{lang}.pdf"] = render_pdf(html)
+    out = Path(out_dir)
+    for name, payload in outputs.items():
+        write_atomic(out / name, payload)
+    levels = {lev: sum(1 for f in result.findings if f.level == lev)
+              for lev in ("alert", "warning", "watch", "normal", "no_data")}
+    click.echo(f"Bulletin {b.id} ({b.period.label}), issue {b.issue_number}: "
+               + ", ".join(f"{n} {lev}" for lev, n in levels.items()))
+    for name in outputs:
+        click.echo(f"  wrote {out / name}")
+
+
+@main.command()
+@click.option("--catalogue", "catalogue_path", default=None, type=click.Path(), help="Indicator catalogue YAML.")
+@click.option("--network", "network_path", default=None, type=click.Path(), help="Basin network YAML.")
+@handles_errors
+def validate(catalogue_path, network_path):
+    """Validate the indicator catalogue against the network; report every problem at once."""
+    from .catalogue import load_catalogue
+    from .network import load_network
+
+    network = load_network(network_path)
+    cat = load_catalogue(catalogue_path, network)
+    click.echo(f"{cat.path}: catalogue {cat.id} {cat.version} ({cat.status}) is valid: "
+               f"{len(cat.indicators)} indicators, {len(cat.rules)} rules, "
+               f"network {network.id} with {len(network.stations)} stations.")
+
+
+@main.command("check-data")
+@data_option
+@click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False),
+              help="Write the report as CSV (.csv) or JSON (.json) instead of a table.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a check of severity 'error' flags any value.")
+@handles_errors
+def check_data(data, out_file, strict):
+    """Quality-control report of the data only."""
+    from .ingest import read_observations
+    from .network import load_network
+    from .qc import run_qc
+
+    network = load_network()
+    obs = read_observations(list(data) or None, network, allow_unknown_stations=True)
+    report = run_qc(obs, network)
+    summary = report.summary()
+    summary["last"] = summary["last"].dt.strftime("%Y-%m-%d") if not summary.empty else summary["last"]
+    if out_file:
+        payload = (summary.to_json(orient="records", indent=2) + "\n" if out_file.endswith(".json")
+                   else summary.to_csv(index=False, lineterminator="\n"))
+        write_atomic(Path(out_file), payload.encode("utf-8"))
+        click.echo(f"wrote {out_file}")
+    else:
+        click.echo(summary.to_string(index=False) if not summary.empty else "No value flagged.")
+    for name in obs.unknown_stations:
+        click.echo(f"note: station '{name}' is not in the network {network.id}", err=True)
+    if strict and (summary["severity"] == "error").any():
+        sys.exit(1)
+
+
+def _climate_inputs(data, reference):
+    from .catalogue import load_catalogue
+    from .climatology import parse_reference
+    from .ingest import read_observations
+    from .network import load_network
+
+    network = load_network()
+    settings = load_catalogue(None, network).settings
+    if reference is not None:
+        try:
+            settings = type(settings)(parse_reference(reference), settings.min_coverage, settings.min_years,
+                                      settings.category_edges)
+        except ValueError as exc:
+            raise UsageError(f"--reference: {exc}.") from exc
+    obs = read_observations(list(data) or None, network, allow_unknown_stations=True)
+    return obs, settings
+
+
+def _per_series(obs, resolution, settings):
+    """(station, variable, period series, climatology) for every series in the data."""
+    from .climatology import climatology
+    from .evaluate import period_series
+
+    for station, variable in sorted(obs.keys()):
+        agg = period_series(obs, station, variable, resolution)
+        yield station, variable, agg, climatology(agg, resolution, settings)
+
+
+def _emit(frame: pd.DataFrame, out_file: str | None) -> None:
+    text = frame.to_csv(index=False, lineterminator="\n", float_format="%.4f")
+    if out_file:
+        write_atomic(Path(out_file), text.encode("utf-8"))
+        click.echo(f"wrote {out_file} ({len(frame)} rows)")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command("climatology")
+@data_option
+@resolution_option
+@reference_option
+@click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False), help="CSV file (default: stdout).")
+@handles_errors
+def climatology_cmd(data, resolution, reference, out_file):
+    """Norms and percentiles per period of year, for every station and variable in the data."""
+    obs, settings = _climate_inputs(data, reference)
+    rows = []
+    for station, variable, _agg, clim in _per_series(obs, resolution, settings):
+        for poy, r in clim.iterrows():
+            rows.append({"station": station, "variable": variable, "resolution": resolution,
+                         "period_of_year": int(poy), "n_years": int(r["n_years"]), "mean": r["mean"],
+                         **{f"p{q}": r[f"p{q}"] for q in (10, 25, 50, 75, 90)}})
+    cols = ["station", "variable", "resolution", "period_of_year", "n_years", "mean", "p10", "p25", "p50", "p75", "p90"]
+    _emit(pd.DataFrame(rows, columns=cols), out_file)
+
+
+@main.command("status")
+@data_option
+@resolution_option
+@reference_option
+@click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False), help="CSV file (default: stdout).")
+@handles_errors
+def status_cmd(data, resolution, reference, out_file):
+    """HydroSOS status category of every period in the data."""
+    from .climatology import status_table
+
+    obs, settings = _climate_inputs(data, reference)
+    frames = []
+    for station, variable, agg, clim in _per_series(obs, resolution, settings):
+        t = status_table(agg, clim, resolution, settings)
+        t.insert(0, "resolution", resolution)
+        t.insert(0, "variable", variable)
+        t.insert(0, "station", station)
+        frames.append(t)
+    cols = ["station", "variable", "resolution", "period", "value", "pct_of_norm", "percentile", "category"]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    frame["value"] = frame["value"].astype(float).replace([np.inf, -np.inf], np.nan)
+    _emit(frame[cols], out_file)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,404 @@
+"""The language-neutral bulletin: summary, findings, figures, data quality, annex, provenance.
+
+Nothing here is in any language. Sentences are :class:`Text` objects, a message id and its
+parameters; the renderer looks the message up in the language's catalogue and fills it in.
+Message ids are marked with :func:`N_` (or :func:`NP_` with a context) so that Babel's
+extraction finds them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from . import __version__
+from .catalogue import Catalogue, Indicator
+from .climatology import NO_DATA as CATEGORY_NO_DATA
+from .evaluate import Finding, SeriesStore
+from .ingest import InputFile
+from .methods import LEVELS, NO_DATA, level_rank
+from .network import Network
+from .periods import Period, hydrological_year
+from .qc import QCReport
+from .units import conversion_factor, load_variables
+
+
+def N_(msgid: str) -> str:
+    """Mark a message id for extraction; returns it unchanged."""
+    return msgid
+
+
+def NP_(context: str, msgid: str) -> tuple[str, str]:
+    """Mark a message id with a context (``pgettext``) for extraction."""
+    return context, msgid
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence to translate: message id, optional context, and named parameters.
+
+    Parameter values may be str, numbers, :class:`Quantity`, :class:`Localized`, :class:`Text`
+    or :class:`Period`; the renderer formats each for the language.
+    """
+
+    msgid: str
+    params: tuple = ()
+    context: str | None = None
+
+    @classmethod
+    def of(cls, msgid, **params) -> Text:
+        if isinstance(msgid, tuple):
+            return cls(msgid[1], tuple(sorted(params.items())), msgid[0])
+        return cls(msgid, tuple(sorted(params.items())))
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A proper name given per language (stations, rivers, countries)."""
+
+    names: tuple  # ((lang, text), ...)
+
+    @classmethod
+    def of(cls, names: dict) -> Localized:
+        return cls(tuple(sorted(names.items())))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit and the decimals it is shown with."""
+
+    value: float | None
+    unit: str
+    decimals: int = 1
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit shown on its own (figure titles, table headers)."""
+
+    code: str
+
+
+LEVEL_NAMES = {
+    "normal": NP_("level", "normal"), "watch": NP_("level", "watch"), "warning": NP_("level", "warning"),
+    "alert": NP_("level", "alert"), NO_DATA: NP_("level", "no data"),
+}
+CATEGORY_NAMES = {
+    "low": NP_("category", "low"), "below_normal": NP_("category", "below normal"),
+    "normal": NP_("category", "normal"), "above_normal": NP_("category", "above normal"),
+    "high": NP_("category", "high"), CATEGORY_NO_DATA: NP_("category", "no data"),
+}
+OPERATOR_WORDS = {
+    "<": N_("below {threshold}"), "<=": N_("at or below {threshold}"),
+    ">": N_("above {threshold}"), ">=": N_("at or above {threshold}"),
+}
+VARIABLE_NAMES = {
+    "discharge": N_("discharge"), "inflow": N_("inflow"), "release": N_("release"),
+    "withdrawal": N_("withdrawal"), "volume": N_("volume"), "level": N_("reservoir level"),
+    "stage": N_("river stage"), "inflow-release": N_("inflow minus release"),
+}
+CHECK_NAMES = {
+    "negative": N_("negative values"), "above_capacity": N_("volume above capacity"),
+    "level_range": N_("level outside the reservoir range"), "flat_line": N_("repeated values"),
+    "gaps": N_("missing days"),
+}
+METHOD_NAMES = {
+    "threshold": N_("absolute value against thresholds"),
+    "percent_of_norm": N_("per cent of norm against thresholds"),
+    "status_category": N_("HydroSOS status category"),
+    "difference": N_("difference of two variables against thresholds"),
+}
+SEASON_NAMES = {"all": N_("all year"), "gs": N_("growing season"), "ngs": N_("non-growing season")}
+
+# Decimals by display unit
+DECIMALS = {"km3": 2, "Mm3": 0, "m3/s": 0, "%": 0, "cm": 0, "m": 2}
+
+MSG_VALUE_LAST_YEAR = N_("{value} (last year {last_year})")
+MSG_FINDING_THRESHOLD = N_("{name}: {value}; {level}, {condition}.")
+MSG_FINDING_THRESHOLD_NORMAL = N_("{name}: {value}; no threshold crossed.")
+MSG_FINDING_PCT = N_("{name}: {value}, {pct} of norm; {level}, {condition}.")
+MSG_FINDING_PCT_NORMAL = N_("{name}: {value}, {pct} of norm; no threshold crossed.")
+MSG_FINDING_CATEGORY = N_("{name}: {value}, {category} (percentile {percentile}); {level}.")
+MSG_FINDING_NO_DATA = N_("{name}: no data for this period ({coverage} of days present).")
+MSG_CONDITION_PCT = N_("{words} % of norm")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One finding as the bulletin shows it."""
+
+    finding: Finding
+    station_name: Localized
+    country: str
+    indicator_name: Localized
+    value: Quantity
+    norm: Quantity
+    pct_of_norm: Quantity
+    percentile: Quantity
+    last_year: Quantity
+    previous: Quantity
+    coverage: Quantity
+    level: str
+    category: str
+    category_text: Text
+    condition: Text | None
+    sentence: Text
+    qc_flags: tuple  # check name Texts
+
+
+@dataclass(frozen=True)
+class CountrySummary:
+    code: str
+    name: Localized
+    level: str  # highest level among the country's findings
+    counts: tuple  # ((level, n), ...) in level order
+    rows: tuple  # the country's non-normal rows, most severe first
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A hydrograph of the current hydrological year against the climatology."""
+
+    id: str
+    title: Text
+    station_name: Localized
+    unit: str
+    x_periods: tuple  # Period per dekad of the hydrological year
+    current: tuple
+    last_year: tuple
+    norm: tuple
+    p10: tuple
+    p90: tuple
+    thresholds: tuple  # ((level, values per x or a constant), ...)
+    period_index: int  # position of the bulletin period on x
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    station: str
+    station_name: Localized
+    country: str
+    variable: str
+    variable_text: Text
+    coverage: Quantity  # share of days present in the bulletin period
+    flags: tuple  # ((check name Text, severity, flagged days in the hydrological year), ...)
+    findings: tuple  # indicator ids whose inputs are flagged in the period
+
+
+@dataclass(frozen=True)
+class AnnexEntry:
+    indicator: Indicator
+    name: Localized
+    station_name: Localized
+    method: Text
+    season: Text
+    conditions: tuple  # ((level, Text), ...)
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    id: str
+    issue_number: str
+    period: Period
+    issued_at: datetime
+    basin: Localized
+    catalogue: Catalogue
+    sample_data: bool
+    rows: tuple
+    countries: tuple
+    key_rows: tuple  # the most important findings, for page one
+    figures: tuple
+    quality: tuple
+    annex: tuple
+    inputs: tuple
+    reference_period: str
+    software_version: str
+    not_in_season: tuple = field(default=())
+
+
+def _q(value, unit: str, decimals: int | None = None) -> Quantity:
+    v = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+    return Quantity(v, unit, DECIMALS.get(unit, 1) if decimals is None else decimals)
+
+
+def condition_text(operator: str, value: float, unit: str) -> Text:
+    return Text.of(OPERATOR_WORDS[operator], threshold=_q(value, unit, _decimals_of(value)))
+
+
+def _decimals_of(value: float) -> int:
+    text = f"{value:g}"
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _crossed_condition(ind: Indicator, level: str) -> Text | None:
+    for t in ind.thresholds:
+        if t.level == level:
+            cond = condition_text(t.operator, t.value, t.unit)
+            return Text.of(MSG_CONDITION_PCT, words=cond) if t.unit == "%" else cond
+    return None
+
+
+def _row(f: Finding, ind: Indicator, network: Network) -> Row:
+    st = network[f.station]
+    name = Localized.of(ind.names)
+    value = _q(f.value, f.unit)
+    shown_value = Text.of(MSG_VALUE_LAST_YEAR, value=value, last_year=_q(f.last_year, f.unit)) \
+        if f.last_year is not None else value
+    condition = _crossed_condition(ind, f.level) if f.level in LEVELS[1:] else None
+    level_text = Text.of(LEVEL_NAMES[f.level])
+    if f.level == NO_DATA:
+        sentence = Text.of(MSG_FINDING_NO_DATA, name=name, coverage=_q(100 * f.coverage, "%"))
+    elif ind.method == "status_category":
+        sentence = Text.of(MSG_FINDING_CATEGORY, name=name, value=shown_value,
+                           category=Text.of(CATEGORY_NAMES[f.category]), percentile=_q(f.percentile, "", 0),
+                           level=level_text)
+    elif ind.method == "percent_of_norm":
+        pct = _q(f.pct_of_norm, "%")
+        sentence = (Text.of(MSG_FINDING_PCT, name=name, value=shown_value, pct=pct, level=level_text,
+                            condition=condition) if condition else
+                    Text.of(MSG_FINDING_PCT_NORMAL, name=name, value=shown_value, pct=pct))
+    else:
+        sentence = (Text.of(MSG_FINDING_THRESHOLD, name=name, value=shown_value, level=level_text,
+                            condition=condition) if condition else
+                    Text.of(MSG_FINDING_THRESHOLD_NORMAL, name=name, value=shown_value))
+    return Row(finding=f, station_name=Localized.of(st.names), country=st.country, indicator_name=name,
+               value=value, norm=_q(f.norm, f.unit), pct_of_norm=_q(f.pct_of_norm, "%"),
+               percentile=_q(f.percentile, "", 0), last_year=_q(f.last_year, f.unit),
+               previous=_q(f.previous_period, f.unit), coverage=_q(100 * f.coverage, "%"), level=f.level,
+               category=f.category, category_text=Text.of(CATEGORY_NAMES[f.category]), condition=condition, sentence=sentence,
+               qc_flags=tuple(Text.of(CHECK_NAMES.get(c, c)) for c in f.qc_flags))
+
+
+def _severity_key(row: Row):
+    # most severe first; among equals, the furthest from normal (lowest or highest percentile)
+    pct = row.finding.percentile
+    extremeness = abs(50 - pct) if pct is not None else 0
+    return (-level_rank(row.level), -extremeness)
+
+
+def _figure(ind: Indicator, store: SeriesStore, period: Period, network: Network, resolution: str) -> Figure:
+    variables = load_variables()
+    canonical = variables[ind.variable].unit
+    unit = ind.unit if ind.method in ("threshold", "difference") else canonical
+    factor = conversion_factor(canonical, unit)
+    agg = store.base(ind, resolution).set_index(["year", "period_of_year"])
+    clim = store.climatology_of(ind, resolution)
+    min_cov = store.settings.coverage_for(resolution)
+    hy = hydrological_year(network.seasons.hydrological_year_of(period.start), network.seasons)
+    first = Period.containing(resolution, hy.start)
+    xs = []
+    p = first
+    while p.start <= hy.end:
+        xs.append(p)
+        p = p.shift(1)
+
+    def value(q: Period):
+        key = (q.start.year, q.period_of_year)
+        if key not in agg.index:
+            return None
+        r = agg.loc[key]
+        if r["coverage"] < min_cov or np.isnan(r["value"]):
+            return None
+        return float(r["value"]) * factor
+
+    def clim_col(col):
+        return tuple(None if np.isnan(clim.loc[q.period_of_year, col]) else float(clim.loc[q.period_of_year, col]) * factor
+                     for q in xs)
+
+    current = tuple(value(q) if q.end <= period.end else None for q in xs)
+    last_year = tuple(value(q.same_period_last_year()) for q in xs)
+    norm = clim_col("mean")
+    thresholds = []
+    for t in ind.thresholds:
+        if t.unit == "%":
+            thresholds.append((t.level, tuple(None if n is None else n * t.value / 100 for n in norm)))
+        else:
+            thresholds.append((t.level, tuple(t.value * conversion_factor(t.unit, unit) for _ in xs)))
+    st = network[ind.station]
+    return Figure(id=f"fig-{ind.station}-{ind.variable}", station_name=Localized.of(st.names),
+                  title=Text.of(N_("{station}: {variable}, {unit}"), station=Localized.of(st.names),
+                                variable=Text.of(VARIABLE_NAMES[ind.variable]), unit=Unit(unit)),
+                  unit=unit, x_periods=tuple(xs), current=current, last_year=last_year, norm=norm,
+                  p10=clim_col("p10"), p90=clim_col("p90"), thresholds=tuple(thresholds),
+                  period_index=xs.index(period) if period in xs else len(xs) - 1)
+
+
+def _quality(qc: QCReport, findings: list[Finding], store: SeriesStore, network: Network, period: Period,
+             resolution: str) -> tuple:
+    hy = hydrological_year(network.seasons.hydrological_year_of(period.start), network.seasons)
+    rows = []
+    flags = qc.flags
+    in_year = flags[(flags["last"] >= np.datetime64(hy.start)) & (flags["first"] <= np.datetime64(period.end))]
+    for station_id, variable in sorted(store.obs.keys(), key=lambda k: (list(network.stations).index(k[0])
+                                                                         if k[0] in network else 999, k[1])):
+        if station_id not in network:
+            continue
+        agg = store.aggregated(station_id, variable, resolution)
+        row = agg[(agg["year"] == period.start.year) & (agg["period_of_year"] == period.period_of_year)]
+        coverage = float(row["coverage"].iloc[0]) if not row.empty else 0.0
+        mine = in_year[(in_year["station"] == station_id) & (in_year["variable"] == variable)]
+        per_check = []
+        for (check, severity), g in mine.groupby(["check", "severity"], sort=True):
+            # days flagged within the hydrological year to date
+            first = g["first"].clip(lower=np.datetime64(hy.start))
+            last = g["last"].clip(upper=np.datetime64(period.end))
+            per_check.append((Text.of(CHECK_NAMES.get(check, check)), severity, int(((last - first).dt.days + 1).sum())))
+        affected = tuple(f.indicator for f in findings if f.station == station_id and f.qc_flags
+                         and variable in f.variable.split("-"))
+        if per_check or coverage < 1.0:
+            st = network[station_id]
+            rows.append(QualityRow(station_id, Localized.of(st.names), st.country, variable,
+                                   Text.of(VARIABLE_NAMES.get(variable, variable)),
+                                   _q(100 * coverage, "%"), tuple(per_check), affected))
+    return tuple(rows)
+
+
+def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Finding], store: SeriesStore,
+                   qc: QCReport, period: Period, issued_at: datetime, inputs: list[InputFile],
+                   sample_data: bool) -> Bulletin:
+    """Assemble the language-neutral bulletin from the findings and their context."""
+    by_id = {ind.id: ind for ind in catalogue.indicators}
+    rows = [_row(f, by_id[f.indicator], network) for f in findings]
+    countries = []
+    for code in network.countries:
+        mine = [r for r in rows if r.country == code]
+        evaluated = [r for r in mine if r.level != NO_DATA]
+        top = max((r.level for r in evaluated), key=level_rank, default=NO_DATA)
+        counts = tuple((lev, sum(r.level == lev for r in mine)) for lev in (*LEVELS, NO_DATA))
+        notable = tuple(sorted((r for r in mine if r.level not in ("normal",)), key=_severity_key))
+        countries.append(CountrySummary(code, Localized.of(network.countries[code]), top, counts, notable))
+    ranked = sorted((r for r in rows if r.level in LEVELS[1:]), key=_severity_key)
+    figures = []
+    seen = set()
+    for ind in catalogue.indicators:
+        if ind.key and (ind.station, ind.variable) not in seen and ind.method != "difference":
+            seen.add((ind.station, ind.variable))
+            figures.append(_figure(ind, store, period, network, period.kind))
+    annex = []
+    for ind in catalogue.indicators:
+        if ind.method == "status_category":
+            conds = tuple((lev, Text.of(CATEGORY_NAMES[cat])) for cat, lev in ind.levels if lev != "normal")
+        else:
+            conds = tuple((t.level, Text.of(MSG_CONDITION_PCT, words=condition_text(t.operator, t.value, t.unit))
+                           if t.unit == "%" else condition_text(t.operator, t.value, t.unit)) for t in ind.thresholds)
+        season = (Text.of(SEASON_NAMES[ind.season]) if isinstance(ind.season, str)
+                  else Text.of(N_("months {months}"), months=", ".join(map(str, ind.season))))
+        annex.append(AnnexEntry(ind, Localized.of(ind.names), Localized.of(network[ind.station].names),
+                                Text.of(METHOD_NAMES[ind.method]), season, conds))
+    evaluated_ids = {f.indicator for f in findings}
+    return Bulletin(
+        id=f"{network.id}-{period.label}", issue_number=issue_number(period), period=period, issued_at=issued_at,
+        basin=Localized.of(network.names), catalogue=catalogue, sample_data=sample_data, rows=tuple(rows),
+        countries=tuple(countries), key_rows=tuple(ranked[:3]), figures=tuple(figures),
+        quality=_quality(qc, findings, store, network, period, period.kind), annex=tuple(annex),
+        inputs=tuple(inputs), reference_period=catalogue.settings.reference_label, software_version=__version__,
+        not_in_season=tuple(ind.id for ind in catalogue.indicators if ind.id not in evaluated_ids),
+    )
+
+
+def issue_number(period: Period) -> str:
+    """Issue number: the period's number in its year and the year, e.g. ``32/2026`` for 2026-11-d2."""
+    return f"{period.period_of_year}/{period.start.year}"

@@ -1,0 +1,88 @@
+"""Figures as inline SVG (vector in the HTML and in the PDF), drawn with matplotlib.
+
+Output is deterministic: a fixed hash salt, no date in the metadata, text kept as text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from .i18n import Localizer  # noqa: E402
+
+LEVEL_COLOURS = {"normal": "#4d4d4d", "watch": "#e6ab02", "warning": "#d95f02", "alert": "#7b1fa2",
+                 "no_data": "#9e9e9e"}
+LEVEL_STYLES = {"watch": (0, (6, 2)), "warning": (0, (3, 1.5)), "alert": "solid"}
+
+_RC = {
+    "svg.hashsalt": "syrdarya-bulletin",
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _series(values) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def hydrograph_svg(fig, loc: Localizer, labels: dict) -> str:
+    """Dekad series of the hydrological year against norm, P10-P90, thresholds and last year.
+
+    Parameters
+    ----------
+    fig : bulletin.document.Figure
+    labels : dict
+        Translated legend labels: current, last_year, norm, band, period, and one per level.
+    """
+    with plt.rc_context(_RC):
+        f, ax = plt.subplots(figsize=(7.0, 2.6))
+        x = np.arange(len(fig.x_periods))
+        p10, p90 = _series(fig.p10), _series(fig.p90)
+        ax.fill_between(x, p10, p90, color="#c6dbef", linewidth=0, label=labels["band"])
+        ax.plot(x, _series(fig.norm), color="#2171b5", linewidth=1.2, label=labels["norm"])
+        ax.plot(x, _series(fig.last_year), color="#737373", linewidth=1.0, linestyle=(0, (4, 2)),
+                label=labels["last_year"])
+        for level, values in fig.thresholds:
+            ax.plot(x, _series(values), color=LEVEL_COLOURS[level], linewidth=1.0,
+                    linestyle=LEVEL_STYLES[level], label=labels[level])
+        ax.plot(x, _series(fig.current), color="#000000", linewidth=1.8, marker="o", markersize=2.2,
+                label=labels["current"])
+        ax.axvline(fig.period_index, color="#000000", linewidth=0.6, linestyle=":")
+        month_starts = [i for i, p in enumerate(fig.x_periods) if p.dekad_number == 1]
+        ax.set_xticks(month_starts)
+        ax.set_xticklabels([loc.month(fig.x_periods[i].start.month, "abbreviated", "stand-alone")
+                            for i in month_starts])
+        ax.set_xlim(-0.5, len(x) - 0.5)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: loc.number(v, _decimals(ax))))
+        ax.set_ylabel(loc.unit(fig.unit))
+        ax.grid(axis="y", color="#e0e0e0", linewidth=0.5)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)
+        f.tight_layout()
+        buf = io.StringIO()
+        f.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        plt.close(f)
+    return _inline(buf.getvalue(), fig.id)
+
+
+def _decimals(ax) -> int:
+    lo, hi = ax.get_ylim()
+    span = abs(hi - lo)
+    return 0 if span >= 10 else 1 if span >= 1 else 2
+
+
+def _inline(svg: str, fig_id: str) -> str:
+    """An SVG document as an inline element: no XML prolog, ids unique to the figure."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{fig_id}-{m.group(1)}"', svg)
+    svg = re.sub(r'url\(#([^)]+)\)', lambda m: f"url(#{fig_id}-{m.group(1)})", svg)
+    svg = re.sub(r'xlink:href="#([^"]+)"', lambda m: f'xlink:href="#{fig_id}-{m.group(1)}"', svg)
+    return svg

@@ -1,0 +1,85 @@
+"""HTML rendering: Jinja2 templates, autoescaped, StrictUndefined, words from the catalogues.
+
+Templates live in ``templates/``; a user directory given with ``template_dir`` overrides any
+of them (ChoiceLoader). CSS is inlined, figures are inline SVG: the file stands alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import jinja2
+
+from ..resources import resource_path
+from .figures import LEVEL_COLOURS, hydrograph_svg
+from .i18n import N_, NP_, Localizer
+
+LEGEND = {
+    "current": N_("this year"), "last_year": N_("last year"), "norm": N_("norm"),
+    "band": N_("P10–P90 range"), "watch": NP_("level", "watch"), "warning": NP_("level", "warning"),
+    "alert": NP_("level", "alert"),
+}
+
+
+@dataclass(frozen=True)
+class TemplateContext:
+    """Everything a page template receives.
+
+    Attributes
+    ----------
+    bulletin : bulletin.document.Bulletin
+        The language-neutral document.
+    lang : str
+        Language code of this rendering (``lang`` attribute of the page).
+    figures : tuple
+        (Figure, inline SVG, alt text) per key station.
+    css : str
+        The screen and print stylesheets, inlined.
+    level_colours : dict
+        Level -> colour, for the swatches next to level words.
+    """
+
+    bulletin: object
+    lang: str
+    figures: tuple
+    css: str
+    level_colours: dict
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def environment(loc: Localizer, template_dir: str | Path | None = None) -> jinja2.Environment:
+    loaders = [jinja2.FileSystemLoader(str(template_dir))] if template_dir else []
+    loaders.append(jinja2.FileSystemLoader(str(resource_path("templates"))))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(loc.tr, newstyle=True)
+    env.filters.update({
+        "t": loc.text, "v": loc.value, "q": loc.quantity, "num": loc.number, "unit": loc.unit,
+        "period": loc.period, "date": loc.date, "datetime": loc.datetime, "msg": loc.gettext,
+    })
+    return env
+
+
+def render_html(bulletin, lang: str, template_dir=None) -> str:
+    """The bulletin as one self-contained HTML page in ``lang``."""
+    from ..document import LEVEL_NAMES  # the document's level words, translated here
+
+    loc = Localizer(lang)
+    labels = {k: loc.gettext(v) for k, v in LEGEND.items()}
+    figures = []
+    for fig in bulletin.figures:
+        svg = hydrograph_svg(fig, loc, labels)
+        alt = loc.text(fig.title)
+        figures.append((fig, svg, alt))
+    css = "\n".join(resource_path("templates", name).read_text(encoding="utf-8")
+                    for name in ("bulletin.css", "print.css"))
+    env = environment(loc, template_dir)
+    env.globals["level_name"] = lambda level: loc.gettext(LEVEL_NAMES[level])
+    ctx = TemplateContext(bulletin=bulletin, lang=lang, figures=tuple(figures), css=css,
+                          level_colours=LEVEL_COLOURS)
+    return env.get_template("bulletin.html").render(**ctx.as_dict())

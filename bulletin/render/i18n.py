@@ -1,0 +1,150 @@
+"""Message catalogues and locale formatting.
+
+The gettext catalogues are ``bulletin/locale/<lang>/LC_MESSAGES/bulletin.po``; they are
+compiled with Babel when first used, so the shipped catalogue is always the one read.
+Numbers and dates are formatted for the locale with Babel ("1 234,5" in Russian).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, get_month_names
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from ..errors import RenderError
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "bulletin"
+LANGUAGES = ("ru", "en")
+MISSING = "—"
+
+
+def N_(msgid: str) -> str:
+    return msgid
+
+
+def NP_(context: str, msgid: str) -> tuple[str, str]:
+    return context, msgid
+
+
+# Display of canonical unit spellings; translated with context "unit".
+UNIT_DISPLAY = {
+    "m3/s": NP_("unit", "m³/s"), "Mm3": NP_("unit", "million m³"), "km3": NP_("unit", "km³"),
+    "m": NP_("unit", "m"), "cm": NP_("unit", "cm"), "%": NP_("unit", "%"), "l/s": NP_("unit", "l/s"),
+}
+DEKAD_ORDINALS = {1: NP_("dekad", "1st"), 2: NP_("dekad", "2nd"), 3: NP_("dekad", "3rd")}
+MSG_DEKAD = N_("{ordinal} dekad of {month} {year}")
+MSG_MONTH = N_("{month} {year}")
+MSG_PERCENT = N_("{number}%")
+MSG_QUANTITY = N_("{number} {unit}")
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=8)
+def translations(lang: str) -> Translations:
+    """The compiled catalogue of ``lang``."""
+    path = po_path(lang)
+    if not path.is_file():
+        raise RenderError(f"no message catalogue for language '{lang}'.",
+                          hint=f"use one of: {', '.join(LANGUAGES)}.")
+    with open(path, "rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(buf, domain=DOMAIN)
+
+
+class Localizer:
+    """Translate and format for one language."""
+
+    def __init__(self, lang: str):
+        if lang not in LANGUAGES:
+            raise RenderError(f"language '{lang}' is not available.", hint=f"use one of: {', '.join(LANGUAGES)}.")
+        self.lang = lang
+        self.locale = Locale.parse(lang)
+        self.tr = translations(lang)
+
+    # ---- messages ------------------------------------------------------------------------
+    def gettext(self, msgid) -> str:
+        if isinstance(msgid, tuple):
+            return self.tr.pgettext(msgid[0], msgid[1])
+        return self.tr.gettext(msgid)
+
+    def text(self, t) -> str:
+        """A document Text (msgid, context, params) as a sentence of this language."""
+        template = self.tr.pgettext(t.context, t.msgid) if t.context else self.tr.gettext(t.msgid)
+        return template.format(**{k: self.value(v) for k, v in t.params})
+
+    def value(self, v) -> str:
+        """Any document value as text: Text, Localized, Quantity, Period, number or str."""
+        kind = type(v).__name__
+        if kind == "Text":
+            return self.text(v)
+        if kind == "Localized":
+            names = dict(v.names)
+            return names.get(self.lang) or names.get("en") or next(iter(names.values()), "")
+        if kind == "Quantity":
+            return self.quantity(v)
+        if kind == "Unit":
+            return self.unit(v.code)
+        if kind == "Period":
+            return self.period(v)
+        if isinstance(v, (int, float)):
+            return self.number(v, 0 if isinstance(v, int) else 1)
+        return str(v)
+
+    # ---- numbers, units, dates -----------------------------------------------------------
+    def number(self, x, decimals: int = 1) -> str:
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return MISSING
+        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+        return format_decimal(round(float(x), decimals), format=pattern, locale=self.locale)
+
+    def unit(self, unit: str) -> str:
+        key = UNIT_DISPLAY.get(unit)
+        return self.gettext(key) if key else unit
+
+    def quantity(self, q) -> str:
+        """A Quantity with its unit, or a dash when the value is missing."""
+        if q.value is None:
+            return MISSING
+        number = self.number(q.value, q.decimals)
+        if not q.unit:
+            return number
+        if q.unit == "%":
+            return self.gettext(MSG_PERCENT).format(number=number)
+        return self.gettext(MSG_QUANTITY).format(number=number, unit=self.unit(q.unit))
+
+    def month(self, month: int, width: str = "wide", context: str = "format") -> str:
+        return get_month_names(width, context=context, locale=self.locale)[month]
+
+    def period(self, p) -> str:
+        if p.kind == "dekad":
+            return self.gettext(MSG_DEKAD).format(ordinal=self.gettext(DEKAD_ORDINALS[p.dekad_number]),
+                                                  month=self.month(p.start.month), year=p.start.year)
+        if p.kind == "month":
+            return self.gettext(MSG_MONTH).format(month=self.month(p.start.month, context="stand-alone"),
+                                                  year=p.start.year)
+        return p.label
+
+    def date(self, d: date | datetime) -> str:
+        return format_date(d, format="long", locale=self.locale)
+
+    def datetime(self, d: datetime) -> str:
+        """Date, time and UTC offset, e.g. '20 November 2026, 06:00 UTC+00:00'."""
+        offset = d.strftime("%z")
+        offset = f"{offset[:3]}:{offset[3:]}" if offset else ""
+        return f"{self.date(d)}, {d:%H:%M} UTC{offset}"

@@ -1,0 +1,84 @@
+"""The results JSON (DESIGN.md) and the findings CSV, validated against the packaged schema."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import RenderError
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "results.schema.json"
+
+
+def _round(x, ndigits: int = 4):
+    if isinstance(x, float):
+        return None if math.isnan(x) else round(x, ndigits)
+    if isinstance(x, dict):
+        return {k: _round(v, ndigits) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_round(v, ndigits) for v in x]
+    return x
+
+
+def results(bulletin, qc) -> dict:
+    """The results document of one bulletin: metadata, findings, QC flags."""
+    b = bulletin
+    flags = qc.flags.sort_values(["station", "variable", "check", "first"], kind="stable")
+    return _round({
+        "bulletin": {
+            "id": b.id,
+            "issue_number": b.issue_number,
+            "period": b.period.label,
+            "period_start": b.period.start.isoformat(),
+            "period_end": b.period.end.isoformat(),
+            "issued_at": b.issued_at.isoformat(),
+            "catalogue": b.catalogue.as_json() | {"status": b.catalogue.status},
+            "software_version": b.software_version,
+            "inputs": [{"path": i.path, "sha256": i.sha256} for i in b.inputs],
+            "reference_period": b.reference_period,
+            "sample_data": b.sample_data,
+            "not_in_season": list(b.not_in_season),
+        },
+        "findings": [r.finding.as_json() for r in b.rows],
+        "qc": [{"station": r.station, "variable": r.variable, "check": r.check, "severity": r.severity,
+                "first": r.first.date().isoformat(), "last": r.last.date().isoformat(), "days": int(r.days),
+                "sentence": r.sentence} for r in flags.itertuples(index=False)],
+    })
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def validate(doc: dict) -> None:
+    """Raise RenderError when ``doc`` does not follow the results schema."""
+    import jsonschema
+
+    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(doc), key=lambda e: list(e.path))
+    if errors:
+        raise RenderError("the results JSON does not follow its schema:",
+                          details=[f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors[:10]])
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+FINDING_COLUMNS = ("indicator", "station", "variable", "period", "value", "unit", "level", "norm", "pct_of_norm",
+                   "percentile", "category", "last_year", "previous_period", "coverage", "qc_flags", "rule_id")
+
+
+def findings_csv(doc: dict) -> str:
+    """The findings as CSV, one row per finding (thresholds are in the JSON)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(FINDING_COLUMNS)
+    for f in doc["findings"]:
+        row = {**f, "qc_flags": ";".join(f["qc_flags"]), "rule_id": f["rule"]["id"]}
+        w.writerow(["" if row[c] is None else row[c] for c in FINDING_COLUMNS])
+    return buf.getvalue()

@@ -1,0 +1,126 @@
+"""Command line: exit codes and messages (0 success, 1 data or configuration error, 2 usage)."""
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from bulletin.cli import main
+
+from .conftest import daily_rows, write_csv
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+def test_help_for_every_command(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("generate", "validate", "check-data", "climatology", "status"):
+        sub = runner.invoke(main, [command, "--help"])
+        assert sub.exit_code == 0 and "Usage:" in sub.output
+
+
+def test_validate_ok(runner):
+    result = runner.invoke(main, ["validate"])
+    assert result.exit_code == 0
+    assert "is valid: 15 indicators" in result.output
+
+
+def test_validate_reports_errors_with_exit_1(runner, tmp_path):
+    bad = tmp_path / "cat.yaml"
+    bad.write_text("catalogue: {id: x}\n", encoding="utf-8")
+    result = runner.invoke(main, ["validate", "--catalogue", str(bad)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {bad}: the catalogue has")
+    assert "catalogue.version: required key is missing" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_data_is_exit_1_naming_file_and_line(runner, tmp_path):
+    p = write_csv(tmp_path / "x.csv", ["toktogul,volume,2026-11-20,lots,Mm3"])
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["generate", "--data", str(p), "--out", str(out), "--issued-at", "2026-11-21T06:00"])
+    assert result.exit_code == 1
+    assert f"{p}: 1 problem(s)" in result.stderr and "line 2: value 'lots' is not a number" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["generate", "--period", "2026-13"], "'2026-13' is not a period"),
+    (["generate", "--period", "2026-gs"], "bulletins are issued for a dekad or a month"),
+    (["generate", "--lang", "fr"], "unknown language(s): fr"),
+    (["generate", "--format", "docx"], "unknown format(s): docx"),
+    (["generate", "--issued-at", "yesterday"], "--issued-at 'yesterday' is not an ISO 8601"),
+    (["climatology", "--reference", "1990"], "--reference"),
+])
+def test_usage_errors_exit_2(runner, tmp_path, args, message):
+    p = write_csv(tmp_path / "x.csv", ["toktogul,volume,2026-11-20,9000,Mm3"])
+    result = runner.invoke(main, [*args, "--data", str(p)])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+
+
+def test_unknown_option_is_exit_2(runner):
+    result = runner.invoke(main, ["generate", "--colour", "red"])
+    assert result.exit_code == 2
+
+
+def _series_file(tmp_path):
+    # a station outside the network, 1991-2020 Januaries: daily value = year - 1990 (1..30)
+    rows = daily_rows("ala_archa", "discharge", "m3/s", "1991-01-01", "2020-01-31",
+                      lambda d: float(d.year - 1990) if d.month == 1 else None)
+    return write_csv(tmp_path / "ala.csv", rows)
+
+
+def test_climatology_columns_and_values(runner, tmp_path):
+    p = _series_file(tmp_path)
+    out = tmp_path / "clim.csv"
+    result = runner.invoke(main, ["climatology", "--data", str(p), "--resolution", "month", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "station,variable,resolution,period_of_year,n_years,mean,p10,p25,p50,p75,p90"
+    jan = lines[1].split(",")
+    assert jan[:5] == ["ala_archa", "discharge", "month", "1", "30"]
+    # values 1..30 at positions i/31: mean 15.5, P10 3.1, P25 7.75, P50 15.5, P75 23.25, P90 27.9
+    assert [float(v) for v in jan[5:]] == pytest.approx([15.5, 3.1, 7.75, 15.5, 23.25, 27.9])
+    assert len(lines) == 1 + 12
+
+
+def test_status_columns_and_categories(runner, tmp_path):
+    p = _series_file(tmp_path)
+    result = runner.invoke(main, ["status", "--data", str(p), "--resolution", "month"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.output.splitlines()
+    assert lines[0] == "station,variable,resolution,period,value,pct_of_norm,percentile,category"
+    rows = {line.split(",")[3]: line.split(",") for line in lines[1:]}
+    assert rows["1991-01"][4:] == ["1.0000", "6.4516", "3.2258", "low"]
+    assert rows["2020-01"][7] == "high"
+    assert rows["2005-01"][7] == "normal"
+    assert rows["1991-02"][7] == "no_data"
+
+
+def test_check_data_writes_json_and_strict_fails_on_errors(runner, tmp_path):
+    p = write_csv(tmp_path / "neg.csv", ["toktogul,release,2026-11-19,-5,m3/s", "toktogul,release,2026-11-20,600,m3/s"])
+    out = tmp_path / "qc.json"
+    result = runner.invoke(main, ["check-data", "--data", str(p), "--out", str(out)])
+    assert result.exit_code == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report == [{"station": "toktogul", "variable": "release", "check": "negative", "severity": "error",
+                       "days": 1, "runs": 1, "last": "2026-11-19"}]
+    assert runner.invoke(main, ["check-data", "--data", str(p), "--strict"]).exit_code == 1
+
+
+def test_failed_run_leaves_earlier_outputs_untouched(runner, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = out / "syrdarya-2026-11-d2.json"
+    earlier.write_text("earlier bulletin", encoding="utf-8")
+    p = write_csv(tmp_path / "x.csv", ["toktogul,volume,2026-11-20,9000,Mm3", "toktogul,volume,2026-11-20,9100,Mm3"])
+    result = runner.invoke(main, ["generate", "--data", str(p), "--out", str(out)])
+    assert result.exit_code == 1
+    assert earlier.read_text(encoding="utf-8") == "earlier bulletin"
+    assert sorted(os.listdir(out)) == ["syrdarya-2026-11-d2.json"]
