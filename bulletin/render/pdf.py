@@ -26,10 +26,10 @@ class RefusingFetcher(URLFetcher):
         raise ValueError(f"external resources are not loaded: {url[:80]}")
 
 
-def render_pdf(html: str) -> bytes:
-    """PDF bytes of a self-contained bulletin page."""
+def render_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
+    """PDF bytes of a self-contained bulletin page (``fetcher`` records refused URLs)."""
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    fetcher = RefusingFetcher()
+    fetcher = fetcher or RefusingFetcher()
     try:
         return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one clear message

@@ -1,0 +1,44 @@
+"""Rendering safety: untrusted text is escaped, and the PDF renderer fetches nothing."""
+
+from datetime import UTC, datetime
+
+import yaml
+from bs4 import BeautifulSoup
+
+from bulletin.network import default_network_path
+from bulletin.pipeline import run
+from bulletin.render.html import render_html
+from bulletin.render.pdf import RefusingFetcher, render_pdf
+
+from .conftest import daily_rows, write_csv
+
+EVIL = '<img src="file:///etc/passwd"> & <script>alert(1)</script>'
+
+
+def test_station_names_are_escaped_and_nothing_is_fetched(tmp_path, monkeypatch):
+    raw = yaml.safe_load(default_network_path().read_text(encoding="utf-8"))
+    for s in raw["stations"]:
+        if s["id"] == "toktogul":
+            s["name"]["en"] = EVIL
+    net = tmp_path / "net.yaml"
+    net.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    data = write_csv(tmp_path / "t.csv", daily_rows("toktogul", "volume", "Mm3", "2026-11-01", "2026-11-20",
+                                                    lambda d: 9500))
+    result = run(data=[data], period="2026-11-d2", issued_at=datetime(2026, 11, 21, tzinfo=UTC), network_path=net)
+    html = render_html(result.bulletin, "en")
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.select("img") and not soup.select("script")
+    assert EVIL in soup.get_text()  # shown as text, exactly as given
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    fetched = []
+    monkeypatch.setattr(RefusingFetcher, "fetch", lambda self, url, headers=None: fetched.append(url) or 1 / 0)
+    assert render_pdf(html).startswith(b"%PDF")
+    assert fetched == []
+
+
+def test_the_pdf_renderer_refuses_urls_in_markup():
+    fetcher = RefusingFetcher()
+    html = ('<html><head><link rel="stylesheet" href="file:///etc/passwd"></head><body><p>x</p>'
+            '<img src="file:///etc/hostname"><img src="http://127.0.0.1:9/x.png"></body></html>')
+    assert render_pdf(html, fetcher).startswith(b"%PDF")
+    assert sorted(fetcher.refused) == ["file:///etc/hostname", "file:///etc/passwd", "http://127.0.0.1:9/x.png"]
