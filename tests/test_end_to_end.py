@@ -1,0 +1,124 @@
+"""End to end: the sample bulletin in Russian and English, checked by structure, text and schema."""
+
+import json
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from bulletin.catalogue import load_catalogue
+from bulletin.cli import main
+from bulletin.render.json import schema
+
+ISSUED = "2026-11-21T06:00:00+05:00"
+PERIOD = "2026-11-d2"
+
+
+def _generate(out, *extra):
+    result = CliRunner().invoke(main, ["generate", "--out", str(out), "--issued-at", ISSUED, *extra])
+    assert result.exit_code == 0, result.output + result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bulletin")
+    result = _generate(out, "--format", "html,pdf,json,csv")
+    return out, result
+
+
+def _doc(out):
+    return json.loads((out / f"syrdarya-{PERIOD}.json").read_text(encoding="utf-8"))
+
+
+def test_latest_dekad_outputs_in_both_languages(sample):
+    out, result = sample
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([f"syrdarya-{PERIOD}.{lang}.{ext}" for lang in ("ru", "en") for ext in ("html", "pdf")]
+                           + [f"syrdarya-{PERIOD}.json", f"syrdarya-{PERIOD}.findings.csv"])
+    assert f"Bulletin syrdarya-{PERIOD}" in result.output
+
+
+def test_json_follows_the_schema_and_the_contract(sample, network):
+    doc = _doc(sample[0])
+    jsonschema.validate(doc, schema())
+    b = doc["bulletin"]
+    assert b["period"] == PERIOD and b["issued_at"] == ISSUED
+    assert b["catalogue"] == {"id": "syrdarya-ews", "version": "0.1.0-sample", "agreed": None, "status": "sample"}
+    assert b["reference_period"] == "1991-2020" and b["sample_data"] is True
+    assert len(b["inputs"]) == len(network.stations)
+    cat = load_catalogue(network=network)
+    in_season = [i.id for i in cat.indicators if i.applies_in_month(11, network)]
+    assert [f["indicator"] for f in doc["findings"]] == in_season
+    levels = {f["level"] for f in doc["findings"]}
+    assert levels & {"warning", "alert"}, "the sample bulletin must show a warning or an alert"
+    assert "no_data" in levels  # the sample has an incomplete gauge in the latest dekad
+
+
+def test_findings_csv_has_one_row_per_finding(sample):
+    out = sample[0]
+    lines = (out / f"syrdarya-{PERIOD}.findings.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("indicator,station,variable,period,value,unit,level")
+    assert len(lines) - 1 == len(_doc(out)["findings"])
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_html_structure(sample, network, lang):
+    out = sample[0]
+    doc = _doc(out)
+    soup = BeautifulSoup((out / f"syrdarya-{PERIOD}.{lang}.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.html["lang"] == lang
+    assert soup.select_one("header.title-block h1").get_text(strip=True)
+    assert soup.select_one(".issue-number").get_text(strip=True) == "32/2026"
+    assert soup.select_one(".notice.sample-data") is not None
+    assert soup.select_one(".notice.sample-catalogue") is not None
+    # summary: one row per country, in network order
+    assert [tr["data-country"] for tr in soup.select("#summary table.countries tbody tr")] == list(network.countries)
+    assert 1 <= len(soup.select("#summary ol.key-findings > li")) <= 3
+    # findings table: one row per finding with the same level as the JSON, and header cells
+    rows = soup.select("#findings table.findings-table tbody tr")
+    assert [(r["data-indicator"], r["data-level"]) for r in rows] == [(f["indicator"], f["level"]) for f in doc["findings"]]
+    assert all(r.select_one("td.level-cell .level .swatch") is not None for r in rows)
+    assert len(soup.select("#findings thead th[scope=col]")) == 9
+    # a figure per key station, inline SVG with alt text
+    figures = soup.select("#figures figure.hydrograph")
+    assert len(figures) >= 5
+    for fig in figures:
+        assert fig.select_one("svg") is not None and fig.select_one("[role=img]")["aria-label"]
+    assert soup.select("#quality table.quality-table tbody tr")
+    assert len(soup.select("#annex table.annex-table tbody tr")) == 15
+    shas = [c.get_text() for c in soup.select("#provenance code.sha256")]
+    assert shas == [i["sha256"] for i in doc["bulletin"]["inputs"]]
+    # self-contained: no external resource of any kind
+    assert not soup.select("link[href], script[src], img[src]")
+
+
+@pytest.mark.parametrize(("lang", "names"), [
+    ("ru", ["Токтогульское водохранилище", "Шардаринское водохранилище", "Казалы"]),
+    ("en", ["Toktogul reservoir", "Shardara reservoir", "Kazaly"]),
+])
+def test_pdf_pages_carry_station_names_and_the_synthetic_mark(sample, lang, names):
+    reader = PdfReader(sample[0] / f"syrdarya-{PERIOD}.{lang}.pdf")
+    assert len(reader.pages) >= 3
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=1)  # A4 portrait
+    texts = [page.extract_text() for page in reader.pages]
+    whole = "\n".join(texts)
+    for name in names:
+        assert name in whole
+    mark = "СИНТЕТИЧЕСКИЕ ДАННЫЕ" if lang == "ru" else "SYNTHETIC SAMPLE DATA"
+    assert all(mark in t for t in texts), "every page must say the data are synthetic"
+
+
+def test_same_inputs_and_issue_time_give_identical_bytes(sample, tmp_path):
+    _generate(tmp_path, "--format", "html,json")
+    for name in (f"syrdarya-{PERIOD}.ru.html", f"syrdarya-{PERIOD}.en.html", f"syrdarya-{PERIOD}.json"):
+        assert (tmp_path / name).read_bytes() == (sample[0] / name).read_bytes(), name
+
+
+def test_summer_bulletin_shows_the_north_aral_minimum(tmp_path):
+    _generate(tmp_path, "--period", "2026-08-d1", "--format", "json")
+    doc = json.loads((tmp_path / "syrdarya-2026-08-d1.json").read_text(encoding="utf-8"))
+    aral = {f["indicator"]: f for f in doc["findings"]}["north_aral_inflow_min"]
+    assert aral["value"] < 30 and aral["level"] == "alert"

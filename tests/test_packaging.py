@@ -1,0 +1,36 @@
+"""The wheel ships the catalogue, templates, network, sample data, catalogues and schema."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+                   check=True, capture_output=True)
+    (found,) = out.glob("syrdarya_bulletin-*.whl")
+    return zipfile.ZipFile(found)
+
+
+def test_wheel_carries_the_data_folders(wheel):
+    names = set(wheel.namelist())
+    for required in ("bulletin/_data/indicators/syrdarya.yaml", "bulletin/_data/indicators/variables.yml",
+                     "bulletin/_data/templates/bulletin.html", "bulletin/_data/templates/print.css",
+                     "bulletin/_data/data/basin/syrdarya.yaml", "bulletin/_data/data/sample/toktogul.csv.gz",
+                     "bulletin/locale/ru/LC_MESSAGES/bulletin.po", "bulletin/locale/en/LC_MESSAGES/bulletin.po",
+                     "bulletin/schema/results.schema.json"):
+        assert required in names, required
+    samples = {n for n in names if n.startswith("bulletin/_data/data/sample/") and n.endswith(".csv.gz")}
+    assert len(samples) == len(list((ROOT / "data" / "sample").glob("*.csv.gz")))
+
+
+def test_wheel_entry_point(wheel):
+    meta = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
+    assert "bulletin = bulletin.cli:main" in wheel.read(meta).decode()
