@@ -26,9 +26,16 @@ SEASON_NAMES = ("all", "gs", "ngs")
 
 @dataclass(frozen=True)
 class Agreement:
-    document: str
+    documents: dict  # the document's name per language
     article: str | None
     date: str | None
+
+    @property
+    def document(self) -> str:
+        return self.documents["en"]
+
+    def name(self, lang: str) -> str:
+        return self.documents.get(lang) or self.documents["en"]
 
 
 @dataclass(frozen=True)
@@ -37,11 +44,18 @@ class Rule:
     version: str
     titles: dict
     agreement: Agreement
-    basis: str
+    basis: dict  # where the thresholds come from, per language
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles["en"]
+
+    def basis_text(self, lang: str) -> str:
+        return self.basis.get(lang) or self.basis.get("en", "")
 
     def as_json(self) -> dict:
         return {"id": self.id, "version": self.version, "agreement": {
-            "document": self.agreement.document, "article": self.agreement.article, "date": self.agreement.date}}
+            "document": self.agreement.document, "documents": dict(sorted(self.agreement.documents.items())),
+            "article": self.agreement.article, "date": self.agreement.date}}
 
 
 @dataclass(frozen=True)
@@ -210,15 +224,13 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
             continue
         ag = r["agreement"] if isinstance(r["agreement"], dict) else {}
         c.keys(f"{where}.agreement", ag, _AGREEMENT_KEYS)
-        if not str(ag.get("document") or "").strip():
-            c.add(f"{where}.agreement.document", "every rule names the document it comes from")
         if r["id"] in rules:
             c.add(f"{where}.id", f"duplicate rule id '{r['id']}'")
         rules[str(r["id"])] = Rule(str(r["id"]), str(r["version"]), _names(c, f"{where}.title", r["title"]),
-                                   Agreement(str(ag.get("document") or "").strip(),
+                                   Agreement(_names(c, f"{where}.agreement.document", ag.get("document")),
                                              None if ag.get("article") is None else str(ag["article"]),
                                              _date_text(ag.get("date"))),
-                                   str(r.get("basis") or "").strip())
+                                   _names(c, f"{where}.basis", r["basis"]) if r.get("basis") else {})
 
     indicators = []
     seen: set[str] = set()
@@ -320,7 +332,7 @@ def _parse_indicator(c: _Collector, where: str, spec, rules, variables, network)
         thresholds = _parse_thresholds(c, where, spec, method, variable, variables)
     return Indicator(id=str(spec["id"]), names=_names(c, f"{where}.name", spec["name"]), station=str(station),
                      variable=str(variable), method=str(method), season=season,
-                     rule=rule or Rule("?", "?", {}, Agreement("", None, None), ""), unit=unit,
+                     rule=rule or Rule("?", "?", {}, Agreement({"en": ""}, None, None), {}), unit=unit,
                      operator=operator, thresholds=thresholds, levels=levels, minus=minus,
                      key=bool(spec.get("key", False)))
 

@@ -123,7 +123,7 @@ MSG_FINDING_PCT = N_("{name}: {value}, {pct} of norm; {level}, {condition}.")
 MSG_FINDING_PCT_NORMAL = N_("{name}: {value}, {pct} of norm; no threshold crossed.")
 MSG_FINDING_CATEGORY = N_("{name}: {value}, {category} (percentile {percentile}); {level}.")
 MSG_FINDING_NO_DATA = N_("{name}: no data for this period ({coverage} of days present).")
-MSG_CONDITION_PCT = N_("{words} % of norm")
+MSG_CONDITION_PCT = N_("{words} of norm")
 
 
 @dataclass(frozen=True)

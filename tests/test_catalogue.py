@@ -38,7 +38,7 @@ BASE = """
 catalogue: {id: t, version: "1", status: sample, title: {en: T, ru: Т}}
 settings: {reference_period: 1991-2020}
 rules:
-  - {id: R1, version: "1", title: {en: R, ru: Р}, agreement: {document: Doc}}
+  - {id: R1, version: "1", title: {en: R, ru: Р}, agreement: {document: {en: Doc, ru: Док}}}
 indicators:
 """
 

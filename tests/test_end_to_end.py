@@ -89,6 +89,9 @@ def test_html_structure(sample, network, lang):
         assert fig.select_one("svg") is not None and fig.select_one("[role=img]")["aria-label"]
     assert soup.select("#quality table.quality-table tbody tr")
     assert len(soup.select("#annex table.annex-table tbody tr")) == 15
+    rule_links = {a["href"] for a in soup.select("#annex table.annex-table a[href]")}
+    assert rule_links == {f"#rule-{r}" for r in ("SD-RES-1", "SD-FLOW-1", "SD-OPS-1", "SD-ARAL-1", "SD-STAGE-1")}
+    assert all(soup.select_one(href) is not None for href in rule_links)
     shas = [c.get_text() for c in soup.select("#provenance code.sha256")]
     assert shas == [i["sha256"] for i in doc["bulletin"]["inputs"]]
     # self-contained: no external resource of any kind

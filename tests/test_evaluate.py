@@ -49,7 +49,7 @@ CATALOGUE = """
 catalogue: {id: t, version: "1", status: sample, title: {en: T, ru: Т}}
 settings: {reference_period: 1991-2020, min_coverage: {dekad: 0.7, month: 0.5}, min_years: 10}
 rules:
-  - {id: R1, version: "1", title: {en: R, ru: Р}, agreement: {document: Doc}}
+  - {id: R1, version: "1", title: {en: R, ru: Р}, agreement: {document: {en: Doc, ru: Док}}}
 indicators:
   - {id: vol, name: {en: V, ru: В}, station: toktogul, variable: volume, method: threshold, season: all,
      unit: km3, operator: "<", thresholds: {watch: 11, warning: 10, alert: 9}, rule: R1}
