@@ -1,0 +1,50 @@
+"""The basin network file: content of the shipped file and errors in a broken one."""
+
+import pytest
+import yaml
+
+from bulletin.errors import ConfigError
+from bulletin.network import default_network_path, load_network
+
+
+def test_shipped_network(network):
+    kinds = [s.kind for s in network.stations.values()]
+    assert kinds.count("reservoir") == 6 and kinds.count("gauge") >= 12
+    assert set(network.countries) == {"KG", "TJ", "UZ", "KZ"}
+    # capacities converted to Mm3, with sources
+    assert network["toktogul"].total_volume.value == pytest.approx(19500)
+    assert network["toktogul"].dead_volume.value == pytest.approx(5500)
+    assert network["shardara"].useful_volume.source == "bwo"
+    for st in network.stations.values():
+        assert st.names["en"] and st.names["ru"]
+        assert 39 < st.lat < 47 and 60 < st.lon < 75
+    # the topology ends at the North Aral Sea, and every path leads there
+    assert [s.id for s in network.stations.values() if s.downstream is None] == ["syrdarya_karateren"]
+    for st in network.stations.values():
+        seen, here = set(), st.id
+        while network[here].downstream:
+            assert here not in seen
+            seen.add(here)
+            here = network[here].downstream
+        assert here == "syrdarya_karateren"
+    assert network.resolve("Chardara") == "shardara" and network.resolve("nowhere") is None
+    assert network.seasons.growing_season == (4, 9)
+
+
+def test_broken_network_reports_every_problem(tmp_path):
+    raw = yaml.safe_load(default_network_path().read_text(encoding="utf-8"))
+    raw["stations"][0]["kind"] = "lake"
+    raw["stations"][1]["country"] = "XX"
+    raw["stations"][1]["downstrem"] = "somewhere"
+    raw["stations"][2]["downstream"] = "atlantis"
+    raw["stations"][1]["total_volume"]["source"] = "hearsay"
+    p = tmp_path / "n.yaml"
+    p.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_network(p)
+    text = str(err.value)
+    assert "stations[0] (naryn_uchterek).kind: 'lake' is not one of gauge, reservoir" in text
+    assert "stations[1] (toktogul).country: 'XX' is not in network.countries" in text
+    assert "stations[1] (toktogul): unknown key 'downstrem' (did you mean 'downstream'?)" in text
+    assert "downstream 'atlantis' is not a station of the network" in text
+    assert "total_volume.source: 'hearsay' is not a key of 'sources'" in text
