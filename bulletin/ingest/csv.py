@@ -1,53 +1,92 @@
-"""The canonical CSV of DESIGN.md: ``station,variable,date,value,unit[,resolution,flag]``.
+"""CSV tables of observations: the canonical CSV of DESIGN.md and its Russian-locale variant.
 
-UTF-8, comma-separated, header row; ``.csv.gz`` is read transparently.
+Canonical: UTF-8, comma-separated, header ``station,variable,date,value,unit[,resolution,flag]``,
+ISO dates, decimal point; ``.csv.gz`` is read transparently.
+
+Russian-locale variant (as Excel saves a CSV on a Russian Windows): semicolon separator
+(tab and comma are accepted too), decimal comma, cp1251 or UTF-8 with or without BOM,
+column names in Russian (:data:`COLUMN_NAMES`) or English, dates DD.MM.YYYY (ISO accepted).
+The variant is recognised from the header line: a semicolon or tab, or a Russian column name.
+Variable names may be written as in ``indicators/variables.yml`` in any language
+(``расход воды``).
 """
 
 from __future__ import annotations
 
 import csv as _csv
-import gzip
 import io
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import IngestError
-from . import register
+from . import RawTable, ReadOptions, register
+from .text import decode, delimiter_of, read_bytes, rows_with_lines, split_fields, wrong_width
 
 REQUIRED = ("station", "variable", "date", "value", "unit")
 OPTIONAL = ("resolution", "flag")
+# header spelling (casefolded) -> field
+COLUMN_NAMES = {
+    **{name: name for name in (*REQUIRED, *OPTIONAL)},
+    "станция": "station", "переменная": "variable", "дата": "date", "значение": "value",
+    "единица": "unit", "разрешение": "resolution", "признак": "flag",
+}
+# resolution spellings of the Russian variant -> resolution
+RESOLUTION_NAMES = {"сутки": "day", "день": "day", "пентада": "pentad", "декада": "dekad", "месяц": "month"}
+LOCALE_DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
+LOCALE_HINT = ("correct the lines named above; the Russian-locale CSV has the header "
+               "станция;переменная;дата;значение;единица, dates DD.MM.YYYY and a decimal comma.")
+SEPARATOR_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs"}
 
 
-def _open_text(path: Path) -> str:
-    data = path.read_bytes()
-    if path.name.lower().endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise IngestError(f"{path}: not a readable gzip file ({exc}).") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise IngestError(f"{path}: line {line}: the file is not UTF-8.",
-                          hint="save the file as UTF-8 (the canonical CSV is UTF-8).") from exc
+def header_fields(line: str) -> list[str]:
+    """The column names of a header line, casefolded, with any byte order mark removed."""
+    return [h.lstrip("\ufeff").strip().casefold() for h in split_fields(line, delimiter_of(line))]
 
 
-@register("csv", (".csv", ".csv.gz"))
-def read_canonical_csv(path: Path) -> pd.DataFrame:
-    """Raw text fields of a canonical CSV file, with the line number of each row."""
-    text = _open_text(path)
-    if not text.strip():
+def looks_like_table(lines: list[str]) -> bool:
+    """True when the first line names a value column and another observation column (English or Russian)."""
+    fields = [COLUMN_NAMES.get(h) for h in header_fields(lines[0])]
+    return "value" in fields and sum(f is not None for f in fields) >= 2
+
+
+def is_locale_variant(header_line: str) -> bool:
+    return delimiter_of(header_line) != "," or any(h in COLUMN_NAMES and COLUMN_NAMES[h] != h
+                                                   for h in header_fields(header_line))
+
+
+@register("csv", (".csv", ".csv.gz"), sniff=looks_like_table,
+          layout="a header naming the columns station, variable, date, value, unit (or станция, переменная, "
+                 "дата, значение, единица), one observation per line")
+def read_csv_table(path: Path, options: ReadOptions) -> RawTable:
+    """Raw fields of a canonical or Russian-locale CSV file, with the line number of each row."""
+    data = read_bytes(path)
+    first = data.split(b"\n", 1)[0]
+    header_line, _ = decode(path, first)
+    if not data.strip():
         raise IngestError(f"{path}: the file is empty.", hint="a canonical CSV starts with the header "
                           + ",".join(REQUIRED) + ".")
-    header = [h.strip().lower() for h in next(_csv.reader(io.StringIO(text.split("\n", 1)[0])))]
-    missing = [c for c in REQUIRED if c not in header]
+    if is_locale_variant(header_line):
+        return read_locale_csv(path, data, options)
+    return RawTable(read_canonical_csv(path, data, options))
+
+
+def _missing_columns(path: Path, header: list[str], options: ReadOptions, delimiter: str) -> None:
+    missing = [c for c in REQUIRED if c not in header and getattr(options, c, None) is None]
     if missing:
         raise IngestError(f"{path}: line 1: the header lacks the column(s) {', '.join(missing)}.",
-                          hint="the header must be " + ",".join(REQUIRED) + " (optional: resolution, flag).")
+                          hint="the header must be " + delimiter.join(REQUIRED) + " (optional: resolution, flag); "
+                          "a file without station, variable or unit columns needs them given with "
+                          "--station, --variable, --unit.")
+
+
+def read_canonical_csv(path: Path, data: bytes, options: ReadOptions | None = None) -> pd.DataFrame:
+    """Raw text fields of a canonical CSV file (UTF-8 only), with the line number of each row."""
+    text, _ = decode(path, data, ("utf-8-sig",))
+    header = [h.strip().lower() for h in next(_csv.reader(io.StringIO(text.split("\n", 1)[0])))]
+    _missing_columns(path, header, options or ReadOptions(), ",")
     if '"' in text:
-        frame = _read_quoted(path, text, header)
+        frame = _read_quoted(path, text, header, ",")
     else:
         frame = _read_plain(path, text, header)
     keep = [c for c in (*REQUIRED, *OPTIONAL) if c in frame]
@@ -56,9 +95,22 @@ def read_canonical_csv(path: Path) -> pd.DataFrame:
     return out
 
 
-def _wrong_width(path: Path, problems: list[str]):
-    raise IngestError(f"{path}: {len(problems)} line(s) have the wrong number of fields:", details=problems[:20],
-                      hint="each line needs one value per header column, separated by commas.")
+def read_locale_csv(path: Path, data: bytes, options: ReadOptions) -> RawTable:
+    """Raw fields of a Russian-locale CSV: any of the encodings, the header's separator, Russian names."""
+    text, _ = decode(path, data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = delimiter_of(first_line)
+    names = header_fields(first_line)
+    header = [COLUMN_NAMES.get(h, h) for h in names]
+    _missing_columns(path, header, options, delimiter)
+    frame = _read_quoted(path, text, header, delimiter)
+    keep = [c for c in (*REQUIRED, *OPTIONAL) if c in frame]
+    out = frame[keep].astype(str)
+    if "resolution" in out:
+        out["resolution"] = out["resolution"].str.strip().str.lower().replace(RESOLUTION_NAMES)
+    out["line"] = frame["line"].to_numpy()
+    decimal = "," if delimiter != "," else "."
+    return RawTable(out, decimal=decimal, date_formats=LOCALE_DATE_FORMATS, hint=LOCALE_HINT)
 
 
 def _read_plain(path: Path, text: str, header: list[str]) -> pd.DataFrame:
@@ -68,7 +120,7 @@ def _read_plain(path: Path, text: str, header: list[str]) -> pd.DataFrame:
                 for i, line in enumerate(lines[1:], start=2)
                 if line.strip() and line.count(",") != len(header) - 1]
     if problems:
-        _wrong_width(path, problems)
+        wrong_width(path, problems)
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[],
                         skip_blank_lines=False, header=0, names=header, engine="c")
     frame["line"] = frame.index.to_numpy() + 2
@@ -76,21 +128,17 @@ def _read_plain(path: Path, text: str, header: list[str]) -> pd.DataFrame:
     return frame[~blank]
 
 
-def _read_quoted(path: Path, text: str, header: list[str]) -> pd.DataFrame:
+def _read_quoted(path: Path, text: str, header: list[str], delimiter: str) -> pd.DataFrame:
     """Rows parsed with the csv module, which knows the physical line of quoted fields."""
-    rows = _csv.reader(io.StringIO(text, newline=""))
-    next(rows)
     records, lines, problems = [], [], []
-    for row in rows:
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
+    for line, row in rows_with_lines(text, delimiter)[1:]:
         if len(row) != len(header):
-            problems.append(f"line {rows.line_num}: {len(row)} fields where the header has {len(header)}")
+            problems.append(f"line {line}: {len(row)} fields where the header has {len(header)}")
             continue
         records.append(row)
-        lines.append(rows.line_num)
+        lines.append(line)
     if problems:
-        _wrong_width(path, problems)
+        wrong_width(path, problems, SEPARATOR_WORDS[delimiter])
     frame = pd.DataFrame(records, columns=header, dtype=object)
     frame["line"] = lines
     return frame
