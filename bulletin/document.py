@@ -101,10 +101,19 @@ VARIABLE_NAMES = {
     "stage": N_("river stage"), "inflow-release": N_("inflow minus release"),
 }
 CHECK_NAMES = {
-    "negative": N_("negative values"), "above_capacity": N_("volume above capacity"),
-    "level_range": N_("level outside the reservoir range"), "flat_line": N_("repeated values"),
-    "gaps": N_("missing days"),
+    "duplicates": N_("dates given twice"), "unsorted": N_("dates out of order"),
+    "gaps": N_("missing days"), "future": N_("dates after the issue date"),
+    "negative": N_("negative values"), "implausible": N_("impossible values"),
+    "above_capacity": N_("volume above capacity"), "level_range": N_("level outside the reservoir range"),
+    "flat_line": N_("repeated values"), "spike": N_("isolated spikes"), "shift": N_("sudden shifts"),
+    "completeness": N_("incomplete dekads or months"),
+    "reservoir_balance": N_("reservoir water balance does not close"),
+    "travel_time": N_("disagrees with the station upstream"),
+    "confluence": N_("disagrees with the sum of the stations upstream"),
 }
+SEVERITY_NAMES = {"error": NP_("severity", "error"), "warning": NP_("severity", "warning"),
+                  "info": NP_("severity", "info")}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 METHOD_NAMES = {
     "threshold": N_("absolute value against thresholds"),
     "percent_of_norm": N_("per cent of norm against thresholds"),
@@ -123,6 +132,10 @@ MSG_FINDING_PCT = N_("{name}: {value}, {pct} of norm; {level}, {condition}.")
 MSG_FINDING_PCT_NORMAL = N_("{name}: {value}, {pct} of norm; no threshold crossed.")
 MSG_FINDING_CATEGORY = N_("{name}: {value}, {category} (percentile {percentile}); {level}.")
 MSG_FINDING_NO_DATA = N_("{name}: no data for this period ({coverage} of days present).")
+MSG_FINDING_NO_DATA_QC = N_("{name}: no data for this period ({coverage} of days with good data; "
+                            "{errors} value(s) flagged as errors left out).")
+MSG_QUALITY_FLAG = N_("{check} ({severity}): {days} d.")
+MSG_QUALITY_NO_DATA = N_("{name}: no data, values flagged as errors left out")
 MSG_CONDITION_PCT = N_("{words} of norm")
 
 
@@ -177,15 +190,65 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class QualityFlag:
+    """One check's flags on one series in the hydrological year to date."""
+
+    check: str
+    severity: str  # error | warning | info
+    days: int  # flagged days from the start of the hydrological year to the end of the period
+    text: Text  # "check name (severity): N d."
+
+
+@dataclass(frozen=True)
+class QualityFinding:
+    """A finding whose inputs are flagged in the bulletin period."""
+
+    indicator: str
+    name: Localized
+    level: str
+    no_data_by_errors: bool  # no_data because values flagged as errors were left out
+    text: Text | Localized  # the indicator name, or the name with the no-data remark
+
+
+@dataclass(frozen=True)
 class QualityRow:
+    """Data quality of one series (station and variable)."""
+
     station: str
     station_name: Localized
     country: str
     variable: str
     variable_text: Text
-    coverage: Quantity  # share of days present in the bulletin period
-    flags: tuple  # ((check name Text, severity, flagged days in the hydrological year), ...)
-    findings: tuple  # indicator ids whose inputs are flagged in the period
+    coverage: Quantity  # share of days with good data in the bulletin period
+    flags: tuple  # QualityFlag, errors first
+    findings: tuple  # QualityFinding of the findings whose inputs are flagged in the period
+
+
+@dataclass(frozen=True)
+class QualityStation:
+    station: str
+    station_name: Localized
+    rows: tuple  # QualityRow per variable
+
+
+@dataclass(frozen=True)
+class QualityCountry:
+    code: str
+    name: Localized
+    stations: tuple  # QualityStation in network order; empty: nothing to report
+
+
+@dataclass(frozen=True)
+class QualitySection:
+    """The data-quality section: series with something to report, by country and station."""
+
+    countries: tuple  # QualityCountry per country of the network, in network order
+    series_total: int  # series of network stations in the data or read by a finding
+    series_shown: int  # series with flags this hydrological year, incomplete or flagged findings
+
+    @property
+    def rows(self) -> tuple:
+        return tuple(r for c in self.countries for st in c.stations for r in st.rows)
 
 
 @dataclass(frozen=True)
@@ -211,7 +274,7 @@ class Bulletin:
     countries: tuple
     key_rows: tuple  # the most important findings, for page one
     figures: tuple
-    quality: tuple
+    quality: QualitySection
     annex: tuple
     inputs: tuple
     reference_period: str
@@ -241,7 +304,8 @@ def _crossed_condition(ind: Indicator, level: str) -> Text | None:
     return None
 
 
-def _row(f: Finding, ind: Indicator, network: Network) -> Row:
+def _row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = None,
+         period: Period | None = None) -> Row:
     st = network[f.station]
     name = Localized.of(ind.names)
     value = _q(f.value, f.unit)
@@ -249,7 +313,10 @@ def _row(f: Finding, ind: Indicator, network: Network) -> Row:
         if f.last_year is not None else value
     condition = _crossed_condition(ind, f.level) if f.level in LEVELS[1:] else None
     level_text = Text.of(LEVEL_NAMES[f.level])
-    if f.level == NO_DATA:
+    if f.level == NO_DATA and "qc_errors" in f.notes and qc is not None and period is not None:
+        errors = sum(qc.errors_in(f.station, v, period.start, period.end) for v in f.variable.split("-"))
+        sentence = Text.of(MSG_FINDING_NO_DATA_QC, name=name, coverage=_q(100 * f.coverage, "%"), errors=errors)
+    elif f.level == NO_DATA:
         sentence = Text.of(MSG_FINDING_NO_DATA, name=name, coverage=_q(100 * f.coverage, "%"))
     elif ind.method == "status_category":
         sentence = Text.of(MSG_FINDING_CATEGORY, name=name, value=shown_value,
@@ -326,34 +393,65 @@ def _figure(ind: Indicator, store: SeriesStore, period: Period, network: Network
                   period_index=xs.index(period) if period in xs else len(xs) - 1)
 
 
+def _flagged_days(flags, start: np.datetime64, end: np.datetime64) -> int:
+    """Days of the runs in ``flags`` that fall within [start, end]."""
+    first = flags["first"].clip(lower=start)
+    last = flags["last"].clip(upper=end)
+    return int(((last - first).dt.days + 1).clip(lower=0).sum())
+
+
 def _quality(qc: QCReport, findings: list[Finding], store: SeriesStore, network: Network, period: Period,
-             resolution: str) -> tuple:
+             resolution: str, catalogue: Catalogue | None = None) -> QualitySection:
+    """Data quality by country and station: coverage in the period, flags in the hydrological
+    year to date, and the findings whose inputs are flagged (those that became ``no_data``
+    because values flagged as errors were left out are marked)."""
     hy = hydrological_year(network.seasons.hydrological_year_of(period.start), network.seasons)
-    rows = []
+    start, end = np.datetime64(hy.start), np.datetime64(period.end)
     flags = qc.flags
-    in_year = flags[(flags["last"] >= np.datetime64(hy.start)) & (flags["first"] <= np.datetime64(period.end))]
-    for station_id, variable in sorted(store.obs.keys(), key=lambda k: (list(network.stations).index(k[0])
-                                                                         if k[0] in network else 999, k[1])):
-        if station_id not in network:
-            continue
+    in_year = flags[(flags["last"] >= start) & (flags["first"] <= end)]
+    names = {ind.id: Localized.of(ind.names) for ind in catalogue.indicators} if catalogue else {}
+    order = {sid: i for i, sid in enumerate(network.stations)}
+    # series in the data, series the findings read (absent ones show coverage 0), and series
+    # flagged this year (one whose every value is an error is no longer in the evaluated data)
+    series = {k for k in store.obs.keys() if k[0] in network}
+    series |= {(f.station, v) for f in findings for v in f.variable.split("-") if f.station in network}
+    series |= {k for k in zip(in_year["station"], in_year["variable"], strict=True) if k[0] in network}
+    by_station: dict[str, list[QualityRow]] = {}
+    for station_id, variable in sorted(series, key=lambda k: (order[k[0]], k[1])):
         agg = store.aggregated(station_id, variable, resolution)
         row = agg[(agg["year"] == period.start.year) & (agg["period_of_year"] == period.period_of_year)]
         coverage = float(row["coverage"].iloc[0]) if not row.empty else 0.0
         mine = in_year[(in_year["station"] == station_id) & (in_year["variable"] == variable)]
-        per_check = []
-        for (check, severity), g in mine.groupby(["check", "severity"], sort=True):
-            # days flagged within the hydrological year to date
-            first = g["first"].clip(lower=np.datetime64(hy.start))
-            last = g["last"].clip(upper=np.datetime64(period.end))
-            per_check.append((Text.of(CHECK_NAMES.get(check, check)), severity, int(((last - first).dt.days + 1).sum())))
-        affected = tuple(f.indicator for f in findings if f.station == station_id and f.qc_flags
-                         and variable in f.variable.split("-"))
-        if per_check or coverage < 1.0:
+        per_check = [
+            QualityFlag(check, severity, days, Text.of(MSG_QUALITY_FLAG, check=Text.of(CHECK_NAMES.get(check, check)),
+                                                      severity=Text.of(SEVERITY_NAMES[severity]), days=days))
+            for (check, severity), g in mine.groupby(["check", "severity"], sort=True)
+            if (days := _flagged_days(g, start, end)) > 0
+        ]
+        per_check.sort(key=lambda q: (SEVERITY_ORDER[q.severity], q.check))
+        flagged_in_period = qc.for_period(station_id, variable, period.start, period.end)
+        errors_in_period = qc.errors_in(station_id, variable, period.start, period.end)
+        affected = []
+        for f in findings:
+            if not flagged_in_period or f.station != station_id or variable not in f.variable.split("-"):
+                continue
+            name = names.get(f.indicator, Localized.of({"en": f.indicator}))
+            by_errors = f.level == NO_DATA and errors_in_period > 0
+            affected.append(QualityFinding(f.indicator, name, f.level, by_errors,
+                                           Text.of(MSG_QUALITY_NO_DATA, name=name) if by_errors else name))
+        if per_check or coverage < 1.0 or affected:
             st = network[station_id]
-            rows.append(QualityRow(station_id, Localized.of(st.names), st.country, variable,
-                                   Text.of(VARIABLE_NAMES.get(variable, variable)),
-                                   _q(100 * coverage, "%"), tuple(per_check), affected))
-    return tuple(rows)
+            by_station.setdefault(station_id, []).append(QualityRow(
+                station_id, Localized.of(st.names), st.country, variable,
+                Text.of(VARIABLE_NAMES.get(variable, variable)), _q(100 * coverage, "%"), tuple(per_check),
+                tuple(affected)))
+    countries = []
+    for code in network.countries:
+        stations = tuple(QualityStation(sid, Localized.of(network[sid].names), tuple(rows))
+                         for sid, rows in by_station.items() if network[sid].country == code)
+        countries.append(QualityCountry(code, Localized.of(network.countries[code]), stations))
+    shown = sum(len(rows) for rows in by_station.values())
+    return QualitySection(tuple(countries), len(series), shown)
 
 
 def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Finding], store: SeriesStore,
@@ -361,7 +459,7 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
                    sample_data: bool) -> Bulletin:
     """Assemble the language-neutral bulletin from the findings and their context."""
     by_id = {ind.id: ind for ind in catalogue.indicators}
-    rows = [_row(f, by_id[f.indicator], network) for f in findings]
+    rows = [_row(f, by_id[f.indicator], network, qc, period) for f in findings]
     countries = []
     for code in network.countries:
         mine = [r for r in rows if r.country == code]
@@ -393,7 +491,7 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         id=f"{network.id}-{period.label}", issue_number=issue_number(period), period=period, issued_at=issued_at,
         basin=Localized.of(network.names), catalogue=catalogue, sample_data=sample_data, rows=tuple(rows),
         countries=tuple(countries), key_rows=tuple(ranked[:3]), figures=tuple(figures),
-        quality=_quality(qc, findings, store, network, period, period.kind), annex=tuple(annex),
+        quality=_quality(qc, findings, store, network, period, period.kind, catalogue), annex=tuple(annex),
         inputs=tuple(inputs), reference_period=catalogue.settings.reference_label, software_version=__version__,
         not_in_season=tuple(ind.id for ind in catalogue.indicators if ind.id not in evaluated_ids),
     )

@@ -16,6 +16,7 @@ import pandas as pd
 from .catalogue import Catalogue, Indicator
 from .climatology import aggregate, apply_coverage, climatology, status_of
 from .ingest import Observations
+from .ingest.resolutions import RESOLUTIONS, period_bounds
 from .methods import NO_DATA, category_level, difference, percent_of_norm, threshold_level
 from .network import Network
 from .periods import Period
@@ -65,22 +66,77 @@ def _clean(x) -> float | None:
 
 
 def period_series(obs: Observations, station: str, variable: str, resolution: str) -> pd.DataFrame:
-    """Dekad or month series of one station and variable, with coverage (see ``aggregate``).
+    """Dekad or month series of one station and variable, with coverage, from every finer resolution.
 
-    Daily values are aggregated with the variable's rule; values supplied directly at the
-    resolution are taken as they are, with coverage 1.
+    Pentad and dekad values are spread over the days of their period, and the days are
+    aggregated to ``resolution`` with the variable's rule (``aggregate`` in
+    ``indicators/variables.yml``, see :func:`~bulletin.climatology.aggregate`): a month of
+    dekads is their day-weighted mean (February 2024: (10 a + 10 b + 9 c) / 29), its ``last``
+    the value of the last dekad present, its ``max`` the largest; a ``sum`` is shared equally
+    among the days of its period. Each day takes its value from the finest resolution that has
+    one (day, then pentad, then dekad), so finer data win where they exist and coarser data fill
+    the rest. Values given at ``resolution`` itself come last and are taken as they are where no
+    finer value touches their period. Coarser values (months for a dekad series) are not used.
+    Coverage is the share of the period's days covered by present values.
+
+    Parameters
+    ----------
+    resolution : {'dekad', 'month'}
+
+    Returns
+    -------
+    pandas.DataFrame
+        year, period_of_year, value [canonical unit], n_days (days covered), days (days in the
+        period), coverage [0-1]; one row per period from the first to the last touched.
     """
-    daily = obs.series(station, variable, "day")
-    if not daily.empty:
-        return aggregate(daily, resolution, load_variables()[variable].aggregate)
-    s = obs.series(station, variable, resolution)
+    how = load_variables()[variable].aggregate
+    target = RESOLUTIONS.index(resolution)
+    present = obs.resolutions(station, variable)
+    finer = None
+    for res in (r for r in present if RESOLUTIONS.index(r) < target):
+        s = obs.series(station, variable, res).dropna()
+        days = s.groupby(level=0).first() if res == "day" else _spread_over_days(s, res, how)
+        finer = days if finer is None else finer.combine_first(days)
+    given = obs.series(station, variable, resolution) if resolution in present else None
+    if finer is None:
+        if given is None:
+            return aggregate(pd.Series([], index=pd.DatetimeIndex([]), dtype=float), resolution, how)
+        return _as_given(given, resolution)
+    from_finer = aggregate(finer, resolution, how)
+    if given is None:
+        return from_finer
+    merged = aggregate(finer.combine_first(_spread_over_days(given.dropna(), resolution, how)), resolution, how)
+    as_given = _as_given(given, resolution)
+    key = ["year", "period_of_year"]
+    touched = from_finer.loc[from_finer["n_days"] > 0, key]
+    untouched = as_given.merge(touched, on=key, how="left", indicator=True)["_merge"].eq("left_only").to_numpy()
+    exact = as_given[untouched & as_given["value"].notna().to_numpy()]
+    out = pd.concat([exact, merged], ignore_index=True).drop_duplicates(key, keep="first")
+    return out.sort_values(key, ignore_index=True)
+
+
+def _as_given(s: pd.Series, resolution: str) -> pd.DataFrame:
+    """Values supplied at the resolution asked: each fully covers its period when present."""
     periods = [Period.containing(resolution, d.date()) for d in s.index]
+    days = np.array([p.days for p in periods], dtype=np.int64)
+    present = s.notna().to_numpy()
     return pd.DataFrame({
         "year": pd.Series([p.start.year for p in periods], dtype=np.int64),
         "period_of_year": pd.Series([p.period_of_year for p in periods], dtype=np.int64),
-        "value": s.to_numpy(dtype=float), "n_days": [p.days for p in periods], "days": [p.days for p in periods],
-        "coverage": np.ones(len(periods)),
+        "value": s.to_numpy(dtype=float), "n_days": np.where(present, days, 0), "days": days,
+        "coverage": present.astype(float),
     })
+
+
+def _spread_over_days(s: pd.Series, resolution: str, how: str) -> pd.Series:
+    """Pentad or dekad values as daily values over the days of their period (a sum shared equally)."""
+    s = s.dropna()
+    first, last = period_bounds(resolution, pd.DatetimeIndex(s.index))
+    days = ((last - first).days + 1).to_numpy()
+    offsets = np.arange(days.sum()) - np.repeat(np.cumsum(days) - days, days)
+    index = pd.DatetimeIndex(np.repeat(first.to_numpy(), days)) + pd.to_timedelta(offsets, unit="D")
+    values = s.to_numpy(dtype=float) / (days if how == "sum" else 1)
+    return pd.Series(np.repeat(values, days), index=index).groupby(level=0).first()
 
 
 class SeriesStore:
@@ -168,10 +224,11 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
         else:  # status_category
             level = category_level(status["category"], ind.level_map)
             thresholds_json = [{"level": lev, "category": cat} for cat, lev in ind.levels]
-        notes = []
-        if math.isnan(value):
+        notes = _qc_notes(qc, ind, period)
+        if math.isnan(value) or "completeness" in notes:
             level = NO_DATA
-            notes.append("coverage" if coverage > 0 else "missing")
+            if math.isnan(value):
+                notes.insert(0, "coverage" if coverage > 0 else "missing")
         findings.append(Finding(
             indicator=ind.id, station=ind.station, variable=ind.variable if ind.method != "difference"
             else f"{ind.variable}-{ind.minus}", period=period.label, value=_clean(value * f), unit=display_unit,
@@ -184,8 +241,26 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
     return findings
 
 
+def _inputs(ind: Indicator) -> tuple[str, ...]:
+    """The variables an indicator reads at its station."""
+    return (ind.variable, ind.minus) if ind.minus else (ind.variable,)
+
+
 def _flags(qc: QCReport, ind: Indicator, period: Period) -> list[str]:
-    names = set(qc.for_period(ind.station, ind.variable, period.start, period.end))
-    if ind.minus:
-        names |= set(qc.for_period(ind.station, ind.minus, period.start, period.end))
+    """Names of the checks that flagged any input value of the period."""
+    names = set()
+    for variable in _inputs(ind):
+        names |= set(qc.for_period(ind.station, variable, period.start, period.end))
     return sorted(names)
+
+
+def _qc_notes(qc: QCReport, ind: Indicator, period: Period) -> list[str]:
+    """What QC did to a finding: ``qc_errors`` (values flagged as errors were left out of the
+    period) and ``completeness`` (the completeness rule flags the period: the finding is
+    ``no_data``)."""
+    notes = []
+    if any(qc.errors_in(ind.station, v, period.start, period.end) for v in _inputs(ind)):
+        notes.append("qc_errors")
+    if any(qc.incomplete(ind.station, v, period) for v in _inputs(ind)):
+        notes.append("completeness")
+    return notes

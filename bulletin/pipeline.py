@@ -18,6 +18,9 @@ from .qc import QCReport, run_qc
 
 @dataclass
 class Run:
+    """Everything one run produced; ``observations`` as read, ``evaluated`` without the values
+    QC flagged as errors (what the findings were computed from)."""
+
     network: Network
     catalogue: Catalogue
     observations: Observations
@@ -25,6 +28,7 @@ class Run:
     period: Period
     findings: list[Finding]
     bulletin: Bulletin
+    evaluated: Observations | None = None
 
 
 def uses_sample_data(paths) -> bool:
@@ -50,16 +54,25 @@ def resolve_period(text: str, obs: Observations, network: Network) -> Period:
 
 
 def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_path=None,
-        network_path=None) -> Run:
-    """Read, check, evaluate and assemble one bulletin."""
+        network_path=None, read_options: dict | None = None) -> Run:
+    """Read, check, evaluate and assemble one bulletin.
+
+    QC runs on the observations as read, with the issue date as ``as_of`` (values dated after
+    it are errors). The findings are computed from a copy without the values flagged as
+    errors, so their coverage counts good days only; warnings are listed and their values used.
+    """
     network = load_network(network_path)
     catalogue = load_catalogue(catalogue_path, network)
-    obs = read_observations(data or None, network)
-    qc = run_qc(obs, network)
-    target = resolve_period(period, obs, network)
-    store = SeriesStore(obs, catalogue)
-    findings = evaluate(catalogue, network, obs, qc, target, store)
+    obs = read_observations(data or None, network, **(read_options or {}))
+    qc = run_qc(obs, network, as_of=issued_at.date())
+    good = qc.clean(obs)
+    if good.last_date is None and obs.last_date is not None:
+        raise DataQualityError("every observation was flagged as an error by the quality checks.",
+                               hint="run 'bulletin check-data' on the same files to see the flags.")
+    target = resolve_period(period, good, network)
+    store = SeriesStore(good, catalogue)
+    findings = evaluate(catalogue, network, good, qc, target, store)
     bulletin = build_bulletin(catalogue=catalogue, network=network, findings=findings, store=store, qc=qc,
                               period=target, issued_at=issued_at, inputs=obs.inputs,
                               sample_data=uses_sample_data(data))
-    return Run(network, catalogue, obs, qc, target, findings, bulletin)
+    return Run(network, catalogue, obs, qc, target, findings, bulletin, good)

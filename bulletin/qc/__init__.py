@@ -1,0 +1,165 @@
+"""Quality control: a registry of checks, each returning a flag mask and a sentence.
+
+QC never deletes a value: it flags. Which checks run on which variable, with which
+parameters, is configured in ``indicators/variables.yml`` (section ``qc``); which series are
+compared along the river is data of the network file (section ``flow_links``). See
+:mod:`bulletin.qc.config`.
+
+- :mod:`.registry`: :class:`CheckResult`, the registry :data:`CHECKS`, :func:`runs`;
+- :mod:`.checks`: checks of one series (structure, range, behaviour, completeness);
+- :mod:`.consistency`: checks across series (reservoir balance, flows along the river);
+- :mod:`.report`: :class:`QCReport`;
+- :func:`run_qc` here: runs them all.
+
+Values flagged with severity ``error`` are impossible; :meth:`QCReport.clean` returns the
+observations without them, and the pipeline evaluates that copy. Warnings and info are listed
+with the findings, and their values are used.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConfigError
+from ..ingest import Observations
+from ..network import Network
+from . import checks as _checks  # noqa: F401  (registers the checks)
+from . import consistency as _consistency  # noqa: F401
+from .config import QCConfig, load_links, load_qc_config
+from .registry import CHECKS, SEVERITIES, Check, CheckResult, check, runs
+from .report import ERROR_COLUMNS, FLAG_COLUMNS, QCReport
+
+_runs = runs  # the name the tests and older code use
+
+__all__ = ["CHECKS", "SEVERITIES", "Check", "CheckResult", "QCConfig", "QCReport", "check", "load_qc_config",
+           "run_qc", "runs"]
+
+_ROW_COLUMNS = ["date", "value", "file", "line"]
+
+
+def _flag_rows(out: list, station: str, variable: str, resolution: str, name: str, result: CheckResult,
+               index: pd.Index | None = None) -> None:
+    mask = result.mask
+    if index is not None and not mask.index.equals(index):
+        mask = mask.reindex(index, fill_value=False)
+    mask = mask.fillna(False).astype(bool)
+    for first, last, days in runs(mask):
+        out.append((station, variable, resolution, name, result.severity, first, last, days, result.sentence))
+
+
+def _validate_against_network(config: QCConfig, network: Network | None) -> None:
+    if network is None:
+        return
+    unknown = [sid for sid in config.stations if sid not in network.stations]
+    if unknown:
+        raise ConfigError(f"{config.path}: qc.stations names station(s) not in the network {network.id}:",
+                          details=[f"qc.stations.{sid}{network.suggest(sid)}" for sid in unknown],
+                          hint=f"use station ids of {network.path}.")
+
+
+def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime | None = None,
+           config: QCConfig | None = None) -> QCReport:
+    """Run the configured checks on every series of ``obs``.
+
+    Parameters
+    ----------
+    obs : Observations
+        The observations as read (nothing is removed from them).
+    network : Network or None
+        Capacities and level ranges for the range checks, and the flow links of the
+        consistency checks. Without a network those checks flag nothing.
+    as_of : date or None
+        The issue date: values dated after it are flagged as errors. None: not checked.
+    config : QCConfig or None
+        The checks to run (default: the ``qc`` section of the shipped variables.yml).
+
+    Returns
+    -------
+    QCReport
+        The flags, the values flagged as errors and the completeness rules.
+    """
+    config = config or load_qc_config()
+    _validate_against_network(config, network)
+    as_of_ts = None if as_of is None else pd.Timestamp(as_of.date() if isinstance(as_of, datetime) else as_of)
+    out: list[tuple] = []
+    errors: list[pd.DataFrame] = []
+    good_daily: dict[tuple[str, str], pd.Series] = {}
+    frame = obs.frame
+    for (station, variable, resolution), g in frame.groupby(["station", "variable", "resolution"], sort=False):
+        st = network.stations.get(station) if network else None
+        configured = config.checks_for(station, variable)
+        values = g.groupby("date", sort=True)["value"].first()
+        s = values.asfreq("D") if resolution == "day" else values
+        if s.empty:
+            continue
+        error_mask = np.zeros(len(s), dtype=bool)
+        checked = s  # later checks see the series without the values already flagged as errors
+        for name, params in configured.items():
+            chk = CHECKS[name]
+            if name == "completeness" or (resolution != "day" and not (chk.pointwise or chk.kind == "rows")):
+                continue
+            if chk.kind == "rows":
+                result = chk.func(g[_ROW_COLUMNS], st, params)
+            else:
+                if "as_of" in chk.context:
+                    params = {**params, "as_of": as_of_ts}
+                result = chk.func(checked, st, params)
+            _flag_rows(out, station, variable, resolution, name, result, s.index)
+            if result.severity == "error":
+                hit = result.mask.reindex(s.index, fill_value=False).fillna(False).to_numpy(dtype=bool) \
+                    & s.notna().to_numpy()
+                if hit.any():
+                    error_mask |= hit
+                    checked = s.where(~error_mask)
+        if error_mask.any():
+            errors.append(pd.DataFrame({"station": station, "variable": variable, "resolution": resolution,
+                                        "date": s.index[error_mask]}))
+        if resolution != "day":
+            continue
+        good = s.where(~error_mask)
+        good_daily[(station, variable)] = good
+        if "completeness" in configured:
+            result = CHECKS["completeness"].func(good, st, configured["completeness"])
+            _flag_rows(out, station, variable, resolution, "completeness", result)
+    _consistency_checks(out, good_daily, network, config)
+    flags = pd.DataFrame(out, columns=FLAG_COLUMNS)
+    flags["days"] = flags["days"].astype(np.int64)
+    for col in ("first", "last"):
+        flags[col] = pd.to_datetime(flags[col])
+    error_frame = (pd.concat(errors, ignore_index=True) if errors
+                   else pd.DataFrame({c: pd.Series([], dtype="datetime64[ns]" if c == "date" else object)
+                                      for c in ERROR_COLUMNS}))
+    rules = {}
+    for variable in pd.unique(frame["variable"]):
+        rule = config.completeness_rule(variable)
+        if rule is not None:
+            rules[variable] = rule["resolution"]
+    return QCReport(flags, error_frame, rules)
+
+
+def _consistency_checks(out: list, good_daily: dict, network: Network | None, config: QCConfig) -> None:
+    """Checks across series, on the daily values not flagged as errors."""
+    empty = pd.Series([], index=pd.DatetimeIndex([]), dtype=float)
+
+    def series_of(station: str, variable: str) -> pd.Series:
+        return good_daily.get((station, variable), empty)
+
+    def record(name: str, results: list[CheckResult]) -> None:
+        for result in results:
+            for station, variable in result.series:
+                _flag_rows(out, station, variable, "day", name, result)
+
+    if "reservoir_balance" in config.consistency:
+        params = config.consistency["reservoir_balance"]
+        stations = dict.fromkeys(sid for sid, _ in good_daily)
+        for sid in stations:
+            if all((sid, v) in good_daily for v in ("inflow", "release", "volume")):
+                st = network.stations.get(sid, sid) if network else sid
+                record("reservoir_balance", CHECKS["reservoir_balance"].func(series_of, st, params))
+    for link in load_links(network):
+        if link.check in config.consistency:
+            params = {**config.consistency[link.check], **link.as_params()}
+            record(link.check, CHECKS[link.check].func(series_of, None, params))

@@ -1,0 +1,118 @@
+"""The registry of quality checks: name -> :class:`Check` (function, kind, parameters).
+
+A check is a plain function that returns a :class:`CheckResult`: a flag mask, a sentence and
+a severity. Three kinds of check differ in what they are given:
+
+``series``
+    the daily series of one station and variable (missing days are NaN), the station of the
+    network (or None) and the parameters; the mask has the index of the series.
+``rows``
+    the rows of one station and variable as read (columns date, value, file, line, in file
+    order); the mask is indexed by date and marks the days concerned.
+``network``
+    a function ``(station, variable) -> daily series`` (values flagged as errors already
+    removed) and the parameters; the result also names the series its flags belong to.
+
+``pointwise`` series checks judge each value on its own, so they also run on values given
+per dekad or month. Parameters are declared with their defaults when a check is registered;
+the configuration may set only those (:mod:`bulletin.qc.config`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+SEVERITIES = ("error", "warning", "info")
+KINDS = ("series", "rows", "network")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check found on one series.
+
+    Attributes
+    ----------
+    mask : pandas.Series of bool
+        True where a day is flagged.
+    sentence : str
+        What the check found, in English, with numbers (for ``check-data`` and the JSON; the
+        bulletin shows the translated check name).
+    severity : {'error', 'warning', 'info'}
+        ``error``: the value is impossible and does not enter any aggregation; ``warning``:
+        the value is doubtful, listed with the findings but used; ``info``: a fact about the
+        record (missing days).
+    series : tuple of (station, variable)
+        ``network`` checks only: the series the flags belong to.
+    """
+
+    mask: pd.Series
+    sentence: str
+    severity: str = "warning"
+    series: tuple = ()
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check: its function, kind, declared parameters and default severity."""
+
+    name: str
+    func: Callable
+    kind: str = "series"
+    defaults: dict = field(default_factory=dict)  # parameter -> default value
+    choices: dict = field(default_factory=dict)  # parameter -> allowed values
+    context: tuple = ()  # run-time inputs given by run_qc, never configured (e.g. as_of)
+    pointwise: bool = False
+
+    @property
+    def description(self) -> str:
+        """First line of the check function's docstring."""
+        return (self.func.__doc__ or "").strip().split("\n")[0]
+
+    def __call__(self, data, station=None, params: dict | None = None) -> CheckResult:
+        """Run the check with ``params`` over its defaults."""
+        return self.func(data, station, {**self.defaults, **(params or {})})
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str, *, kind: str = "series", pointwise: bool = False, choices: dict | None = None,
+          context: tuple = (), **defaults):
+    """Register a check under ``name``; keyword arguments are its parameters with their defaults."""
+    if kind not in KINDS:
+        raise ValueError(f"check {name}: kind {kind!r} is not one of {KINDS}")
+
+    def wrap(func: Callable) -> Callable:
+        CHECKS[name] = Check(name, func, kind, dict(defaults), dict(choices or {}), tuple(context), pointwise)
+        return func
+
+    return wrap
+
+
+def no_flags(index) -> pd.Series:
+    """A mask that flags nothing, on ``index``."""
+    return pd.Series(False, index=index)
+
+
+def runs(mask: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp, int]]:
+    """Consecutive runs of True in a mask indexed by date: (first day, last day, days).
+
+    On a daily mask a run is a stretch of consecutive flagged days; on values given per dekad
+    or month (one date per period) each value is its own run of one.
+    """
+    m = mask.to_numpy(dtype=bool)
+    if not m.any():
+        return []
+    idx = pd.DatetimeIndex(mask.index)
+    day = idx.to_numpy().astype("datetime64[D]").astype(np.int64)
+    pos = np.flatnonzero(m)
+    # a new run starts where the previous flagged date is not the day before
+    new = np.ones(len(pos), dtype=bool)
+    new[1:] = (day[pos[1:]] - day[pos[:-1]]) != 1
+    starts = pos[new]
+    ends = np.append(pos[np.flatnonzero(new)[1:] - 1], pos[-1])
+    return [(idx[a], idx[b], int(day[b] - day[a] + 1)) for a, b in zip(starts, ends, strict=True)]
