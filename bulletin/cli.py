@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 data or configuration error (message on stderr, no trac
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 import tempfile
@@ -77,8 +78,27 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-data_option = click.option("--data", "data", multiple=True, type=click.Path(),
-                           help="Data file or directory (repeatable). Default: the embedded synthetic sample.")
+_data_options = [
+    click.option("--data", "data", multiple=True, type=click.Path(),
+                 help="Data file or directory (repeatable). Default: the embedded synthetic sample."),
+    click.option("--reader", default=None,
+                 help="Reader to use for every file (csv, yearbook, hydromet-long, xlsx, netcdf). "
+                      "Default: chosen from each file's extension and content."),
+    click.option("--station", default=None, help="Station id or alias, for files that do not name it."),
+    click.option("--variable", default=None, help="Variable, for files that do not name it (e.g. discharge)."),
+    click.option("--unit", default=None, help="Unit, for files that do not name it (e.g. m3/s)."),
+]
+
+
+def data_option(func):
+    """--data and the reader options, shared by every command that reads data."""
+    for option in reversed(_data_options):
+        func = option(func)
+    return func
+
+
+def _read_options(reader, station, variable, unit) -> dict:
+    return {"reader": reader, "station": station, "variable": variable, "unit": unit}
 reference_option = click.option("--reference", default=None,
                                 help="Reference period FIRST-LAST (e.g. 1991-2020) or 'full'. Default: the catalogue's.")
 resolution_option = click.option("--resolution", type=click.Choice(["dekad", "month"]), default="dekad",
@@ -107,7 +127,8 @@ def main():
 @click.option("--templates", "template_dir", default=None, type=click.Path(file_okay=False),
               help="Folder of templates that override the default ones.")
 @handles_errors
-def generate(data, period, langs, formats, out_dir, issued_at, catalogue_path, network_path, template_dir):
+def generate(data, reader, station, variable, unit, period, langs, formats, out_dir, issued_at, catalogue_path,
+             network_path, template_dir):
     """Generate the bulletin (HTML, PDF, JSON) for one period."""
     from .pipeline import run
     from .render import i18n
@@ -121,7 +142,8 @@ def generate(data, period, langs, formats, out_dir, issued_at, catalogue_path, n
         raise UsageError(f"unknown language(s): {', '.join(bad_langs) or '(none)'}.",
                          hint=f"use {', '.join(i18n.LANGUAGES)}.")
     result = run(data=list(data), period=period, issued_at=_parse_issued_at(issued_at),
-                 catalogue_path=catalogue_path, network_path=network_path)
+                 catalogue_path=catalogue_path, network_path=network_path,
+                 read_options=_read_options(reader, station, variable, unit))
     b = result.bulletin
     outputs: dict[str, bytes] = {}  # everything is rendered before anything is written
     doc = results_json.results(b, result.qc)
@@ -172,33 +194,42 @@ def validate(catalogue_path, network_path):
 @data_option
 @click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False),
               help="Write the report as CSV (.csv) or JSON (.json) instead of a table.")
+@click.option("--as-of", default=None, help="Date after which values are flagged as future (default: today, UTC).")
 @click.option("--strict", is_flag=True, help="Exit 1 when a check of severity 'error' flags any value.")
 @handles_errors
-def check_data(data, out_file, strict):
+def check_data(data, reader, station, variable, unit, out_file, as_of, strict):
     """Quality-control report of the data only."""
     from .ingest import read_observations
     from .network import load_network
     from .qc import run_qc
 
     network = load_network()
-    obs = read_observations(list(data) or None, network, allow_unknown_stations=True)
-    report = run_qc(obs, network)
+    today = _parse_issued_at(as_of).date() if as_of else datetime.now(UTC).date()
+    obs = read_observations(list(data) or None, network, allow_unknown_stations=True,
+                            **_read_options(reader, station, variable, unit))
+    report = run_qc(obs, network, as_of=today)
     summary = report.summary()
-    summary["last"] = summary["last"].dt.strftime("%Y-%m-%d") if not summary.empty else summary["last"]
+    for col in ("first", "last"):
+        summary[col] = summary[col].dt.strftime("%Y-%m-%d")
     if out_file:
-        payload = (summary.to_json(orient="records", indent=2) + "\n" if out_file.endswith(".json")
-                   else summary.to_csv(index=False, lineterminator="\n"))
+        if out_file.endswith(".json"):
+            payload = json.dumps(summary.to_dict(orient="records"), ensure_ascii=False, indent=2) + "\n"
+        else:
+            payload = summary.to_csv(index=False, lineterminator="\n")
         write_atomic(Path(out_file), payload.encode("utf-8"))
-        click.echo(f"wrote {out_file}")
+        click.echo(f"wrote {out_file} ({len(summary)} rows)")
     else:
         click.echo(summary.to_string(index=False) if not summary.empty else "No value flagged.")
+    for note in obs.notes:
+        click.echo(f"note: {note}", err=True)
     for name in obs.unknown_stations:
         click.echo(f"note: station '{name}' is not in the network {network.id}", err=True)
-    if strict and (summary["severity"] == "error").any():
+    if strict and report.has_errors:
+        click.echo("Error: the data have values flagged as errors (--strict).", err=True)
         sys.exit(1)
 
 
-def _climate_inputs(data, reference):
+def _climate_inputs(data, reference, read_options):
     from .catalogue import load_catalogue
     from .climatology import parse_reference
     from .ingest import read_observations
@@ -212,7 +243,7 @@ def _climate_inputs(data, reference):
                                       settings.category_edges)
         except ValueError as exc:
             raise UsageError(f"--reference: {exc}.") from exc
-    obs = read_observations(list(data) or None, network, allow_unknown_stations=True)
+    obs = read_observations(list(data) or None, network, allow_unknown_stations=True, **read_options)
     return obs, settings
 
 
@@ -241,9 +272,9 @@ def _emit(frame: pd.DataFrame, out_file: str | None) -> None:
 @reference_option
 @click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False), help="CSV file (default: stdout).")
 @handles_errors
-def climatology_cmd(data, resolution, reference, out_file):
+def climatology_cmd(data, reader, station, variable, unit, resolution, reference, out_file):
     """Norms and percentiles per period of year, for every station and variable in the data."""
-    obs, settings = _climate_inputs(data, reference)
+    obs, settings = _climate_inputs(data, reference, _read_options(reader, station, variable, unit))
     rows = []
     for station, variable, _agg, clim in _per_series(obs, resolution, settings):
         for poy, r in clim.iterrows():
@@ -260,11 +291,11 @@ def climatology_cmd(data, resolution, reference, out_file):
 @reference_option
 @click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False), help="CSV file (default: stdout).")
 @handles_errors
-def status_cmd(data, resolution, reference, out_file):
+def status_cmd(data, reader, station, variable, unit, resolution, reference, out_file):
     """HydroSOS status category of every period in the data."""
     from .climatology import status_table
 
-    obs, settings = _climate_inputs(data, reference)
+    obs, settings = _climate_inputs(data, reference, _read_options(reader, station, variable, unit))
     frames = []
     for station, variable, agg, clim in _per_series(obs, resolution, settings):
         t = status_table(agg, clim, resolution, settings)
@@ -276,6 +307,35 @@ def status_cmd(data, resolution, reference, out_file):
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
     frame["value"] = frame["value"].astype(float).replace([np.inf, -np.inf], np.nan)
     _emit(frame[cols], out_file)
+
+
+@main.command("ssi")
+@data_option
+@click.option("--scale", type=click.Choice(["1", "3", "6"]), default="1", show_default=True,
+              help="Months in the window ending with each month.")
+@click.option("--distribution", type=click.Choice(["gamma", "fisk"]), default="gamma", show_default=True,
+              help="Distribution fitted per calendar month (fisk: log-logistic).")
+@reference_option
+@click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False), help="CSV file (default: stdout).")
+@handles_errors
+def ssi_cmd(data, reader, station, variable, unit, scale, distribution, reference, out_file):
+    """Standardized streamflow index of every month, for every flow series in the data."""
+    from .evaluate import period_series
+    from .ssi import COLUMNS, monthly_series, ssi_table
+    from .units import load_variables
+
+    obs, settings = _climate_inputs(data, reference, _read_options(reader, station, variable, unit))
+    flows = {name for name, v in load_variables().items() if v.dimension == "flow"}
+    frames = []
+    for st, var in sorted(obs.keys()):
+        if var not in flows:
+            continue
+        monthly = monthly_series(period_series(obs, st, var, "month"), settings.coverage_for("month"))
+        frames.append(ssi_table(monthly, int(scale), distribution, settings.reference, station=st, variable=var,
+                                min_years=settings.min_years))
+    if not frames:
+        raise UsageError("the data hold no flow series (discharge, inflow, release or withdrawal) for an SSI.")
+    _emit(pd.concat(frames, ignore_index=True)[list(COLUMNS)], out_file)
 
 
 if __name__ == "__main__":  # pragma: no cover

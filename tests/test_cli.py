@@ -106,12 +106,23 @@ def test_status_columns_and_categories(runner, tmp_path):
 def test_check_data_writes_json_and_strict_fails_on_errors(runner, tmp_path):
     p = write_csv(tmp_path / "neg.csv", ["toktogul,release,2026-11-19,-5,m3/s", "toktogul,release,2026-11-20,600,m3/s"])
     out = tmp_path / "qc.json"
-    result = runner.invoke(main, ["check-data", "--data", str(p), "--out", str(out)])
+    result = runner.invoke(main, ["check-data", "--data", str(p), "--out", str(out), "--as-of", "2026-11-21"])
     assert result.exit_code == 0
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert report == [{"station": "toktogul", "variable": "release", "check": "negative", "severity": "error",
-                       "days": 1, "runs": 1, "last": "2026-11-19"}]
-    assert runner.invoke(main, ["check-data", "--data", str(p), "--strict"]).exit_code == 1
+    # the negative value is an error; without it the dekad has 1 good day of 10, below the 70 % rule
+    assert report == [
+        {"station": "toktogul", "variable": "release", "check": "completeness", "severity": "info",
+         "days": 2, "runs": 1, "first": "2026-11-19", "last": "2026-11-20"},
+        {"station": "toktogul", "variable": "release", "check": "negative", "severity": "error",
+         "days": 1, "runs": 1, "first": "2026-11-19", "last": "2026-11-19"},
+    ]
+    strict = runner.invoke(main, ["check-data", "--data", str(p), "--strict", "--as-of", "2026-11-21"])
+    assert strict.exit_code == 1 and "flagged as errors" in strict.stderr
+    table = runner.invoke(main, ["check-data", "--data", str(p), "--as-of", "2026-11-21"])
+    assert table.exit_code == 0 and "negative" in table.output and "completeness" in table.output
+    # a value dated after --as-of is an error
+    late = runner.invoke(main, ["check-data", "--data", str(p), "--strict", "--as-of", "2026-11-19"])
+    assert late.exit_code == 1 and "future" in late.output
 
 
 def test_failed_run_leaves_earlier_outputs_untouched(runner, tmp_path):
@@ -124,3 +135,30 @@ def test_failed_run_leaves_earlier_outputs_untouched(runner, tmp_path):
     assert result.exit_code == 1
     assert earlier.read_text(encoding="utf-8") == "earlier bulletin"
     assert sorted(os.listdir(out)) == ["syrdarya-2026-11-d2.json"]
+
+
+def test_ssi_command_matches_the_library(runner, tmp_path):
+    from bulletin.ssi import ssi_table
+
+    p = _series_file(tmp_path)  # Januaries 1991-2020 only: value = year - 1990
+    out = tmp_path / "ssi.csv"
+    result = runner.invoke(main, ["ssi", "--data", str(p), "--scale", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "station,variable,period,scale,distribution,ssi"
+    rows = {line.split(",")[2]: line.split(",") for line in lines[1:]}
+    import pandas as pd
+
+    jan = pd.Series([float(y - 1990) for y in range(1991, 2021)],
+                    index=pd.PeriodIndex([f"{y}-01" for y in range(1991, 2021)], freq="M"))
+    expected = ssi_table(jan, 1, "gamma", (1991, 2020), station="ala_archa").set_index("period")["ssi"]
+    assert float(rows["2005-01"][5]) == pytest.approx(expected["2005-01"], abs=1e-4)
+    ssi = [float(rows[f"{y}-01"][5]) for y in range(1991, 2021)]
+    assert ssi == sorted(ssi) and ssi[0] < 0 < ssi[-1]  # the index rises with the flow
+    assert rows["1991-02"][5] == ""  # February has no data: no index
+
+
+def test_ssi_needs_flows(runner, tmp_path):
+    p = write_csv(tmp_path / "v.csv", ["toktogul,volume,2026-11-20,9000,Mm3"])
+    result = runner.invoke(main, ["ssi", "--data", str(p)])
+    assert result.exit_code == 2 and "no flow series" in result.stderr
