@@ -190,6 +190,35 @@ def validate(catalogue_path, network_path):
                f"network {network.id} with {len(network.stations)} stations.")
 
 
+@main.group("catalogue")
+def catalogue_group():
+    """Work with indicator catalogues."""
+
+
+@catalogue_group.command("diff")
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
+@click.option("--network", "network_path", default=None, type=click.Path(), help="Basin network YAML.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@handles_errors
+def catalogue_diff(old, new, network_path, as_json):
+    """What changed from catalogue OLD to catalogue NEW: thresholds, indicators, rules, settings."""
+    from .catalogue import load_catalogue
+    from .catalogue_diff import diff_catalogues
+    from .network import load_network
+
+    network = load_network(network_path)
+    a, b = load_catalogue(old, network), load_catalogue(new, network)
+    changes = diff_catalogues(a, b)
+    if as_json:
+        click.echo(json.dumps({"old": a.as_json(), "new": b.as_json(), "changes": [c.as_json() for c in changes]},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{a.id} {a.version} -> {b.id} {b.version}: {len(changes)} change(s)")
+    for change in changes:
+        click.echo(change.sentence())
+
+
 @main.command("check-data")
 @data_option
 @click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False),
