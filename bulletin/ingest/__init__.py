@@ -23,7 +23,9 @@ lines of the file. ``read_observations(..., reader=NAME)`` forces a reader.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -313,6 +315,9 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
     frames, inputs, norms, notes = [], [], [], []
     for path in files:
         raw = read_table(path, reader, options)
+        if raw.rows.empty and not raw.notes:
+            raise IngestError(f"{path}: the file holds no observation.",
+                              hint="give a file with data, or leave this one out of --data.")
         frame = normalise(raw, path, network, allow_unknown_stations, options)
         if "norm" in frame:
             norms.append(_archive_norms(frame))
@@ -321,7 +326,7 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
         notes += [f"{path.name}: {n}" for n in raw.notes]
         inputs.append(InputFile(path.name if paths is None else str(path), sha256_of(path)))
     frame = pd.concat(frames, ignore_index=True) if frames else _empty_frame()
-    _check_conflicting_duplicates(frame)
+    _check_conflicting_duplicates(frame, files)
     unknown = sorted(set(frame["station"]) - set(network.stations)) if network else []
     archive = pd.concat(norms, ignore_index=True) if norms else _empty_norms()
     return Observations(frame, inputs, unknown, archive, notes)
@@ -502,8 +507,8 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     spellings = variable_spellings()
     variable = variable_in.map({v: spellings.get(fold(v), v.lower()) for v in variable_in.unique()})
     bad_var = ~variable.isin(list(variables)).to_numpy() & ~missing_variable.to_numpy()
-    problems.report(bad_var, "variable", lambda i: [f"unknown variable '{v}' (known: {', '.join(variables)})"
-                                                    for v in variable_in.to_numpy()[i]])
+    _report_once_per_value(problems, bad_var, "variable", variable_in.to_numpy(), lambda v: (
+        f"unknown variable '{v}' ({_did_you_mean(fold(v), list(spellings))}known: {', '.join(variables)})"))
 
     if "resolution" in rows:
         resolution = _text(rows["resolution"]).str.lower().replace("", "day")
@@ -515,8 +520,8 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     dates = _dates(rows["date"], table.date_formats)
     forms = " or ".join(DATE_FORMS.get(f, f) for f in table.date_formats)
     problems.report(dates.isna().to_numpy(), "date", lambda i: [
-        f"date '{d}' is not a date in the form {forms}" if d else "the date is missing"
-        for d in _text(rows["date"]).to_numpy()[i]])
+        f"date '{d}' is not a date in the form {forms}{_no_such_day(d, table.date_formats)}" if d
+        else "the date is missing" for d in _text(rows["date"]).to_numpy()[i]])
 
     separator = "a point" if table.decimal == "." else "a comma or a point"
     values, bad_value = _numbers(rows["value"], table.decimal)
@@ -581,8 +586,51 @@ def _conversion_factors(variable: pd.Series, units: pd.Series, problems: _Proble
             m = np.zeros(len(variable), dtype=bool)
             m[pos] = True
             text = f"{exc}; {var} is measured in {variables[var].unit} (accepted: {', '.join(known_units())})"
-            problems.report(m, "unit", lambda i, t=text: [t] * i.size)
+            if pos.size > 1 and not problems.filled["unit"][pos[0]]:
+                text += f"; on {pos.size} rows, the first here"
+                problems.report_first(m, "unit", text)
+            else:
+                problems.report(m, "unit", lambda i, t=text: [t] * i.size)
     return factors
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    """``did you mean 'x'? `` for the closest of ``known``, or ''."""
+    close = get_close_matches(name, known, n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def _report_once_per_value(problems: _Problems, bad: np.ndarray, fld: str, values: np.ndarray,
+                           message: Callable[[str], str]) -> None:
+    """Report each distinct bad value once, at its first row, with the number of rows it is on."""
+    for value in pd.unique(values[bad]):
+        rows_of = bad & (values == value)
+        text = message(value)
+        n = int(rows_of.sum())
+        if n > 1 and not problems.filled[fld][np.flatnonzero(rows_of)[0]]:
+            text += f" on {n} rows, the first here"
+        problems.report_first(rows_of, fld, text)
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _no_such_day(text: str, formats: tuple[str, ...]) -> str:
+    """``: February 2026 has 28 days`` when ``text`` has the shape of a format but names no calendar day."""
+    for fmt in formats:
+        pattern = re.escape(fmt).replace("%Y", r"(?P<Y>\d{4})").replace("%m", r"(?P<m>\d{1,2})").replace(
+            "%d", r"(?P<d>\d{1,2})")
+        match = re.fullmatch(pattern, text)
+        if not match:
+            continue
+        year, month, day = int(match["Y"]), int(match["m"]), int(match["d"])
+        if not 1 <= month <= 12:
+            return f": there is no month {month}"
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return f": {_MONTHS[month - 1]} {year} has {days} days"
+    return ""
 
 
 def _fill_given(rows: pd.DataFrame, fld: str, given: str | None, network: Network | None, problems: _Problems):
@@ -619,7 +667,11 @@ def _same_given(fld: str, in_file: str, given: str, network: Network | None) -> 
     return _same_unit(in_file, given)
 
 
-def _check_conflicting_duplicates(frame: pd.DataFrame) -> None:
+def _check_conflicting_duplicates(frame: pd.DataFrame, files: list[Path] = ()) -> None:
+    """Raise naming both places of every observation given twice with different values.
+
+    The message starts with the path of the file when all the conflicts are in one file.
+    """
     key = ["station", "variable", "resolution", "date"]
     dup = frame[frame.duplicated(key, keep=False)]
     if dup.empty:
@@ -632,7 +684,10 @@ def _check_conflicting_duplicates(frame: pd.DataFrame) -> None:
         where = " and ".join(f"{f} line {ln} ({v:g})" for f, ln, v in zip(g["file"], g["line"], vals, strict=True))
         problems.append(f"{station} {variable} {date:%Y-%m-%d}: conflicting values at {where}")
     if problems:
-        raise IngestError(f"{len(problems)} observation(s) are given twice with different values:",
+        names = set(dup["file"])
+        inputs = {p for p in files if any(n == p.name or n.startswith(p.name + " ") for n in names)}
+        where = f"{inputs.pop()}: " if len(inputs) == 1 else ""
+        raise IngestError(f"{where}{len(problems)} observation(s) are given twice with different values:",
                           details=problems[:MAX_REPORTED], hint="keep one value per station, variable and date.")
 
 

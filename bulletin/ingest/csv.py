@@ -9,6 +9,11 @@ column names in Russian (:data:`COLUMN_NAMES`) or English, dates DD.MM.YYYY (ISO
 The variant is recognised from the header line: a semicolon or tab, or a Russian column name.
 Variable names may be written as in ``indicators/variables.yml`` in any language
 (``расход воды``).
+
+Missing values: in the canonical CSV only an empty field (``-`` or ``9999`` are not codes: the
+first is not a number, the second is a number that QC judges); the Russian-locale variant also
+reads :data:`LOCALE_MISSING` (``-``, ``н/д``) as missing, as hydromet tables saved from Excel
+write them. A header without any row after it is an error.
 """
 
 from __future__ import annotations
@@ -21,7 +26,16 @@ import pandas as pd
 
 from ..errors import IngestError
 from . import RawTable, ReadOptions, register
-from .text import decode, delimiter_of, read_bytes, rows_with_lines, split_fields, wrong_width
+from .text import (
+    SEPARATOR_WORDS,
+    decode,
+    delimiter_of,
+    read_bytes,
+    rows_with_lines,
+    split_fields,
+    width_problem,
+    wrong_width,
+)
 
 REQUIRED = ("station", "variable", "date", "value", "unit")
 OPTIONAL = ("resolution", "flag")
@@ -36,7 +50,9 @@ RESOLUTION_NAMES = {"сутки": "day", "день": "day", "пентада": "p
 LOCALE_DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
 LOCALE_HINT = ("correct the lines named above; the Russian-locale CSV has the header "
                "станция;переменная;дата;значение;единица, dates DD.MM.YYYY and a decimal comma.")
-SEPARATOR_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+# missing-value codes of the Russian-locale variant (as hydromet tables write them: "нет данных", a dash);
+# the canonical CSV has one way to say "missing": an empty field
+LOCALE_MISSING = ("-", "—", "–", "н/д", "Н/Д")
 
 
 def header_fields(line: str) -> list[str]:
@@ -61,14 +77,20 @@ def is_locale_variant(header_line: str) -> bool:
 def read_csv_table(path: Path, options: ReadOptions) -> RawTable:
     """Raw fields of a canonical or Russian-locale CSV file, with the line number of each row."""
     data = read_bytes(path)
-    first = data.split(b"\n", 1)[0]
-    header_line, _ = decode(path, first)
-    if not data.strip():
+    end = data.find(b"\n")
+    header_line, _ = decode(path, data if end < 0 else data[:end])
+    if not data or data.isspace():
         raise IngestError(f"{path}: the file is empty.", hint="a canonical CSV starts with the header "
                           + ",".join(REQUIRED) + ".")
     if is_locale_variant(header_line):
-        return read_locale_csv(path, data, options)
-    return RawTable(read_canonical_csv(path, data, options))
+        raw = read_locale_csv(path, data, options)
+    else:
+        raw = RawTable(read_canonical_csv(path, data, options))
+    if raw.rows.empty:
+        raise IngestError(f"{path}: line 1: the header is followed by no observation.",
+                          hint="add the observations below the header, one per line, or leave the file out; "
+                               "a file cut short after its header must be copied again from its source.")
+    return raw
 
 
 def _missing_columns(path: Path, header: list[str], options: ReadOptions, delimiter: str) -> None:
@@ -108,6 +130,7 @@ def read_locale_csv(path: Path, data: bytes, options: ReadOptions) -> RawTable:
     out = frame[keep].astype(str)
     if "resolution" in out:
         out["resolution"] = out["resolution"].str.strip().str.lower().replace(RESOLUTION_NAMES)
+    out["value"] = out["value"].mask(out["value"].str.strip().isin(LOCALE_MISSING), "")
     out["line"] = frame["line"].to_numpy()
     decimal = "," if delimiter != "," else "."
     return RawTable(out, decimal=decimal, date_formats=LOCALE_DATE_FORMATS, hint=LOCALE_HINT)
@@ -116,7 +139,8 @@ def read_locale_csv(path: Path, data: bytes, options: ReadOptions) -> RawTable:
 def _read_plain(path: Path, text: str, header: list[str]) -> pd.DataFrame:
     """Fast path for files without quoting: one physical line per row, so line = row + 2."""
     lines = text.split("\n")
-    problems = [f"line {i}: {line.count(',') + 1} fields where the header has {len(header)}"
+    last = len(lines)  # a file that ends with a line break splits into a last empty string
+    problems = [width_problem(i, line.rstrip("\r").split(","), len(header), ",", unterminated=i == last)
                 for i, line in enumerate(lines[1:], start=2)
                 if line.strip() and line.count(",") != len(header) - 1]
     if problems:
@@ -131,9 +155,12 @@ def _read_plain(path: Path, text: str, header: list[str]) -> pd.DataFrame:
 def _read_quoted(path: Path, text: str, header: list[str], delimiter: str) -> pd.DataFrame:
     """Rows parsed with the csv module, which knows the physical line of quoted fields."""
     records, lines, problems = [], [], []
-    for line, row in rows_with_lines(text, delimiter)[1:]:
+    rows = rows_with_lines(text, delimiter)
+    unterminated = not text.endswith(("\n", "\r"))
+    for k, (line, row) in enumerate(rows[1:], start=2):
         if len(row) != len(header):
-            problems.append(f"line {line}: {len(row)} fields where the header has {len(header)}")
+            problems.append(width_problem(line, row, len(header), delimiter,
+                                          unterminated=unterminated and k == len(rows)))
             continue
         records.append(row)
         lines.append(line)

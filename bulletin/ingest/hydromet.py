@@ -73,6 +73,7 @@ def read_hydromet_long(path: Path, options: ReadOptions) -> RawTable:
     notes = []
     if "variable" in frame:
         types = frame["variable"]
+        _refuse_unknown_types(path, types, frame["line"])
         other = types.isin(list(OTHER_TYPES))
         if other.any():
             counts = types[other].value_counts(sort=False)
@@ -86,3 +87,21 @@ def read_hydromet_long(path: Path, options: ReadOptions) -> RawTable:
         if col in frame:
             frame[col] = frame[col].where(~frame[col].isin(MISSING), "")
     return RawTable(frame.reset_index(drop=True), hint=HINT, notes=notes)
+
+
+def _refuse_unknown_types(path: Path, types: pd.Series, lines: pd.Series) -> None:
+    """Raise for types that are neither bulletin variables nor known skipped types, once per type."""
+    known = {*TYPE_MAP, *OTHER_TYPES, ""}
+    unknown = ~types.isin(list(known))
+    if not unknown.any():
+        return
+    described = ", ".join([f"{t} ({v})" for t, v in TYPE_MAP.items()]
+                          + [f"{t} ({v}, skipped)" for t, v in OTHER_TYPES.items()])
+    problems = []
+    for t in pd.unique(types[unknown]):
+        at = lines[types == t]
+        problems.append(f"line {at.iloc[0]}: type '{t}' is none of {described}"
+                        + (f" on {len(at)} rows, the first here" if len(at) > 1 else ""))
+    raise IngestError(f"{path}: {len(problems)} unknown type(s) in the column 'type':", details=problems,
+                      hint="correct the type (Q is discharge), or remove the rows of quantities the bulletin does "
+                           "not use; " + HINT.replace("correct the lines named above; ", ""))

@@ -62,8 +62,12 @@ def _time_name(path: Path, ds) -> str:
                 raise IngestError(f"{path}: variable '{name}': the times could not be decoded to dates.",
                                   hint="give it CF units such as 'days since 1970-01-01' and a standard calendar.")
             return name
-    raise IngestError(f"{path}: no time coordinate.",
-                      hint="name the time coordinate 'time' or give it standard_name = 'time'.")
+    shapes = ", ".join(f"'{n}' ({', '.join(map(str, v.dims)) or 'a scalar'})" for n, v in ds.data_vars.items()
+                       if v.attrs.get("cf_role") != "timeseries_id")
+    raise IngestError(f"{path}: no time coordinate: the data variables have the dimensions {shapes or '(none)'}, "
+                      "so no value has a date.",
+                      hint="store the values along a time coordinate named 'time' (or with standard_name = 'time') "
+                           "with CF units such as 'days since 1970-01-01'.")
 
 
 def _station_ids(path: Path, ds) -> tuple[str | None, str | None, list[str]]:

@@ -32,7 +32,7 @@ import pandas as pd
 from ..errors import IngestError
 from . import RawTable, ReadOptions, fold, register, variable_spellings
 from .csv import COLUMN_NAMES
-from .yearbook import MISSING, YEAR_WORDS, expand, is_year, layout_of, widths, year_rows
+from .yearbook import MISSING, YEAR_WORDS, expand, is_year, layout_of, refuse_short_rows, widths, year_rows
 
 # sheet names that spreadsheet programs give by default: they name no station or variable
 DEFAULT_SHEET_NAME = re.compile(r"^(sheet|лист|feuil|tabelle|hoja|foglio|planilha)\s*\d*$", re.IGNORECASE)
@@ -82,6 +82,11 @@ def read_workbook(path: Path, options: ReadOptions) -> RawTable:
         # not read_only: merged cells are only known in the normal mode
         book = openpyxl.load_workbook(path, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
+        first = _text_start(path)
+        if first is not None:
+            raise IngestError(f"{path}: not a readable Excel workbook: it is a text file (line 1: '{first}').",
+                              hint="a CSV table must be named .csv; a workbook must be saved as .xlsx from Excel "
+                                   "or LibreOffice.") from exc
         raise IngestError(f"{path}: not a readable Excel workbook ({exc}).",
                           hint="save it as .xlsx from Excel or LibreOffice (an old .xls must be saved as .xlsx).") from exc
     frames, notes = [], []
@@ -98,6 +103,20 @@ def read_workbook(path: Path, options: ReadOptions) -> RawTable:
         if col in rows:
             rows[col] = rows[col].astype(object)
     return RawTable(rows, decimal=",", date_formats=DATE_FORMATS, hint=HINT, notes=notes)
+
+
+def _text_start(path: Path) -> str | None:
+    """The first line of a file that is UTF-8 text (at most 60 characters), else None."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+        text = head.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = text.splitlines()
+    if b"\0" in head or not lines or not lines[0].isprintable():
+        return None
+    return lines[0][:60]
 
 
 def read_sheet(path: Path, sheet) -> pd.DataFrame | None:
@@ -179,6 +198,7 @@ def _yearbook_sheet(path: Path, sheet, cells: list[list], start: int) -> pd.Data
     if not rows:
         return None
     n, resolution = layout_of(path, widths(rows))
+    refuse_short_rows(path, rows, n, resolution)
     frame = expand(rows, n, resolution, lambda line, k: f"sheet '{title}' cell {column_letter(k + 1)}{line}")
     frame["where_date"] = frame["where"]
     frame["where"] = [f"sheet '{title}' row {ln}" for ln in frame["line"]]

@@ -3,9 +3,11 @@
 A row is ``year, v1, v2, ...`` with 12 (months), 36 (dekads: Jan I, Jan II, Jan III, ...,
 Dec III) or 72 (pentads: 6 a month) values; the layout is told by the number of columns.
 A first row whose first field is not a year is a header and is skipped. Years may be quoted
-(``"1936"``); an empty field, or one of :data:`MISSING`, is a missing value; a row with fewer
-values than the layout (a year in progress) ends early. The file names no station, variable or
-unit: they are given by the caller (``station=``, ``variable=``, ``unit=``).
+(``"1936"``); an empty field, or one of :data:`MISSING`, is a missing value. The row of the
+last year may have fewer values than the layout (a year in progress) and ends early; a shorter
+row of an earlier year is an error (a value was deleted, so the ones after it would be dated a
+period early). The file names no station, variable or unit: they are given by the caller
+(``station=``, ``variable=``, ``unit=``).
 
 Each value becomes one observation at resolution ``month``, ``dekad`` or ``pentad`` dated by
 the last day of its period (DESIGN.md). Comma or semicolon separated; a semicolon file may use
@@ -90,6 +92,23 @@ def year_rows(rows: list[tuple[int, str, str, list]]) -> tuple[list[tuple[int, s
     return good, problems
 
 
+def refuse_short_rows(path: Path, rows: list[tuple[int, str, int, list]], n: int, resolution: str) -> None:
+    """Raise when a year other than the last has fewer fields than the layout.
+
+    Only the last year may be in progress. A shorter row of an earlier year has lost a field
+    (a value deleted instead of emptied), so every value after the gap would be dated a
+    period too early.
+    """
+    last = max(year for _, _, year, _ in rows)
+    short = [f"{where}: {len(values)} values for {year}, where the rows have {n} ({resolution}s); only the last "
+             f"year ({last}) may end early" for _, where, year, values in rows if year != last and len(values) < n]
+    if short:
+        raise IngestError(f"{path}: {len(short)} row(s) of past years are short of values:",
+                          details=short[:MAX_REPORTED],
+                          hint="a missing value must stay as an empty field (two separators in a row), not be "
+                               "deleted: find the period whose value was deleted and put an empty field there.")
+
+
 def widths(rows: list[tuple[int, str, int, list]]) -> list[tuple[str, int, int]]:
     """(place, number of values, number without trailing empty fields) of each row, for :func:`layout_of`."""
     return [(where, len(values), len(_strip_trailing(values))) for _, where, _, values in rows]
@@ -135,6 +154,7 @@ def read_yearbook(path: Path, options: ReadOptions) -> RawTable:
     if not rows:
         raise IngestError(f"{path}: line {header_line}: no year follows the header.", hint=HINT)
     n, resolution = layout_of(path, widths(rows))
+    refuse_short_rows(path, rows, n, resolution)
     frame = expand(rows, n, resolution, lambda line, k: f"line {line} field {k + 2}")
     return RawTable(frame, decimal="," if delimiter == ";" else ".", hint="correct the places named above; " + HINT)
 
