@@ -15,7 +15,7 @@ import yaml
 
 from .climatology import CATEGORIES, ClimateSettings, parse_reference
 from .errors import ConfigError
-from .methods import LEVELS, METHODS, OPERATORS
+from .methods import DEESCALATION_PERIODS, LEVELS, METHODS, OPERATORS
 from .network import Network
 from .resources import resource_path
 from .units import conversion_factor, load_variables, unit_dimension
@@ -83,6 +83,9 @@ class Indicator:
     levels: tuple[tuple[str, str], ...] = ()  # category -> level, for status_category
     minus: str | None = None  # second variable, for difference
     key: bool = False
+    # periods in a row below the effective level before it comes down (methods.alert_state),
+    # when the indicator sets its own; None follows settings.deescalation_periods
+    deescalation_periods: int | None = None
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names["en"]
@@ -113,6 +116,7 @@ class Catalogue:
     rules: dict
     indicators: tuple[Indicator, ...]
     path: str
+    deescalation_periods: int = DEESCALATION_PERIODS  # default of the indicators (settings)
 
     @property
     def is_sample(self) -> bool:
@@ -121,6 +125,10 @@ class Catalogue:
     def as_json(self) -> dict:
         return {"id": self.id, "version": self.version, "agreed": self.agreed}
 
+    def deescalation_for(self, ind: Indicator) -> int:
+        """Periods in a row below its effective level before an indicator's level comes down."""
+        return self.deescalation_periods if ind.deescalation_periods is None else ind.deescalation_periods
+
 
 def default_catalogue_path() -> Path:
     return resource_path("indicators", "syrdarya.yaml")
@@ -128,11 +136,11 @@ def default_catalogue_path() -> Path:
 
 _TOP_KEYS = ("catalogue", "settings", "rules", "indicators")
 _HEAD_KEYS = ("id", "version", "status", "agreed", "parties", "title", "notice")
-_SETTINGS_KEYS = ("reference_period", "min_coverage", "min_years", "category_edges")
+_SETTINGS_KEYS = ("reference_period", "min_coverage", "min_years", "category_edges", "deescalation_periods")
 _RULE_KEYS = ("id", "version", "title", "agreement", "basis")
 _AGREEMENT_KEYS = ("document", "article", "date")
 _INDICATOR_KEYS = ("id", "name", "station", "variable", "method", "season", "unit", "operator",
-                   "thresholds", "levels", "minus", "rule", "key")
+                   "thresholds", "levels", "minus", "rule", "key", "deescalation_periods")
 
 
 class _Collector:
@@ -212,6 +220,8 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
     notices = _names(c, "catalogue.notice", head["notice"]) if head.get("notice") else {}
 
     settings = _parse_settings(c, raw.get("settings") or {})
+    deescalation = _parse_deescalation(c, "settings.deescalation_periods",
+                                       (raw.get("settings") or {}).get("deescalation_periods", DEESCALATION_PERIODS))
 
     rules: dict[str, Rule] = {}
     for i, r in enumerate(raw.get("rules") or []):
@@ -250,7 +260,15 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
     return Catalogue(id=str(head["id"]), version=str(head["version"]), status=str(head["status"]),
                      agreed=_date_text(head.get("agreed")), parties=tuple(head.get("parties") or ()),
                      titles=titles, notices=notices, settings=settings, rules=rules,
-                     indicators=tuple(indicators), path=str(file))
+                     indicators=tuple(indicators), path=str(file), deescalation_periods=deescalation)
+
+
+def _parse_deescalation(c: _Collector, where: str, value) -> int:
+    """Periods in a row below the effective level before it comes down: a whole number >= 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        c.add(where, f"{value!r} must be a whole number of periods >= 1 (1 lowers a level at once)")
+        return DEESCALATION_PERIODS
+    return value
 
 
 def _parse_settings(c: _Collector, s: dict) -> ClimateSettings:
@@ -308,6 +326,8 @@ def _parse_indicator(c: _Collector, where: str, spec, rules, variables, network)
     station = spec["station"]
     if network is not None and station not in network:
         c.add(f"{where}.station", f"'{station}' is not a station of the network{network.suggest(station)}")
+    if method == "reservoir_fill":
+        _check_reservoir_fill(c, where, station, variable, network)
     rule = rules.get(spec["rule"])
     if rule is None:
         c.add(f"{where}.rule", f"unknown rule '{spec['rule']}'{_did_you_mean(spec['rule'], rules)}")
@@ -334,7 +354,28 @@ def _parse_indicator(c: _Collector, where: str, spec, rules, variables, network)
                      variable=str(variable), method=str(method), season=season,
                      rule=rule or Rule("?", "?", {}, Agreement({"en": ""}, None, None), {}), unit=unit,
                      operator=operator, thresholds=thresholds, levels=levels, minus=minus,
-                     key=bool(spec.get("key", False)))
+                     key=bool(spec.get("key", False)),
+                     deescalation_periods=None if spec.get("deescalation_periods") is None else
+                     _parse_deescalation(c, f"{where}.deescalation_periods", spec["deescalation_periods"]))
+
+
+def _check_reservoir_fill(c: _Collector, where: str, station, variable, network) -> None:
+    """A reservoir_fill indicator reads the volume of a reservoir whose dead and total volumes are known."""
+    if variable != "volume":
+        c.add(f"{where}.variable", f"a reservoir_fill indicator reads the variable 'volume', not '{variable}'")
+    if network is None or station not in network:
+        return
+    st = network[station]
+    if st.kind != "reservoir":
+        c.add(f"{where}.station", f"'{station}' is a {st.kind}; a reservoir_fill indicator needs a reservoir")
+        return
+    missing = [k for k in ("dead_volume", "total_volume") if getattr(st, k) is None]
+    if missing:
+        c.add(f"{where}.station", f"reservoir '{station}' has no {' and no '.join(missing)} in the network file "
+                                  f"({network.path}); add them (value, unit, source) to compute its fill")
+    elif st.total_volume.value <= st.dead_volume.value:
+        c.add(f"{where}.station", f"reservoir '{station}': total volume {st.total_volume.value:g} Mm3 is not above "
+                                  f"the dead volume {st.dead_volume.value:g} Mm3 in the network file")
 
 
 def _parse_thresholds(c: _Collector, where, spec, method, variable, variables) -> tuple[Threshold, ...]:
@@ -342,9 +383,9 @@ def _parse_thresholds(c: _Collector, where, spec, method, variable, variables) -
     if operator not in OPERATORS:
         c.add(f"{where}.operator", f"'{operator}' must be one of {' '.join(OPERATORS)}")
         return ()
-    if method == "percent_of_norm":
+    if method in ("percent_of_norm", "reservoir_fill"):
         if unit != "%":
-            c.add(f"{where}.unit", "a percent_of_norm indicator has unit '%'")
+            c.add(f"{where}.unit", f"a {method} indicator has unit '%'")
     elif unit is None or unit_dimension(str(unit)) is None:
         c.add(f"{where}.unit", f"unit '{unit}' is not a known unit")
         return ()

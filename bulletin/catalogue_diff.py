@@ -68,7 +68,7 @@ def _indicator_fields(ind: Indicator) -> dict:
     return {
         "name": dict(ind.names), "station": ind.station, "variable": ind.variable, "minus": ind.minus,
         "method": ind.method, "season": ind.season, "unit": ind.unit, "rule": ind.rule.id, "key": ind.key,
-        "thresholds": _thresholds(ind),
+        "thresholds": _thresholds(ind), "deescalation_periods": ind.deescalation_periods,
     }
 
 
@@ -101,9 +101,11 @@ def diff_catalogues(old: Catalogue, new: Catalogue) -> list[Change]:
     changes += _compare("settings", "", {
         "reference_period": s_old.reference_label, "min_coverage": dict(s_old.min_coverage),
         "min_years": s_old.min_years, "category_edges": s_old.category_edges,
+        "deescalation_periods": old.deescalation_periods,
     }, {
         "reference_period": s_new.reference_label, "min_coverage": dict(s_new.min_coverage),
         "min_years": s_new.min_years, "category_edges": s_new.category_edges,
+        "deescalation_periods": new.deescalation_periods,
     })
     for scope, a, b, fields in (("rule", old.rules, new.rules, _rule_fields),
                                 ("indicator", {i.id: i for i in old.indicators}, {i.id: i for i in new.indicators},

@@ -19,7 +19,7 @@ from .catalogue import Catalogue, Indicator
 from .climatology import NO_DATA as CATEGORY_NO_DATA
 from .evaluate import Finding, SeriesStore
 from .ingest import InputFile
-from .methods import LEVELS, NO_DATA, level_rank
+from .methods import DEESCALATION_PERIODS, LEVELS, NO_DATA, level_rank
 from .network import Network
 from .periods import Period, hydrological_year
 from .qc import QCReport
@@ -86,6 +86,10 @@ LEVEL_NAMES = {
     "normal": NP_("level", "normal"), "watch": NP_("level", "watch"), "warning": NP_("level", "warning"),
     "alert": NP_("level", "alert"), NO_DATA: NP_("level", "no data"),
 }
+STATE_NAMES = {
+    "new": NP_("state", "new"), "continuing": NP_("state", "continuing"), "escalated": NP_("state", "escalated"),
+    "de-escalated": NP_("state", "de-escalated"), "ended": NP_("state", "ended"),
+}
 CATEGORY_NAMES = {
     "low": NP_("category", "low"), "below_normal": NP_("category", "below normal"),
     "normal": NP_("category", "normal"), "above_normal": NP_("category", "above normal"),
@@ -119,6 +123,7 @@ METHOD_NAMES = {
     "percent_of_norm": N_("per cent of norm against thresholds"),
     "status_category": N_("HydroSOS status category"),
     "difference": N_("difference of two variables against thresholds"),
+    "reservoir_fill": N_("reservoir fill, per cent of useful volume, against thresholds"),
 }
 SEASON_NAMES = {"all": N_("all year"), "gs": N_("growing season"), "ngs": N_("non-growing season")}
 
@@ -137,6 +142,14 @@ MSG_FINDING_NO_DATA_QC = N_("{name}: no data for this period ({coverage} of days
 MSG_QUALITY_FLAG = N_("{check} ({severity}): {days} d.")
 MSG_QUALITY_NO_DATA = N_("{name}: no data, values flagged as errors left out")
 MSG_CONDITION_PCT = N_("{words} of norm")
+MSG_CONDITION_FILL = N_("{words} of useful volume")
+MSG_FINDING_FILL = N_("{name}: {value}, {fill} of useful volume; {level}, {condition}.")
+MSG_FINDING_FILL_NORMAL = N_("{name}: {value}, {fill} of useful volume; no threshold crossed.")
+MSG_FINDING_HELD = N_("{sentence} The level stays at {level} until the value has been below it for "
+                      "{periods} periods in a row.")
+MSG_RAW_LEVEL = N_("this period alone: {level}")
+MSG_PERSISTENCE = N_("A level comes down after {periods} periods in a row below it.")
+MSG_PERSISTENCE_NONE = N_("A level comes down as soon as the value is below it.")
 
 
 @dataclass(frozen=True)
@@ -157,9 +170,13 @@ class Row:
     level: str
     category: str
     category_text: Text
-    condition: Text | None
+    condition: Text | None  # the threshold the period's own value crosses (raw level)
     sentence: Text
     qc_flags: tuple  # check name Texts
+    state: str | None = None  # new | continuing | escalated | de-escalated | ended
+    state_text: Text | None = None
+    raw_level: str | None = None  # the level of the thresholds alone, when not ``level``
+    raw_text: Text | None = None  # "this period alone: watch", when the level is held above it
 
 
 @dataclass(frozen=True)
@@ -259,6 +276,7 @@ class AnnexEntry:
     method: Text
     season: Text
     conditions: tuple  # ((level, Text), ...)
+    persistence: Text  # when a level comes down: after N periods in a row below it
 
 
 @dataclass(frozen=True)
@@ -273,6 +291,7 @@ class Bulletin:
     rows: tuple
     countries: tuple
     key_rows: tuple  # the most important findings, for page one
+    changes: tuple  # rows new or escalated since the last bulletin, most severe first
     figures: tuple
     quality: QualitySection
     annex: tuple
@@ -296,23 +315,34 @@ def _decimals_of(value: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
+def threshold_condition(ind: Indicator, t) -> Text:
+    """"below 9 km³", "below 80 % of norm", "below 25 % of useful volume"."""
+    cond = condition_text(t.operator, t.value, t.unit)
+    if ind.method == "reservoir_fill":
+        return Text.of(MSG_CONDITION_FILL, words=cond)
+    return Text.of(MSG_CONDITION_PCT, words=cond) if t.unit == "%" else cond
+
+
 def _crossed_condition(ind: Indicator, level: str) -> Text | None:
     for t in ind.thresholds:
         if t.level == level:
-            cond = condition_text(t.operator, t.value, t.unit)
-            return Text.of(MSG_CONDITION_PCT, words=cond) if t.unit == "%" else cond
+            return threshold_condition(ind, t)
     return None
 
 
 def _row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = None,
-         period: Period | None = None) -> Row:
+         period: Period | None = None, deescalation_periods: int = DEESCALATION_PERIODS) -> Row:
     st = network[f.station]
     name = Localized.of(ind.names)
     value = _q(f.value, f.unit)
     shown_value = Text.of(MSG_VALUE_LAST_YEAR, value=value, last_year=_q(f.last_year, f.unit)) \
         if f.last_year is not None else value
-    condition = _crossed_condition(ind, f.level) if f.level in LEVELS[1:] else None
-    level_text = Text.of(LEVEL_NAMES[f.level])
+    # the sentence states what the period's own value shows (raw level); when the effective
+    # level is held above it, a second sentence says so
+    raw = f.raw_level or f.level
+    held = f.level != NO_DATA and raw != f.level
+    condition = _crossed_condition(ind, raw) if raw in LEVELS[1:] else None
+    level_text = Text.of(LEVEL_NAMES[raw])
     if f.level == NO_DATA and "qc_errors" in f.notes and qc is not None and period is not None:
         errors = sum(qc.errors_in(f.station, v, period.start, period.end) for v in f.variable.split("-"))
         sentence = Text.of(MSG_FINDING_NO_DATA_QC, name=name, coverage=_q(100 * f.coverage, "%"), errors=errors)
@@ -322,21 +352,30 @@ def _row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = Non
         sentence = Text.of(MSG_FINDING_CATEGORY, name=name, value=shown_value,
                            category=Text.of(CATEGORY_NAMES[f.category]), percentile=_q(f.percentile, "", 0),
                            level=level_text)
-    elif ind.method == "percent_of_norm":
-        pct = _q(f.pct_of_norm, "%")
-        sentence = (Text.of(MSG_FINDING_PCT, name=name, value=shown_value, pct=pct, level=level_text,
-                            condition=condition) if condition else
-                    Text.of(MSG_FINDING_PCT_NORMAL, name=name, value=shown_value, pct=pct))
+    elif ind.method in ("percent_of_norm", "reservoir_fill"):
+        if ind.method == "percent_of_norm":
+            messages, params = (MSG_FINDING_PCT, MSG_FINDING_PCT_NORMAL), {"pct": _q(f.pct_of_norm, "%")}
+        else:
+            messages, params = (MSG_FINDING_FILL, MSG_FINDING_FILL_NORMAL), {"fill": _q(f.indicator_value, "%")}
+        sentence = (Text.of(messages[0], name=name, value=shown_value, level=level_text, condition=condition,
+                            **params) if condition else
+                    Text.of(messages[1], name=name, value=shown_value, **params))
     else:
         sentence = (Text.of(MSG_FINDING_THRESHOLD, name=name, value=shown_value, level=level_text,
                             condition=condition) if condition else
                     Text.of(MSG_FINDING_THRESHOLD_NORMAL, name=name, value=shown_value))
+    if held:
+        sentence = Text.of(MSG_FINDING_HELD, sentence=sentence, level=Text.of(LEVEL_NAMES[f.level]),
+                           periods=deescalation_periods)
     return Row(finding=f, station_name=Localized.of(st.names), country=st.country, indicator_name=name,
                value=value, norm=_q(f.norm, f.unit), pct_of_norm=_q(f.pct_of_norm, "%"),
                percentile=_q(f.percentile, "", 0), last_year=_q(f.last_year, f.unit),
                previous=_q(f.previous_period, f.unit), coverage=_q(100 * f.coverage, "%"), level=f.level,
                category=f.category, category_text=Text.of(CATEGORY_NAMES[f.category]), condition=condition, sentence=sentence,
-               qc_flags=tuple(Text.of(CHECK_NAMES.get(c, c)) for c in f.qc_flags))
+               qc_flags=tuple(Text.of(CHECK_NAMES.get(c, c)) for c in f.qc_flags),
+               state=f.state, state_text=Text.of(STATE_NAMES[f.state]) if f.state else None,
+               raw_level=raw if held else None,
+               raw_text=Text.of(MSG_RAW_LEVEL, level=Text.of(LEVEL_NAMES[raw])) if held else None)
 
 
 def _severity_key(row: Row):
@@ -378,13 +417,17 @@ def _figure(ind: Indicator, store: SeriesStore, period: Period, network: Network
     current = tuple(value(q) if q.end <= period.end else None for q in xs)
     last_year = tuple(value(q.same_period_last_year()) for q in xs)
     norm = clim_col("mean")
+    st = network[ind.station]
     thresholds = []
     for t in ind.thresholds:
-        if t.unit == "%":
+        if ind.method == "reservoir_fill":  # % of useful volume -> volume
+            dead, total = st.dead_volume.value, st.total_volume.value
+            volume = (dead + t.value / 100 * (total - dead)) * conversion_factor("Mm3", unit)
+            thresholds.append((t.level, tuple(volume for _ in xs)))
+        elif t.unit == "%":
             thresholds.append((t.level, tuple(None if n is None else n * t.value / 100 for n in norm)))
         else:
             thresholds.append((t.level, tuple(t.value * conversion_factor(t.unit, unit) for _ in xs)))
-    st = network[ind.station]
     return Figure(id=f"fig-{ind.station}-{ind.variable}", station_name=Localized.of(st.names),
                   title=Text.of(N_("{station}: {variable}, {unit}"), station=Localized.of(st.names),
                                 variable=Text.of(VARIABLE_NAMES[ind.variable]), unit=Unit(unit)),
@@ -459,7 +502,8 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
                    sample_data: bool) -> Bulletin:
     """Assemble the language-neutral bulletin from the findings and their context."""
     by_id = {ind.id: ind for ind in catalogue.indicators}
-    rows = [_row(f, by_id[f.indicator], network, qc, period) for f in findings]
+    rows = [_row(f, by_id[f.indicator], network, qc, period, catalogue.deescalation_for(by_id[f.indicator]))
+            for f in findings]
     countries = []
     for code in network.countries:
         mine = [r for r in rows if r.country == code]
@@ -469,6 +513,7 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         notable = tuple(sorted((r for r in mine if r.level not in ("normal",)), key=_severity_key))
         countries.append(CountrySummary(code, Localized.of(network.countries[code]), top, counts, notable))
     ranked = sorted((r for r in rows if r.level in LEVELS[1:]), key=_severity_key)
+    changes = sorted((r for r in rows if r.state in ("new", "escalated")), key=_severity_key)
     figures = []
     seen = set()
     for ind in catalogue.indicators:
@@ -480,21 +525,25 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         if ind.method == "status_category":
             conds = tuple((lev, Text.of(CATEGORY_NAMES[cat])) for cat, lev in ind.levels if lev != "normal")
         else:
-            conds = tuple((t.level, Text.of(MSG_CONDITION_PCT, words=condition_text(t.operator, t.value, t.unit))
-                           if t.unit == "%" else condition_text(t.operator, t.value, t.unit)) for t in ind.thresholds)
+            conds = tuple((t.level, threshold_condition(ind, t)) for t in ind.thresholds)
         season = (Text.of(SEASON_NAMES[ind.season]) if isinstance(ind.season, str)
                   else Text.of(N_("months {months}"), months=", ".join(map(str, ind.season))))
         annex.append(AnnexEntry(ind, Localized.of(ind.names), Localized.of(network[ind.station].names),
-                                Text.of(METHOD_NAMES[ind.method]), season, conds))
+                                Text.of(METHOD_NAMES[ind.method]), season, conds,
+                                _persistence(catalogue.deescalation_for(ind))))
     evaluated_ids = {f.indicator for f in findings}
     return Bulletin(
         id=f"{network.id}-{period.label}", issue_number=issue_number(period), period=period, issued_at=issued_at,
         basin=Localized.of(network.names), catalogue=catalogue, sample_data=sample_data, rows=tuple(rows),
-        countries=tuple(countries), key_rows=tuple(ranked[:3]), figures=tuple(figures),
+        countries=tuple(countries), key_rows=tuple(ranked[:3]), changes=tuple(changes), figures=tuple(figures),
         quality=_quality(qc, findings, store, network, period, period.kind, catalogue), annex=tuple(annex),
         inputs=tuple(inputs), reference_period=catalogue.settings.reference_label, software_version=__version__,
         not_in_season=tuple(ind.id for ind in catalogue.indicators if ind.id not in evaluated_ids),
     )
+
+
+def _persistence(periods: int) -> Text:
+    return Text.of(MSG_PERSISTENCE, periods=periods) if periods > 1 else Text.of(MSG_PERSISTENCE_NONE)
 
 
 def issue_number(period: Period) -> str:

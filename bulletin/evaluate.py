@@ -3,6 +3,13 @@
 Next to its level each finding carries the context a hydrologist reads with it: the norm,
 % of norm, percentile and HydroSOS category, the same period last year, the previous
 period, the coverage of the period and the QC flags on its days.
+
+Its level is the *effective* level of :func:`~bulletin.methods.alert_state`: the raw levels
+(thresholds alone) of the period and of the periods before it, taken from the same data, so
+that a level rises at once but comes down only after ``deescalation_periods`` periods below
+it. The raw level is kept in ``raw_level`` and the change since the previous period in
+``state``. Because the history is read from the data, not from earlier bulletins, issuing a
+past period again gives the same state.
 """
 
 from __future__ import annotations
@@ -17,7 +24,15 @@ from .catalogue import Catalogue, Indicator
 from .climatology import aggregate, apply_coverage, climatology, status_of
 from .ingest import Observations
 from .ingest.resolutions import RESOLUTIONS, period_bounds
-from .methods import NO_DATA, category_level, difference, percent_of_norm, threshold_level
+from .methods import (
+    NO_DATA,
+    alert_state,
+    category_level,
+    difference,
+    fill_percent_of_useful,
+    percent_of_norm,
+    threshold_level,
+)
 from .network import Network
 from .periods import Period
 from .qc import QCReport
@@ -45,7 +60,8 @@ class Finding:
     coverage: float
     qc_flags: list
     rule: dict
-    state: str | None = None  # alert state across bulletins: a later issue
+    state: str | None = None  # new | continuing | escalated | de-escalated | ended (methods.alert_state)
+    raw_level: str | None = None  # the level from the thresholds alone in this period
     indicator_value: float | None = None  # what the thresholds are compared with, when not ``value``
     indicator_unit: str | None = None
     notes: list = field(default_factory=list)
@@ -188,9 +204,83 @@ def _value_at(agg: pd.DataFrame, period: Period, min_coverage: float) -> tuple[f
     return float(usable["value"].iloc[0]), float(row["coverage"].iloc[0])
 
 
+LOOKBACK_PERIODS = 12
+"""Periods (dekads or months) before the bulletin period whose raw levels set its state.
+
+:func:`~bulletin.methods.alert_state` needs only the last ``deescalation_periods + 1``
+periods with data; twelve leave room for gaps (``no_data`` periods are passed over)."""
+
+
+@dataclass(frozen=True)
+class _Assessment:
+    """An indicator in one period, from its thresholds alone."""
+
+    value: float  # [canonical unit of the variable], NaN when missing
+    coverage: float
+    status: dict  # climatology.status_of
+    level: str  # raw level
+    indicator_value: float | None
+    indicator_unit: str | None
+    notes: list
+
+
+def _assess(ind: Indicator, period: Period, store: SeriesStore, qc: QCReport, network: Network,
+            min_cov: float) -> _Assessment:
+    """Value and raw level of ``ind`` in ``period`` (the same computation for every period)."""
+    resolution = period.kind
+    agg = store.base(ind, resolution)
+    clim = store.climatology_of(ind, resolution)
+    value, coverage = _value_at(agg, period, min_cov)
+    status = status_of(value, clim.loc[period.period_of_year])
+    canonical = store.variables[ind.variable].unit
+    f = conversion_factor(canonical, ind.unit) if ind.method in ("threshold", "difference") else 1.0
+    limits = {t.level: t.value for t in ind.thresholds}
+    indicator_value = indicator_unit = None
+    if ind.method in ("threshold", "difference"):
+        level = threshold_level(value * f, limits, ind.operator)
+    elif ind.method == "percent_of_norm":
+        pct = percent_of_norm(value, status["norm"])
+        level = threshold_level(pct, limits, ind.operator)
+        indicator_value, indicator_unit = _clean(pct), "%"
+    elif ind.method == "reservoir_fill":
+        st = network[ind.station]
+        fill = fill_percent_of_useful(value, st.dead_volume.value, st.total_volume.value)
+        level = threshold_level(fill, limits, ind.operator)
+        indicator_value, indicator_unit = _clean(fill), "%"
+    else:  # status_category
+        level = category_level(status["category"], ind.level_map)
+    notes = _qc_notes(qc, ind, period)
+    if math.isnan(value) or "completeness" in notes:
+        level = NO_DATA
+        if math.isnan(value):
+            notes.insert(0, "coverage" if coverage > 0 else "missing")
+    return _Assessment(value, coverage, status, level, indicator_value, indicator_unit, notes)
+
+
+def history_periods(ind: Indicator, period: Period, network: Network,
+                    lookback: int = LOOKBACK_PERIODS) -> list[Period]:
+    """The periods whose raw levels set the state of ``ind`` in ``period``, oldest first.
+
+    Up to ``lookback`` periods before ``period``, and ``period`` itself last. A seasonal
+    indicator restarts at the start of its season: the periods before it are those of the
+    same season, back to its first period.
+    """
+    out = [period]
+    p = period.previous()
+    while len(out) <= lookback and ind.applies_in_month(p.start.month, network):
+        out.append(p)
+        p = p.previous()
+    return out[::-1]
+
+
 def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCReport, period: Period,
-             store: SeriesStore | None = None) -> list[Finding]:
-    """Evaluate every indicator whose season includes ``period``; catalogue order."""
+             store: SeriesStore | None = None, lookback: int = LOOKBACK_PERIODS) -> list[Finding]:
+    """Evaluate every indicator whose season includes ``period``; catalogue order.
+
+    ``level`` is the effective level and ``state`` the alert state of
+    :func:`~bulletin.methods.alert_state`, from the raw levels of up to ``lookback`` earlier
+    periods of the same data (see :func:`history_periods`); ``raw_level`` is the period's own.
+    """
     store = store or SeriesStore(obs, catalogue)
     resolution = period.kind
     min_cov = catalogue.settings.coverage_for(resolution)
@@ -200,11 +290,13 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
         if not ind.applies_in_month(period.start.month, network):
             continue
         agg = store.base(ind, resolution)
-        clim = store.climatology_of(ind, resolution)
-        value, coverage = _value_at(agg, period, min_cov)
+        now = _assess(ind, period, store, qc, network, min_cov)
+        earlier = [_assess(ind, p, store, qc, network, min_cov).level
+                   for p in history_periods(ind, period, network, lookback)[:-1]]
+        level, state = alert_state([*earlier, now.level], catalogue.deescalation_for(ind))
+        value, coverage, status = now.value, now.coverage, now.status
         last_year, _ = _value_at(agg, period.same_period_last_year(), min_cov)
         previous, _ = _value_at(agg, period.previous(), min_cov)
-        status = status_of(value, clim.loc[period.period_of_year])
         canonical = variables[ind.variable].unit
         if ind.method in ("threshold", "difference"):
             display_unit = ind.unit
@@ -213,22 +305,8 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
         f = conversion_factor(canonical, display_unit)
         thresholds_json = [{"level": t.level, "operator": t.operator, "value": t.value, "unit": t.unit}
                            for t in ind.thresholds]
-        indicator_value = None
-        indicator_unit = None
-        if ind.method in ("threshold", "difference"):
-            level = threshold_level(value * f, {t.level: t.value for t in ind.thresholds}, ind.operator)
-        elif ind.method == "percent_of_norm":
-            pct = percent_of_norm(value, status["norm"])
-            level = threshold_level(pct, {t.level: t.value for t in ind.thresholds}, ind.operator)
-            indicator_value, indicator_unit = _clean(pct), "%"
-        else:  # status_category
-            level = category_level(status["category"], ind.level_map)
+        if ind.method == "status_category":
             thresholds_json = [{"level": lev, "category": cat} for cat, lev in ind.levels]
-        notes = _qc_notes(qc, ind, period)
-        if math.isnan(value) or "completeness" in notes:
-            level = NO_DATA
-            if math.isnan(value):
-                notes.insert(0, "coverage" if coverage > 0 else "missing")
         findings.append(Finding(
             indicator=ind.id, station=ind.station, variable=ind.variable if ind.method != "difference"
             else f"{ind.variable}-{ind.minus}", period=period.label, value=_clean(value * f), unit=display_unit,
@@ -236,7 +314,8 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
             pct_of_norm=_clean(status["pct_of_norm"]), percentile=_clean(status["percentile"]),
             category=status["category"], last_year=_clean(last_year * f), previous_period=_clean(previous * f),
             coverage=round(coverage, 4), qc_flags=_flags(qc, ind, period), rule=ind.rule.as_json(),
-            indicator_value=indicator_value, indicator_unit=indicator_unit, notes=notes,
+            state=state, raw_level=now.level, indicator_value=now.indicator_value,
+            indicator_unit=now.indicator_unit, notes=now.notes,
         ))
     return findings
 

@@ -18,7 +18,16 @@ METHODS = {
     "percent_of_norm": "value as % of the norm against thresholds",
     "status_category": "HydroSOS status category mapped to a level",
     "difference": "difference of two variables against thresholds",
+    "reservoir_fill": "reservoir fill as % of the useful volume against thresholds",
 }
+
+# alert states across consecutive bulletins (results JSON ``state``)
+STATES = ("new", "continuing", "escalated", "de-escalated", "ended")
+DEESCALATION_PERIODS = 2
+"""Default number of periods in a row below the effective level before it comes down."""
+
+MM3_PER_M3S_DAY = 0.0864
+"""1 m3/s during one day = 86,400 m3 = 0.0864 Mm3."""
 
 
 def level_rank(level: str) -> int:
@@ -70,6 +79,238 @@ def category_level(category: str, mapping: dict[str, str]) -> str:
 def difference(a: float, b: float) -> float:
     """``a - b``, NaN when either is missing (e.g. reservoir inflow minus release [m3/s])."""
     return a - b
+
+
+# ---- alert state across bulletins -----------------------------------------------------------
+
+def alert_state(raw_levels, deescalation_periods: int = DEESCALATION_PERIODS) -> tuple[str, str | None]:
+    """Effective level and alert state of the newest period, from the raw levels of the periods.
+
+    A level rises at once and comes down only after it has been left for some time
+    (hysteresis), so that an alert does not flip on and off from one bulletin to the next.
+    Early-warning systems do the same: GloFAS and EFAS require persistence across runs, the
+    European Drought Observatory has recovery states, Delft-FEWS keeps up- and down-crossing
+    events [1]_. The rules, applied from the oldest period to the newest:
+
+    - before the first period the effective level is ``normal``;
+    - a raw level at or above the effective level becomes the effective level (escalation is
+      immediate);
+    - a raw level below the effective level lowers it only when the raw levels of the last
+      ``deescalation_periods`` periods (this one included) are all below it; it then comes
+      down to the highest of them. Otherwise the effective level is kept;
+    - a ``no_data`` period is passed over: it neither raises nor lowers the effective level,
+      and it neither counts towards nor breaks the run of periods below it (a gap in the data
+      is no evidence that a situation is over).
+
+    Because the effective level is then the highest raw level of the last
+    ``deescalation_periods`` evaluated periods, the result depends only on the last
+    ``deescalation_periods + 1`` periods with data: a longer history gives the same answer.
+
+    Parameters
+    ----------
+    raw_levels : sequence of str
+        The level of each period from its thresholds alone (``normal``, ``watch``, ``warning``,
+        ``alert`` or ``no_data``), oldest first, the period of the bulletin last.
+    deescalation_periods : int
+        Periods in a row below the effective level before it comes down [periods, >= 1];
+        1 lowers it at once.
+
+    Returns
+    -------
+    tuple
+        (effective level, state) of the newest period. The state compares its effective level
+        with the one of the period before (``normal`` before the first):
+        ``new`` (up from normal), ``escalated`` (up from watch or higher), ``continuing``
+        (same level, not normal), ``de-escalated`` (down, not to normal), ``ended`` (down to
+        normal), None (normal and normal before). When the newest period is ``no_data`` the
+        result is (``no_data``, None).
+
+    Raises
+    ------
+    ValueError
+        An empty sequence, an unknown level, or ``deescalation_periods`` below 1.
+
+    Examples
+    --------
+    >>> alert_state(["normal", "watch"])
+    ('watch', 'new')
+    >>> alert_state(["warning", "watch"], 2)
+    ('warning', 'continuing')
+    >>> alert_state(["warning", "watch", "watch"], 2)
+    ('watch', 'de-escalated')
+
+    References
+    ----------
+    .. [1] Project notes, DOMAIN.md, "Other anchors worth knowing": "GloFAS/EFAS use
+       persistence across runs before escalating; EDO has recovery states; Delft-FEWS keeps
+       up- and down-crossing events. Ministries should not see an alert flip on and off."
+    """
+    levels = list(raw_levels)
+    if not levels:
+        raise ValueError("alert_state needs the raw level of at least one period")
+    unknown = [lev for lev in levels if lev != NO_DATA and lev not in LEVELS]
+    if unknown:
+        raise ValueError(f"alert_state: {unknown[0]!r} is not a level; use one of {', '.join(LEVELS)} or {NO_DATA}")
+    if isinstance(deescalation_periods, bool) or not isinstance(deescalation_periods, int) or deescalation_periods < 1:
+        raise ValueError(f"deescalation_periods must be a whole number >= 1, not {deescalation_periods!r}")
+    if levels[-1] == NO_DATA:
+        return NO_DATA, None
+    effective = previous = "normal"
+    seen: list[str] = []  # raw levels of the periods with data
+    for level in levels:
+        if level == NO_DATA:
+            continue
+        previous = effective
+        seen.append(level)
+        if level_rank(level) >= level_rank(effective):
+            effective = level
+        else:
+            recent = seen[-deescalation_periods:]
+            if len(recent) == deescalation_periods and all(level_rank(r) < level_rank(effective) for r in recent):
+                effective = max(recent, key=level_rank)
+    return effective, state_change(previous, effective)
+
+
+def state_change(previous: str, current: str) -> str | None:
+    """State of a change of effective level from ``previous`` to ``current`` (see :func:`alert_state`)."""
+    if level_rank(current) > level_rank(previous):
+        return "new" if previous == "normal" else "escalated"
+    if level_rank(current) < level_rank(previous):
+        return "ended" if current == "normal" else "de-escalated"
+    return None if current == "normal" else "continuing"
+
+
+# ---- reservoirs -----------------------------------------------------------------------------
+#
+# Volumes in Mm3 (any one volume unit will do for the first two), flows in m3/s, and the
+# regional conversion 1 m3/s during one day = 0.0864 Mm3 (DOMAIN.md, reporting conventions).
+
+def _nan_if_none(x):
+    return float("nan") if x is None else x
+
+
+def fill_percent_of_useful(volume, dead_volume, total_volume):
+    """Fill of a reservoir as a percentage of its useful (live) volume [%].
+
+    ``100 (volume - dead_volume) / (total_volume - dead_volume)``: 0 % at the dead volume,
+    100 % at the total volume. Values outside 0-100 are returned as they are (a volume
+    below the dead volume or above the capacity is a fact to report, or a QC matter), not
+    clipped.
+
+    Parameters
+    ----------
+    volume : float or array_like
+        Volume in the reservoir [Mm3]; NaN or None gives NaN.
+    dead_volume : float
+        Dead volume, below the lowest outlet used for release [Mm3].
+    total_volume : float
+        Total volume at the normal pool level [Mm3].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Fill [% of the useful volume].
+
+    Raises
+    ------
+    ValueError
+        When ``total_volume`` is not above ``dead_volume`` (no useful volume).
+
+    References
+    ----------
+    .. [1] BWO Syrdarya, reservoir parameters (icwc-aral.uz/bwosyr.htm): useful volume =
+       total volume - dead volume (Toktogul: 19.5 - 5.5 = 14 km3).
+    """
+    if not total_volume > dead_volume:
+        raise ValueError(f"fill_percent_of_useful: total volume {total_volume} must exceed the dead volume "
+                         f"{dead_volume}; check the reservoir's capacities in the network file")
+    return 100.0 * (_nan_if_none(volume) - dead_volume) / (total_volume - dead_volume)
+
+
+def margin_above_dead(volume, dead_volume):
+    """Volume that can still be released before the dead volume is reached [Mm3].
+
+    Parameters
+    ----------
+    volume : float or array_like
+        Volume in the reservoir [Mm3]; NaN or None gives NaN.
+    dead_volume : float
+        Dead volume [Mm3].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``volume - dead_volume`` [Mm3]; negative when the reservoir is below its dead volume.
+    """
+    return _nan_if_none(volume) - dead_volume
+
+
+def days_of_release_left(volume, dead_volume, release, inflow=0.0) -> float:
+    """Days until the dead volume is reached if release and inflow stay as they are [days].
+
+    ``(volume - dead_volume) / ((release - inflow) x 0.0864)``: the volume above the dead
+    volume divided by the net outflow of one day.
+
+    Parameters
+    ----------
+    volume : float
+        Volume in the reservoir [Mm3].
+    dead_volume : float
+        Dead volume [Mm3].
+    release : float
+        Release from the reservoir [m3/s].
+    inflow : float, optional
+        Inflow to the reservoir [m3/s]; 0 by default (release alone).
+
+    Returns
+    -------
+    float
+        Days [d]. ``math.inf`` when the net outflow is zero or negative (the reservoir is not
+        being drawn down), 0.0 when the volume is at or below the dead volume, NaN when an
+        input is missing (NaN or None).
+    """
+    values = [_nan_if_none(x) for x in (volume, dead_volume, release, inflow)]
+    if any(math.isnan(x) for x in values):
+        return float("nan")
+    volume, dead_volume, release, inflow = values
+    net_outflow = release - inflow
+    if net_outflow <= 0:
+        return math.inf
+    return max(volume - dead_volume, 0.0) / (net_outflow * MM3_PER_M3S_DAY)
+
+
+def balance_residual(volume_change, inflow, release, days) -> tuple[float, float]:
+    """Residual of a reservoir's water balance over a period [Mm3] and as % of the flows [%].
+
+    ``residual = volume_change - (inflow - release) x 0.0864 x days``: what the measured
+    inflow and release do not explain of the change of volume (evaporation, seepage,
+    unmeasured inflow or withdrawal, and errors of measurement). It is also expressed as a
+    share of the flows through the reservoir, ``(inflow + release) x 0.0864 x days``, as the
+    ``reservoir_balance`` quality check does.
+
+    Parameters
+    ----------
+    volume_change : float
+        Volume at the end of the period minus volume at its start [Mm3].
+    inflow : float
+        Mean inflow over the period [m3/s].
+    release : float
+        Mean release over the period [m3/s].
+    days : float
+        Length of the period [days].
+
+    Returns
+    -------
+    tuple of float
+        (residual [Mm3], residual [% of the flows]); positive when the volume rose more than
+        the flows explain. The percentage is NaN when there is no flow; both are NaN when an
+        input is missing.
+    """
+    dv, q_in, q_out, n = (_nan_if_none(x) for x in (volume_change, inflow, release, days))
+    residual = dv - (q_in - q_out) * MM3_PER_M3S_DAY * n
+    flows = (q_in + q_out) * MM3_PER_M3S_DAY * n
+    pct = 100.0 * residual / flows if flows > 0 else float("nan")
+    return residual, pct
 
 
 # ---- standardized indices (SSI) -------------------------------------------------------------

@@ -12,9 +12,9 @@ from bulletin.errors import ConfigError
 def test_shipped_catalogue_is_valid_and_complete(network):
     cat = load_catalogue(network=network)
     assert cat.is_sample and cat.status == "sample"
-    assert len(cat.indicators) >= 12
+    assert len(cat.indicators) == 16
     methods = {i.method for i in cat.indicators}
-    assert methods == {"threshold", "percent_of_norm", "status_category", "difference"}
+    assert methods == {"threshold", "percent_of_norm", "status_category", "difference", "reservoir_fill"}
     by_id = {i.id: i for i in cat.indicators}
     # the situations the issue names
     assert by_id["toktogul_volume_low"].operator == "<"
@@ -23,6 +23,14 @@ def test_shipped_catalogue_is_valid_and_complete(network):
     assert by_id["north_aral_inflow_min"].thresholds[-1].value == 30.0
     assert by_id["kazaly_stage"].thresholds[1].value == 640 and by_id["kazaly_stage"].thresholds[2].value == 743
     assert by_id["toktogul_winter_release"].season == "ngs"
+    # fill of Toktogul's useful volume: alert at the critical 9 km3 = (9 - 5.5) / 14 = 25 %
+    fill = by_id["toktogul_fill"]
+    assert (fill.method, fill.station, fill.variable, fill.unit, fill.rule.id) == (
+        "reservoir_fill", "toktogul", "volume", "%", "SD-RES-1")
+    assert [t.value for t in fill.thresholds] == [50.0, 35.0, 25.0]
+    # alert state: two dekads below a level before it comes down, for every indicator
+    assert cat.deescalation_periods == 2
+    assert {cat.deescalation_for(i) for i in cat.indicators} == {2}
     for ind in cat.indicators:
         assert ind.names["en"] and ind.names["ru"]
         assert ind.rule.agreement.document
@@ -149,3 +157,48 @@ def test_shipped_catalogue_yaml_round_trips_through_the_loader(tmp_path, network
     p = tmp_path / "copy.yaml"
     p.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     assert [i.id for i in load_catalogue(p, network).indicators] == [i.id for i in load_catalogue(None, network).indicators]
+
+
+def test_reservoir_fill_needs_a_reservoir_with_dead_and_total_volume(tmp_path, network):
+    p = _write(tmp_path, BASE + """
+  - {id: ok, name: {en: A, ru: А}, station: toktogul, variable: volume, method: reservoir_fill, season: all,
+     unit: "%", operator: "<", thresholds: {watch: 50, alert: 25}, rule: R1}
+  - {id: gauge, name: {en: A, ru: А}, station: naryn_uchkurgan, variable: volume, method: reservoir_fill,
+     season: all, unit: "%", operator: "<", thresholds: {alert: 25}, rule: R1}
+  - {id: nodead, name: {en: A, ru: А}, station: koksaray, variable: volume, method: reservoir_fill, season: all,
+     unit: "%", operator: "<", thresholds: {alert: 25}, rule: R1}
+  - {id: inflow, name: {en: A, ru: А}, station: toktogul, variable: inflow, method: reservoir_fill, season: all,
+     unit: km3, operator: "<", thresholds: {alert: 25}, rule: R1}
+""")
+    with pytest.raises(ConfigError) as err:
+        load_catalogue(p, network)
+    text = str(err.value)
+    assert "indicators[0](ok)" not in text
+    assert f"{p}:indicators[1](gauge).station: 'naryn_uchkurgan' is a gauge; a reservoir_fill indicator needs a reservoir" in text
+    assert f"{p}:indicators[2](nodead).station: reservoir 'koksaray' has no dead_volume in the network file" in text
+    assert f"{p}:indicators[3](inflow).variable: a reservoir_fill indicator reads the variable 'volume', not 'inflow'" in text
+    assert f"{p}:indicators[3](inflow).unit: a reservoir_fill indicator has unit '%'" in text
+
+
+def test_deescalation_periods_default_and_override(tmp_path, network):
+    indicator = """
+  - {id: a, name: {en: A, ru: А}, station: shardara, variable: volume, method: threshold, season: all,
+     unit: km3, operator: ">", thresholds: {alert: 5}, rule: R1}
+  - {id: b, name: {en: B, ru: Б}, station: shardara, variable: volume, method: threshold, season: all,
+     unit: km3, operator: ">", thresholds: {alert: 5}, rule: R1, deescalation_periods: 1}
+"""
+    cat = load_catalogue(_write(tmp_path, BASE + indicator), network)
+    assert cat.deescalation_periods == 2  # the default when settings do not say
+    assert [cat.deescalation_for(i) for i in cat.indicators] == [2, 1]
+    cat = load_catalogue(_write(tmp_path, BASE.replace("{reference_period: 1991-2020}",
+                                                       "{reference_period: 1991-2020, deescalation_periods: 3}")
+                                + indicator), network)
+    assert [cat.deescalation_for(i) for i in cat.indicators] == [3, 1]
+    p = _write(tmp_path, BASE.replace("{reference_period: 1991-2020}",
+                                      "{reference_period: 1991-2020, deescalation_periods: 0}")
+               + indicator.replace("deescalation_periods: 1", "deescalation_periods: two"))
+    with pytest.raises(ConfigError) as err:
+        load_catalogue(p, network)
+    text = str(err.value)
+    assert f"{p}:settings.deescalation_periods: 0 must be a whole number of periods >= 1" in text
+    assert f"{p}:indicators[1](b).deescalation_periods: 'two' must be a whole number of periods >= 1" in text

@@ -32,6 +32,8 @@ def test_thresholds_indicators_rules_and_settings(tmp_path, network):
     def change(raw):
         raw["catalogue"]["version"] = "0.2.0-sample"
         raw["settings"]["reference_period"] = "1991-2025"
+        raw["settings"]["deescalation_periods"] = 3
+        _indicator(raw, "kazaly_stage")["deescalation_periods"] = 1
         _indicator(raw, "toktogul_volume_low")["thresholds"] = {"watch": 11.5, "warning": 10.0, "alert": 8.5}
         _indicator(raw, "kazaly_stage")["thresholds"].pop("watch")
         raw["indicators"] = [i for i in raw["indicators"] if i["id"] != "andijan_inflow_norm"]
@@ -47,14 +49,16 @@ def test_thresholds_indicators_rules_and_settings(tmp_path, network):
     assert lines == [
         "~ catalogue: version: 0.1.0-sample -> 0.2.0-sample",
         "~ settings: reference_period: 1991-2020 -> 1991-2025",
+        "~ settings: deescalation_periods: 2 -> 3",
         "~ rule SD-RES-1: version: 0.1-sample -> 0.2-sample",
         "~ indicator toktogul_volume_low: threshold watch: < 11 km3 -> < 11.5 km3",
         "~ indicator toktogul_volume_low: threshold alert: < 9 km3 -> < 8.5 km3",
         "- indicator andijan_inflow_norm: removed",
         "~ indicator kazaly_stage: threshold watch: >= 600 cm -> (none)",
+        "~ indicator kazaly_stage: deescalation_periods: (none) -> 1",
         "+ indicator bahri_tojik_inflow_norm: added",
     ]
-    as_json = diff_catalogues(old, new)[3].as_json()
+    as_json = diff_catalogues(old, new)[4].as_json()
     assert as_json == {"kind": "changed", "scope": "indicator", "id": "toktogul_volume_low",
                        "field": "threshold watch", "old": "< 11 km3", "new": "< 11.5 km3"}
 

@@ -55,6 +55,14 @@ def test_json_follows_the_schema_and_the_contract(sample, network):
     levels = {f["level"] for f in doc["findings"]}
     assert levels & {"warning", "alert"}, "the sample bulletin must show a warning or an alert"
     assert "no_data" in levels  # the sample has an incomplete gauge in the latest dekad
+    # alert states, from the sample's dekads before 2026-11-d2
+    states = {f["indicator"]: (f["raw_level"], f["level"], f["state"]) for f in doc["findings"]}
+    assert states["toktogul_volume_low"] == ("warning", "warning", "escalated")  # watch in 11-d1
+    assert states["shardara_volume_high"] == ("watch", "watch", "new")  # normal before
+    assert states["andijan_inflow_norm"] == ("alert", "alert", "continuing")  # alert, warning, alert: no flip
+    assert states["syrdarya_akdzhar_status"] == ("normal", "normal", "ended")  # watch held, then 2 normal dekads
+    assert states["keles_mouth_status"] == ("no_data", "no_data", None)
+    assert states["kazaly_stage"] == ("normal", "normal", None)
 
 
 def test_findings_csv_has_one_row_per_finding(sample):
@@ -81,6 +89,16 @@ def test_html_structure(sample, network, lang):
     rows = soup.select("#findings table.findings-table tbody tr")
     assert [(r["data-indicator"], r["data-level"]) for r in rows] == [(f["indicator"], f["level"]) for f in doc["findings"]]
     assert all(r.select_one("td.level-cell .level .swatch") is not None for r in rows)
+    # the state next to the level, as in the JSON, and what is new or escalated on page one
+    assert [r["data-state"] or None for r in rows] == [f["state"] for f in doc["findings"]]
+    for r, f in zip(rows, doc["findings"], strict=True):
+        state = r.select_one("td.level-cell .state")
+        assert (state["data-state"] if state else None) == f["state"]
+        assert state is None or state.get_text(strip=True)
+    changes = [(li["data-indicator"], li["data-state"]) for li in soup.select("#summary ul.changes > li")]
+    assert changes == [("toktogul_volume_low", "escalated"), ("toktogul_winter_release", "escalated"),
+                       ("shardara_volume_high", "new")]
+    assert soup.select_one("#summary .nothing-new") is None
     assert len(soup.select("#findings thead th[scope=col]")) == 9
     # a figure per key station, inline SVG with alt text
     figures = soup.select("#figures figure.hydrograph")
@@ -88,7 +106,7 @@ def test_html_structure(sample, network, lang):
     for fig in figures:
         assert fig.select_one("svg") is not None and fig.select_one("[role=img]")["aria-label"]
     assert soup.select("#quality table.quality-table tbody tr")
-    assert len(soup.select("#annex table.annex-table tbody tr")) == 15
+    assert len(soup.select("#annex table.annex-table tbody tr")) == 16
     rule_links = {a["href"] for a in soup.select("#annex table.annex-table a[href]")}
     assert rule_links == {f"#rule-{r}" for r in ("SD-RES-1", "SD-FLOW-1", "SD-OPS-1", "SD-ARAL-1", "SD-STAGE-1")}
     assert all(soup.select_one(href) is not None for href in rule_links)
@@ -125,3 +143,27 @@ def test_summer_bulletin_shows_the_north_aral_minimum(tmp_path):
     doc = json.loads((tmp_path / "syrdarya-2026-08-d1.json").read_text(encoding="utf-8"))
     aral = {f["indicator"]: f for f in doc["findings"]}["north_aral_inflow_min"]
     assert aral["value"] < 30 and aral["level"] == "alert"
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_a_held_level_is_explained_and_nothing_new_is_said(tmp_path, lang):
+    from datetime import UTC, datetime
+
+    from bulletin.pipeline import run
+    from bulletin.render.html import render_html
+
+    from .conftest import daily_rows, write_csv
+
+    # Toktogul 8.5 km3 (alert) in 2026-11-d1, 9.5 km3 (warning) in 2026-11-d2: alert is kept
+    data = write_csv(tmp_path / "t.csv", daily_rows("toktogul", "volume", "Mm3", "2026-11-01", "2026-11-20",
+                                                    lambda d: 8500 if d.day <= 10 else 9500))
+    result = run(data=[data], period="2026-11-d2", issued_at=datetime(2026, 11, 21, tzinfo=UTC))
+    f = {f.indicator: f for f in result.findings}["toktogul_volume_low"]
+    assert (f.raw_level, f.level, f.state) == ("warning", "alert", "continuing")
+    soup = BeautifulSoup(render_html(result.bulletin, lang), "html.parser")
+    row = soup.select_one("#findings tr[data-indicator=toktogul_volume_low]")
+    assert row["data-level"] == "alert" and row["data-state"] == "continuing"
+    assert row.select_one(".raw-level")["data-raw-level"] == "warning"
+    assert row.select_one(".raw-level").get_text(strip=True)
+    assert soup.select_one("#summary .nothing-new").get_text(strip=True)
+    assert not soup.select("#summary ul.changes")

@@ -130,3 +130,105 @@ def test_incomplete_period_is_no_data_never_normal(findings):
 
 def test_out_of_season_indicator_is_not_evaluated(findings):
     assert "aral" not in findings
+
+
+def test_findings_carry_raw_level_and_state(findings):
+    # Nov d1 and d2 of 2026 are both warning (9.5 and 9.0 km3); the dekads before have no data
+    assert (findings["vol"].raw_level, findings["vol"].level, findings["vol"].state) == ("warning", "warning", "continuing")
+    assert (findings["pct"].raw_level, findings["pct"].state) == ("watch", "continuing")
+    assert (findings["gap"].raw_level, findings["gap"].level, findings["gap"].state) == ("no_data", "no_data", None)
+
+
+# ---- alert state across consecutive bulletins ----------------------------------------------------
+
+STATE_CATALOGUE = """
+catalogue: {id: t, version: "1", status: sample, title: {en: T, ru: Т}}
+settings: {reference_period: 1991-2020, deescalation_periods: 2}
+rules:
+  - {id: R1, version: "1", title: {en: R, ru: Р}, agreement: {document: {en: Doc, ru: Док}}}
+indicators:
+  - {id: vol, name: {en: V, ru: В}, station: toktogul, variable: volume, method: threshold, season: all,
+     unit: km3, operator: "<", thresholds: {watch: 11, warning: 10, alert: 9}, rule: R1}
+  - {id: fast, name: {en: F, ru: Б}, station: toktogul, variable: volume, method: threshold, season: all,
+     unit: km3, operator: "<", thresholds: {watch: 11, warning: 10, alert: 9}, rule: R1, deescalation_periods: 1}
+  - {id: winter, name: {en: W, ru: З}, station: toktogul, variable: volume, method: threshold, season: ngs,
+     unit: km3, operator: "<", thresholds: {watch: 11, warning: 10, alert: 9}, rule: R1}
+  - {id: fill, name: {en: P, ru: Н}, station: toktogul, variable: volume, method: reservoir_fill, season: all,
+     unit: "%", operator: "<", thresholds: {watch: 50, warning: 35, alert: 25}, rule: R1}
+"""
+
+# Toktogul volume per dekad of 2026 [Mm3] and its raw level (< 11 / 10 / 9 km3); 11-d2 is missing
+DEKADS = [("09-d2", 8500, "alert"), ("09-d3", 8500, "alert"), ("10-d1", 10500, "watch"),
+          ("10-d2", 9500, "warning"), ("10-d3", 10500, "watch"), ("11-d1", 10500, "watch"),
+          ("11-d2", None, "no_data"), ("11-d3", 11500, "normal"), ("12-d1", 11500, "normal"),
+          ("12-d2", 11500, "normal")]
+
+
+def _dekad_end(label):
+    from bulletin.periods import parse_period
+
+    return parse_period(f"2026-{label}").end.isoformat()
+
+
+@pytest.fixture()
+def state_run(tmp_path, network):
+    cat_path = tmp_path / "cat.yaml"
+    cat_path.write_text(textwrap.dedent(STATE_CATALOGUE), encoding="utf-8")
+    cat = load_catalogue(cat_path, network)
+
+    def evaluate_at(label, last=None):
+        """Findings of 2026-``label`` by indicator, from the dekads up to ``last`` (all by default)."""
+        rows = [("toktogul", "volume", _dekad_end(d), v, "Mm3", "dekad") for d, v, _ in DEKADS
+                if v is not None and (last is None or _dekad_end(d) <= _dekad_end(last))]
+        data = write_csv(tmp_path / f"obs-{last}.csv", rows, header="station,variable,date,value,unit,resolution")
+        obs = read_observations([data], network)
+        return {f.indicator: f for f in evaluate(cat, network, obs, run_qc(obs, network),
+                                                 parse_period(f"2026-{label}"))}
+
+    return evaluate_at
+
+
+def test_state_through_a_season_of_bulletins(state_run):
+    # (raw level, effective level, state) of each bulletin with N = 2 and with N = 1
+    expected = {
+        "09-d2": ("alert", "alert", "new", "alert", "new"),
+        "09-d3": ("alert", "alert", "continuing", "alert", "continuing"),
+        "10-d1": ("watch", "alert", "continuing", "watch", "de-escalated"),  # one dekad lower: kept
+        "10-d2": ("warning", "warning", "de-escalated", "warning", "escalated"),  # two: down to the higher
+        "10-d3": ("watch", "warning", "continuing", "watch", "de-escalated"),
+        "11-d1": ("watch", "watch", "de-escalated", "watch", "continuing"),
+        "11-d2": ("no_data", "no_data", None, "no_data", None),  # no data: no level, no state
+        "11-d3": ("normal", "watch", "continuing", "normal", "ended"),  # the gap does not count
+        "12-d1": ("normal", "normal", "ended", "normal", None),
+        "12-d2": ("normal", "normal", None, "normal", None),
+    }
+    for label, (raw, level, state, fast_level, fast_state) in expected.items():
+        f = state_run(label)
+        assert (f["vol"].raw_level, f["vol"].level, f["vol"].state) == (raw, level, state), label
+        assert (f["fast"].raw_level, f["fast"].level, f["fast"].state) == (raw, fast_level, fast_state), label
+
+
+def test_a_seasonal_indicator_restarts_with_its_season(state_run):
+    # September (growing season) was at alert; the non-growing season starts afresh in October
+    assert "winter" not in state_run("09-d3")
+    f = state_run("10-d1")
+    assert (f["winter"].level, f["winter"].state) == ("watch", "new")
+    assert (state_run("10-d2")["winter"].level, state_run("10-d2")["winter"].state) == ("warning", "escalated")
+
+
+def test_an_old_period_issued_again_gives_the_same_state(state_run):
+    # the state comes from the data history, so later data do not change an earlier bulletin
+    for label in ("10-d1", "10-d3", "11-d1"):
+        now, then = state_run(label), state_run(label, last=label)
+        assert {k: (f.level, f.state, f.raw_level) for k, f in now.items()} == \
+               {k: (f.level, f.state, f.raw_level) for k, f in then.items()}, label
+
+
+def test_reservoir_fill_is_a_share_of_the_useful_volume(state_run):
+    # Toktogul: dead 5,500 Mm3, total 19,500 Mm3 (network); 10,500 Mm3 is 5,000 / 14,000 = 35.7 %
+    f = state_run("10-d1")["fill"]
+    assert f.value == pytest.approx(10500.0) and f.unit == "Mm3"
+    assert f.indicator_value == pytest.approx(5000 / 14000 * 100) and f.indicator_unit == "%"
+    assert f.raw_level == "watch"  # not below 35 %
+    f = state_run("09-d2")["fill"]  # 8,500 Mm3: 21.4 % < 25 %
+    assert f.indicator_value == pytest.approx(3000 / 14000 * 100) and f.level == "alert"

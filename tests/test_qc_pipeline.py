@@ -62,7 +62,8 @@ def test_the_quality_section_groups_by_country_and_station(tmp_path, network):
     assert volume.coverage.value == pytest.approx(60.0)
     assert [(fl.check, fl.severity, fl.days) for fl in volume.flags] == [("implausible", "error", 4),
                                                                        ("completeness", "info", 10)]
-    assert [(a.indicator, a.no_data_by_errors) for a in volume.findings] == [("toktogul_volume_low", True)]
+    assert [(a.indicator, a.no_data_by_errors) for a in volume.findings] == [("toktogul_volume_low", True),
+                                                                              ("toktogul_fill", True)]
     soup = BeautifulSoup(render_html(result.bulletin, "en"), "html.parser")
     assert [h["data-country"] for h in soup.select("#quality h3.quality-country")] == ["KG", "TJ", "UZ", "KZ"]
     tr = soup.select_one('#quality table.quality-table[data-country=KG] tbody tr[data-variable=volume]')
