@@ -67,14 +67,36 @@ def _parse_issued_at(text: str | None) -> datetime:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary name in the same folder, then rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    write_all_atomic({path: data})
+
+
+def write_all_atomic(files: dict[Path, bytes]) -> None:
+    """Write every file under a temporary name first, then rename them all.
+
+    A failure while writing (disk full, no permission) leaves every earlier file as it was and
+    no temporary file behind; only the renames, which do not fail for want of space, follow.
+    """
+    temporary: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            temporary.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+        for _, path in temporary:
+            if path.is_dir():
+                raise IsADirectoryError(21, "a folder has the name of an output", str(path))
+        for tmp, path in temporary:
+            os.replace(tmp, path)
+    except OSError as exc:
+        for tmp, _ in temporary:
+            Path(tmp).unlink(missing_ok=True)
+        raise BulletinError(f"cannot write the outputs ({exc.strerror}: {exc.filename}); earlier files are unchanged.",
+                            hint="check the --out folder: space, permissions, and that no folder has a file's name.") from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in temporary:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -164,8 +186,7 @@ def generate(data, reader, station, variable, unit, period, langs, formats, out_
 
                 outputs[f"{b.id}.{lang}.pdf"] = render_pdf(html)
     out = Path(out_dir)
-    for name, payload in outputs.items():
-        write_atomic(out / name, payload)
+    write_all_atomic({out / name: payload for name, payload in outputs.items()})
     levels = {lev: sum(1 for f in result.findings if f.level == lev)
               for lev in ("alert", "warning", "watch", "normal", "no_data")}
     click.echo(f"Bulletin {b.id} ({b.period.label}), issue {b.issue_number}: "

@@ -162,3 +162,22 @@ def test_ssi_needs_flows(runner, tmp_path):
     p = write_csv(tmp_path / "v.csv", ["toktogul,volume,2026-11-20,9000,Mm3"])
     result = runner.invoke(main, ["ssi", "--data", str(p)])
     assert result.exit_code == 2 and "no flow series" in result.stderr
+
+
+def test_outputs_are_all_written_or_none(tmp_path):
+    from bulletin.cli import write_all_atomic
+    from bulletin.errors import BulletinError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.json").write_bytes(b"earlier a")
+    (out / "b.html").mkdir()  # a folder where a file should go
+    (out / "notes.txt").write_bytes(b"a file where a folder should be")
+    for bad in (out / "b.html", out / "notes.txt" / "c.pdf"):
+        with pytest.raises(BulletinError, match="earlier files are unchanged"):
+            write_all_atomic({out / "a.json": b"new a", bad: b"new b"})
+        assert (out / "a.json").read_bytes() == b"earlier a"
+        assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.html", "notes.txt"]
+    write_all_atomic({out / "a.json": b"new a", out / "c.pdf": b"new c"})  # and when all is well, all is written
+    assert (out / "a.json").read_bytes() == b"new a" and (out / "c.pdf").read_bytes() == b"new c"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
