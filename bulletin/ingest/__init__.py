@@ -385,11 +385,22 @@ def fold(text: str) -> str:
     return " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).casefold()
 
 
+def _distinct(col: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(row -> position, distinct values as stripped text) of a column; missing values are ''.
+
+    Observation files repeat the same station, variable, unit and date strings on thousands of
+    rows: parsing the distinct values only, then spreading the results back with the positions,
+    is many times faster than working on every row.
+    """
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    text = pd.Series([str(v).strip() for v in uniques] + [""], dtype=object)
+    return np.where(codes < 0, len(uniques), codes), text
+
+
 def _text(col: pd.Series) -> pd.Series:
     """A column as stripped text; None and NaN become ''."""
-    if pd.api.types.is_string_dtype(col) and not col.hasnans:
-        return col.str.strip()
-    return col.astype(object).where(col.notna(), "").astype(str).str.strip()
+    rows, text = _distinct(col)
+    return pd.Series(text.to_numpy()[rows], index=col.index, dtype=object)
 
 
 def _numbers(col: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
@@ -406,28 +417,28 @@ def _numbers(col: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
     values = np.full(len(col), np.nan)
     if typed.any():
         values[typed] = obj[typed].to_numpy(dtype=float)
-    text = _text(obj[~typed])
+    rows, text = _distinct(obj[~typed])
     cleaned = text
     if decimal == ",":
         cleaned = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
     parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
-    values[~typed] = parsed
+    values[~typed] = parsed[rows]
     bad = np.zeros(len(col), dtype=bool)
-    bad[~typed] = np.isnan(parsed) & (text != "").to_numpy()
+    bad[~typed] = (np.isnan(parsed) & (text != "").to_numpy())[rows]
     return values, bad
 
 
 def _dates(col: pd.Series, formats: tuple[str, ...]) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(col):
         return col.dt.tz_localize(None).dt.normalize() if col.dt.tz is not None else col.dt.normalize()
-    text = _text(col)
-    dates = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
+    rows, text = _distinct(col)
+    dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     for fmt in formats:
         missing = dates.isna()
         if not missing.any():
             break
         dates[missing] = pd.to_datetime(text[missing], format=fmt, errors="coerce")
-    return dates
+    return pd.Series(dates.to_numpy()[rows], index=col.index)
 
 
 def _same_unit(a: str, b: str) -> bool:
