@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from .climatology import CATEGORIES, ClimateSettings, parse_reference
-from .errors import ConfigError
+from .errors import ConfigError, UsageError
 from .methods import DEESCALATION_PERIODS, LEVELS, METHODS, OPERATORS
 from .network import Network
 from .resources import resource_path
@@ -22,6 +22,9 @@ from .units import conversion_factor, load_variables, unit_dimension
 
 LANGUAGES_REQUIRED = ("en", "ru")
 SEASON_NAMES = ("all", "gs", "ngs")
+THRESHOLD_SEASONS = ("gs", "ngs")  # keys of seasonal thresholds
+PERIODS_PER_YEAR = {"dekad": 36, "month": 12}  # resolutions of thresholds_by_period tables
+RELATIVE_TO = {"norm": "%", "percentile": "percentile"}  # relative_to -> unit of the threshold values
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,48 @@ class Indicator:
     # periods in a row below the effective level before it comes down (methods.alert_state),
     # when the indicator sets its own; None follows settings.deescalation_periods
     deescalation_periods: int | None = None
+    valid_from: str | None = None  # ISO date, inclusive; None: no start
+    valid_to: str | None = None  # ISO date, inclusive; None: no end
+    # thresholds that vary: None (the same all year, ``thresholds``), "season" (keys gs, ngs),
+    # "dekad" or "month" (keys 1-36 or 1-12: the period of the year); ``threshold_table``
+    # holds ((key, thresholds), ...) in key order
+    threshold_by: str | None = None
+    threshold_table: tuple = ()
+    relative_to: str | None = None  # None | "norm" (% of the norm) | "percentile" (of the reference)
+    # schedule method: the CSV files as the catalogue names them (relative to it), and the plan
+    # read from them: ((period label, planned value [canonical unit]), ...)
+    schedule_files: tuple[str, ...] = ()
+    schedule: tuple = ()
+
+    def planned_for(self, period) -> float | None:
+        """The planned value [canonical unit] of ``period`` in the indicator's schedule, or None."""
+        return dict(self.schedule).get(period.label)
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names["en"]
+
+    def valid_on(self, day: dt.date) -> bool:
+        """Whether ``day`` lies within the indicator's validity (both ends inclusive)."""
+        text = day.isoformat()
+        return (self.valid_from is None or self.valid_from <= text) and (self.valid_to is None or text <= self.valid_to)
+
+    def thresholds_for(self, period, network: Network | None = None) -> tuple[Threshold, ...]:
+        """The thresholds that apply in ``period`` (a :class:`~bulletin.periods.Period`).
+
+        Seasonal thresholds follow the season of the period's first month; a dekad or month
+        table is read at the dekad or month that contains the period's last day (a monthly
+        bulletin with a dekad table takes the month's third dekad).
+        """
+        if self.threshold_by is None:
+            return self.thresholds
+        table = dict(self.threshold_table)
+        if self.threshold_by == "season":
+            seasons = network.seasons if network is not None else None
+            in_gs = seasons.in_growing_season(period.start.month) if seasons else 4 <= period.start.month <= 9
+            return table["gs" if in_gs else "ngs"]
+        from .periods import Period
+
+        return table[Period.containing(self.threshold_by, period.end).period_of_year]
 
     def applies_in_month(self, month: int, network: Network) -> bool:
         if self.season == "all":
@@ -130,6 +172,17 @@ class Catalogue:
         return self.deescalation_periods if ind.deescalation_periods is None else ind.deescalation_periods
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so that a date such as 2026-02-30 is reported with its
+    key path by the catalogue checks instead of failing inside the YAML parser."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def default_catalogue_path() -> Path:
     return resource_path("indicators", "syrdarya.yaml")
 
@@ -140,7 +193,8 @@ _SETTINGS_KEYS = ("reference_period", "min_coverage", "min_years", "category_edg
 _RULE_KEYS = ("id", "version", "title", "agreement", "basis")
 _AGREEMENT_KEYS = ("document", "article", "date")
 _INDICATOR_KEYS = ("id", "name", "station", "variable", "method", "season", "unit", "operator",
-                   "thresholds", "levels", "minus", "rule", "key", "deescalation_periods")
+                   "thresholds", "thresholds_by_period", "relative_to", "levels", "minus", "rule", "key",
+                   "deescalation_periods", "valid_from", "valid_to", "schedule")
 
 
 class _Collector:
@@ -197,7 +251,7 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
     """Read and validate a catalogue file against the network and the variables."""
     file = Path(path) if path else default_catalogue_path()
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        raw = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except OSError as exc:
         raise ConfigError(f"{file}: cannot read the catalogue ({exc.strerror}).",
                           hint="pass an existing file with --catalogue.") from exc
@@ -328,13 +382,21 @@ def _parse_indicator(c: _Collector, where: str, spec, rules, variables, network)
         c.add(f"{where}.station", f"'{station}' is not a station of the network{network.suggest(station)}")
     if method == "reservoir_fill":
         _check_reservoir_fill(c, where, station, variable, network)
+    schedule_files, schedule = (), ()
+    if method == "schedule" or "schedule" in spec:
+        schedule_files, schedule = _parse_schedule(c, where, spec, method, station, variable, variables)
     rule = rules.get(spec["rule"])
     if rule is None:
         c.add(f"{where}.rule", f"unknown rule '{spec['rule']}'{_did_you_mean(spec['rule'], rules)}")
     season = _parse_season(c, f"{where}.season", spec["season"])
     thresholds: tuple[Threshold, ...] = ()
+    threshold_by, threshold_table, relative_to = None, (), None
     levels: tuple = ()
     unit = spec.get("unit")
+    valid_from = _parse_date(c, f"{where}.valid_from", spec.get("valid_from"))
+    valid_to = _parse_date(c, f"{where}.valid_to", spec.get("valid_to"))
+    if valid_from and valid_to and valid_to < valid_from:
+        c.add(f"{where}.valid_to", f"{valid_to} is before valid_from {valid_from}")
     operator = spec.get("operator")
     if method == "status_category":
         mapping = spec.get("levels")
@@ -345,18 +407,22 @@ def _parse_indicator(c: _Collector, where: str, spec, rules, variables, network)
                 if lev not in LEVELS:
                     c.add(f"{where}.levels.{cat}", f"'{lev}' is not a level{_did_you_mean(lev, LEVELS)}")
             levels = tuple((cat, mapping[cat]) for cat in CATEGORIES)
-        for k in ("thresholds", "operator"):
+        for k in ("thresholds", "thresholds_by_period", "relative_to", "operator"):
             if k in spec:
                 c.add(f"{where}.{k}", "a status_category indicator takes 'levels', not thresholds")
     elif method in METHODS:
-        thresholds = _parse_thresholds(c, where, spec, method, variable, variables)
+        thresholds, threshold_by, threshold_table, relative_to = _parse_thresholds(
+            c, where, spec, method, variable, variables)
     return Indicator(id=str(spec["id"]), names=_names(c, f"{where}.name", spec["name"]), station=str(station),
                      variable=str(variable), method=str(method), season=season,
                      rule=rule or Rule("?", "?", {}, Agreement({"en": ""}, None, None), {}), unit=unit,
                      operator=operator, thresholds=thresholds, levels=levels, minus=minus,
                      key=bool(spec.get("key", False)),
                      deescalation_periods=None if spec.get("deescalation_periods") is None else
-                     _parse_deescalation(c, f"{where}.deescalation_periods", spec["deescalation_periods"]))
+                     _parse_deescalation(c, f"{where}.deescalation_periods", spec["deescalation_periods"]),
+                     valid_from=valid_from, valid_to=valid_to, threshold_by=threshold_by,
+                     threshold_table=threshold_table, relative_to=relative_to,
+                     schedule_files=schedule_files, schedule=schedule)
 
 
 def _check_reservoir_fill(c: _Collector, where: str, station, variable, network) -> None:
@@ -378,38 +444,223 @@ def _check_reservoir_fill(c: _Collector, where: str, station, variable, network)
                                   f"the dead volume {st.dead_volume.value:g} Mm3 in the network file")
 
 
-def _parse_thresholds(c: _Collector, where, spec, method, variable, variables) -> tuple[Threshold, ...]:
-    unit, operator, raw = spec.get("unit"), spec.get("operator"), spec.get("thresholds")
+def _parse_thresholds(c: _Collector, where, spec, method, variable, variables) -> tuple:
+    """(thresholds, threshold_by, threshold_table, relative_to) of an indicator with thresholds.
+
+    The thresholds are one of: ``thresholds: {watch: .., warning: .., alert: ..}`` (all year),
+    ``thresholds: {gs: {...}, ngs: {...}}`` (per season), or ``thresholds_by_period:
+    {resolution: dekad|month, table: {1: {...}, "2-9": {...}, ...}}`` (per period of the year;
+    a key "a-b" covers the periods a to b, and every period must be covered exactly once).
+    ``relative_to: norm`` makes the values % of the norm of the period, ``relative_to:
+    percentile`` percentiles of the reference distribution of the period.
+    """
+    none = ((), None, (), None)
+    unit, operator = spec.get("unit"), spec.get("operator")
+    relative_to = spec.get("relative_to")
     if operator not in OPERATORS:
         c.add(f"{where}.operator", f"'{operator}' must be one of {' '.join(OPERATORS)}")
-        return ()
-    if method in ("percent_of_norm", "reservoir_fill"):
+        return none
+    if relative_to is not None:
+        if relative_to not in RELATIVE_TO:
+            c.add(f"{where}.relative_to", f"'{relative_to}' must be norm or percentile"
+                                          f"{_did_you_mean(relative_to, RELATIVE_TO)}")
+            return none
+        if method not in ("threshold", "difference"):
+            c.add(f"{where}.relative_to", f"only threshold and difference indicators take relative_to, not {method}")
+            return none
+    if method in ("percent_of_norm", "reservoir_fill", "schedule"):
         if unit != "%":
             c.add(f"{where}.unit", f"a {method} indicator has unit '%'")
     elif unit is None or unit_dimension(str(unit)) is None:
         c.add(f"{where}.unit", f"unit '{unit}' is not a known unit")
-        return ()
+        return none
     elif variable in variables and unit_dimension(str(unit)) != variables[variable].dimension:
         c.add(f"{where}.unit", f"unit '{unit}' does not fit {variable} (measured in {variables[variable].unit})")
-        return ()
+        return none
+    value_unit = RELATIVE_TO[relative_to] if relative_to else str(unit)
+    raw, by_period = spec.get("thresholds"), spec.get("thresholds_by_period")
+    if raw is not None and by_period is not None:
+        c.add(f"{where}.thresholds_by_period", "give either thresholds or thresholds_by_period, not both")
+        return none
+
+    def row(key: str, mapping) -> tuple[Threshold, ...]:
+        return _threshold_row(c, key, mapping, operator, value_unit, relative_to)
+
+    if by_period is not None:
+        table = _period_table(c, f"{where}.thresholds_by_period", by_period, row)
+        if table is None:
+            return none
+        return (), by_period["resolution"], table, relative_to
+    if isinstance(raw, dict) and raw and set(raw) & set(THRESHOLD_SEASONS):
+        missing = [s for s in THRESHOLD_SEASONS if s not in raw]
+        for k in raw:
+            if k not in THRESHOLD_SEASONS:
+                c.add(f"{where}.thresholds.{k}", f"seasonal thresholds have the keys gs and ngs, not '{k}'"
+                                                 f"{_did_you_mean(k, THRESHOLD_SEASONS)}")
+        for s in missing:
+            c.add(f"{where}.thresholds.{s}", f"seasonal thresholds need both gs and ngs; {s} is missing")
+        table = tuple((s, row(f"{where}.thresholds.{s}", raw[s])) for s in THRESHOLD_SEASONS if s in raw)
+        return (), "season", table, relative_to
+    return row(f"{where}.thresholds", raw), None, (), relative_to
+
+
+def _threshold_row(c: _Collector, where: str, raw, operator: str, unit: str, relative_to) -> tuple[Threshold, ...]:
+    """One set of thresholds {watch: .., warning: .., alert: ..}, in order for the operator."""
     if not isinstance(raw, dict) or not raw:
-        c.add(f"{where}.thresholds", "give at least one of watch, warning, alert with its value")
+        c.add(where, "give at least one of watch, warning, alert with its value")
         return ()
     out = []
     for level, value in raw.items():
         if level not in LEVELS[1:4]:
-            c.add(f"{where}.thresholds.{level}", f"'{level}' is not watch, warning or alert{_did_you_mean(level, LEVELS[1:4])}")
+            c.add(f"{where}.{level}", f"'{level}' is not watch, warning or alert{_did_you_mean(level, LEVELS[1:4])}")
         elif not isinstance(value, (int, float)) or isinstance(value, bool):
-            c.add(f"{where}.thresholds.{level}", f"{value!r} is not a number")
+            c.add(f"{where}.{level}", f"{value!r} is not a number")
+        elif relative_to == "norm" and value < 0:
+            c.add(f"{where}.{level}", f"{value!r}: a share of the norm is >= 0 [%]")
+        elif relative_to == "percentile" and not 0 < value < 100:
+            c.add(f"{where}.{level}", f"{value!r}: a percentile is between 0 and 100 (exclusive)")
         else:
-            out.append(Threshold(level, operator, float(value), str(unit)))
+            out.append(Threshold(level, operator, float(value), unit))
     out.sort(key=lambda t: LEVELS.index(t.level))
     values = [t.value for t in out]
     rising = operator in (">", ">=")
     if any((b <= a) if rising else (b >= a) for a, b in zip(values, values[1:], strict=False)):
         order = "increase" if rising else "decrease"
-        c.add(f"{where}.thresholds", f"with operator '{operator}' the values must {order} from watch to alert: {values}")
+        c.add(where, f"with operator '{operator}' the values must {order} from watch to alert: {values}")
     return tuple(out)
+
+
+def _period_keys(key, n: int) -> list[int] | None:
+    """Periods of the year a table key covers: 5 -> [5], "1-9" -> [1..9]; None when it does not parse."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return [key] if 1 <= key <= n else None
+    parts = str(key).replace(" ", "").split("-")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        a, b = int(parts[0]), int(parts[1])
+        if 1 <= a <= b <= n:
+            return list(range(a, b + 1))
+    return None
+
+
+def _period_table(c: _Collector, where: str, raw, row) -> tuple | None:
+    """((period_of_year, thresholds), ...) for every period of the year, from a thresholds_by_period mapping."""
+    if not isinstance(raw, dict):
+        c.add(where, "a mapping {resolution: dekad|month, table: {period: {watch: ..}, ...}}")
+        return None
+    c.keys(where, raw, ("resolution", "table"))
+    resolution, table = raw.get("resolution"), raw.get("table")
+    if resolution not in PERIODS_PER_YEAR:
+        c.add(f"{where}.resolution", f"'{resolution}' must be dekad or month{_did_you_mean(resolution, PERIODS_PER_YEAR)}")
+        return None
+    n = PERIODS_PER_YEAR[resolution]
+    if not isinstance(table, dict) or not table:
+        c.add(f"{where}.table", f"give the thresholds of each {resolution} 1-{n}, e.g. {{1: {{watch: ..}}, \"2-{n}\": ..}}")
+        return None
+    out: dict[int, tuple] = {}
+    for key, mapping in table.items():
+        periods = _period_keys(key, n)
+        if periods is None:
+            c.add(f"{where}.table.{key}", f"'{key}' is not a {resolution} of the year 1-{n} or a range such as 1-9")
+            continue
+        twice = [p for p in periods if p in out]
+        if twice:
+            c.add(f"{where}.table.{key}", f"{resolution}(s) {_ranges(twice)} given twice")
+        thresholds = row(f"{where}.table.{key}", mapping)
+        for p in periods:
+            out.setdefault(p, thresholds)
+    missing = [p for p in range(1, n + 1) if p not in out]
+    if missing:
+        c.add(f"{where}.table", f"every {resolution} of the year needs thresholds; missing: {_ranges(missing)}")
+        return None
+    return tuple(sorted(out.items()))
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> '1-3, 7'."""
+    out, start = [], None
+    for i, x in enumerate(numbers):
+        if start is None:
+            start = x
+        if i + 1 == len(numbers) or numbers[i + 1] != x + 1:
+            out.append(str(start) if start == x else f"{start}-{x}")
+            start = None
+    return ", ".join(out)
+
+
+SCHEDULE_COLUMNS = ("station", "variable", "period", "planned", "unit")
+
+
+def _parse_schedule(c: _Collector, where: str, spec, method, station, variable, variables) -> tuple:
+    """(files, plan) of a schedule indicator: ``schedule`` names one CSV file or a list of them,
+    relative to the catalogue, with the columns station,variable,period,planned,unit; the rows of
+    the indicator's station and variable give the plan per dekad or month (e.g. 2026-11-d2)."""
+    import csv
+
+    from .periods import parse_period
+
+    if method != "schedule":
+        c.add(f"{where}.schedule", "only the schedule method takes 'schedule'")
+        return (), ()
+    raw = spec.get("schedule")
+    files = [raw] if isinstance(raw, str) else raw
+    if not isinstance(files, list) or not files or not all(isinstance(f, str) and f for f in files):
+        c.add(f"{where}.schedule", "name the schedule CSV file (or a list of them), relative to the catalogue, "
+                                   "e.g. schedules/toktogul_2026-27_ngs.csv")
+        return (), ()
+    canonical = variables[variable].unit if variable in variables else None
+    plan: dict[str, float] = {}
+    for name in files:
+        path = c.file.parent / name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            c.add(f"{where}.schedule", f"cannot read the schedule {path} ({exc.strerror})")
+            continue
+        lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        reader = csv.DictReader(lines)
+        if tuple(reader.fieldnames or ()) != SCHEDULE_COLUMNS:
+            c.add(f"{where}.schedule", f"{path}: the header must be {','.join(SCHEDULE_COLUMNS)}, "
+                                       f"not {','.join(reader.fieldnames or ())}")
+            continue
+        for n, row in enumerate(reader, start=2):
+            at = f"{where}.schedule: {path}, row {n}"
+            if row["station"] != station or row["variable"] != variable:
+                continue
+            try:
+                period = parse_period(row["period"] or "")
+            except (UsageError, ValueError):
+                c.add(at, f"period '{row['period']}' does not parse: use a dekad (2026-11-d2) or a month (2026-11)")
+                continue
+            if period.kind not in PERIODS_PER_YEAR:
+                c.add(at, f"period '{row['period']}' is a {period.kind}; plan per dekad or month")
+                continue
+            try:
+                value = float(row["planned"])
+            except (TypeError, ValueError):
+                c.add(at, f"planned '{row['planned']}' is not a number")
+                continue
+            if canonical is None or unit_dimension(row["unit"]) != unit_dimension(canonical):
+                c.add(at, f"unit '{row['unit']}' does not fit {variable}")
+                continue
+            if period.label in plan:
+                c.add(at, f"period {period.label} is planned twice")
+            plan[period.label] = value * conversion_factor(row["unit"], canonical)
+    if not plan and not any(e.startswith(f"{c.file}:{where}.schedule") for e in c.errors):
+        c.add(f"{where}.schedule", f"the schedule has no row for {station} {variable}")
+    return tuple(files), tuple(sorted(plan.items()))
+
+
+def _parse_date(c: _Collector, where: str, value) -> str | None:
+    """An ISO date (YAML date or 'YYYY-MM-DD' text) as text; None when absent or wrong (reported)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        c.add(where, f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 1991-01-01")
+        return None
 
 
 def threshold_in_canonical(t: Threshold, canonical_unit: str) -> float:

@@ -61,7 +61,13 @@ def _thresholds(ind: Indicator) -> dict:
     """Level -> 'operator value unit' (status indicators: category -> level)."""
     if ind.method == "status_category":
         return {cat: level for cat, level in ind.levels}
-    return {t.level: f"{t.operator} {_show(t.value)} {t.unit}" for t in ind.thresholds}
+    if ind.threshold_by is None:
+        return {t.level: f"{t.operator} {_show(t.value)} {t.unit}" for t in ind.thresholds}
+    # varying thresholds: one entry per season or period of the year and level, "gs watch",
+    # "dekad 12 alert"; the seasonal keys carry no resolution word
+    prefix = "" if ind.threshold_by == "season" else f"{ind.threshold_by} "
+    return {f"{prefix}{key} {t.level}": f"{t.operator} {_show(t.value)} {t.unit}"
+            for key, row in ind.threshold_table for t in row}
 
 
 def _indicator_fields(ind: Indicator) -> dict:
@@ -69,6 +75,8 @@ def _indicator_fields(ind: Indicator) -> dict:
         "name": dict(ind.names), "station": ind.station, "variable": ind.variable, "minus": ind.minus,
         "method": ind.method, "season": ind.season, "unit": ind.unit, "rule": ind.rule.id, "key": ind.key,
         "thresholds": _thresholds(ind), "deescalation_periods": ind.deescalation_periods,
+        "valid_from": ind.valid_from, "valid_to": ind.valid_to, "thresholds_vary_by": ind.threshold_by,
+        "relative_to": ind.relative_to, "schedule": ind.schedule_files,
     }
 
 

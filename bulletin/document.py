@@ -17,7 +17,7 @@ import numpy as np
 from . import __version__
 from .catalogue import Catalogue, Indicator
 from .climatology import NO_DATA as CATEGORY_NO_DATA
-from .evaluate import Finding, SeriesStore
+from .evaluate import Finding, SeriesStore, applied_thresholds, not_evaluated_reason
 from .ingest import InputFile
 from .methods import DEESCALATION_PERIODS, LEVELS, NO_DATA, level_rank
 from .network import Network
@@ -124,6 +124,7 @@ METHOD_NAMES = {
     "status_category": N_("HydroSOS status category"),
     "difference": N_("difference of two variables against thresholds"),
     "reservoir_fill": N_("reservoir fill, per cent of useful volume, against thresholds"),
+    "schedule": N_("deviation from the agreed schedule, per cent of the plan, against thresholds"),
 }
 SEASON_NAMES = {"all": N_("all year"), "gs": N_("growing season"), "ngs": N_("non-growing season")}
 
@@ -150,6 +151,22 @@ MSG_FINDING_HELD = N_("{sentence} The level stays at {level} until the value has
 MSG_RAW_LEVEL = N_("this period alone: {level}")
 MSG_PERSISTENCE = N_("A level comes down after {periods} periods in a row below it.")
 MSG_PERSISTENCE_NONE = N_("A level comes down as soon as the value is below it.")
+MSG_PERCENTILE = N_("percentile {p} of the reference period")
+MSG_PERCENTILE_APPLIED = N_("percentile {p} of the reference period, {value}")
+MSG_CONDITION_PCT_APPLIED = N_("{words} of norm ({value})")
+MSG_CONDITION_PLAN = N_("{words} of the plan")
+MSG_FINDING_SCHEDULE = N_("{name}: {value} against a plan of {planned}, {deviation} of the plan; "
+                          "{cumulative} since the season started; {level}, {condition}.")
+MSG_FINDING_SCHEDULE_NORMAL = N_("{name}: {value} against a plan of {planned}, {deviation} of the plan; "
+                                 "{cumulative} since the season started; no threshold crossed.")
+MSG_FINDING_NO_PLAN = N_("{name}: the schedule has no plan for this period.")
+MSG_IN_SEASON = N_("{season}: {condition}")
+MSG_RANGE_DEKAD = N_("the value of the dekad, {low} to {high}")
+MSG_RANGE_MONTH = N_("the value of the month, {low} to {high}")
+MSG_RANGE_PERCENTILE_DEKAD = N_("the percentile of the dekad, {low} to {high}")
+MSG_RANGE_PERCENTILE_MONTH = N_("the percentile of the month, {low} to {high}")
+RANGE_MESSAGES = {("dekad", False): MSG_RANGE_DEKAD, ("month", False): MSG_RANGE_MONTH,
+                  ("dekad", True): MSG_RANGE_PERCENTILE_DEKAD, ("month", True): MSG_RANGE_PERCENTILE_MONTH}
 
 
 @dataclass(frozen=True)
@@ -298,7 +315,15 @@ class Bulletin:
     inputs: tuple
     reference_period: str
     software_version: str
-    not_in_season: tuple = field(default=())
+    not_evaluated: tuple = field(default=())  # ((indicator id, "season" | "validity"), ...)
+
+    @property
+    def not_in_season(self) -> tuple:
+        return tuple(i for i, reason in self.not_evaluated if reason == "season")
+
+    @property
+    def not_valid(self) -> tuple:
+        return tuple(i for i, reason in self.not_evaluated if reason == "validity")
 
 
 def _q(value, unit: str, decimals: int | None = None) -> Quantity:
@@ -316,17 +341,70 @@ def _decimals_of(value: float) -> int:
 
 
 def threshold_condition(ind: Indicator, t) -> Text:
-    """"below 9 km³", "below 80 % of norm", "below 25 % of useful volume"."""
+    """"below 9 km³", "below 80 % of norm", "below 25 % of useful volume", "below percentile 5 ..."."""
+    if t.unit == "percentile":
+        return Text.of(OPERATOR_WORDS[t.operator], threshold=Text.of(MSG_PERCENTILE, p=_q(t.value, "", _decimals_of(t.value))))
     cond = condition_text(t.operator, t.value, t.unit)
     if ind.method == "reservoir_fill":
         return Text.of(MSG_CONDITION_FILL, words=cond)
+    if ind.method == "schedule":
+        return Text.of(MSG_CONDITION_PLAN, words=cond)
     return Text.of(MSG_CONDITION_PCT, words=cond) if t.unit == "%" else cond
 
 
-def _crossed_condition(ind: Indicator, level: str) -> Text | None:
-    for t in ind.thresholds:
-        if t.level == level:
-            return threshold_condition(ind, t)
+def applied_condition(ind: Indicator, t: dict) -> Text:
+    """The condition of one threshold as it applied in the period (a finding's ``thresholds`` item):
+    a relative threshold shows its catalogue value and the value it gave, "below 80 % of norm (312 m³/s)"."""
+    relative = t.get("relative_to")
+    if relative == "percentile":
+        p = t["relative_value"]
+        return Text.of(OPERATOR_WORDS[t["operator"]], threshold=Text.of(
+            MSG_PERCENTILE_APPLIED, p=_q(p, "", _decimals_of(p)), value=_q(t["value"], t["unit"])))
+    if relative == "norm":
+        return Text.of(MSG_CONDITION_PCT_APPLIED, value=_q(t["value"], t["unit"]),
+                       words=condition_text(t["operator"], t["relative_value"], "%"))
+    from .catalogue import Threshold
+
+    return threshold_condition(ind, Threshold(t["level"], t["operator"], t["value"], t["unit"]))
+
+
+def annex_conditions(ind: Indicator) -> tuple:
+    """((level, Text), ...): the indicator's thresholds as the annex lists them."""
+    if ind.method == "status_category":
+        return tuple((lev, Text.of(CATEGORY_NAMES[cat])) for cat, lev in ind.levels if lev != "normal")
+    if ind.threshold_by is None:
+        return tuple((t.level, threshold_condition(ind, t)) for t in ind.thresholds)
+    if ind.threshold_by == "season":
+        return tuple((t.level, Text.of(MSG_IN_SEASON, season=Text.of(SEASON_NAMES[season]),
+                                       condition=threshold_condition(ind, t)))
+                     for season, ts in ind.threshold_table for t in ts)
+    out = []
+    for level in LEVELS[1:]:
+        ts = [t for _key, row in ind.threshold_table for t in row if t.level == level]
+        if not ts:
+            continue
+        low, high = min(t.value for t in ts), max(t.value for t in ts)
+        if low == high:
+            out.append((level, threshold_condition(ind, ts[0])))
+            continue
+        unit = "" if ts[0].unit == "percentile" else ts[0].unit
+        span = Text.of(RANGE_MESSAGES[(ind.threshold_by, ts[0].unit == "percentile")],
+                       low=_q(low, unit, _decimals_of(low)), high=_q(high, unit, _decimals_of(high)))
+        words = Text.of(OPERATOR_WORDS[ts[0].operator], threshold=span)
+        if ind.method == "reservoir_fill":
+            words = Text.of(MSG_CONDITION_FILL, words=words)
+        elif ind.method == "schedule":
+            words = Text.of(MSG_CONDITION_PLAN, words=words)
+        elif ts[0].unit == "%":
+            words = Text.of(MSG_CONDITION_PCT, words=words)
+        out.append((level, words))
+    return tuple(out)
+
+
+def _crossed_condition(ind: Indicator, f: Finding, level: str) -> Text | None:
+    for t in f.thresholds:
+        if t.get("level") == level and "operator" in t:
+            return applied_condition(ind, t)
     return None
 
 
@@ -341,11 +419,13 @@ def _row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = Non
     # level is held above it, a second sentence says so
     raw = f.raw_level or f.level
     held = f.level != NO_DATA and raw != f.level
-    condition = _crossed_condition(ind, raw) if raw in LEVELS[1:] else None
+    condition = _crossed_condition(ind, f, raw) if raw in LEVELS[1:] else None
     level_text = Text.of(LEVEL_NAMES[raw])
     if f.level == NO_DATA and "qc_errors" in f.notes and qc is not None and period is not None:
         errors = sum(qc.errors_in(f.station, v, period.start, period.end) for v in f.variable.split("-"))
         sentence = Text.of(MSG_FINDING_NO_DATA_QC, name=name, coverage=_q(100 * f.coverage, "%"), errors=errors)
+    elif f.level == NO_DATA and "no_plan" in f.notes:
+        sentence = Text.of(MSG_FINDING_NO_PLAN, name=name)
     elif f.level == NO_DATA:
         sentence = Text.of(MSG_FINDING_NO_DATA, name=name, coverage=_q(100 * f.coverage, "%"))
     elif ind.method == "status_category":
@@ -360,6 +440,12 @@ def _row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = Non
         sentence = (Text.of(messages[0], name=name, value=shown_value, level=level_text, condition=condition,
                             **params) if condition else
                     Text.of(messages[1], name=name, value=shown_value, **params))
+    elif ind.method == "schedule":
+        sched = f.schedule or {}
+        params = {"name": name, "value": shown_value, "planned": _q(sched.get("planned"), f.unit),
+                  "deviation": _q(f.indicator_value, "%"), "cumulative": _q(sched.get("cumulative_deviation"), "%")}
+        sentence = (Text.of(MSG_FINDING_SCHEDULE, level=level_text, condition=condition, **params) if condition
+                    else Text.of(MSG_FINDING_SCHEDULE_NORMAL, **params))
     else:
         sentence = (Text.of(MSG_FINDING_THRESHOLD, name=name, value=shown_value, level=level_text,
                             condition=condition) if condition else
@@ -418,22 +504,32 @@ def _figure(ind: Indicator, store: SeriesStore, period: Period, network: Network
     last_year = tuple(value(q.same_period_last_year()) for q in xs)
     norm = clim_col("mean")
     st = network[ind.station]
-    thresholds = []
-    for t in ind.thresholds:
-        if ind.method == "reservoir_fill":  # % of useful volume -> volume
-            dead, total = st.dead_volume.value, st.total_volume.value
-            volume = (dead + t.value / 100 * (total - dead)) * conversion_factor("Mm3", unit)
-            thresholds.append((t.level, tuple(volume for _ in xs)))
-        elif t.unit == "%":
-            thresholds.append((t.level, tuple(None if n is None else n * t.value / 100 for n in norm)))
-        else:
-            thresholds.append((t.level, tuple(t.value * conversion_factor(t.unit, unit) for _ in xs)))
+    # the thresholds of each x period, as they apply there (seasonal, per period, relative)
+    per_level: dict[str, list] = {}
+    for i, q in enumerate(xs):
+        for t in applied_thresholds(ind, q, store, network):
+            per_level.setdefault(t["level"], [None] * len(xs))[i] = _figure_threshold(
+                ind, t, norm[i], st, unit)
+    thresholds = [(lev, tuple(per_level[lev])) for lev in LEVELS[1:] if lev in per_level]
     return Figure(id=f"fig-{ind.station}-{ind.variable}", station_name=Localized.of(st.names),
                   title=Text.of(N_("{station}: {variable}, {unit}"), station=Localized.of(st.names),
                                 variable=Text.of(VARIABLE_NAMES[ind.variable]), unit=Unit(unit)),
                   unit=unit, x_periods=tuple(xs), current=current, last_year=last_year, norm=norm,
                   p10=clim_col("p10"), p90=clim_col("p90"), thresholds=tuple(thresholds),
                   period_index=xs.index(period) if period in xs else len(xs) - 1)
+
+
+def _figure_threshold(ind: Indicator, t: dict, norm: float | None, st, unit: str) -> float | None:
+    """One applied threshold [figure unit]: a fill is turned into a volume, a % of norm into a flow."""
+    value = t["value"]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if ind.method == "reservoir_fill":  # % of useful volume -> volume
+        dead, total = st.dead_volume.value, st.total_volume.value
+        return (dead + value / 100 * (total - dead)) * conversion_factor("Mm3", unit)
+    if t["unit"] == "%":
+        return None if norm is None else norm * value / 100
+    return value * conversion_factor(t["unit"], unit)
 
 
 def _flagged_days(flags, start: np.datetime64, end: np.datetime64) -> int:
@@ -522,23 +618,22 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
             figures.append(_figure(ind, store, period, network, period.kind))
     annex = []
     for ind in catalogue.indicators:
-        if ind.method == "status_category":
-            conds = tuple((lev, Text.of(CATEGORY_NAMES[cat])) for cat, lev in ind.levels if lev != "normal")
-        else:
-            conds = tuple((t.level, threshold_condition(ind, t)) for t in ind.thresholds)
+        conds = annex_conditions(ind)
         season = (Text.of(SEASON_NAMES[ind.season]) if isinstance(ind.season, str)
                   else Text.of(N_("months {months}"), months=", ".join(map(str, ind.season))))
         annex.append(AnnexEntry(ind, Localized.of(ind.names), Localized.of(network[ind.station].names),
                                 Text.of(METHOD_NAMES[ind.method]), season, conds,
                                 _persistence(catalogue.deescalation_for(ind))))
     evaluated_ids = {f.indicator for f in findings}
+    not_evaluated = tuple((ind.id, not_evaluated_reason(ind, period, network) or "season")
+                          for ind in catalogue.indicators if ind.id not in evaluated_ids)
     return Bulletin(
         id=f"{network.id}-{period.label}", issue_number=issue_number(period), period=period, issued_at=issued_at,
         basin=Localized.of(network.names), catalogue=catalogue, sample_data=sample_data, rows=tuple(rows),
         countries=tuple(countries), key_rows=tuple(ranked[:3]), changes=tuple(changes), figures=tuple(figures),
         quality=_quality(qc, findings, store, network, period, period.kind, catalogue), annex=tuple(annex),
         inputs=tuple(inputs), reference_period=catalogue.settings.reference_label, software_version=__version__,
-        not_in_season=tuple(ind.id for ind in catalogue.indicators if ind.id not in evaluated_ids),
+        not_evaluated=not_evaluated,
     )
 
 

@@ -21,16 +21,18 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import Catalogue, Indicator
-from .climatology import aggregate, apply_coverage, climatology, status_of
+from .climatology import aggregate, apply_coverage, climatology, status_of, weibull_quantile
 from .ingest import Observations
 from .ingest.resolutions import RESOLUTIONS, period_bounds
 from .methods import (
     NO_DATA,
     alert_state,
     category_level,
+    cumulative_schedule_deviation,
     difference,
     fill_percent_of_useful,
     percent_of_norm,
+    schedule_deviation,
     threshold_level,
 )
 from .network import Network
@@ -65,6 +67,8 @@ class Finding:
     indicator_value: float | None = None  # what the thresholds are compared with, when not ``value``
     indicator_unit: str | None = None
     notes: list = field(default_factory=list)
+    # schedule indicators: {planned, unit, cumulative_deviation [%], since (first period of the season)}
+    schedule: dict | None = None
 
     def as_json(self) -> dict:
         d = asdict(self)
@@ -222,6 +226,7 @@ class _Assessment:
     indicator_value: float | None
     indicator_unit: str | None
     notes: list
+    thresholds: tuple = ()  # applied_thresholds of the period
 
 
 def _assess(ind: Indicator, period: Period, store: SeriesStore, qc: QCReport, network: Network,
@@ -234,7 +239,8 @@ def _assess(ind: Indicator, period: Period, store: SeriesStore, qc: QCReport, ne
     status = status_of(value, clim.loc[period.period_of_year])
     canonical = store.variables[ind.variable].unit
     f = conversion_factor(canonical, ind.unit) if ind.method in ("threshold", "difference") else 1.0
-    limits = {t.level: t.value for t in ind.thresholds}
+    applied = applied_thresholds(ind, period, store, network)
+    limits = {t["level"]: t["value"] for t in applied}
     indicator_value = indicator_unit = None
     if ind.method in ("threshold", "difference"):
         level = threshold_level(value * f, limits, ind.operator)
@@ -247,14 +253,64 @@ def _assess(ind: Indicator, period: Period, store: SeriesStore, qc: QCReport, ne
         fill = fill_percent_of_useful(value, st.dead_volume.value, st.total_volume.value)
         level = threshold_level(fill, limits, ind.operator)
         indicator_value, indicator_unit = _clean(fill), "%"
+    elif ind.method == "schedule":
+        deviation = schedule_deviation(value, ind.planned_for(period))
+        level = threshold_level(deviation, limits, ind.operator)
+        indicator_value, indicator_unit = _clean(deviation), "%"
     else:  # status_category
         level = category_level(status["category"], ind.level_map)
     notes = _qc_notes(qc, ind, period)
+    if ind.method == "schedule" and ind.planned_for(period) is None:
+        level = NO_DATA
+        notes.append("no_plan")
+    if any(math.isnan(v) for v in limits.values()):
+        # a relative threshold without its norm or reference distribution: no_data, never normal
+        level = NO_DATA
+        notes.append("no_reference")
     if math.isnan(value) or "completeness" in notes:
         level = NO_DATA
         if math.isnan(value):
             notes.insert(0, "coverage" if coverage > 0 else "missing")
-    return _Assessment(value, coverage, status, level, indicator_value, indicator_unit, notes)
+    return _Assessment(value, coverage, status, level, indicator_value, indicator_unit, notes, tuple(applied))
+
+
+def applied_thresholds(ind: Indicator, period: Period, store: SeriesStore, network: Network) -> list[dict]:
+    """The thresholds of ``ind`` that apply in ``period``, as the results JSON gives them.
+
+    Each is ``{level, operator, value, unit}`` with ``value`` in the unit the indicator value
+    is compared in (the indicator's unit; % for percent_of_norm and reservoir_fill). A
+    relative threshold (``relative_to: norm`` or ``percentile``) is converted with the norm
+    or the Weibull quantile (:func:`~bulletin.climatology.weibull_quantile`) of the period's
+    reference distribution, and keeps its catalogue value in ``relative_value`` with
+    ``relative_to``; the value is NaN when that norm or distribution is missing (fewer than
+    ``min_years`` years). A threshold that varies carries ``applies_to``: the season (gs,
+    ngs) or the period of the year (dekad 1-36, month 1-12) whose row applied.
+    """
+    thresholds = ind.thresholds_for(period, network)
+    applies_to = None
+    if ind.threshold_by == "season":
+        applies_to = "gs" if network.seasons.in_growing_season(period.start.month) else "ngs"
+    elif ind.threshold_by is not None:
+        applies_to = f"{ind.threshold_by} {Period.containing(ind.threshold_by, period.end).period_of_year}"
+    reference = None
+    if ind.relative_to is not None:
+        row = store.climatology_of(ind, period.kind).loc[period.period_of_year]
+        f = conversion_factor(store.variables[ind.variable].unit, ind.unit)
+        if ind.relative_to == "norm":
+            reference = lambda t: row["mean"] * f * t.value / 100.0  # noqa: E731
+        else:
+            reference = lambda t: (weibull_quantile(row["_values"], t.value / 100.0)  # noqa: E731
+                                   if len(row["_values"]) else float("nan")) * f
+    out = []
+    for t in thresholds:
+        item = {"level": t.level, "operator": t.operator, "value": t.value, "unit": t.unit}
+        if reference is not None:
+            item.update(value=float(reference(t)), unit=ind.unit, relative_to=ind.relative_to,
+                        relative_value=t.value)
+        if applies_to is not None:
+            item["applies_to"] = applies_to
+        out.append(item)
+    return out
 
 
 def history_periods(ind: Indicator, period: Period, network: Network,
@@ -263,11 +319,11 @@ def history_periods(ind: Indicator, period: Period, network: Network,
 
     Up to ``lookback`` periods before ``period``, and ``period`` itself last. A seasonal
     indicator restarts at the start of its season: the periods before it are those of the
-    same season, back to its first period.
+    same season, back to its first period; an indicator starts afresh at its ``valid_from``.
     """
     out = [period]
     p = period.previous()
-    while len(out) <= lookback and ind.applies_in_month(p.start.month, network):
+    while len(out) <= lookback and ind.applies_in_month(p.start.month, network) and ind.valid_on(p.end):
         out.append(p)
         p = p.previous()
     return out[::-1]
@@ -275,7 +331,10 @@ def history_periods(ind: Indicator, period: Period, network: Network,
 
 def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCReport, period: Period,
              store: SeriesStore | None = None, lookback: int = LOOKBACK_PERIODS) -> list[Finding]:
-    """Evaluate every indicator whose season includes ``period``; catalogue order.
+    """Evaluate every indicator whose season and validity include ``period``; catalogue order.
+
+    An indicator is valid in a period when the period's last day lies within its
+    ``valid_from`` - ``valid_to`` (both inclusive; see :func:`not_evaluated_reason`).
 
     ``level`` is the effective level and ``state`` the alert state of
     :func:`~bulletin.methods.alert_state`, from the raw levels of up to ``lookback`` earlier
@@ -287,7 +346,7 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
     variables = load_variables()
     findings = []
     for ind in catalogue.indicators:
-        if not ind.applies_in_month(period.start.month, network):
+        if not_evaluated_reason(ind, period, network) is not None:
             continue
         agg = store.base(ind, resolution)
         now = _assess(ind, period, store, qc, network, min_cov)
@@ -303,8 +362,7 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
         else:
             display_unit = canonical
         f = conversion_factor(canonical, display_unit)
-        thresholds_json = [{"level": t.level, "operator": t.operator, "value": t.value, "unit": t.unit}
-                           for t in ind.thresholds]
+        thresholds_json = [_clean_threshold(t) for t in now.thresholds]
         if ind.method == "status_category":
             thresholds_json = [{"level": lev, "category": cat} for cat, lev in ind.levels]
         findings.append(Finding(
@@ -316,8 +374,46 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
             coverage=round(coverage, 4), qc_flags=_flags(qc, ind, period), rule=ind.rule.as_json(),
             state=state, raw_level=now.level, indicator_value=now.indicator_value,
             indicator_unit=now.indicator_unit, notes=now.notes,
+            schedule=_schedule_to_date(ind, period, agg, network, min_cov, f) if ind.method == "schedule" else None,
         ))
     return findings
+
+
+def season_periods(period: Period, network: Network) -> list[Period]:
+    """The periods of the season (growing or non-growing) of ``period``, from its first to ``period``."""
+    in_gs = network.seasons.in_growing_season(period.start.month)
+    out = [period]
+    p = period.previous()
+    while network.seasons.in_growing_season(p.start.month) == in_gs and len(out) < 36:
+        out.append(p)
+        p = p.previous()
+    return out[::-1]
+
+
+def _schedule_to_date(ind: Indicator, period: Period, agg: pd.DataFrame, network: Network, min_cov: float,
+                      factor: float) -> dict:
+    """Planned value of the period and deviation of the volume since the season started [% of the plan]."""
+    periods = season_periods(period, network)
+    actual = [_value_at(agg, p, min_cov)[0] for p in periods]
+    planned = [ind.planned_for(p) for p in periods]
+    planned_now = ind.planned_for(period)
+    return {"planned": _clean(None if planned_now is None else planned_now * factor),
+            "cumulative_deviation": _clean(cumulative_schedule_deviation(actual, planned, [p.days for p in periods])),
+            "since": periods[0].label}
+
+
+def _clean_threshold(t: dict) -> dict:
+    return {k: (_clean(v) if k == "value" else v) for k, v in t.items()}
+
+
+def not_evaluated_reason(ind: Indicator, period: Period, network: Network) -> str | None:
+    """Why ``ind`` is not evaluated in ``period``: ``validity`` (the period's last day is outside
+    valid_from - valid_to), ``season`` (the period is outside its season), or None (evaluated)."""
+    if not ind.valid_on(period.end):
+        return "validity"
+    if not ind.applies_in_month(period.start.month, network):
+        return "season"
+    return None
 
 
 def _inputs(ind: Indicator) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ METHODS = {
     "status_category": "HydroSOS status category mapped to a level",
     "difference": "difference of two variables against thresholds",
     "reservoir_fill": "reservoir fill as % of the useful volume against thresholds",
+    "schedule": "deviation from the agreed operating schedule, % of the plan, against thresholds",
 }
 
 # alert states across consecutive bulletins (results JSON ``state``)
@@ -79,6 +80,63 @@ def category_level(category: str, mapping: dict[str, str]) -> str:
 def difference(a: float, b: float) -> float:
     """``a - b``, NaN when either is missing (e.g. reservoir inflow minus release [m3/s])."""
     return a - b
+
+
+# ---- operating schedule --------------------------------------------------------------------
+
+def schedule_deviation(actual: float, planned: float) -> float:
+    """Deviation of an actual value from its planned value, in % of the plan [%].
+
+    ``100 (actual - planned) / planned``: +20 is 20 % more than planned (a release of 600 m3/s
+    against a plan of 500), -10 is 10 % less.
+
+    Parameters
+    ----------
+    actual : float
+        Actual value of the period, e.g. mean release [m3/s]; NaN or None gives NaN.
+    planned : float
+        Value of the agreed schedule for the period [same unit]; NaN, None or 0 gives NaN.
+
+    References
+    ----------
+    .. [1] DOMAIN.md: ICWC approves the reservoir-cascade operating schedule per season; BWO
+       Syrdarya monitors it and must notify the parties of any deviation.
+    """
+    a, p = _nan_if_none(actual), _nan_if_none(planned)
+    if math.isnan(a) or math.isnan(p) or p == 0:
+        return float("nan")
+    return 100.0 * (a - p) / p
+
+
+def cumulative_schedule_deviation(actual, planned, days=None) -> float:
+    """Deviation of the volume to date from the planned volume to date, in % of the plan [%].
+
+    ``100 (sum a_i d_i - sum p_i d_i) / sum p_i d_i`` over the periods since the season
+    started: mean flows weighted by the days of their period, i.e. volumes.
+
+    Parameters
+    ----------
+    actual, planned : sequence of float
+        Actual and planned mean values of each period since the start of the season [m3/s].
+    days : sequence of float, optional
+        Days of each period [d]; equal weights when absent.
+
+    Returns
+    -------
+    float
+        NaN when any actual or planned value is missing (a total with a gap would understate
+        the volume) or the planned volume is 0.
+    """
+    a = [_nan_if_none(x) for x in actual]
+    p = [_nan_if_none(x) for x in planned]
+    d = [1.0] * len(a) if days is None else [float(x) for x in days]
+    if not a or len(a) != len(p) or len(a) != len(d):
+        raise ValueError("cumulative_schedule_deviation needs as many actual, planned and days values, at least one")
+    if any(math.isnan(x) for x in a + p):
+        return float("nan")
+    plan = sum(x * n for x, n in zip(p, d, strict=True))
+    done = sum(x * n for x, n in zip(a, d, strict=True))
+    return float("nan") if plan == 0 else 100.0 * (done - plan) / plan
 
 
 # ---- alert state across bulletins -----------------------------------------------------------

@@ -1,5 +1,6 @@
 """The catalogue loader: the shipped catalogue is valid; every kind of error is reported at once."""
 
+import shutil
 import textwrap
 
 import pytest
@@ -12,9 +13,9 @@ from bulletin.errors import ConfigError
 def test_shipped_catalogue_is_valid_and_complete(network):
     cat = load_catalogue(network=network)
     assert cat.is_sample and cat.status == "sample"
-    assert len(cat.indicators) == 16
+    assert len(cat.indicators) == 18
     methods = {i.method for i in cat.indicators}
-    assert methods == {"threshold", "percent_of_norm", "status_category", "difference", "reservoir_fill"}
+    assert methods == {"threshold", "percent_of_norm", "status_category", "difference", "reservoir_fill", "schedule"}
     by_id = {i.id: i for i in cat.indicators}
     # the situations the issue names
     assert by_id["toktogul_volume_low"].operator == "<"
@@ -156,6 +157,7 @@ def test_shipped_catalogue_yaml_round_trips_through_the_loader(tmp_path, network
     raw = yaml.safe_load(default_catalogue_path().read_text(encoding="utf-8"))
     p = tmp_path / "copy.yaml"
     p.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    shutil.copytree(default_catalogue_path().parent / "schedules", tmp_path / "schedules")
     assert [i.id for i in load_catalogue(p, network).indicators] == [i.id for i in load_catalogue(None, network).indicators]
 
 

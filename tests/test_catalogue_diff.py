@@ -1,6 +1,7 @@
 """Catalogue diff: what a new version changes, computed on the validated catalogues."""
 
 import copy
+import shutil
 
 import yaml
 
@@ -14,6 +15,8 @@ def _variant(tmp_path, name, change):
     change(raw)
     path = tmp_path / name
     path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # the schedules the catalogue names are relative to it
+    shutil.copytree(default_catalogue_path().parent / "schedules", tmp_path / "schedules", dirs_exist_ok=True)
     return path
 
 
@@ -85,3 +88,26 @@ def test_cli_diff(tmp_path):
     broken.write_text("catalogue: {}\n", encoding="utf-8")
     bad = runner.invoke(main, ["catalogue", "diff", str(default_catalogue_path()), str(broken)])
     assert bad.exit_code == 1 and "the catalogue has" in bad.stderr
+
+
+def test_validity_varying_thresholds_and_schedule_are_reported(tmp_path, network):
+    def change(raw):
+        ind = _indicator(raw, "toktogul_inflow_norm")
+        ind["valid_to"] = "2026-12-31"
+        ind["thresholds"] = {"gs": {"watch": 80, "alert": 60}, "ngs": {"watch": 75, "alert": 60}}
+        ind = _indicator(raw, "toktogul_winter_release")
+        ind["relative_to"] = "percentile"
+        ind["thresholds"] = {"watch": 90, "warning": 95, "alert": 99}
+        _indicator(raw, "toktogul_release_schedule_gs")["schedule"] = ["schedules/toktogul_2026-27_ngs.csv",
+                                                                      "schedules/toktogul_2026_gs.csv"]
+
+    lines = [c.sentence() for c in diff_catalogues(load_catalogue(None, network),
+                                                   load_catalogue(_variant(tmp_path, "new.yaml", change), network))]
+    assert "~ indicator toktogul_inflow_norm: valid_to: (none) -> 2026-12-31" in lines
+    assert "~ indicator toktogul_inflow_norm: threshold gs watch: (none) -> < 80 %" in lines
+    assert "~ indicator toktogul_inflow_norm: threshold watch: < 80 % -> (none)" in lines
+    assert "~ indicator toktogul_inflow_norm: thresholds_vary_by: (none) -> season" in lines
+    assert "~ indicator toktogul_winter_release: relative_to: (none) -> percentile" in lines
+    assert "~ indicator toktogul_winter_release: threshold watch: > 450 m3/s -> > 90 percentile" in lines
+    assert ("~ indicator toktogul_release_schedule_gs: schedule: [schedules/toktogul_2026_gs.csv] -> "
+            "[schedules/toktogul_2026-27_ngs.csv, schedules/toktogul_2026_gs.csv]") in lines

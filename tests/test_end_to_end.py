@@ -106,7 +106,7 @@ def test_html_structure(sample, network, lang):
     for fig in figures:
         assert fig.select_one("svg") is not None and fig.select_one("[role=img]")["aria-label"]
     assert soup.select("#quality table.quality-table tbody tr")
-    assert len(soup.select("#annex table.annex-table tbody tr")) == 16
+    assert len(soup.select("#annex table.annex-table tbody tr")) == 18
     rule_links = {a["href"] for a in soup.select("#annex table.annex-table a[href]")}
     assert rule_links == {f"#rule-{r}" for r in ("SD-RES-1", "SD-FLOW-1", "SD-OPS-1", "SD-ARAL-1", "SD-STAGE-1")}
     assert all(soup.select_one(href) is not None for href in rule_links)

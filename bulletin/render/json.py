@@ -42,6 +42,7 @@ def results(bulletin, qc) -> dict:
             "reference_period": b.reference_period,
             "sample_data": b.sample_data,
             "not_in_season": list(b.not_in_season),
+            "not_evaluated": [{"indicator": i, "reason": reason} for i, reason in b.not_evaluated],
         },
         "findings": [r.finding.as_json() for r in b.rows],
         "qc": [{"station": r.station, "variable": r.variable, "check": r.check, "severity": r.severity,
