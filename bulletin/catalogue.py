@@ -86,6 +86,16 @@ class Indicator:
     levels: tuple[tuple[str, str], ...] = ()  # category -> level, for status_category
     minus: str | None = None  # second variable, for difference
     key: bool = False
+    display_unit: str | None = None  # unit the value is shown in, when not the thresholds' unit
+
+    def value_unit(self, canonical: str) -> str:
+        """Unit the measured value is shown in: display_unit, else the thresholds' unit for absolute
+        methods, else the variable's canonical unit."""
+        if self.display_unit:
+            return self.display_unit
+        if self.method in ("threshold", "difference") and self.unit and self.unit != "%":
+            return self.unit
+        return canonical
     # periods in a row below the effective level before it comes down (methods.alert_state),
     # when the indicator sets its own; None follows settings.deescalation_periods
     deescalation_periods: int | None = None
@@ -192,7 +202,7 @@ _HEAD_KEYS = ("id", "version", "status", "agreed", "parties", "title", "notice")
 _SETTINGS_KEYS = ("reference_period", "min_coverage", "min_years", "category_edges", "deescalation_periods")
 _RULE_KEYS = ("id", "version", "title", "agreement", "basis")
 _AGREEMENT_KEYS = ("document", "article", "date")
-_INDICATOR_KEYS = ("id", "name", "station", "variable", "method", "season", "unit", "operator",
+_INDICATOR_KEYS = ("id", "name", "station", "variable", "method", "season", "unit", "display_unit", "operator",
                    "thresholds", "thresholds_by_period", "relative_to", "levels", "minus", "rule", "key",
                    "deescalation_periods", "valid_from", "valid_to", "schedule")
 
@@ -418,6 +428,7 @@ def _parse_indicator(c: _Collector, where: str, spec, rules, variables, network)
                      rule=rule or Rule("?", "?", {}, Agreement({"en": ""}, None, None), {}), unit=unit,
                      operator=operator, thresholds=thresholds, levels=levels, minus=minus,
                      key=bool(spec.get("key", False)),
+                     display_unit=_display_unit(c, where, spec, variables),
                      deescalation_periods=None if spec.get("deescalation_periods") is None else
                      _parse_deescalation(c, f"{where}.deescalation_periods", spec["deescalation_periods"]),
                      valid_from=valid_from, valid_to=valid_to, threshold_by=threshold_by,
@@ -661,6 +672,17 @@ def _parse_date(c: _Collector, where: str, value) -> str | None:
     except ValueError:
         c.add(where, f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 1991-01-01")
         return None
+
+
+def _display_unit(c: _Collector, where: str, spec: dict, variables) -> str | None:
+    unit = spec.get("display_unit")
+    if unit is None:
+        return None
+    variable = spec.get("variable")
+    if variable in variables and unit_dimension(str(unit)) != variables[variable].dimension:
+        c.add(f"{where}.display_unit", f"unit '{unit}' does not fit {variable} (measured in {variables[variable].unit})")
+        return None
+    return str(unit)
 
 
 def threshold_in_canonical(t: Threshold, canonical_unit: str) -> float:

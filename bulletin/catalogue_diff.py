@@ -73,7 +73,7 @@ def _thresholds(ind: Indicator) -> dict:
 def _indicator_fields(ind: Indicator) -> dict:
     return {
         "name": dict(ind.names), "station": ind.station, "variable": ind.variable, "minus": ind.minus,
-        "method": ind.method, "season": ind.season, "unit": ind.unit, "rule": ind.rule.id, "key": ind.key,
+        "method": ind.method, "season": ind.season, "unit": ind.unit, "display_unit": ind.display_unit, "rule": ind.rule.id, "key": ind.key,
         "thresholds": _thresholds(ind), "deescalation_periods": ind.deescalation_periods,
         "valid_from": ind.valid_from, "valid_to": ind.valid_to, "thresholds_vary_by": ind.threshold_by,
         "relative_to": ind.relative_to, "schedule": ind.schedule_files,

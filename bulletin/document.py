@@ -474,7 +474,7 @@ def _severity_key(row: Row):
 def _figure(ind: Indicator, store: SeriesStore, period: Period, network: Network, resolution: str) -> Figure:
     variables = load_variables()
     canonical = variables[ind.variable].unit
-    unit = ind.unit if ind.method in ("threshold", "difference") else canonical
+    unit = ind.value_unit(canonical)
     factor = conversion_factor(canonical, unit)
     agg = store.base(ind, resolution).set_index(["year", "period_of_year"])
     clim = store.climatology_of(ind, resolution)

@@ -357,10 +357,7 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
         last_year, _ = _value_at(agg, period.same_period_last_year(), min_cov)
         previous, _ = _value_at(agg, period.previous(), min_cov)
         canonical = variables[ind.variable].unit
-        if ind.method in ("threshold", "difference"):
-            display_unit = ind.unit
-        else:
-            display_unit = canonical
+        display_unit = ind.value_unit(canonical)
         f = conversion_factor(canonical, display_unit)
         thresholds_json = [_clean_threshold(t) for t in now.thresholds]
         if ind.method == "status_category":

@@ -204,3 +204,17 @@ def test_deescalation_periods_default_and_override(tmp_path, network):
     text = str(err.value)
     assert f"{p}:settings.deescalation_periods: 0 must be a whole number of periods >= 1" in text
     assert f"{p}:indicators[1](b).deescalation_periods: 'two' must be a whole number of periods >= 1" in text
+
+
+def test_display_unit_must_fit_the_variable(tmp_path, network):
+    p = _write(tmp_path, BASE + """
+  - {id: a, name: {en: A, ru: А}, station: toktogul, variable: volume, method: threshold, season: all,
+     unit: km3, display_unit: m3/s, operator: "<", thresholds: {alert: 9}, rule: R1}
+""")
+    with pytest.raises(ConfigError, match=r"indicators\[0\]\(a\)\.display_unit: unit 'm3/s' does not fit volume"):
+        load_catalogue(p, network)
+
+
+def test_fill_is_shown_in_km3(network):
+    fill = {i.id: i for i in load_catalogue(None, network).indicators}["toktogul_fill"]
+    assert fill.value_unit("Mm3") == "km3"
