@@ -380,6 +380,40 @@ STANDARDIZED_INDEX_BOUND = 3.09
 """Largest magnitude of a standardized index [-]: H is limited to [Phi(-3.09), Phi(3.09)] = [0.0010, 0.9990]."""
 
 
+def withdrawn_volume(flows, days) -> float:
+    """Volume withdrawn [Mm3] from mean intake flows [m3/s] over periods of ``days`` days each.
+
+    Mm3 = m3/s x days x 0.0864 (regional convention). NaN when any flow is missing: a seasonal
+    total with a hole in it would understate the use.
+    """
+    import numpy as np
+
+    q = np.asarray(flows, dtype=float)
+    d = np.asarray(days, dtype=float)
+    if q.size == 0 or np.isnan(q).any():
+        return float("nan")
+    return float(np.sum(q * d) * 0.0864)
+
+
+def limit_share(used: float, limit: float) -> float:
+    """Share of a seasonal withdrawal limit used [%]: ``used`` and ``limit`` in the same unit [Mm3]."""
+    if used is None or limit is None or math.isnan(used) or math.isnan(limit) or limit <= 0:
+        return float("nan")
+    return 100.0 * used / limit
+
+
+def projected_use(used: float, rate: float, days_left: float) -> float:
+    """Use at the end of the season [Mm3] if the current intake ``rate`` [m3/s] goes on.
+
+    ``used`` [Mm3] is the volume withdrawn since the season started, ``days_left`` the days of
+    the season after the last observed day. The ICWC limits are seasonal volumes, so a rate
+    that overruns them shows here weeks before the total does.
+    """
+    if any(x is None or math.isnan(x) for x in (used, rate, days_left)) or days_left < 0:
+        return float("nan")
+    return used + rate * days_left * 0.0864
+
+
 def check_distribution(distribution: str) -> None:
     """Raise ValueError naming the choices when ``distribution`` is not a standardized-index one."""
     if distribution not in STANDARDIZED_DISTRIBUTIONS:

@@ -168,3 +168,27 @@ def test_balance_residual():
     assert residual == -10 and math.isnan(pct)
     residual, pct = balance_residual(None, 300, 200, 10)
     assert math.isnan(residual) and math.isnan(pct)
+
+
+# ---- withdrawals against seasonal limits (hand-computed) ---------------------------------------
+
+def test_withdrawn_volume_and_limit_share():
+    from bulletin.methods import limit_share, withdrawn_volume
+
+    # 100 m3/s for a 10-day dekad = 100 x 10 x 0.0864 = 86.4 Mm3; three dekads 10, 10, 11 days
+    assert withdrawn_volume([100.0], [10]) == pytest.approx(86.4)
+    assert withdrawn_volume([100.0, 50.0, 0.0], [10, 10, 11]) == pytest.approx(86.4 + 43.2)
+    assert math.isnan(withdrawn_volume([100.0, float("nan")], [10, 10]))
+    # KZ (Dustlik canal) growing-season limit 2025: 0.909 km3 = 909 Mm3 (DOMAIN.md, ICWC)
+    assert limit_share(454.5, 909.0) == pytest.approx(50.0)
+    assert math.isnan(limit_share(10.0, 0.0))
+
+
+def test_projected_use_at_the_current_rate():
+    from bulletin.methods import projected_use
+
+    # 500 Mm3 used by 31 July; 60 m3/s for the 61 days of August-September: 500 + 60 x 61 x 0.0864
+    assert projected_use(500.0, 60.0, 61) == pytest.approx(500.0 + 316.224)
+    assert projected_use(500.0, 60.0, 0) == pytest.approx(500.0)
+    assert math.isnan(projected_use(500.0, float("nan"), 10))
+    assert math.isnan(projected_use(500.0, 60.0, -1))
