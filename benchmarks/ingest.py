@@ -142,7 +142,7 @@ def write_netcdf(table: pd.DataFrame, folder: Path) -> list[Path]:
 
 
 CHILD = """
-import json, pathlib, resource, sys, time
+import json, pathlib, sys, time
 t0 = time.perf_counter()
 from bulletin.ingest import read_observations
 t1 = time.perf_counter()
@@ -153,8 +153,11 @@ if options.pop("per_file_station", False):
 else:
     rows = len(read_observations(sys.argv[2:], None, allow_unknown_stations=True, **options).frame)
 t2 = time.perf_counter()
+# VmHWM is the peak resident memory of this program's own address space. (ru_maxrss would also
+# count the parent's memory, which the child inherits at fork before it starts this program.)
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 print(json.dumps({"rows": int(rows), "import_s": t1 - t0, "read_s": t2 - t1,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mib": int(hwm.split()[1]) / 1024}))
 """
 
 
