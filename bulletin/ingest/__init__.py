@@ -459,11 +459,22 @@ class _Problems:
         self.found: list[tuple[int, str]] = []
 
     def places(self, idx: np.ndarray, fld: str) -> list[str]:
-        out = [f"line {ln}" for ln in self.lines[idx]]
-        for col in ("where", f"where_{fld}"):
-            if col in self.rows:
-                out = [w if isinstance(w, str) and w else o
-                       for w, o in zip(self.rows[col].to_numpy()[idx], out, strict=True)]
+        """The place of ``fld`` in the rows ``idx``, the most precise given: ``where_<field>``; in a sheet
+        (a table with ``part`` and ``cell_<field>`` columns, the column letters of the field's cells) the
+        cell ``{part} cell {letters}{line}``; ``where``; in a sheet ``{part} row {line}``; else ``line N``.
+        A sheet's places are written here, for the rows reported only."""
+        rows, lines = self.rows, self.lines[idx]
+        sheet = "part" in rows and any(str(c).startswith("cell_") for c in rows.columns)
+        parts = rows["part"].to_numpy()[idx] if sheet else [None] * len(lines)
+        out = [f"{p} row {ln}" if isinstance(p, str) and p else f"line {ln}" for p, ln in zip(parts, lines, strict=True)]
+        for col in ("where", f"cell_{fld}", f"where_{fld}"):
+            if col not in rows or (col.startswith("cell_") and not sheet):
+                continue
+            texts = rows[col].to_numpy()[idx]
+            if col.startswith("cell_"):
+                texts = [f"{p} cell {c}{ln}" if isinstance(p, str) and p and isinstance(c, str) and c else None
+                         for p, c, ln in zip(parts, texts, lines, strict=True)]
+            out = [w if isinstance(w, str) and w else o for w, o in zip(texts, out, strict=True)]
         if fld in self.filled:
             out = [f"the {fld} given with --{fld}" if f else p
                    for f, p in zip(self.filled[fld][idx], out, strict=True)]

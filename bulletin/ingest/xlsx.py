@@ -18,14 +18,23 @@ says (``station=``, ``variable=``, ``unit=``).
 Merged cells inside a table (a two-row header, a merged title over the columns) are refused with
 the sheet and the cells to unmerge: their values would otherwise be read from one cell only.
 Errors name the file, the sheet and the cell, e.g. ``book.xlsx: sheet 'toktogul' cell D7: ...``.
+
+The workbook is streamed (openpyxl's read-only mode), so a large one is read in bounded memory. That mode
+does not keep merged cells: they are read from the ``<mergeCell ref="..."/>`` elements of each sheet's XML
+part. Places are kept compact: each row has its sheet (``part``) and row number (``line``), each field its
+column letters (``cell_<field>``); :func:`bulletin.ingest.normalise` writes ``sheet 'x' cell D7`` only for
+the rows it reports.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 import pandas as pd
 
@@ -39,6 +48,10 @@ DEFAULT_SHEET_NAME = re.compile(r"^(sheet|лист|feuil|tabelle|hoja|foglio|pla
 # how many non-empty rows may stand above the table (titles, notes)
 TITLE_ROWS = 10
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+# the fields read as values (numbers or text), the others as text
+VALUE_FIELDS = ("value", "norm")
+# a <mergeCell ref="A1:B2"/> element of a worksheet part, with or without a namespace prefix
+MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
 HINT = ("correct the cells named above; a long sheet has one header row station, variable, date, value, unit "
         "and one observation per row; a yearbook sheet has the year in column A and 12, 36 or 72 values after it.")
 
@@ -79,30 +92,40 @@ def read_workbook(path: Path, options: ReadOptions) -> RawTable:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        # not read_only: merged cells are only known in the normal mode
-        book = openpyxl.load_workbook(path, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
         first = _text_start(path)
         if first is not None:
             raise IngestError(f"{path}: not a readable Excel workbook: it is a text file (line 1: '{first}').",
                               hint="a CSV table must be named .csv; a workbook must be saved as .xlsx from Excel "
                                    "or LibreOffice.") from exc
-        raise IngestError(f"{path}: not a readable Excel workbook ({exc}).",
-                          hint="save it as .xlsx from Excel or LibreOffice (an old .xls must be saved as .xlsx).") from exc
-    frames, notes = [], []
-    for sheet in book.worksheets:
-        frame = read_sheet(path, sheet)
-        if frame is None:
-            notes.append(f"sheet '{sheet.title}' is empty: skipped")
-        else:
-            frames.append(frame)
+        raise _unreadable(path, exc) from exc
+    try:
+        try:
+            merged = merged_ranges(path)
+        except (BadZipFile, KeyError, OSError, ValueError, ET.ParseError) as exc:
+            raise _unreadable(path, exc) from exc
+        frames, notes, strings = [], [], {}
+        for sheet in book.worksheets:
+            frame = read_sheet(path, sheet, merged.get(sheet.title, []), strings)
+            if frame is None:
+                notes.append(f"sheet '{sheet.title}' is empty: skipped")
+            else:
+                frames.append(frame)
+    finally:
+        book.close()  # read-only mode keeps the file open
     if not frames:
         raise IngestError(f"{path}: no sheet holds data.", hint=HINT)
     rows = pd.concat(frames, ignore_index=True)
-    for col in ("value", "norm"):
+    for col in VALUE_FIELDS:
         if col in rows:
             rows[col] = rows[col].astype(object)
     return RawTable(rows, decimal=",", date_formats=DATE_FORMATS, hint=HINT, notes=notes)
+
+
+def _unreadable(path: Path, exc: Exception) -> IngestError:
+    return IngestError(f"{path}: not a readable Excel workbook ({exc}).",
+                       hint="save it as .xlsx from Excel or LibreOffice (an old .xls must be saved as .xlsx).")
 
 
 def _text_start(path: Path) -> str | None:
@@ -119,33 +142,146 @@ def _text_start(path: Path) -> str | None:
     return lines[0][:60]
 
 
-def read_sheet(path: Path, sheet) -> pd.DataFrame | None:
-    """Raw rows of one sheet (None when it is empty), each field with its cell."""
+def merged_ranges(path: Path) -> dict[str, list]:
+    """The merged cell ranges (openpyxl CellRange) of each sheet, by sheet name.
+
+    In the order openpyxl's normal mode gives them (``sheet.merged_cells.ranges``), so that messages
+    list them alike. Read from the ``<mergeCell ref="..."/>`` elements of each worksheet part; the
+    parts are found as openpyxl finds them, through the package's relationships.
+    """
+    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+
+    out = {}
+    with ZipFile(path) as archive:
+        for name, part in _sheet_parts(archive).items():
+            with archive.open(part) as stream:
+                refs = _merge_refs(stream)
+            if refs:
+                out[name] = list(MultiCellRange([CellRange(r) for r in refs]).ranges)
+    return out
+
+
+def _relationships(archive: ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Id -> (type, target part) of the relationships of ``part`` ('' for the package's own)."""
+    folder, name = posixpath.split(part)
+    try:
+        data = archive.read(posixpath.join(folder, "_rels", f"{name}.rels"))
+    except KeyError:
+        return {}
+    out = {}
+    for el in ET.fromstring(data):
+        if _local(el.tag) != "Relationship" or el.get("TargetMode") == "External":
+            continue
+        target = el.get("Target", "")
+        target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[el.get("Id")] = (el.get("Type", ""), target)
+    return out
+
+
+def _sheet_parts(archive: ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part, from the workbook part (xl/workbook.xml) and its relationships."""
+    book = next((t for typ, t in _relationships(archive, "").values() if typ.endswith("/officeDocument")),
+                "xl/workbook.xml")
+    rels = _relationships(archive, book)
+    out = {}
+    for el in ET.fromstring(archive.read(book)).iter():
+        if _local(el.tag) != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if _local(k) == "id" and k.startswith("{")), None)
+        if rid in rels:
+            out[el.get("name")] = rels[rid][1]
+    return out
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _merge_refs(stream, chunk: int = 1 << 20) -> list[str]:
+    """The ``ref`` of every ``<mergeCell>`` element of a worksheet part, in document order.
+
+    The part is scanned in chunks, cut before the last ``<`` of each so that no element is split
+    (``<`` cannot occur inside a tag).
+    """
+    refs, tail = [], b""
+    while True:
+        data = stream.read(chunk)
+        buf = tail + data
+        cut = buf.rfind(b"<") if data else len(buf)
+        if cut < 0:
+            cut = len(buf)
+        head, tail = buf[:cut], buf[cut:]
+        if b"mergeCell" in head:
+            refs += [m.decode("ascii", "replace") for m in MERGE_CELL.findall(head)]
+        if not data:
+            return refs
+
+
+def _rows(sheet, merged: list) -> Iterator[tuple[int, tuple]]:
+    """(row number, values from column A) of every row of a sheet; a cell covered by a merged range,
+    other than its top-left one, is empty, as openpyxl's normal mode reads it."""
+    sheet.reset_dimensions()  # read every row and cell, whatever dimension the file declares
+    rows = enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1)
+    if not merged:
+        yield from rows
+        return
+    for number, row in rows:
+        for r in merged:
+            if r.min_row <= number <= r.max_row:
+                start = r.min_col if number == r.min_row else r.min_col - 1  # 0-based, the top-left cell kept
+                stop = min(r.max_col, len(row))
+                if start < stop:
+                    row = row[:start] + (None,) * (stop - start) + row[stop:]
+        yield number, row
+
+
+def _blank(row) -> bool:
+    """True when every cell is empty as :func:`cell_text` reads it (only text can be blank)."""
+    for v in row:
+        if v is not None and (not isinstance(v, str) or v.strip()):
+            return False
+    return True
+
+
+def read_sheet(path: Path, sheet, merged: list = (), strings: dict | None = None) -> pd.DataFrame | None:
+    """Raw rows of one sheet (None when it is empty), each field with its cell.
+
+    ``merged`` holds the merged ranges of the sheet (:func:`merged_ranges`); ``strings`` shares equal
+    texts between the rows (and the sheets) read with it.
+    """
     title = sheet.title
-    cells = [list(r) for r in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
-    filled = [i for i, r in enumerate(cells) if any(cell_text(v) for v in r)]
-    if not filled:
-        return None
-    for i in filled[:TITLE_ROWS]:
-        texts = [cell_text(v) for v in cells[i]]
+    strings = {} if strings is None else strings
+    # rows are as wide as the widest row or merged range, as openpyxl's normal mode reads them
+    width = max((r.max_col for r in merged), default=1)
+    rows = _rows(sheet, merged)
+    first, seen, layout = None, 0, None
+    for number, row in rows:
+        width = max(width, len(row))
+        if _blank(row):
+            continue
+        first, seen = first or number, seen + 1
+        texts = [cell_text(v) for v in row]
         fields = [COLUMN_NAMES.get(t.casefold()) for t in texts]
         if "value" in fields and sum(f is not None for f in fields) >= 2:
-            _refuse_merged(path, sheet, i + 1)
-            frame = _long_table(sheet, cells, i, fields)
+            layout = "long"
+        elif is_year(texts[0]) and sum(bool(t) for t in texts) >= 2:
+            layout = "yearbook"
+        elif texts[0].casefold() in YEAR_WORDS:
+            layout = "yearbook after its header"
+        if layout or seen == TITLE_ROWS:
             break
-        if is_year(texts[0]) and sum(bool(t) for t in texts) >= 2:
-            _refuse_merged(path, sheet, i + 1)
-            frame = _yearbook_sheet(path, sheet, cells, i)
-            break
-        if texts[0].casefold() in YEAR_WORDS:
-            _refuse_merged(path, sheet, i + 1)
-            frame = _yearbook_sheet(path, sheet, cells, i + 1)
-            break
-    else:
-        merged = ", ".join(r.coord for r in sheet.merged_cells.ranges)
+    if layout is None:
+        if not seen:
+            return None
+        names = ", ".join(r.coord for r in merged)
         raise IngestError(
-            f"{path}: sheet '{title}' row {filled[0] + 1}: the layout of this sheet is neither a long table "
-            "nor a yearbook" + (f" (it has merged cells {merged}: unmerge them)." if merged else "."), hint=HINT)
+            f"{path}: sheet '{title}' row {first}: the layout of this sheet is neither a long table "
+            "nor a yearbook" + (f" (it has merged cells {names}: unmerge them)." if names else "."), hint=HINT)
+    _refuse_merged(path, title, merged, number)
+    if layout == "long":
+        frame = _long_table(rows, fields, strings)
+    else:
+        frame = _yearbook_sheet(path, title, [(number, row), *rows] if layout == "yearbook" else list(rows), width)
     if frame is None:
         return None
     _name_from_sheet(frame, title)
@@ -153,44 +289,53 @@ def read_sheet(path: Path, sheet) -> pd.DataFrame | None:
     return frame
 
 
-def _refuse_merged(path: Path, sheet, first_row: int) -> None:
-    """Raise when merged cells reach into the table that starts at ``first_row`` (1-based)."""
-    merged = [r for r in sheet.merged_cells.ranges if r.max_row >= first_row]
-    if merged:
-        cells = ", ".join(r.coord for r in merged)
-        raise IngestError(f"{path}: sheet '{sheet.title}' cells {cells}: merged cells in the table.",
+def _refuse_merged(path: Path, title: str, merged: list, first_row: int) -> None:
+    """Raise when merged cells reach into the table that starts at row ``first_row`` (1-based)."""
+    inside = [r for r in merged if r.max_row >= first_row]
+    if inside:
+        cells = ", ".join(r.coord for r in inside)
+        raise IngestError(f"{path}: sheet '{title}' cells {cells}: merged cells in the table.",
                           hint="unmerge them (Excel: Home > Merge & Center > Unmerge Cells) and give each column "
                                "its own name in a single header row; merged titles above the table are fine.")
 
 
-def _long_table(sheet, cells: list[list], header: int, fields: list[str | None]) -> pd.DataFrame | None:
-    title = sheet.title
+def _long_table(rows: Iterator[tuple[int, tuple]], fields: list[str | None], strings: dict) -> pd.DataFrame | None:
+    """The rows after the header: each field's value, the row number (``line``) and, per field, the
+    column letters of its cells (``cell_<field>``)."""
     columns = {}
     for c, f in enumerate(fields):
         if f is not None and f not in columns:
             columns[f] = c
     out: dict[str, list] = {f: [] for f in columns}
-    out.update({f"where_{f}": [] for f in columns})
-    out["line"], out["where"] = [], []
-    for i in range(header + 1, len(cells)):
-        row = cells[i]
-        if not any(cell_text(v) for v in row):
+    read = [(out[f].append, c, f in VALUE_FIELDS) for f, c in columns.items()]
+    lines = []
+    for number, row in rows:
+        if _blank(row):
             continue
-        for f, c in columns.items():
-            v = row[c] if c < len(row) else None
-            out[f].append(cell_value(v) if f in ("value", "norm") else cell_text(v))
-            out[f"where_{f}"].append(f"sheet '{title}' cell {column_letter(c)}{i + 1}")
-        out["line"].append(i + 1)
-        out["where"].append(f"sheet '{title}' row {i + 1}")
-    if not out["line"]:
+        n = len(row)
+        for append, c, is_value in read:
+            v = row[c] if c < n else None
+            if is_value:
+                v = cell_value(v)
+                append(strings.setdefault(v, v) if isinstance(v, str) else v)
+            else:
+                t = cell_text(v)
+                append(strings.setdefault(t, t))
+        lines.append(number)
+    if not lines:
         return None
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    frame["line"] = lines
+    for f, c in columns.items():
+        frame[f"cell_{f}"] = column_letter(c)
+    return frame
 
 
-def _yearbook_sheet(path: Path, sheet, cells: list[list], start: int) -> pd.DataFrame | None:
-    title = sheet.title
-    raw = [(i + 1, f"sheet '{title}' cell A{i + 1}", cell_text(cells[i][0]), list(cells[i][1:]))
-           for i in range(start, len(cells)) if any(cell_text(v) for v in cells[i])]
+def _yearbook_sheet(path: Path, title: str, rows: list[tuple[int, tuple]], width: int) -> pd.DataFrame | None:
+    """The yearbook rows from the first year on, each as wide as the widest row of the sheet (``width``)."""
+    width = max([width, *(len(row) for _, row in rows)])
+    raw = [(number, f"sheet '{title}' cell A{number}", cell_text(row[0]), [*row[1:], *[None] * (width - len(row))])
+           for number, row in rows if not _blank(row)]
     rows, problems = year_rows(raw)
     if problems:
         raise IngestError(f"{path}: {len(problems)} row(s) do not start with a year:", details=problems[:20],
@@ -199,9 +344,10 @@ def _yearbook_sheet(path: Path, sheet, cells: list[list], start: int) -> pd.Data
         return None
     n, resolution = layout_of(path, widths(rows))
     refuse_short_rows(path, rows, n, resolution)
-    frame = expand(rows, n, resolution, lambda line, k: f"sheet '{title}' cell {column_letter(k + 1)}{line}")
-    frame["where_date"] = frame["where"]
-    frame["where"] = [f"sheet '{title}' row {ln}" for ln in frame["line"]]
+    # the cells as column letters beside the row number: a value's column, the date's is the year's (A)
+    frame = expand(rows, n, resolution, lambda line, k: column_letter(k + 1))
+    frame = frame.drop(columns="where").rename(columns={"where_value": "cell_value"})
+    frame["cell_date"] = "A"
     return frame
 
 
