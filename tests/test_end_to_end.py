@@ -133,8 +133,9 @@ def test_pdf_pages_carry_station_names_and_the_synthetic_mark(sample, lang, name
 
 
 def test_same_inputs_and_issue_time_give_identical_bytes(sample, tmp_path):
-    _generate(tmp_path, "--format", "html,json")
-    for name in (f"syrdarya-{PERIOD}.ru.html", f"syrdarya-{PERIOD}.en.html", f"syrdarya-{PERIOD}.json"):
+    _generate(tmp_path, "--format", "html,pdf,json")
+    for name in (f"syrdarya-{PERIOD}.ru.html", f"syrdarya-{PERIOD}.en.html", f"syrdarya-{PERIOD}.json",
+                 f"syrdarya-{PERIOD}.ru.pdf", f"syrdarya-{PERIOD}.en.pdf"):
         assert (tmp_path / name).read_bytes() == (sample[0] / name).read_bytes(), name
 
 
