@@ -195,6 +195,28 @@ def generate(data, reader, station, variable, unit, period, langs, formats, out_
         click.echo(f"  wrote {out / name}")
 
 
+@main.command("i18n-status")
+@click.option("--verbose", "-v", is_flag=True, help="List the message ids that are not translated.")
+@handles_errors
+def i18n_status(verbose):
+    """How many messages each language translates; the others fall back to Russian."""
+    from .render import i18n
+    from .render.messages import extract, status
+
+    template = extract()
+    total = sum(1 for m in template if m.id)
+    for lang in i18n.LANGUAGES:
+        translated, missing = status(lang, template)
+        fallback = i18n.FALLBACK.get(lang)
+        line = f"{lang}: {translated}/{total} translated, {len(missing)} missing"
+        if missing:
+            line += f" (shown in {'Russian' if fallback == 'ru' else fallback})" if fallback else " (shown as the msgid)"
+        click.echo(line)
+        if verbose:
+            for context, msgid in missing:
+                click.echo(f"  [{context}] {msgid}" if context else f"  {msgid}")
+
+
 @main.command()
 @click.option("--catalogue", "catalogue_path", default=None, type=click.Path(), help="Indicator catalogue YAML.")
 @click.option("--network", "network_path", default=None, type=click.Path(), help="Basin network YAML.")

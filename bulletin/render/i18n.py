@@ -24,7 +24,9 @@ from ..errors import RenderError
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "bulletin"
-LANGUAGES = ("ru", "en")
+LANGUAGES = ("ru", "en", "kk", "ky", "tg", "uz")
+# Languages whose catalogue may be incomplete: an untranslated message is shown in Russian.
+FALLBACK = {"kk": "ru", "ky": "ru", "tg": "ru", "uz": "ru"}
 MISSING = "—"
 
 
@@ -54,7 +56,7 @@ def po_path(lang: str) -> Path:
 
 @lru_cache(maxsize=8)
 def translations(lang: str) -> Translations:
-    """The compiled catalogue of ``lang``."""
+    """The compiled catalogue of ``lang``, chained to Russian for the languages of ``FALLBACK``."""
     path = po_path(lang)
     if not path.is_file():
         raise RenderError(f"no message catalogue for language '{lang}'.",
@@ -64,7 +66,10 @@ def translations(lang: str) -> Translations:
     buf = io.BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)
-    return Translations(buf, domain=DOMAIN)
+    tr = Translations(buf, domain=DOMAIN)
+    if lang in FALLBACK:
+        tr.add_fallback(translations(FALLBACK[lang]))
+    return tr
 
 
 class Localizer:
@@ -95,7 +100,8 @@ class Localizer:
             return self.text(v)
         if kind == "Localized":
             names = dict(v.names)
-            return names.get(self.lang) or names.get("en") or next(iter(names.values()), "")
+            return (names.get(self.lang) or names.get(FALLBACK.get(self.lang, "en")) or names.get("en")
+                    or next(iter(names.values()), ""))
         if kind == "Quantity":
             return self.quantity(v)
         if kind == "Unit":

@@ -41,6 +41,26 @@ def extract() -> Catalog:
     return catalog
 
 
+def status(lang: str, template: Catalog | None = None) -> tuple[int, list[tuple[str | None, str]]]:
+    """(number of messages translated, [(context, msgid) of those untranslated]) in ``lang``."""
+    template = template if template is not None else extract()
+    path = po_path(lang)
+    catalog = None
+    if path.is_file():
+        with open(path, "rb") as fh:
+            catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    translated, missing = 0, []
+    for message in template:
+        if not message.id:
+            continue
+        found = catalog.get(message.id, context=message.context) if catalog is not None else None
+        if found is None or not found.string or found.fuzzy:
+            missing.append((message.context, message.id))
+        else:
+            translated += 1
+    return translated, missing
+
+
 def update() -> list[str]:
     """Write the .pot and merge it into each catalogue; returns the files written."""
     template = extract()
