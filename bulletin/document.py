@@ -23,17 +23,8 @@ from .methods import DEESCALATION_PERIODS, LEVELS, NO_DATA, level_rank
 from .network import Network
 from .periods import Period, hydrological_year
 from .qc import QCReport
+from .render.i18n import N_, NP_  # message markers: the ids are translated at render time
 from .units import conversion_factor, load_variables
-
-
-def N_(msgid: str) -> str:
-    """Mark a message id for extraction; returns it unchanged."""
-    return msgid
-
-
-def NP_(context: str, msgid: str) -> tuple[str, str]:
-    """Mark a message id with a context (``pgettext``) for extraction."""
-    return context, msgid
 
 
 @dataclass(frozen=True)

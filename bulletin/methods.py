@@ -392,7 +392,7 @@ def withdrawn_volume(flows, days) -> float:
     d = np.asarray(days, dtype=float)
     if q.size == 0 or np.isnan(q).any():
         return float("nan")
-    return float(np.sum(q * d) * 0.0864)
+    return float(np.sum(q * d) * MM3_PER_M3S_DAY)
 
 
 def limit_share(used: float, limit: float) -> float:
@@ -411,7 +411,7 @@ def projected_use(used: float, rate: float, days_left: float) -> float:
     """
     if any(x is None or math.isnan(x) for x in (used, rate, days_left)) or days_left < 0:
         return float("nan")
-    return used + rate * days_left * 0.0864
+    return used + rate * days_left * MM3_PER_M3S_DAY
 
 
 def check_distribution(distribution: str) -> None:

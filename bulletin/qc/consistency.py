@@ -15,10 +15,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from ..methods import MM3_PER_M3S_DAY
 from ..periods import Period, period_keys
 from .registry import CheckResult, check
-
-MM3_PER_M3S_DAY = 0.0864  # 1 m3/s during one day = 86,400 m3 = 0.0864 Mm3
 
 SeriesOf = Callable[[str, str], pd.Series]  # (station, variable) -> daily series (may be empty)
 

@@ -31,10 +31,12 @@ MISSING = "—"
 
 
 def N_(msgid: str) -> str:
+    """Mark a message id for extraction (``make i18n``); returns it unchanged."""
     return msgid
 
 
 def NP_(context: str, msgid: str) -> tuple[str, str]:
+    """Mark a message id with a context (``pgettext``) for extraction."""
     return context, msgid
 
 
