@@ -123,6 +123,8 @@ def _read_options(reader, station, variable, unit) -> dict:
     return {"reader": reader, "station": station, "variable": variable, "unit": unit}
 reference_option = click.option("--reference", default=None,
                                 help="Reference period FIRST-LAST (e.g. 1991-2020) or 'full'. Default: the catalogue's.")
+csv_out_option = click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False),
+                              help="CSV file (default: stdout).")
 resolution_option = click.option("--resolution", type=click.Choice(["dekad", "month"]), default="dekad",
                                  show_default=True, help="Period resolution.")
 
@@ -342,7 +344,7 @@ def _emit(frame: pd.DataFrame, out_file: str | None) -> None:
 @data_option
 @resolution_option
 @reference_option
-@click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False), help="CSV file (default: stdout).")
+@csv_out_option
 @handles_errors
 def climatology_cmd(data, reader, station, variable, unit, resolution, reference, out_file):
     """Norms and percentiles per period of year, for every station and variable in the data."""
@@ -361,7 +363,7 @@ def climatology_cmd(data, reader, station, variable, unit, resolution, reference
 @data_option
 @resolution_option
 @reference_option
-@click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False), help="CSV file (default: stdout).")
+@csv_out_option
 @handles_errors
 def status_cmd(data, reader, station, variable, unit, resolution, reference, out_file):
     """HydroSOS status category of every period in the data."""
@@ -388,7 +390,7 @@ def status_cmd(data, reader, station, variable, unit, resolution, reference, out
 @click.option("--distribution", type=click.Choice(["gamma", "fisk"]), default="gamma", show_default=True,
               help="Distribution fitted per calendar month (fisk: log-logistic).")
 @reference_option
-@click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False), help="CSV file (default: stdout).")
+@csv_out_option
 @handles_errors
 def ssi_cmd(data, reader, station, variable, unit, scale, distribution, reference, out_file):
     """Standardized streamflow index of every month, for every flow series in the data."""
