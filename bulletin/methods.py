@@ -82,6 +82,35 @@ def difference(a: float, b: float) -> float:
     return a - b
 
 
+def change(value: float, reference: float, relative: bool = True) -> float:
+    """Change of ``value`` against a ``reference`` value of an earlier period.
+
+    Parameters
+    ----------
+    value : float
+        The value of the period [any unit].
+    reference : float
+        The value it is compared with, in the same unit: the previous period, or the same
+        period last year (the SIC ICWC dekad bulletins print "inflow 338 Mm3 (last year 346)").
+    relative : bool
+        True: ``100 (value - reference) / reference`` [%], so -25 is a quarter less than the
+        reference. False: ``value - reference`` [unit of the values].
+
+    Returns
+    -------
+    float
+        The change; NaN when either value is missing, or when ``relative`` and the reference
+        is 0 (a change from nothing has no percentage).
+    """
+    if value is None or reference is None or math.isnan(value) or math.isnan(reference):
+        return float("nan")
+    if not relative:
+        return value - reference
+    if reference == 0:
+        return float("nan")
+    return 100.0 * (value - reference) / reference
+
+
 # ---- operating schedule --------------------------------------------------------------------
 
 def schedule_deviation(actual: float, planned: float) -> float:
@@ -337,37 +366,42 @@ def days_of_release_left(volume, dead_volume, release, inflow=0.0) -> float:
     return max(volume - dead_volume, 0.0) / (net_outflow * MM3_PER_M3S_DAY)
 
 
-def balance_residual(volume_change, inflow, release, days) -> tuple[float, float]:
+def balance_residual(volume_change, inflow, release, days):
     """Residual of a reservoir's water balance over a period [Mm3] and as % of the flows [%].
 
     ``residual = volume_change - (inflow - release) x 0.0864 x days``: what the measured
     inflow and release do not explain of the change of volume (evaporation, seepage,
     unmeasured inflow or withdrawal, and errors of measurement). It is also expressed as a
-    share of the flows through the reservoir, ``(inflow + release) x 0.0864 x days``, as the
-    ``reservoir_balance`` quality check does.
+    share of the flows through the reservoir, ``(inflow + release) x 0.0864 x days``; the
+    ``reservoir_balance`` quality check judges each dekad with it.
 
     Parameters
     ----------
-    volume_change : float
+    volume_change : float or array_like
         Volume at the end of the period minus volume at its start [Mm3].
-    inflow : float
+    inflow : float or array_like
         Mean inflow over the period [m3/s].
-    release : float
+    release : float or array_like
         Mean release over the period [m3/s].
-    days : float
+    days : float or array_like
         Length of the period [days].
 
     Returns
     -------
-    tuple of float
-        (residual [Mm3], residual [% of the flows]); positive when the volume rose more than
-        the flows explain. The percentage is NaN when there is no flow; both are NaN when an
-        input is missing.
+    tuple
+        (residual [Mm3], residual [% of the flows]): floats for scalar inputs, numpy arrays
+        for arrays; positive when the volume rose more than the flows explain. The percentage
+        is NaN where there is no flow; both are NaN where an input is missing (None or NaN).
     """
-    dv, q_in, q_out, n = (_nan_if_none(x) for x in (volume_change, inflow, release, days))
+    import numpy as np
+
+    dv, q_in, q_out, n = (np.asarray(_nan_if_none(x), dtype=float) for x in (volume_change, inflow, release, days))
     residual = dv - (q_in - q_out) * MM3_PER_M3S_DAY * n
     flows = (q_in + q_out) * MM3_PER_M3S_DAY * n
-    pct = 100.0 * residual / flows if flows > 0 else float("nan")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct = np.where(flows > 0, 100.0 * residual / np.where(flows > 0, flows, 1.0), np.nan)
+    if residual.ndim == 0:
+        return float(residual), float(pct)
     return residual, pct
 
 

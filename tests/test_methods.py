@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from bulletin.methods import (
@@ -168,6 +169,27 @@ def test_balance_residual():
     assert residual == -10 and math.isnan(pct)
     residual, pct = balance_residual(None, 300, 200, 10)
     assert math.isnan(residual) and math.isnan(pct)
+
+
+def test_balance_residual_per_period_arrays():
+    # the quality check passes one array per dekad; each element is the scalar case above
+    residual, pct = balance_residual(np.array([86.4, 100.0, -10.0, np.nan]), np.array([300, 300, 0, 300]),
+                                     np.array([200, 200, 0, 200]), np.array([10, 10, 10, 11]))
+    np.testing.assert_allclose(residual[:3], [0.0, 13.6, -10.0], atol=1e-12)
+    np.testing.assert_allclose(pct[:2], [0.0, 13.6 / 432 * 100], atol=1e-12)
+    assert np.isnan(pct[2]) and np.isnan(residual[3]) and np.isnan(pct[3])
+
+
+def test_change_against_an_earlier_period():
+    from bulletin.methods import change
+
+    # SIC ICWC style "inflow 338 Mm3 (last year 346)": 100 (338 - 346) / 346 = -2.312 %
+    assert change(338.0, 346.0) == pytest.approx(-800 / 346)
+    assert change(338.0, 346.0, relative=False) == pytest.approx(-8.0)
+    assert change(150.0, 100.0) == pytest.approx(50.0)
+    assert math.isnan(change(10.0, 0.0))  # no percentage of nothing
+    assert change(10.0, 0.0, relative=False) == pytest.approx(10.0)
+    assert math.isnan(change(float("nan"), 100.0)) and math.isnan(change(100.0, None))
 
 
 # ---- withdrawals against seasonal limits (hand-computed) ---------------------------------------

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..methods import MM3_PER_M3S_DAY
+from ..methods import balance_residual
 from ..periods import Period, period_keys
 from .registry import CheckResult, check
 
@@ -67,25 +67,28 @@ def reservoir_balance(series_of: SeriesOf, station, params: dict) -> list[CheckR
     i, r, v = (x.reindex(idx) for x in (inflow, release, volume))
     dk = _dekad_frame(idx)
     both = (i.notna() & r.notna()).to_numpy()
-    frame = pd.DataFrame({"key": dk["key"].to_numpy(), "net": ((i - r) * MM3_PER_M3S_DAY).to_numpy(),
-                          "flows": ((i + r) * MM3_PER_M3S_DAY).to_numpy(), "n": both,
+    frame = pd.DataFrame({"key": dk["key"].to_numpy(), "inflow": i.where(both).to_numpy(),
+                          "release": r.where(both).to_numpy(), "n": both,
                           "start": dk["start"].to_numpy(), "days": dk["days"].to_numpy()})
-    g = frame.groupby("key", sort=True).agg(net=("net", "sum"), flows=("flows", "sum"), n=("n", "sum"),
+    g = frame.groupby("key", sort=True).agg(inflow=("inflow", "sum"), release=("release", "sum"), n=("n", "sum"),
                                             start=("start", "first"), days=("days", "first"))
     start = pd.DatetimeIndex(g["start"])
-    end = start + pd.to_timedelta(g["days"].to_numpy() - 1, unit="D")
+    days = g["days"].to_numpy()
+    end = start + pd.to_timedelta(days - 1, unit="D")
     v_start = v.reindex(start - pd.Timedelta(days=1)).to_numpy()
     v_end = v.reindex(end).to_numpy()
-    judged = (g["n"].to_numpy() == g["days"].to_numpy()) & ~np.isnan(v_start) & ~np.isnan(v_end)
-    residual = (v_end - v_start) - g["net"].to_numpy()
-    flows = g["flows"].to_numpy()
-    limit = np.maximum(params["min_residual"], params["max_residual_pct"] / 100 * flows)
+    judged = (g["n"].to_numpy() == days) & ~np.isnan(v_start) & ~np.isnan(v_end)
+    residual, share = balance_residual(v_end - v_start, g["inflow"].to_numpy() / days,
+                                       g["release"].to_numpy() / days, days)
     with np.errstate(invalid="ignore"):
-        bad = judged & (np.abs(residual) > limit)
+        # a residual beyond rounding (min_residual) and beyond max_residual_pct of the flows;
+        # with no flow at all, any residual beyond rounding
+        beyond_share = np.isnan(share) | (np.abs(share) > params["max_residual_pct"])
+        bad = judged & (np.abs(residual) > params["min_residual"]) & beyond_share
     bad_keys = g.index.to_numpy()[bad]
     mask = pd.Series(np.isin(dk["key"].to_numpy(), bad_keys), index=idx)
     if bad.any():
-        share = np.where(flows > 0, 100 * np.abs(residual) / np.where(flows > 0, flows, 1), np.inf)
+        share = np.where(np.isnan(share), np.inf, np.abs(share))
         worst = int(np.argmax(np.where(bad, np.abs(residual), -1)))
         sentence = (f"{int(bad.sum())} of {int(judged.sum())} dekad(s) where the volume change differs from "
                     f"inflow minus release by more than {params['max_residual_pct']:g} % of the flows "
