@@ -17,6 +17,7 @@ from .climatology import CATEGORIES, ClimateSettings, parse_reference
 from .errors import ConfigError, UsageError
 from .methods import DEESCALATION_PERIODS, LEVELS, METHODS, OPERATORS
 from .network import Network
+from .periods import Seasons, parse_period
 from .resources import resource_path
 from .units import conversion_factor, load_variables, unit_dimension
 
@@ -25,6 +26,8 @@ SEASON_NAMES = ("all", "gs", "ngs")
 THRESHOLD_SEASONS = ("gs", "ngs")  # keys of seasonal thresholds
 PERIODS_PER_YEAR = {"dekad": 36, "month": 12}  # resolutions of thresholds_by_period tables
 RELATIVE_TO = {"norm": "%", "percentile": "percentile"}  # relative_to -> unit of the threshold values
+CHANGE_AGAINST = ("previous", "last_year")
+PROJECTIONS = ("rate", "pace")  # how a withdrawal_limit indicator projects the season's use  # what a change indicator compares the period with
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,15 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class Limit:
+    """A seasonal withdrawal limit: ``value`` [Mm3], and the value and unit as the catalogue gives them."""
+
+    value: float
+    given: float
+    unit: str
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     names: dict
@@ -93,7 +105,7 @@ class Indicator:
         methods, else the variable's canonical unit."""
         if self.display_unit:
             return self.display_unit
-        if self.method in ("threshold", "difference") and self.unit and self.unit != "%":
+        if self.method in ("threshold", "difference", "change") and self.unit and self.unit != "%":
             return self.unit
         return canonical
     # periods in a row below the effective level before it comes down (methods.alert_state),
@@ -111,6 +123,15 @@ class Indicator:
     # read from them: ((period label, planned value [canonical unit]), ...)
     schedule_files: tuple[str, ...] = ()
     schedule: tuple = ()
+    # withdrawal_limit method: the seasonal limits, ((season label, Limit), ...) in season order
+    limits: tuple = ()
+    projection: str = "rate"  # withdrawal_limit: "rate" (of the period) or "pace" (of the season against the norms)
+    # change method: "previous" (the period before) or "last_year" (the same period last year)
+    against: str | None = None
+
+    def limit_for(self, season_label: str) -> Limit | None:
+        """The withdrawal limit of a season (label such as ``2026/27-ngs``), or None."""
+        return dict(self.limits).get(season_label)
 
     def planned_for(self, period) -> float | None:
         """The planned value [canonical unit] of ``period`` in the indicator's schedule, or None."""
@@ -204,7 +225,7 @@ _RULE_KEYS = ("id", "version", "title", "agreement", "basis")
 _AGREEMENT_KEYS = ("document", "article", "date")
 _INDICATOR_KEYS = ("id", "name", "station", "variable", "method", "season", "unit", "display_unit", "operator",
                    "thresholds", "thresholds_by_period", "relative_to", "levels", "minus", "rule", "key",
-                   "deescalation_periods", "valid_from", "valid_to", "schedule")
+                   "deescalation_periods", "valid_from", "valid_to", "schedule", "limits", "projection", "against")
 
 
 class _Collector:
@@ -395,6 +416,15 @@ def _parse_indicator(c: _Collector, where: str, spec, rules, variables, network)
     schedule_files, schedule = (), ()
     if method == "schedule" or "schedule" in spec:
         schedule_files, schedule = _parse_schedule(c, where, spec, method, station, variable, variables)
+    limits = _parse_limits(c, where, spec, method, variable, network)
+    projection = spec.get("projection", "rate")
+    if "projection" in spec and method != "withdrawal_limit":
+        c.add(f"{where}.projection", "only the withdrawal_limit method takes 'projection'")
+    elif projection not in PROJECTIONS:
+        c.add(f"{where}.projection", f"'{projection}' must be rate (the rate of the period goes on) or pace (the "
+                                     f"season keeps its pace against the norms){_did_you_mean(str(projection), PROJECTIONS)}")
+        projection = "rate"
+    against = _parse_against(c, where, spec, method)
     rule = rules.get(spec["rule"])
     if rule is None:
         c.add(f"{where}.rule", f"unknown rule '{spec['rule']}'{_did_you_mean(spec['rule'], rules)}")
@@ -433,7 +463,66 @@ def _parse_indicator(c: _Collector, where: str, spec, rules, variables, network)
                      _parse_deescalation(c, f"{where}.deescalation_periods", spec["deescalation_periods"]),
                      valid_from=valid_from, valid_to=valid_to, threshold_by=threshold_by,
                      threshold_table=threshold_table, relative_to=relative_to,
-                     schedule_files=schedule_files, schedule=schedule)
+                     schedule_files=schedule_files, schedule=schedule, limits=limits,
+                     projection=str(projection), against=against)
+
+
+def _parse_limits(c: _Collector, where: str, spec: dict, method, variable, network) -> tuple:
+    """((season label, Limit), ...) of a withdrawal_limit indicator, in season order.
+
+    ``limits: {2026-gs: {value: 8.8, unit: km3}, 2026/27-ngs: {value: 3.34, unit: km3}}``: one
+    volume per growing (``YYYY-gs``) or non-growing (``YYYY/YY-ngs``) season, as ICWC approves
+    them twice a year.
+    """
+    raw = spec.get("limits")
+    if method != "withdrawal_limit":
+        if raw is not None:
+            c.add(f"{where}.limits", "only the withdrawal_limit method takes 'limits'")
+        return ()
+    if variable != "withdrawal":
+        c.add(f"{where}.variable", f"a withdrawal_limit indicator reads the variable 'withdrawal', not '{variable}'")
+    if not isinstance(raw, dict) or not raw:
+        c.add(f"{where}.limits", "give the seasonal limits, e.g. {2026-gs: {value: 8.8, unit: km3}, "
+                                 "2026/27-ngs: {value: 3.34, unit: km3}}")
+        return ()
+    seasons = network.seasons if network is not None else Seasons()
+    out = []
+    for key, item in raw.items():
+        at = f"{where}.limits.{key}"
+        try:
+            season = parse_period(str(key), seasons)
+        except (UsageError, ValueError):
+            season = None
+        if season is None or season.kind not in ("gs", "ngs"):
+            c.add(at, f"'{key}' is not a season; write a growing season as 2026-gs and a non-growing season "
+                      "as 2026/27-ngs")
+            continue
+        if not isinstance(item, dict) or set(item) != {"value", "unit"}:
+            c.add(at, "a limit is {value: <volume>, unit: <volume unit>}, e.g. {value: 8.8, unit: km3}")
+            continue
+        value, unit = item["value"], str(item["unit"])
+        if unit_dimension(unit) != "volume":
+            c.add(f"{at}.unit", f"'{unit}' is not a volume unit (Mm3, km3, hm3, mln m3)")
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            c.add(f"{at}.value", f"{value!r} must be a volume > 0")
+            continue
+        out.append((season, Limit(float(value) * conversion_factor(unit, "Mm3"), float(value), unit)))
+    return tuple((p.label, limit) for p, limit in sorted(out, key=lambda x: x[0].start))
+
+
+def _parse_against(c: _Collector, where: str, spec: dict, method) -> str | None:
+    """What a change indicator compares the period with: previous or last_year."""
+    against = spec.get("against")
+    if method != "change":
+        if against is not None:
+            c.add(f"{where}.against", "only the change method takes 'against'")
+        return None
+    if against not in CHANGE_AGAINST:
+        c.add(f"{where}.against", f"'{against}' must be previous (the period before) or last_year (the same period "
+                                  f"last year){_did_you_mean(str(against), CHANGE_AGAINST)}")
+        return None
+    return str(against)
 
 
 def _check_reservoir_fill(c: _Collector, where: str, station, variable, network) -> None:
@@ -479,9 +568,11 @@ def _parse_thresholds(c: _Collector, where, spec, method, variable, variables) -
         if method not in ("threshold", "difference"):
             c.add(f"{where}.relative_to", f"only threshold and difference indicators take relative_to, not {method}")
             return none
-    if method in ("percent_of_norm", "reservoir_fill", "schedule"):
+    if method in ("percent_of_norm", "reservoir_fill", "schedule", "withdrawal_limit"):
         if unit != "%":
             c.add(f"{where}.unit", f"a {method} indicator has unit '%'")
+    elif method == "change" and unit == "%":
+        pass  # a relative change; any other unit is an absolute change in that unit
     elif unit is None or unit_dimension(str(unit)) is None:
         c.add(f"{where}.unit", f"unit '{unit}' is not a known unit")
         return none

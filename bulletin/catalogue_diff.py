@@ -77,6 +77,8 @@ def _indicator_fields(ind: Indicator) -> dict:
         "thresholds": _thresholds(ind), "deescalation_periods": ind.deescalation_periods,
         "valid_from": ind.valid_from, "valid_to": ind.valid_to, "thresholds_vary_by": ind.threshold_by,
         "relative_to": ind.relative_to, "schedule": ind.schedule_files,
+        "limits": {label: f"{_show(limit.given)} {limit.unit}" for label, limit in ind.limits},
+        "projection": ind.projection if ind.method == "withdrawal_limit" else None, "against": ind.against,
     }
 
 
@@ -88,12 +90,12 @@ def _rule_fields(rule: Rule) -> dict:
 def _compare(scope: str, id_: str, old: dict, new: dict) -> list[Change]:
     changes = []
     for key in old:
-        if key == "thresholds":
-            levels = list(dict.fromkeys([*old[key], *new[key]]))
-            for level in levels:
-                a, b = old[key].get(level), new[key].get(level)
+        if key in ("thresholds", "limits"):
+            # one change per level (thresholds) or per season (withdrawal limits)
+            for part in dict.fromkeys([*old[key], *new[key]]):
+                a, b = old[key].get(part), new[key].get(part)
                 if a != b:
-                    changes.append(Change("changed", scope, id_, f"threshold {level}", a, b))
+                    changes.append(Change("changed", scope, id_, f"{key[:-1]} {part}", a, b))
         elif old[key] != new[key]:
             changes.append(Change("changed", scope, id_, key, old[key], new[key]))
     return changes

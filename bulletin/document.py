@@ -21,7 +21,7 @@ from .evaluate import Finding, SeriesStore, applied_thresholds, not_evaluated_re
 from .ingest import InputFile
 from .methods import DEESCALATION_PERIODS, LEVELS, NO_DATA, level_rank
 from .network import Network
-from .periods import Period, hydrological_year
+from .periods import Period, hydrological_year, parse_period
 from .qc import QCReport
 from .render.i18n import N_, NP_  # message markers: the ids are translated at render time
 from .units import conversion_factor, load_variables
@@ -64,6 +64,7 @@ class Quantity:
     value: float | None
     unit: str
     decimals: int = 1
+    signed: bool = False  # a change: shown with "+" when above zero
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ METHOD_NAMES = {
     "difference": N_("difference of two variables against thresholds"),
     "reservoir_fill": N_("reservoir fill, per cent of useful volume, against thresholds"),
     "schedule": N_("deviation from the agreed schedule, per cent of the plan, against thresholds"),
+    "withdrawal_limit": N_("withdrawal projected to the end of the season, per cent of the seasonal limit, "
+                           "against thresholds"),
+    "change": N_("change against an earlier period, against thresholds"),
 }
 SEASON_NAMES = {"all": N_("all year"), "gs": N_("growing season"), "ngs": N_("non-growing season")}
 
@@ -151,6 +155,30 @@ MSG_FINDING_SCHEDULE = N_("{name}: {value} against a plan of {planned}, {deviati
 MSG_FINDING_SCHEDULE_NORMAL = N_("{name}: {value} against a plan of {planned}, {deviation} of the plan; "
                                  "{cumulative} since the season started; no threshold crossed.")
 MSG_FINDING_NO_PLAN = N_("{name}: the schedule has no plan for this period.")
+MSG_CONDITION_LIMIT = N_("{words} of the limit by the end of the season")
+MSG_FINDING_WITHDRAWAL = N_("{name}: {value}; {used} used since the season started, {used_pct} of the limit of "
+                            "{limit} for the {season}; {projection}, {projected_pct} of the limit; {level}, "
+                            "{condition}.")
+MSG_FINDING_WITHDRAWAL_NORMAL = N_("{name}: {value}; {used} used since the season started, {used_pct} of the "
+                                   "limit of {limit} for the {season}; {projection}, {projected_pct} of the limit; "
+                                   "no threshold crossed.")
+PROJECTION_WORDS = {"rate": N_("at this period's rate {projected} by its end"),
+                    "pace": N_("at the season's pace so far {projected} by its end")}
+MSG_FINDING_NO_LIMIT = N_("{name}: the catalogue gives no limit for the {season}.")
+MSG_FINDING_SEASON_INCOMPLETE = N_("{name}: {value}; the volume used since the season started is not known, "
+                                   "because a period of the season has no data.")
+MSG_LIMIT_OF_SEASON = N_("limit for the {season}: {limit}")
+CHANGE_AGAINST = {
+    "previous": N_("{change} against the previous period ({earlier})"),
+    "last_year": N_("{change} against the same period last year ({earlier})"),
+}
+CHANGE_CONDITION = {
+    "previous": N_("a change {words} against the previous period"),
+    "last_year": N_("a change {words} against the same period last year"),
+}
+MSG_FINDING_CHANGE = N_("{name}: {value}, {change}; {level}, {condition}.")
+MSG_FINDING_CHANGE_NORMAL = N_("{name}: {value}, {change}; no threshold crossed.")
+MSG_FINDING_NO_EARLIER = N_("{name}: {value}; no value of the earlier period to compare with.")
 MSG_IN_SEASON = N_("{season}: {condition}")
 MSG_RANGE_DEKAD = N_("the value of the dekad, {low} to {high}")
 MSG_RANGE_MONTH = N_("the value of the month, {low} to {high}")
@@ -285,6 +313,7 @@ class AnnexEntry:
     season: Text
     conditions: tuple  # ((level, Text), ...)
     persistence: Text  # when a level comes down: after N periods in a row below it
+    details: tuple = ()  # Texts shown with the method: the seasonal limits of a withdrawal_limit indicator
 
 
 @dataclass(frozen=True)
@@ -319,11 +348,15 @@ class Bulletin:
 
 def _q(value, unit: str, decimals: int | None = None) -> Quantity:
     v = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-    return Quantity(v, unit, DECIMALS.get(unit, 1) if decimals is None else decimals)
+    if decimals is None:
+        # a small flow keeps a decimal: 2.6 m3/s, not 3
+        decimals = 1 if unit == "m3/s" and v is not None and abs(v) < 10 else DECIMALS.get(unit, 1)
+    return Quantity(v, unit, decimals)
 
 
-def condition_text(operator: str, value: float, unit: str) -> Text:
-    return Text.of(OPERATOR_WORDS[operator], threshold=_q(value, unit, _decimals_of(value)))
+def condition_text(operator: str, value: float, unit: str, signed: bool = False) -> Text:
+    q = _q(value, unit, _decimals_of(value))
+    return Text.of(OPERATOR_WORDS[operator], threshold=Quantity(q.value, q.unit, q.decimals, signed))
 
 
 def _decimals_of(value: float) -> int:
@@ -340,6 +373,10 @@ def threshold_condition(ind: Indicator, t) -> Text:
         return Text.of(MSG_CONDITION_FILL, words=cond)
     if ind.method == "schedule":
         return Text.of(MSG_CONDITION_PLAN, words=cond)
+    if ind.method == "withdrawal_limit":
+        return Text.of(MSG_CONDITION_LIMIT, words=cond)
+    if ind.method == "change":
+        return Text.of(CHANGE_CONDITION[ind.against], words=condition_text(t.operator, t.value, t.unit, signed=True))
     return Text.of(MSG_CONDITION_PCT, words=cond) if t.unit == "%" else cond
 
 
@@ -386,6 +423,10 @@ def annex_conditions(ind: Indicator) -> tuple:
             words = Text.of(MSG_CONDITION_FILL, words=words)
         elif ind.method == "schedule":
             words = Text.of(MSG_CONDITION_PLAN, words=words)
+        elif ind.method == "withdrawal_limit":
+            words = Text.of(MSG_CONDITION_LIMIT, words=words)
+        elif ind.method == "change":
+            words = Text.of(CHANGE_CONDITION[ind.against], words=words)
         elif ts[0].unit == "%":
             words = Text.of(MSG_CONDITION_PCT, words=words)
         out.append((level, words))
@@ -417,6 +458,12 @@ def _row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = Non
         sentence = Text.of(MSG_FINDING_NO_DATA_QC, name=name, coverage=_q(100 * f.coverage, "%"), errors=errors)
     elif f.level == NO_DATA and "no_plan" in f.notes:
         sentence = Text.of(MSG_FINDING_NO_PLAN, name=name)
+    elif f.level == NO_DATA and "no_limit" in f.notes:
+        sentence = Text.of(MSG_FINDING_NO_LIMIT, name=name, season=parse_period(f.withdrawal["season"], network.seasons))
+    elif f.level == NO_DATA and "season_incomplete" in f.notes:
+        sentence = Text.of(MSG_FINDING_SEASON_INCOMPLETE, name=name, value=shown_value)
+    elif f.level == NO_DATA and "no_earlier_value" in f.notes:
+        sentence = Text.of(MSG_FINDING_NO_EARLIER, name=name, value=shown_value)
     elif f.level == NO_DATA:
         sentence = Text.of(MSG_FINDING_NO_DATA, name=name, coverage=_q(100 * f.coverage, "%"))
     elif ind.method == "status_category":
@@ -437,6 +484,22 @@ def _row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = Non
                   "deviation": _q(f.indicator_value, "%"), "cumulative": _q(sched.get("cumulative_deviation"), "%")}
         sentence = (Text.of(MSG_FINDING_SCHEDULE, level=level_text, condition=condition, **params) if condition
                     else Text.of(MSG_FINDING_SCHEDULE_NORMAL, **params))
+    elif ind.method == "withdrawal_limit":
+        w = f.withdrawal
+        params = {"name": name, "value": shown_value, "used": _q(w["used"], "Mm3"), "used_pct": _q(w["used_pct"], "%"),
+                  "limit": _q(w["limit"], "Mm3"), "season": parse_period(w["season"], network.seasons),
+                  "projection": Text.of(PROJECTION_WORDS[w["projection"]], projected=_q(w["projected"], "Mm3")),
+                  "projected_pct": _q(w["projected_pct"], "%")}
+        sentence = (Text.of(MSG_FINDING_WITHDRAWAL, level=level_text, condition=condition, **params) if condition
+                    else Text.of(MSG_FINDING_WITHDRAWAL_NORMAL, **params))
+    elif ind.method == "change":
+        earlier = f.previous_period if ind.against == "previous" else f.last_year
+        delta = _q(f.indicator_value, f.indicator_unit)
+        change_text = Text.of(CHANGE_AGAINST[ind.against], earlier=_q(earlier, f.unit),
+                              change=Quantity(delta.value, delta.unit, delta.decimals, True))
+        sentence = (Text.of(MSG_FINDING_CHANGE, name=name, value=value, change=change_text, level=level_text,
+                            condition=condition) if condition else
+                    Text.of(MSG_FINDING_CHANGE_NORMAL, name=name, value=value, change=change_text))
     else:
         sentence = (Text.of(MSG_FINDING_THRESHOLD, name=name, value=shown_value, level=level_text,
                             condition=condition) if condition else
@@ -614,7 +677,7 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
                   else Text.of(N_("months {months}"), months=", ".join(map(str, ind.season))))
         annex.append(AnnexEntry(ind, Localized.of(ind.names), Localized.of(network[ind.station].names),
                                 Text.of(METHOD_NAMES[ind.method]), season, conds,
-                                _persistence(catalogue.deescalation_for(ind))))
+                                _persistence(catalogue.deescalation_for(ind)), _limits(ind, network)))
     evaluated_ids = {f.indicator for f in findings}
     not_evaluated = tuple((ind.id, not_evaluated_reason(ind, period, network) or "season")
                           for ind in catalogue.indicators if ind.id not in evaluated_ids)
@@ -626,6 +689,13 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         inputs=tuple(inputs), reference_period=catalogue.settings.reference_label, software_version=__version__,
         not_evaluated=not_evaluated,
     )
+
+
+def _limits(ind: Indicator, network: Network) -> tuple:
+    """The seasonal limits of a withdrawal_limit indicator as the catalogue gives them, one Text each."""
+    return tuple(Text.of(MSG_LIMIT_OF_SEASON, season=parse_period(label, network.seasons),
+                         limit=_q(limit.given, limit.unit, _decimals_of(limit.given)))
+                 for label, limit in ind.limits)
 
 
 def _persistence(periods: int) -> Text:

@@ -28,12 +28,17 @@ from .methods import (
     NO_DATA,
     alert_state,
     category_level,
+    change,
     cumulative_schedule_deviation,
     difference,
     fill_percent_of_useful,
+    limit_share,
     percent_of_norm,
+    projected_use,
+    projected_use_at_pace,
     schedule_deviation,
     threshold_level,
+    withdrawn_volume,
 )
 from .network import Network
 from .periods import Period
@@ -69,6 +74,9 @@ class Finding:
     notes: list = field(default_factory=list)
     # schedule indicators: {planned, unit, cumulative_deviation [%], since (first period of the season)}
     schedule: dict | None = None
+    # withdrawal_limit indicators: {season, since, season_end, projection, unit (Mm3), limit, limit_as_agreed,
+    # used, used_pct, rate [m3/s], projected, projected_pct} (evaluate.withdrawal_to_date)
+    withdrawal: dict | None = None
 
     def as_json(self) -> dict:
         d = asdict(self)
@@ -227,6 +235,7 @@ class _Assessment:
     indicator_unit: str | None
     notes: list
     thresholds: tuple = ()  # applied_thresholds of the period
+    withdrawal: dict | None = None  # withdrawal_limit indicators: see withdrawal_to_date
 
 
 def _assess(ind: Indicator, period: Period, store: SeriesStore, qc: QCReport, network: Network,
@@ -238,10 +247,12 @@ def _assess(ind: Indicator, period: Period, store: SeriesStore, qc: QCReport, ne
     value, coverage = _value_at(agg, period, min_cov)
     status = status_of(value, clim.loc[period.period_of_year])
     canonical = store.variables[ind.variable].unit
-    f = conversion_factor(canonical, ind.unit) if ind.method in ("threshold", "difference") else 1.0
+    absolute = ind.method in ("threshold", "difference") or (ind.method == "change" and ind.unit != "%")
+    f = conversion_factor(canonical, ind.unit) if absolute else 1.0
     applied = applied_thresholds(ind, period, store, network)
     limits = {t["level"]: t["value"] for t in applied}
-    indicator_value = indicator_unit = None
+    indicator_value = indicator_unit = withdrawal = None
+    notes = _qc_notes(qc, ind, period)
     if ind.method in ("threshold", "difference"):
         level = threshold_level(value * f, limits, ind.operator)
     elif ind.method == "percent_of_norm":
@@ -257,9 +268,27 @@ def _assess(ind: Indicator, period: Period, store: SeriesStore, qc: QCReport, ne
         deviation = schedule_deviation(value, ind.planned_for(period))
         level = threshold_level(deviation, limits, ind.operator)
         indicator_value, indicator_unit = _clean(deviation), "%"
+    elif ind.method == "change":
+        earlier = period.previous() if ind.against == "previous" else period.same_period_last_year()
+        reference, _ = _value_at(agg, earlier, min_cov)
+        delta = change(value * f, reference * f, relative=ind.unit == "%")
+        level = threshold_level(delta, limits, ind.operator)
+        indicator_value, indicator_unit = _clean(delta), ind.unit
+        if math.isnan(reference) and not math.isnan(value):
+            level = NO_DATA
+            notes.append("no_earlier_value")
+    elif ind.method == "withdrawal_limit":
+        withdrawal = withdrawal_to_date(ind, period, agg, network, min_cov, clim)
+        level = threshold_level(withdrawal["projected_pct"], limits, ind.operator)
+        indicator_value, indicator_unit = _clean(withdrawal["projected_pct"]), "%"
+        if withdrawal["limit"] is None:
+            level = NO_DATA
+            notes.append("no_limit")
+        elif math.isnan(withdrawal["used"]) and not math.isnan(value):
+            level = NO_DATA
+            notes.append("season_incomplete")
     else:  # status_category
         level = category_level(status["category"], ind.level_map)
-    notes = _qc_notes(qc, ind, period)
     if ind.method == "schedule" and ind.planned_for(period) is None:
         level = NO_DATA
         notes.append("no_plan")
@@ -271,7 +300,8 @@ def _assess(ind: Indicator, period: Period, store: SeriesStore, qc: QCReport, ne
         level = NO_DATA
         if math.isnan(value):
             notes.insert(0, "coverage" if coverage > 0 else "missing")
-    return _Assessment(value, coverage, status, level, indicator_value, indicator_unit, notes, tuple(applied))
+    return _Assessment(value, coverage, status, level, indicator_value, indicator_unit, notes, tuple(applied),
+                       withdrawal)
 
 
 def applied_thresholds(ind: Indicator, period: Period, store: SeriesStore, network: Network) -> list[dict]:
@@ -319,11 +349,15 @@ def history_periods(ind: Indicator, period: Period, network: Network,
 
     Up to ``lookback`` periods before ``period``, and ``period`` itself last. A seasonal
     indicator restarts at the start of its season: the periods before it are those of the
-    same season, back to its first period; an indicator starts afresh at its ``valid_from``.
+    same season, back to its first period; an indicator starts afresh at its ``valid_from``, and
+    a withdrawal_limit indicator at the start of each season (a new season has a new limit).
     """
     out = [period]
     p = period.previous()
-    while len(out) <= lookback and ind.applies_in_month(p.start.month, network) and ind.valid_on(p.end):
+    same_season = (lambda q: network.seasons.in_growing_season(q.start.month)  # noqa: E731
+                   == network.seasons.in_growing_season(period.start.month))
+    while (len(out) <= lookback and ind.applies_in_month(p.start.month, network) and ind.valid_on(p.end)
+           and (ind.method != "withdrawal_limit" or same_season(p))):
         out.append(p)
         p = p.previous()
     return out[::-1]
@@ -372,6 +406,7 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
             state=state, raw_level=now.level, indicator_value=now.indicator_value,
             indicator_unit=now.indicator_unit, notes=now.notes,
             schedule=_schedule_to_date(ind, period, agg, network, min_cov, f) if ind.method == "schedule" else None,
+            withdrawal=_withdrawal_json(now.withdrawal),
         ))
     return findings
 
@@ -397,6 +432,57 @@ def _schedule_to_date(ind: Indicator, period: Period, agg: pd.DataFrame, network
     return {"planned": _clean(None if planned_now is None else planned_now * factor),
             "cumulative_deviation": _clean(cumulative_schedule_deviation(actual, planned, [p.days for p in periods])),
             "since": periods[0].label}
+
+
+def withdrawal_to_date(ind: Indicator, period: Period, agg: pd.DataFrame, network: Network, min_cov: float,
+                       clim: pd.DataFrame | None = None) -> dict:
+    """Withdrawal of the season to the end of ``period`` against the season's limit.
+
+    The season is the growing (April-September) or non-growing season that contains
+    ``period``; ``used`` [Mm3] is the sum of the mean intake flow of each period since the
+    season started times its days times 0.0864 (:func:`~bulletin.methods.withdrawn_volume`,
+    NaN when a period lacks data), and ``rate`` [m3/s] the mean flow of ``period`` itself.
+    ``projected`` [Mm3] is the use at the end of the season: with ``projection: rate`` (the
+    default) if that rate goes on (:func:`~bulletin.methods.projected_use`); with
+    ``projection: pace`` if the season keeps its pace against the norms of its periods in
+    ``clim`` (:func:`~bulletin.methods.projected_use_at_pace`). Shares are % of the limit;
+    ``limit`` is None when the catalogue gives no limit for the season.
+    """
+    kind = "gs" if network.seasons.in_growing_season(period.start.month) else "ngs"
+    season = Period.containing(kind, period.start, network.seasons)
+    periods = season_periods(period, network)
+    flows = [_value_at(agg, p, min_cov)[0] for p in periods]
+    used = withdrawn_volume(flows, [p.days for p in periods])
+    rate = flows[-1]
+    days_left = (season.end - period.end).days
+    if ind.projection == "pace":
+        whole = [periods[0]]
+        while whole[-1].end < season.end:
+            whole.append(whole[-1].shift(1))
+        norms = [float(clim.loc[p.period_of_year, "mean"]) if clim is not None else float("nan") for p in whole]
+        days = [p.days for p in whole]
+        projected = projected_use_at_pace(used, withdrawn_volume(norms[:len(periods)], days[:len(periods)]),
+                                          withdrawn_volume(norms, days))
+    else:
+        projected = projected_use(used, rate, days_left)
+    limit = ind.limit_for(season.label)
+    mm3 = None if limit is None else limit.value
+    return {"season": season.label, "since": periods[0].label, "season_end": season.end.isoformat(),
+            "days_left": days_left, "projection": ind.projection, "limit": mm3,
+            "limit_as_agreed": None if limit is None else {"value": limit.given, "unit": limit.unit}, "used": used,
+            "rate": rate, "used_pct": limit_share(used, mm3), "projected": projected,
+            "projected_pct": limit_share(projected, mm3)}
+
+
+def _withdrawal_json(w: dict | None) -> dict | None:
+    """The withdrawal block of a finding: volumes in Mm3, shares in % of the limit, NaN as null."""
+    if w is None:
+        return None
+    return {"season": w["season"], "since": w["since"], "season_end": w["season_end"], "projection": w["projection"],
+            "unit": "Mm3",
+            "limit": w["limit"], "limit_as_agreed": w["limit_as_agreed"], "used": _clean(w["used"]),
+            "used_pct": _clean(w["used_pct"]), "rate": _clean(w["rate"]), "projected": _clean(w["projected"]),
+            "projected_pct": _clean(w["projected_pct"])}
 
 
 def _clean_threshold(t: dict) -> dict:

@@ -20,6 +20,8 @@ METHODS = {
     "difference": "difference of two variables against thresholds",
     "reservoir_fill": "reservoir fill as % of the useful volume against thresholds",
     "schedule": "deviation from the agreed operating schedule, % of the plan, against thresholds",
+    "withdrawal_limit": "withdrawal projected to the end of the season, % of the seasonal limit, against thresholds",
+    "change": "change against the previous period or the same period last year, against thresholds",
 }
 
 # alert states across consecutive bulletins (results JSON ``state``)
@@ -446,6 +448,21 @@ def projected_use(used: float, rate: float, days_left: float) -> float:
     if any(x is None or math.isnan(x) for x in (used, rate, days_left)) or days_left < 0:
         return float("nan")
     return used + rate * days_left * MM3_PER_M3S_DAY
+
+
+def projected_use_at_pace(used: float, normal_to_date: float, normal_season: float) -> float:
+    """Use at the end of the season [Mm3] if the season goes on at its pace so far.
+
+    ``used`` [Mm3] is the volume withdrawn since the season started, ``normal_to_date`` the
+    volume withdrawn in a normal season by the same date and ``normal_season`` that of a whole
+    normal season (both from the norms of the periods, same unit). A season 10 % ahead of the
+    normal pace ends 10 % above a normal season's use:
+    ``used x normal_season / normal_to_date``. Unlike :func:`projected_use`, it does not carry
+    the rate of one period (autumn water-charging, spring leaching) over the rest of the season.
+    """
+    if any(x is None or math.isnan(x) for x in (used, normal_to_date, normal_season)) or normal_to_date <= 0:
+        return float("nan")
+    return used * normal_season / normal_to_date
 
 
 def check_distribution(distribution: str) -> None:

@@ -16,7 +16,9 @@ from .periods import Seasons
 from .resources import resource_path
 from .units import conversion_factor
 
-STATION_KINDS = ("gauge", "reservoir")
+STATION_KINDS = ("gauge", "reservoir", "intake")
+"""gauge: a river gauge; reservoir; intake: where withdrawals are accounted (a canal head, or a
+country's intakes from the river as the basin water organisation accounts them)."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ b. Shardara near full under high winter inflow in January-February 2024, with Ka
 c. inflow to the North Aral Sea below 30 m3/s in summer 2026;
 d. Shardara filling fast in the last dekad, 2026-11-11..20;
 e. gaps: scattered missing days, a three-month block at ``arys_mouth`` in 2008 and only four days
-   of ``keles_mouth`` in the last dekad.
+   of ``keles_mouth`` in the last dekad;
+f. Tajikistan withdrawing about 13 % above its usual pace in the non-growing season 2026/27, so
+   that its use projected to the end of the season exceeds the ICWC limit.
 
 The model, upstream to downstream along the ``downstream`` links of the network file:
 
@@ -24,6 +26,11 @@ The model, upstream to downstream along the ``downstream`` links of the network 
 * reservoirs: an exact daily mass balance (volume [Mm3] changes by (inflow - release) * 0.0864),
   with operating rules per reservoir; release rises (spill) when the reservoir would overfill and
   is cut when it would fall below dead volume.
+
+Withdrawals accounted per country (stations of kind ``intake``) are dekad means drawn on their
+own: a monthly shape per season scaled to the ICWC limits of 2025 (DOMAIN.md) times a yearly
+pace factor. They are not subtracted from the simulated river, whose reaches carry their own
+withdrawal demands.
 
 Run ``python -m bulletin.samplegen --out data/sample``.
 """
@@ -412,6 +419,23 @@ GAP_BLOCKS = {
     "keles_mouth": [("2026-11-12", "2026-11-12"), ("2026-11-14", "2026-11-16"),
                     ("2026-11-18", "2026-11-19")],
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Withdrawals accounted per country against the ICWC seasonal limits [km3]: growing season 2025
+# and non-growing season 2025/26 (DOMAIN.md; ICWC). Within a season the monthly pace follows a
+# shape of mean 1 (growing season April-September: peak in June-August; non-growing season
+# October-March: autumn water-charging and spring leaching irrigation), times a pace factor per
+# season (lognormal around WITHDRAWAL_PACE, so that a season usually ends a little below its limit).
+WITHDRAWAL_LIMITS_KM3 = {"KG": (0.27, 0.047), "TJ": (1.9, 0.365), "UZ": (8.8, 3.34), "KZ": (0.909, 0.460)}
+WITHDRAWAL_SHAPE = {4: 0.6, 5: 0.9, 6: 1.2, 7: 1.35, 8: 1.2, 9: 0.75,
+                    10: 1.3, 11: 0.9, 12: 0.7, 1: 0.7, 2: 1.0, 3: 1.4}
+WITHDRAWAL_PACE = 0.93
+WITHDRAWAL_PACE_LOG_SD = 0.04
+WITHDRAWAL_NOISE_SD = 0.03
+# Designed seasons: (country, season label) -> pace factor.
+DESIGNED_WITHDRAWAL_PACE = {("TJ", "2026/27-ngs"): 1.05}
+WITHDRAWAL_FIRST_DAY = pd.Timestamp("1991-01-01")
 
 
 # =============================================================================================
@@ -1046,6 +1070,54 @@ def _station_rows(station: dict, simulation: Simulation, dates: list[str],
     return rows
 
 
+def _season_label(day: pd.Timestamp) -> tuple[str, int]:
+    """(label, days) of the season containing ``day``: ``2026-gs`` or ``2026/27-ngs``."""
+    if 4 <= day.month <= 9:
+        return f"{day.year}-gs", 183
+    start = day.year if day.month >= 10 else day.year - 1
+    days = 182 + int(pd.Timestamp(start + 1, 1, 1).is_leap_year)
+    return f"{start}/{(start + 1) % 100:02d}-ngs", days
+
+
+def withdrawal_dekads(country: str) -> pd.Series:
+    """Dekad mean withdrawals of one country [m3/s], indexed by the last day of each dekad.
+
+    The mean rate of a season is its ICWC limit spread over the season's days (limit [Mm3] /
+    (days x 0.0864)); a dekad takes the rate times the shape of its month, the season's pace
+    factor and a small noise.
+    """
+    gs_limit, ngs_limit = WITHDRAWAL_LIMITS_KM3[country]
+    ends = []
+    day = WITHDRAWAL_FIRST_DAY
+    while day <= LAST_DAY:
+        end = day + pd.Timedelta(days=9) if day.day < 21 else day + pd.offsets.MonthEnd(0)
+        if end > LAST_DAY:
+            break
+        ends.append(end)
+        day = end + pd.Timedelta(days=1)
+    rng = _rng(f"withdrawal {country}")
+    pace: dict[str, float] = {}
+    values = np.empty(len(ends))
+    noise = rng.standard_normal(len(ends)) * WITHDRAWAL_NOISE_SD
+    for i, end in enumerate(ends):
+        label, days = _season_label(end)
+        if label not in pace:
+            pace[label] = DESIGNED_WITHDRAWAL_PACE.get(
+                (country, label), WITHDRAWAL_PACE * math.exp(rng.standard_normal() * WITHDRAWAL_PACE_LOG_SD))
+        limit_mm3 = (gs_limit if label.endswith("-gs") else ngs_limit) * 1000.0
+        rate = limit_mm3 / (days * 0.0864)
+        values[i] = rate * WITHDRAWAL_SHAPE[end.month] * pace[label] * (1.0 + noise[i])
+    return pd.Series(values, index=pd.DatetimeIndex(ends))
+
+
+def _intake_rows(station: dict) -> list[str]:
+    """Canonical CSV rows (resolution dekad) of a withdrawal accounting point."""
+    series = withdrawal_dekads(station["country"])
+    rounded = np.round(series.to_numpy(), 1) + 0.0
+    return [f"{station['id']},withdrawal,{day:%Y-%m-%d},{value:.1f},{FLOW_UNIT},dekad"
+            for day, value in zip(series.index, rounded, strict=True)]
+
+
 def _write_gzip(path: Path, text: str) -> None:
     """Write text as a byte-deterministic gzip file (no name, no time stamp)."""
     buffer = io.BytesIO()
@@ -1071,6 +1143,8 @@ def generate(out_dir: Path, network_path: Path = DEFAULT_NETWORK) -> list[Path]:
         The files written.
     """
     stations = load_network(network_path)
+    intakes = [station for station in stations if station["kind"] == "intake"]
+    stations = [station for station in stations if station["kind"] != "intake"]
     simulation = simulate(stations)
     first = simulation.calendar.index_of(FIRST_DAY)
     dates = [day.strftime("%Y-%m-%d") for day in simulation.calendar.dates[first:]]
@@ -1080,6 +1154,10 @@ def generate(out_dir: Path, network_path: Path = DEFAULT_NETWORK) -> list[Path]:
         rows = _station_rows(station, simulation, dates, first)
         path = out_dir / f"{station['id']}.csv.gz"
         _write_gzip(path, "\n".join([CSV_HEADER, *rows]) + "\n")
+        written.append(path)
+    for station in intakes:
+        path = out_dir / f"{station['id']}.csv.gz"
+        _write_gzip(path, "\n".join([f"{CSV_HEADER},resolution", *_intake_rows(station)]) + "\n")
         written.append(path)
     return written
 

@@ -13,9 +13,11 @@ from bulletin.errors import ConfigError
 def test_shipped_catalogue_is_valid_and_complete(network):
     cat = load_catalogue(network=network)
     assert cat.is_sample and cat.status == "sample"
-    assert len(cat.indicators) == 18
+    assert len(cat.indicators) == 23
     methods = {i.method for i in cat.indicators}
-    assert methods == {"threshold", "percent_of_norm", "status_category", "difference", "reservoir_fill", "schedule"}
+    # every method of methods.METHODS is used by at least one indicator of the sample
+    assert methods == {"threshold", "percent_of_norm", "status_category", "difference", "reservoir_fill", "schedule",
+                       "withdrawal_limit", "change"}
     by_id = {i.id: i for i in cat.indicators}
     # the situations the issue names
     assert by_id["toktogul_volume_low"].operator == "<"

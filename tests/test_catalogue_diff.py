@@ -111,3 +111,20 @@ def test_validity_varying_thresholds_and_schedule_are_reported(tmp_path, network
     assert "~ indicator toktogul_winter_release: threshold watch: > 450 m3/s -> > 90 percentile" in lines
     assert ("~ indicator toktogul_release_schedule_gs: schedule: [schedules/toktogul_2026_gs.csv] -> "
             "[schedules/toktogul_2026-27_ngs.csv, schedules/toktogul_2026_gs.csv]") in lines
+
+
+def test_withdrawal_limits_change_per_season(tmp_path, network):
+    def change(raw):
+        limits = _indicator(raw, "withdrawal_limit_uz")["limits"]
+        limits["2026/27-ngs"] = {"value": 3.1, "unit": "km3"}
+        limits["2027-gs"] = {"value": 8.5, "unit": "km3"}
+        _indicator(raw, "withdrawal_limit_kg")["projection"] = "rate"
+
+    new = _variant(tmp_path, "new.yaml", change)
+    changes = [(c.kind, c.id, c.field, c.old, c.new)
+               for c in diff_catalogues(load_catalogue(None, network), load_catalogue(new, network))]
+    assert changes == [
+        ("changed", "withdrawal_limit_kg", "projection", "pace", "rate"),
+        ("changed", "withdrawal_limit_uz", "limit 2026/27-ngs", "3.34 km3", "3.1 km3"),
+        ("changed", "withdrawal_limit_uz", "limit 2027-gs", None, "8.5 km3"),
+    ]

@@ -106,9 +106,14 @@ def test_html_structure(sample, network, lang):
     for fig in figures:
         assert fig.select_one("svg") is not None and fig.select_one("[role=img]")["aria-label"]
     assert soup.select("#quality table.quality-table tbody tr")
-    assert len(soup.select("#annex table.annex-table tbody tr")) == 18
+    assert len(soup.select("#annex table.annex-table tbody tr")) == 23
     rule_links = {a["href"] for a in soup.select("#annex table.annex-table a[href]")}
-    assert rule_links == {f"#rule-{r}" for r in ("SD-RES-1", "SD-FLOW-1", "SD-OPS-1", "SD-ARAL-1", "SD-STAGE-1")}
+    assert rule_links == {f"#rule-{r}" for r in ("SD-RES-1", "SD-FLOW-1", "SD-OPS-1", "SD-ARAL-1", "SD-STAGE-1",
+                                                 "SD-LIM-1")}
+    # a withdrawal indicator shows the limit of each season next to its method
+    limits = soup.select('#annex tr[data-indicator=withdrawal_limit_tj] .method-detail')
+    assert len(limits) == 4 and all("0,365" in x.get_text() or "0.365" in x.get_text() or "1,9" in x.get_text()
+                                    or "1.9" in x.get_text() for x in limits)
     assert all(soup.select_one(href) is not None for href in rule_links)
     shas = [c.get_text() for c in soup.select("#provenance code.sha256")]
     assert shas == [i["sha256"] for i in doc["bulletin"]["inputs"]]

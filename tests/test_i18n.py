@@ -173,3 +173,23 @@ def test_generate_html_in_kazakh(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert '<html lang="kk">' in html
     assert "Ерте ескертудің гидрологиялық бюллетені" in html
+
+
+def test_update_leaves_new_messages_untranslated_outside_english(tmp_path, monkeypatch):
+    """A new message is filled with its id in English only; the other catalogues keep it empty,
+    so that it falls back to Russian and i18n-status lists it."""
+    from babel.messages.catalog import Catalog
+
+    from bulletin.render import messages
+
+    template = Catalog(domain="bulletin", fuzzy=False)
+    template.add("a brand new message {x}", locations=[("bulletin/x.py", 1)])
+    monkeypatch.setattr(messages, "extract", lambda: template)
+    monkeypatch.setattr(messages, "LOCALE_DIR", tmp_path)
+    monkeypatch.setattr(messages, "po_path", lambda lang: tmp_path / lang / "bulletin.po")
+    messages.update()
+    strings = {}
+    for lang in LANGUAGES:
+        with open(tmp_path / lang / "bulletin.po", "rb") as fh:
+            strings[lang] = read_po(fh, locale=lang).get("a brand new message {x}").string
+    assert strings == {lang: ("a brand new message {x}" if lang == "en" else "") for lang in LANGUAGES}

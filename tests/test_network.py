@@ -19,8 +19,11 @@ def test_shipped_network(network):
         assert st.names["en"] and st.names["ru"]
         assert 39 < st.lat < 47 and 60 < st.lon < 75
     # the topology ends at the North Aral Sea, and every path leads there
-    assert [s.id for s in network.stations.values() if s.downstream is None] == ["syrdarya_karateren"]
-    for st in network.stations.values():
+    # one outlet; withdrawal accounting points (kind intake) stand outside the river topology
+    assert [s.id for s in network.stations.values() if s.downstream is None and s.kind != "intake"] == [
+        "syrdarya_karateren"]
+    assert [s.country for s in network.stations.values() if s.kind == "intake"] == ["KG", "TJ", "UZ", "KZ"]
+    for st in (s for s in network.stations.values() if s.kind != "intake"):
         seen, here = set(), st.id
         while network[here].downstream:
             assert here not in seen

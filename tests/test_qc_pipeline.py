@@ -55,7 +55,7 @@ def test_the_quality_section_groups_by_country_and_station(tmp_path, network):
     assert [c.code for c in q.countries] == ["KG", "TJ", "UZ", "KZ"]
     kg = q.countries[0]
     # series the findings read but the data lack are listed too, with coverage 0
-    assert [st.station for st in kg.stations] == ["toktogul", "naryn_uchkurgan"]
+    assert [st.station for st in kg.stations] == ["toktogul", "naryn_uchkurgan", "withdrawals_kg"]
     assert [(r.variable, r.coverage.value) for r in kg.stations[0].rows] == [
         ("inflow", 0.0), ("release", 0.0), ("volume", pytest.approx(60.0))]
     volume = [r for r in kg.stations[0].rows if r.variable == "volume"][0]

@@ -1,5 +1,5 @@
 """The committed synthetic sample data: reproducible, complete, physically consistent, and holding
-the built-in situations a-e that let the bulletin show every warning level (data/README.md)."""
+the built-in situations a-f that let the bulletin show every warning level (data/README.md)."""
 
 from __future__ import annotations
 
@@ -28,16 +28,28 @@ DANGEROUS_STAGE, CRITICAL_STAGE = 640, 743
 
 
 @pytest.fixture(scope="module")
-def stations() -> list[dict]:
+def all_stations() -> list[dict]:
     with open(NETWORK_PATH, encoding="utf-8") as handle:
         return yaml.safe_load(handle)["stations"]
 
 
 @pytest.fixture(scope="module")
-def sample(stations) -> dict[str, pd.DataFrame]:
+def stations(all_stations) -> list[dict]:
+    """Gauges and reservoirs: the stations with daily series from the basin model."""
+    return [s for s in all_stations if s["kind"] != "intake"]
+
+
+@pytest.fixture(scope="module")
+def intakes(all_stations) -> list[dict]:
+    """Withdrawal accounting points: dekad series."""
+    return [s for s in all_stations if s["kind"] == "intake"]
+
+
+@pytest.fixture(scope="module")
+def sample(all_stations) -> dict[str, pd.DataFrame]:
     """Every committed file, read with pandas, by station id."""
     frames = {}
-    for station in stations:
+    for station in all_stations:
         path = SAMPLE_DIR / f"{station['id']}.csv.gz"
         if path.exists():
             frames[station["id"]] = pd.read_csv(path, parse_dates=["date"])
@@ -299,3 +311,59 @@ def test_situation_e_gaps_like_a_real_archive(stations, sample):
                 continue
             present = pd.DatetimeIndex(rows["date"])
             assert november.isin(present).all(), f"{station['id']} {variable}: days missing in November 2026"
+
+
+# ---- f. withdrawals against the ICWC limits ---------------------------------------------------
+
+LIMITS_KM3 = {"KG": (0.27, 0.047), "TJ": (1.9, 0.365), "UZ": (8.8, 3.34), "KZ": (0.909, 0.460)}  # DOMAIN.md, 2025
+
+
+def _dekad_ends(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
+    days = pd.date_range(first, last, freq="D")
+    return days[(days.day == 10) | (days.day == 20) | days.is_month_end]
+
+
+def test_intakes_have_one_dekad_value_per_dekad(intakes, sample):
+    assert {s["country"] for s in intakes} == {"KG", "TJ", "UZ", "KZ"}
+    ends = _dekad_ends(FIRST_DAY, LAST_DAY)
+    for station in intakes:
+        sid = station["id"]
+        text = gzip.decompress((SAMPLE_DIR / f"{sid}.csv.gz").read_bytes()).decode("utf-8")
+        assert text.split("\n")[0] == HEADER + ",resolution"
+        frame = sample[sid]
+        assert set(frame["variable"]) == {"withdrawal"} and set(frame["unit"]) == {"m3/s"}
+        assert set(frame["resolution"]) == {"dekad"}
+        assert pd.DatetimeIndex(frame["date"]).equals(ends), f"{sid}: not one row per dekad end"
+        assert (frame["value"] > 0).all()
+
+
+def _season_use(frame: pd.DataFrame, first: str, last: str) -> float:
+    """Volume withdrawn [Mm3] from the dekad means of the dekads ending in [first, last]."""
+    rows = frame[(frame["date"] >= first) & (frame["date"] <= last)]
+    ends = pd.DatetimeIndex(rows["date"])
+    days = np.where(ends.day == 10, 10, np.where(ends.day == 20, 10, ends.day - 20))
+    return float((rows["value"].to_numpy() * days).sum() * MM3_PER_M3S_DAY)
+
+
+def test_seasons_end_near_their_limits(intakes, sample):
+    # a whole season withdraws about its ICWC limit: the shape has mean 1 and the pace is about 0.93
+    for station in intakes:
+        gs, ngs = LIMITS_KM3[station["country"]]
+        frame = sample[station["id"]]
+        for year in range(1995, 2026):
+            share = _season_use(frame, f"{year}-04-01", f"{year}-09-30") / (gs * 1000)
+            assert 0.75 < share < 1.1, f"{station['id']} growing season {year}: {share:.2f} of the limit"
+            share = _season_use(frame, f"{year}-10-01", f"{year + 1}-03-31") / (ngs * 1000)
+            assert 0.75 < share < 1.1, f"{station['id']} non-growing season {year}/{year + 1}: {share:.2f}"
+
+
+def test_situation_f_tajikistan_ahead_of_its_pace(intakes, sample):
+    # 2026/27 to 20 November against the same weeks of the reference seasons 1991-2020, per country
+    ratios = {}
+    for station in intakes:
+        frame = sample[station["id"]]
+        now = _season_use(frame, "2026-10-01", "2026-11-20")
+        usual = np.mean([_season_use(frame, f"{y}-10-01", f"{y}-11-20") for y in range(1991, 2020)])
+        ratios[station["country"]] = now / usual
+    assert ratios["TJ"] > 1.08, ratios
+    assert all(r < 1.06 for c, r in ratios.items() if c != "TJ"), ratios

@@ -48,6 +48,8 @@ UNIT_DISPLAY = {
 DEKAD_ORDINALS = {1: NP_("dekad", "1st"), 2: NP_("dekad", "2nd"), 3: NP_("dekad", "3rd")}
 MSG_DEKAD = N_("{ordinal} dekad of {month} {year}")
 MSG_MONTH = N_("{month} {year}")
+MSG_GROWING_SEASON = N_("growing season {year}")
+MSG_NON_GROWING_SEASON = N_("non-growing season {years}")
 MSG_PERCENT = N_("{number}%")
 MSG_QUANTITY = N_("{number} {unit}")
 
@@ -130,6 +132,8 @@ class Localizer:
         if q.value is None:
             return MISSING
         number = self.number(q.value, q.decimals)
+        if getattr(q, "signed", False) and round(q.value, q.decimals) > 0:
+            number = "+" + number
         if not q.unit:
             return number
         if q.unit == "%":
@@ -146,6 +150,10 @@ class Localizer:
         if p.kind == "month":
             return self.gettext(MSG_MONTH).format(month=self.month(p.start.month, context="stand-alone"),
                                                   year=p.start.year)
+        if p.kind == "gs":
+            return self.gettext(MSG_GROWING_SEASON).format(year=p.start.year)
+        if p.kind == "ngs":
+            return self.gettext(MSG_NON_GROWING_SEASON).format(years=f"{p.start.year}/{p.end.year % 100:02d}")
         return p.label
 
     def date(self, d: date | datetime) -> str:
