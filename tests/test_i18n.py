@@ -4,7 +4,7 @@ Kazakh, Kyrgyz, Tajik and Uzbek may be incomplete: an untranslated message is sh
 """
 
 import pytest
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 from bulletin.document import Quantity, Text
 from bulletin.periods import Period
@@ -173,3 +173,29 @@ def test_generate_html_in_kazakh(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert '<html lang="kk">' in html
     assert "Ерте ескертудің гидрологиялық бюллетені" in html
+
+
+def test_update_adds_a_new_message_untranslated_except_in_english(tmp_path, monkeypatch):
+    from babel.messages.catalog import Catalog
+
+    from bulletin.render import messages
+
+    template = Catalog(domain="bulletin")
+    template.add("Already there")
+    template.add("A new message")
+    for lang in LANGUAGES:  # every catalogue knows the first message only
+        catalog = Catalog(locale=lang, domain="bulletin")
+        catalog.add("Already there", string=f"[{lang}] already there")
+        path = tmp_path / lang / "LC_MESSAGES" / "bulletin.po"
+        path.parent.mkdir(parents=True)
+        with open(path, "wb") as fh:
+            write_po(fh, catalog)
+    monkeypatch.setattr(messages, "extract", lambda: template)
+    monkeypatch.setattr(messages, "LOCALE_DIR", tmp_path)
+    monkeypatch.setattr(messages, "po_path", lambda lang: tmp_path / lang / "LC_MESSAGES" / "bulletin.po")
+    messages.update()
+    for lang in LANGUAGES:
+        with open(tmp_path / lang / "LC_MESSAGES" / "bulletin.po", "rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        assert catalog.get("Already there").string == f"[{lang}] already there"
+        assert catalog.get("A new message").string == ("A new message" if lang == "en" else ""), lang

@@ -8,6 +8,7 @@ repeats each message id, so that English is checked like every other language.
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 
@@ -77,7 +78,9 @@ def update() -> list[str]:
                 catalog = read_po(fh, locale=lang, domain=DOMAIN)
         else:
             catalog = Catalog(locale=lang, domain=DOMAIN, project="syrdarya-bulletin", fuzzy=False)
-        catalog.update(template, no_fuzzy_matching=True)
+        # Catalog.update adds new messages as the template's own objects: each language gets a copy,
+        # or the English strings filled in below would show up in the languages after it.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
         if lang == "en":
             for message in catalog:
                 if message.id and not message.string:
