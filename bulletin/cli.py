@@ -172,8 +172,9 @@ def generate(data, reader, station, variable, unit, period, langs, formats, out_
     outputs: dict[str, bytes] = {}  # everything is rendered before anything is written
     doc = results_json.results(b, result.qc)
     results_json.validate(doc)
+    results_bytes = results_json.dumps(doc).encode("utf-8")  # also embedded in every PDF
     if "json" in formats:
-        outputs[f"{b.id}.json"] = results_json.dumps(doc).encode("utf-8")
+        outputs[f"{b.id}.json"] = results_bytes
     if "csv" in formats:
         outputs[f"{b.id}.findings.csv"] = results_json.findings_csv(doc).encode("utf-8")
     if "html" in formats or "pdf" in formats:
@@ -184,9 +185,11 @@ def generate(data, reader, station, variable, unit, period, langs, formats, out_
             if "html" in formats:
                 outputs[f"{b.id}.{lang}.html"] = html.encode("utf-8")
             if "pdf" in formats:
-                from .render.pdf import render_pdf
+                from .render.pdf import document_identifier, render_pdf, results_attachment
 
-                outputs[f"{b.id}.{lang}.pdf"] = render_pdf(html)
+                outputs[f"{b.id}.{lang}.pdf"] = render_pdf(
+                    html, attachments=[results_attachment(b, results_bytes, lang)],
+                    identifier=document_identifier(b.id, lang, b.issued_at.isoformat()))
     out = Path(out_dir)
     write_all_atomic({out / name: payload for name, payload in outputs.items()})
     levels = {lev: sum(1 for f in result.findings if f.level == lev)

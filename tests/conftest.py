@@ -1,16 +1,40 @@
-"""Shared fixtures: small hand-made inputs written as canonical CSV files."""
+"""Shared fixtures: small hand-made inputs written as canonical CSV files, and the sample bulletin."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from bulletin.cli import main
 from bulletin.network import load_network
+
+SAMPLE_ISSUED = "2026-11-21T06:00:00+05:00"
+SAMPLE_PERIOD = "2026-11-d2"
+SAMPLE_LANGS = ("ru", "en", "tg")
 
 
 @pytest.fixture(scope="session")
 def network():
     return load_network()
+
+
+def generate(out, *extra):
+    """Run ``bulletin generate`` on the embedded sample into ``out``, issued at SAMPLE_ISSUED."""
+    result = CliRunner().invoke(main, ["generate", "--out", str(out), "--issued-at", SAMPLE_ISSUED, *extra])
+    assert result.exit_code == 0, result.output + result.stderr
+    return result
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory):
+    """The sample bulletin, generated once per run: every format, Russian, English and Tajik.
+
+    Returns (output folder, CLI result). Tests read the files and must not change them.
+    """
+    out = tmp_path_factory.mktemp("bulletin")
+    result = generate(out, "--format", "html,pdf,json,csv", "--lang", ",".join(SAMPLE_LANGS))
+    return out, result
 
 
 def write_csv(path, rows, header="station,variable,date,value,unit"):

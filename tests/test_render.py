@@ -1,14 +1,16 @@
 """Rendering safety: untrusted text is escaped, and the PDF renderer fetches nothing."""
 
-from datetime import UTC, datetime
+import io
+from datetime import UTC, datetime, timedelta, timezone
 
 import yaml
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
 
 from bulletin.network import default_network_path
 from bulletin.pipeline import run
 from bulletin.render.html import render_html
-from bulletin.render.pdf import RefusingFetcher, render_pdf
+from bulletin.render.pdf import EmbeddedFile, RefusingFetcher, render_pdf
 
 from .conftest import daily_rows, write_csv
 
@@ -40,5 +42,21 @@ def test_the_pdf_renderer_refuses_urls_in_markup():
     fetcher = RefusingFetcher()
     html = ('<html><head><link rel="stylesheet" href="file:///etc/passwd"></head><body><p>x</p>'
             '<img src="file:///etc/hostname"><img src="http://127.0.0.1:9/x.png"></body></html>')
-    assert render_pdf(html, fetcher).startswith(b"%PDF")
+    assert render_pdf(html, fetcher=fetcher).startswith(b"%PDF")
     assert sorted(fetcher.refused) == ["file:///etc/hostname", "file:///etc/passwd", "http://127.0.0.1:9/x.png"]
+
+
+def test_files_are_embedded_from_bytes_and_attachment_links_are_refused():
+    fetcher = RefusingFetcher()
+    html = ('<html lang="en"><head><title>t</title><link rel="attachment" href="file:///etc/passwd"></head>'
+            '<body><p>x</p></body></html>')
+    data = b'{"bulletin": {"id": "x"}}\n'
+    results = EmbeddedFile(name="x.json", data=data, description="Results",
+                           modified=datetime(2026, 11, 21, 6, tzinfo=timezone(timedelta(hours=5))))
+    pdf = render_pdf(html, attachments=[results], fetcher=fetcher)
+    assert fetcher.refused == ["file:///etc/passwd"]
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.attachments == {"x.json": [data]}
+    _, spec = reader.trailer["/Root"]["/Names"]["/EmbeddedFiles"]["/Names"]
+    params = spec.get_object()["/EF"]["/F"].get_object()["/Params"]
+    assert params["/ModDate"] == "D:20261121010000Z"  # the file's date in UTC, not the time of rendering

@@ -1,17 +1,33 @@
-"""PDF: the same HTML, laid out on A4 by WeasyPrint with the print stylesheet.
+"""PDF: the same HTML, laid out on A4 by WeasyPrint with the print stylesheet, as PDF/A-3b.
 
 The page is self-contained (inline CSS and SVG), so the URL fetcher refuses every URL: an
 input that smuggles a link or an image into the page cannot make the renderer fetch anything.
+Files embedded in the PDF (the results JSON) are handed over as bytes, never as URLs.
+
+Metadata come from the page: title from ``<title>``, language from ``<html lang>``, subject,
+keywords and creator from ``<meta name=description|keywords|generator>``, creation and
+modification dates from ``<meta name=dcterms.created|dcterms.modified>``. The same inputs and
+issue time therefore give the same bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from xml.etree.ElementTree import SubElement, fromstring, tostring
 
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
+from weasyprint.pdf.metadata import NS, DocumentMetadata
 from weasyprint.urls import URLFetcher
 
 from ..errors import RenderError
+from .i18n import N_, Localizer
+
+PDF_VARIANT = "pdf/a-3b"
+MSG_RESULTS_FILE = N_("Results of bulletin {id} in machine-readable form (JSON)")
 
 
 class RefusingFetcher(URLFetcher):
@@ -26,12 +42,94 @@ class RefusingFetcher(URLFetcher):
         raise ValueError(f"external resources are not loaded: {url[:80]}")
 
 
-def render_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
-    """PDF bytes of a self-contained bulletin page (``fetcher`` records refused URLs)."""
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file carried inside the PDF.
+
+    Attributes
+    ----------
+    name : str
+        File name shown by PDF readers, e.g. ``syrdarya-2026-11-d2.json``.
+    data : bytes
+        The file's content.
+    description : str
+        One sentence in the language of the page.
+    modified : datetime
+        Creation and modification date of the file (timezone-aware).
+    relationship : str
+        PDF/A-3 ``AFRelationship`` of the file to the document: ``Data`` for the data the
+        document presents, ``Source`` for the source it was made from.
+    """
+
+    name: str
+    data: bytes
+    description: str
+    modified: datetime
+    relationship: str = "Data"
+
+
+def results_attachment(bulletin, data: bytes, lang: str) -> EmbeddedFile:
+    """The results JSON of ``bulletin`` as a file embedded in its PDF in ``lang``."""
+    description = Localizer(lang).gettext(MSG_RESULTS_FILE).format(id=bulletin.id)
+    return EmbeddedFile(name=f"{bulletin.id}.json", data=data, description=description,
+                        modified=bulletin.issued_at, relationship="Data")
+
+
+def document_identifier(*parts: str) -> str:
+    """A PDF file identifier (32 hex digits) derived from ``parts``, e.g. bulletin id, language, issue time.
+
+    The PDF's /ID holds it as its permanent part; the second part is WeasyPrint's hash of the content.
+    """
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+class ArchivalMetadata(DocumentMetadata):
+    """WeasyPrint's document metadata, with the language also in the XMP packet (dc:language)."""
+
+    @classmethod
+    def of(cls, metadata: DocumentMetadata) -> ArchivalMetadata:
+        new = cls()
+        new.__dict__.update(metadata.__dict__)
+        return new
+
+    def generate_rdf_metadata(self, variant, version, conformance):
+        rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
+        if self.lang:
+            description = SubElement(rdf, f'{{{NS["rdf"]}}}Description')
+            description.attrib[f'{{{NS["rdf"]}}}about'] = ""
+            bag = SubElement(SubElement(description, f'{{{NS["dc"]}}}language'), f'{{{NS["rdf"]}}}Bag')
+            SubElement(bag, f'{{{NS["rdf"]}}}li').text = self.lang
+        return tostring(rdf, encoding="utf-8")
+
+
+def _attachment(f: EmbeddedFile, fetcher: URLFetcher) -> Attachment:
+    when = f.modified.astimezone(UTC).replace(tzinfo=None)  # WeasyPrint writes these dates as UTC
+    return Attachment(file_obj=io.BytesIO(f.data), url_fetcher=fetcher, name=f.name, description=f.description,
+                      created=when, modified=when, relationship=f.relationship)
+
+
+def _one_entry_per_file(document, pdf) -> None:
+    """Keep each file once in the catalogue's associated files (WeasyPrint 70 lists them twice, Kozea/WeasyPrint#2917)."""
+    files = pdf.catalog.get("AF")
+    if files:
+        files[:] = dict.fromkeys(files)
+
+
+def render_pdf(html: str, *, attachments: tuple[EmbeddedFile, ...] | list[EmbeddedFile] = (),
+               identifier: str | None = None, fetcher: RefusingFetcher | None = None) -> bytes:
+    """PDF/A-3b bytes of a self-contained bulletin page, with ``attachments`` embedded.
+
+    ``identifier`` is the permanent part of the PDF file identifier (see ``document_identifier``);
+    without it both parts are the hash of the content. ``fetcher`` records refused URLs.
+    """
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = fetcher or RefusingFetcher()
+    options = {"pdf_variant": PDF_VARIANT, "pdf_identifier": identifier.encode("ascii") if identifier else True}
     try:
-        return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
+        document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(**options)
+        document.metadata = ArchivalMetadata.of(document.metadata)
+        return document.write_pdf(attachments=[_attachment(f, fetcher) for f in attachments],
+                                  finisher=_one_entry_per_file, **options)
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one clear message
         raise RenderError(f"the PDF could not be rendered ({type(exc).__name__}: {exc}).",
                           hint="check that Pango is installed (see the README).") from exc
