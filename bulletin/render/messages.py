@@ -8,6 +8,7 @@ repeats each message id, so that English is checked like every other language.
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 
@@ -77,7 +78,9 @@ def update() -> list[str]:
                 catalog = read_po(fh, locale=lang, domain=DOMAIN)
         else:
             catalog = Catalog(locale=lang, domain=DOMAIN, project="syrdarya-bulletin", fuzzy=False)
-        catalog.update(template, no_fuzzy_matching=True)
+        # a copy: Babel puts the template's own message objects into the catalogue, so that
+        # filling in the English strings below would hand them to the languages after it
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
         if lang == "en":
             for message in catalog:
                 if message.id and not message.string:
