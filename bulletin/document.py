@@ -307,6 +307,9 @@ class Bulletin:
     reference_period: str
     software_version: str
     not_evaluated: tuple = field(default=())  # ((indicator id, "season" | "validity"), ...)
+    basin_map: object = None  # overview.BasinMap
+    fill_bars: object = None  # overview.FillBars
+    category_strip: object = None  # overview.CategoryStrip
 
     @property
     def not_in_season(self) -> tuple:
@@ -588,6 +591,7 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
                    qc: QCReport, period: Period, issued_at: datetime, inputs: list[InputFile],
                    sample_data: bool) -> Bulletin:
     """Assemble the language-neutral bulletin from the findings and their context."""
+    from . import overview  # the basin at a glance; imports this module
     by_id = {ind.id: ind for ind in catalogue.indicators}
     rows = [_row(f, by_id[f.indicator], network, qc, period, catalogue.deescalation_for(by_id[f.indicator]))
             for f in findings]
@@ -625,6 +629,9 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         quality=_quality(qc, findings, store, network, period, period.kind, catalogue), annex=tuple(annex),
         inputs=tuple(inputs), reference_period=catalogue.settings.reference_label, software_version=__version__,
         not_evaluated=not_evaluated,
+        basin_map=overview.basin_map(network, findings, store, period),
+        fill_bars=overview.fill_bars(catalogue, network, findings, store, period),
+        category_strip=overview.category_strip(catalogue, network, store, period),
     )
 
 
