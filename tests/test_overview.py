@@ -1,4 +1,5 @@
-"""The basin at a glance (bulletin/overview.py): map levels, reservoir fill, HydroSOS strip.
+"""The basin at a glance: map levels, reservoir fill and HydroSOS strip in the document
+(bulletin/overview.py), and as SVG figures with alt text in the page (bulletin/render/overview.py).
 
 The data are made by hand so that every expected value can be worked out on paper:
 
@@ -12,13 +13,16 @@ The data are made by hand so that every expected value can be worked out on pape
 """
 
 from datetime import UTC, datetime
+from xml.etree import ElementTree
 
 import pytest
+from bs4 import BeautifulSoup
 
 from bulletin.climatology import climatology, status_table
 from bulletin.evaluate import period_series
 from bulletin.periods import Period
 from bulletin.pipeline import run
+from bulletin.render.html import render_html
 
 PERIOD = Period.dekad(2026, 11, 2)
 KOKBULAK_2026 = [95, 104, 115, 125, 140, None, 115, 115, 101, 130, 110, 120]  # 2026-07-d3 .. 2026-11-d2
@@ -148,3 +152,127 @@ def test_strip_categories_agree_with_the_status_command(hand_made):
             assert category == expected, (station, p.label)
     finding = next(f for f in hand_made.findings if f.indicator == "syrdarya_kokbulak_status")
     assert finding.category == strip.rows[3].categories[-1] == "normal"
+
+
+# ---- rendering ---------------------------------------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}href"
+
+
+@pytest.fixture(scope="module")
+def pages(hand_made):
+    return {lang: render_html(hand_made.bulletin, lang) for lang in ("en", "ru")}
+
+
+def _svg(html, fig_id):
+    soup = BeautifulSoup(html, "html.parser")
+    figure = soup.select_one(f"figure#{fig_id}")
+    root = ElementTree.fromstring(str(figure.select_one("svg")))
+    assert root.tag == f"{SVG}svg"
+    return figure, root
+
+
+def _texts(root):
+    return ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
+
+
+def test_map_svg_has_one_marker_per_station_with_a_shape_per_level(hand_made, pages, network):
+    _, root = _svg(pages["en"], "fig-basin-map")
+    groups = {g.get("id").removeprefix("fig-basin-map-station-"): g for g in root.iter(f"{SVG}g")
+              if g.get("id", "").startswith("fig-basin-map-station-")}
+    assert list(groups) == list(network.stations)
+    levels = {s.id: s.level or "none" for s in hand_made.bulletin.basin_map.stations}
+    assert {sid: g.get("data-level") for sid, g in groups.items()} == levels
+    # the marker of each station is one <use> of a marker path; the path is the shape
+    shapes: dict = {}
+    for sid, g in groups.items():
+        uses = list(g.iter(f"{SVG}use"))
+        assert len(uses) == 1, sid
+        shapes.setdefault((network[sid].kind, levels[sid]), set()).add(uses[0].get(XLINK))
+    assert all(len(refs) == 1 for refs in shapes.values())  # one shape per level and kind
+    for kind in ("gauge", "reservoir"):
+        refs = [next(iter(r)) for (k, _), r in shapes.items() if k == kind]
+        assert len(refs) == len(set(refs)) >= 3, kind  # different levels, different shapes
+    # text kept as text (svg.fonttype none): the labels are <text> elements, no glyph outlines
+    texts = _texts(root)
+    for label in ("Toktogul 29%", "Shardara 75%", "Kokbulak", "Uch-Terek", "KAZAKHSTAN", "North Aral Sea",
+                  "Highest level in this bulletin", "warning", "no indicator"):
+        assert label in texts, label
+    assert not [e for e in root.iter() if "DejaVuSans" in (e.get("id") or "")]
+
+
+def test_fill_bars_svg_shows_value_marks_and_level(pages):
+    _, root = _svg(pages["en"], "fig-reservoir-fill")
+    bars = {g.get("id"): g.get("data-level") for g in root.iter(f"{SVG}g")
+            if g.get("id", "").startswith("fig-reservoir-fill-bar-")}
+    assert bars == {"fig-reservoir-fill-bar-toktogul": "warning", "fig-reservoir-fill-bar-shardara": "watch"}
+    texts = _texts(root)
+    for label in ("Toktogul", "9.50 km³ · 29%", "5.5", "19.5", "9", "10", "11", "12.5", "4.30 km³ · 75%", "4.2",
+                  "4.8", "5.2", "norm of the period", "same period last year", "threshold: alert"):
+        assert label in texts, label
+    _, root_ru = _svg(pages["ru"], "fig-reservoir-fill")
+    assert "9,50 км³ · 29 %" in _texts(root_ru) and "предупреждение" in _texts(root_ru)
+
+
+def test_category_strip_cells_carry_colour_and_symbol(hand_made, pages):
+    from bulletin.render.overview import CATEGORY_COLOURS, CATEGORY_SYMBOLS
+
+    _, root = _svg(pages["en"], "fig-category-strip")
+    strip = hand_made.bulletin.category_strip
+    cells = [g for g in root.iter(f"{SVG}g") if g.get("data-category")]
+    expected = [c for r in strip.rows for c in r.categories]
+    assert [g.get("data-category") for g in cells] == expected
+    for g, cat in zip(cells, expected, strict=True):
+        assert CATEGORY_COLOURS[cat].lower() in _styles(g)
+    symbols = [t for t in _texts(root) if t in CATEGORY_SYMBOLS.values()]
+    assert sorted(symbols) == sorted(CATEGORY_SYMBOLS[c] for c in expected)
+    texts = _texts(root)
+    assert {"Jul", "Aug", "Sep", "Oct", "Nov"} <= set(texts)  # the months over their dekads
+    assert "Syr Darya – Kokbulak" in texts and "Toktogul: volume" in texts
+    _, root_ru = _svg(pages["ru"], "fig-category-strip")
+    assert "Сырдарья – Кокбулак" in _texts(root_ru) and "нояб." in _texts(root_ru)
+
+
+def _styles(g) -> str:
+    """The style attributes of an SVG group and everything in it, lower case."""
+    return " ".join((e.get("style") or "") for e in g.iter()).lower()
+
+
+@pytest.mark.parametrize(("lang", "map_counts", "strip_counts"), [
+    ("en", "alert 0, warning 1, watch 1, normal 1, no data 7, without an indicator 12.",
+     "The last column (2nd dekad of November 2026): low 1, below normal 0, normal 1, above normal 0, high 1, "
+     "no data 4."),
+    ("ru", "тревога — 0, предупреждение — 1, внимание — 1, норма — 1, нет данных — 7, без индикатора — 12.",
+     "Последний столбец (2-я декада ноября 2026 г.): низкий — 1, ниже нормы — 0, норма — 1, выше нормы — 0, "
+     "высокий — 1, нет данных — 4."),
+])
+def test_figures_have_captions_and_alt_text_from_the_data(pages, lang, map_counts, strip_counts):
+    soup = BeautifulSoup(pages[lang], "html.parser")
+    for selector in ("#overview figure#fig-basin-map", "#overview figure#fig-reservoir-fill",
+                     "#figures figure#fig-category-strip"):
+        figure = soup.select_one(selector)
+        assert figure.select_one("figcaption").get_text(strip=True), selector
+        assert figure.select_one("[role=img]")["aria-label"], selector
+    alt = {f["id"]: f.select_one("[role=img]")["aria-label"] for f in soup.select("figure.overview-figure")}
+    assert map_counts in alt["fig-basin-map"]
+    assert strip_counts in alt["fig-category-strip"]
+    if lang == "en":
+        assert ("Toktogul: 9.50 km³, 29% of useful volume (norm 11.45 km³, last year 13.40 km³). Level: warning."
+                in alt["fig-reservoir-fill"])
+        assert "Toktogul reservoir: warning." in alt["fig-basin-map"]
+    # the summary comes first, then the overview, then the findings; the strip before the hydrographs
+    order = [s["id"] for s in soup.select("main > section")]
+    assert order[:3] == ["summary", "overview", "findings"]
+    figures = soup.select("#figures figure")
+    assert figures[0]["id"] == "fig-category-strip" and "hydrograph" in figures[1]["class"]
+
+
+def test_rendering_twice_gives_the_same_bytes(hand_made, pages):
+    from bulletin.render.html import overview_pictures
+    from bulletin.render.i18n import Localizer
+
+    assert render_html(hand_made.bulletin, "en") == pages["en"]
+    first = overview_pictures(hand_made.bulletin, Localizer("ru"))
+    second = overview_pictures(hand_made.bulletin, Localizer("ru"))
+    assert first == second and set(first) == {"basin_map", "fill_bars", "category_strip"}
