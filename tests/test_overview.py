@@ -197,7 +197,7 @@ def test_map_svg_has_one_marker_per_station_with_a_shape_per_level(hand_made, pa
     # text kept as text (svg.fonttype none): the labels are <text> elements, no glyph outlines
     texts = _texts(root)
     for label in ("Toktogul 29%", "Shardara 75%", "Kokbulak", "Uch-Terek", "KAZAKHSTAN", "North Aral Sea",
-                  "Highest level in this bulletin", "warning", "no indicator"):
+                  "Highest level in this bulletin", "warning", "no indicator", "reservoir: fill not known"):
         assert label in texts, label
     assert not [e for e in root.iter() if "DejaVuSans" in (e.get("id") or "")]
 
@@ -276,3 +276,26 @@ def test_rendering_twice_gives_the_same_bytes(hand_made, pages):
     first = overview_pictures(hand_made.bulletin, Localizer("ru"))
     second = overview_pictures(hand_made.bulletin, Localizer("ru"))
     assert first == second and set(first) == {"basin_map", "fill_bars", "category_strip"}
+
+
+def test_names_in_the_svg_are_escaped(tmp_path):
+    """The SVG goes into the page as it is (|safe): a name from the network file must arrive as text."""
+    import yaml
+
+    from bulletin.network import default_network_path
+
+    evil = '<script>alert(1)</script> & <img src="x">'
+    raw = yaml.safe_load(default_network_path().read_text(encoding="utf-8"))
+    for s in raw["stations"]:
+        if s["id"] == "toktogul":
+            s["short_name"]["en"] = evil
+    net = tmp_path / "net.yaml"
+    net.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    data = tmp_path / "t.csv"
+    data.write_text("station,variable,date,value,unit,resolution\n"
+                    + "\n".join(_dekad_rows("toktogul", "volume", "Mm3", _toktogul)) + "\n", encoding="utf-8")
+    result = run(data=[data], period=PERIOD.label, issued_at=datetime(2026, 11, 21, tzinfo=UTC), network_path=net)
+    soup = BeautifulSoup(render_html(result.bulletin, "en"), "html.parser")
+    assert not soup.select("script") and not soup.select("img")
+    texts = [t.get_text() for t in soup.select("#fig-basin-map svg text, #fig-reservoir-fill svg text")]
+    assert f"{evil} 29%" in texts and evil in texts

@@ -26,7 +26,8 @@ LEVEL_WORDS = {
     "alert": NP_("level", "alert"), "no_data": NP_("level", "no data"), "none": N_("no indicator"),
 }
 MAP_LEGEND = {
-    "reservoir": N_("reservoir: filled part = % of useful volume"), "river": N_("river, to the next station downstream"),
+    "reservoir": N_("reservoir: filled part = % of useful volume"), "fill_unknown": N_("reservoir: fill not known"),
+    "river": N_("river, to the next station downstream"),
     "title": N_("Highest level in this bulletin"),
 }
 BARS_LEGEND = {

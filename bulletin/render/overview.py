@@ -213,16 +213,23 @@ def _spread(pos: dict, radius: dict, clearance: float, rounds: int = 60) -> dict
 
 
 class _TankHandle:
-    """Legend stand-in for a reservoir symbol."""
+    """Legend stand-in for a reservoir symbol (``known``: with its fill, else hatched)."""
+
+    def __init__(self, known: bool = True):
+        self.known = known
 
 
 class _TankHandler(HandlerBase):
     def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans):
         w, h = height * 1.3, height * 1.1
         x0, y0 = xdescent + (width - w) / 2, ydescent + (height - h) / 2
-        water = Rectangle((x0, y0), w, h * 0.45, facecolor=WATER_COLOUR, edgecolor="none", transform=trans)
+        if orig_handle.known:
+            inside = Rectangle((x0, y0), w, h * 0.45, facecolor=WATER_COLOUR, edgecolor="none", transform=trans)
+        else:
+            inside = Rectangle((x0, y0), w, h, facecolor="none", edgecolor="#9e9e9e", hatch="/////", linewidth=0,
+                               transform=trans)
         outline = Rectangle((x0, y0), w, h, facecolor="none", edgecolor=INK, linewidth=0.8, transform=trans)
-        return [water, outline]
+        return [inside, outline]
 
 
 def basin_map_svg(m, loc: Localizer, labels: dict, fig_id: str = "fig-basin-map") -> str:
@@ -232,7 +239,8 @@ def basin_map_svg(m, loc: Localizer, labels: dict, fig_id: str = "fig-basin-map"
     ----------
     m : bulletin.overview.BasinMap
     labels : dict
-        Translated words: one per level key of ``LEVEL_ORDER``, ``reservoir``, ``river``, ``title``.
+        Translated words: one per level key of ``LEVEL_ORDER``, ``reservoir``, ``fill_unknown``
+        (a reservoir whose fill is not known), ``river``, ``title``.
     """
     stations = m.stations
     by_id = {s.id: s for s in stations}
@@ -337,8 +345,13 @@ def basin_map_svg(m, loc: Localizer, labels: dict, fig_id: str = "fig-basin-map"
         # legend, where it covers the least
         handles = [Line2D([], [], **_marker_style(None if lev == NO_LEVEL else lev)) for lev in LEVEL_ORDER]
         names = [labels[lev] for lev in LEVEL_ORDER]
-        handles += [_TankHandle(), Line2D([], [], color=RIVER_COLOUR, linewidth=1.8)]
-        names += [labels["reservoir"], labels["river"]]
+        handles.append(_TankHandle())
+        names.append(labels["reservoir"])
+        if any(s.kind == "reservoir" and (s.fill is None or s.fill.value is None) for s in stations):
+            handles.append(_TankHandle(known=False))
+            names.append(labels["fill_unknown"])
+        handles.append(Line2D([], [], color=RIVER_COLOUR, linewidth=1.8))
+        names.append(labels["river"])
         legend = ax.legend(handles, names, title=labels["title"], loc="best", fontsize=6.5, title_fontsize=7,
                            frameon=True, framealpha=0.92, edgecolor="#d0d0d0", borderpad=0.6, labelspacing=0.45,
                            handler_map={_TankHandle: _TankHandler()})
@@ -408,7 +421,7 @@ def fill_bars_svg(fb, loc: Localizer, labels: dict, fig_id: str = "fig-reservoir
         renderer = f.canvas.get_renderer()
         half = 0.16
         for i, b in enumerate(bars):
-            span = b.capacity - b.floor
+            span = (b.capacity - b.floor) or 1.0
 
             def fx(v, b=b, span=span):
                 return (v - b.floor) / span
