@@ -39,6 +39,10 @@ def handles_errors(func):
         except KeyboardInterrupt:
             click.echo("Interrupted; no output was written.", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # the reader of the output went away (``bulletin status | head``): not an error of ours
+            sys.stderr.close()
+            sys.exit(0)
         except Exception as exc:  # a defect: say so plainly, without a traceback
             if os.environ.get("BULLETIN_DEBUG"):
                 raise

@@ -167,7 +167,8 @@ PROJECTION_WORDS = {"rate": N_("at this period's rate {projected} by its end"),
 MSG_FINDING_NO_LIMIT = N_("{name}: the catalogue gives no limit for the {season}.")
 MSG_FINDING_SEASON_INCOMPLETE = N_("{name}: {value}; the volume used since the season started is not known, "
                                    "because a period of the season has no data.")
-MSG_LIMIT_OF_SEASON = N_("limit for the {season}: {limit}")
+MSG_LIMITS_HEAD = N_("Seasonal limits:")
+MSG_LIMIT_OF_SEASON = N_("{season}: {limit}")
 CHANGE_AGAINST = {
     "previous": N_("{change} against the previous period ({earlier})"),
     "last_year": N_("{change} against the same period last year ({earlier})"),
@@ -313,7 +314,7 @@ class AnnexEntry:
     season: Text
     conditions: tuple  # ((level, Text), ...)
     persistence: Text  # when a level comes down: after N periods in a row below it
-    details: tuple = ()  # Texts shown with the method: the seasonal limits of a withdrawal_limit indicator
+    details: tuple = ()  # Texts listed under the method: the seasonal limits of a withdrawal_limit indicator
 
 
 @dataclass(frozen=True)
@@ -336,6 +337,9 @@ class Bulletin:
     reference_period: str
     software_version: str
     not_evaluated: tuple = field(default=())  # ((indicator id, "season" | "validity"), ...)
+    basin_map: object = None  # overview.BasinMap
+    fill_bars: object = None  # overview.FillBars
+    category_strip: object = None  # overview.CategoryStrip
 
     @property
     def not_in_season(self) -> tuple:
@@ -651,6 +655,7 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
                    qc: QCReport, period: Period, issued_at: datetime, inputs: list[InputFile],
                    sample_data: bool) -> Bulletin:
     """Assemble the language-neutral bulletin from the findings and their context."""
+    from . import overview  # the basin at a glance; imports this module
     by_id = {ind.id: ind for ind in catalogue.indicators}
     rows = [_row(f, by_id[f.indicator], network, qc, period, catalogue.deescalation_for(by_id[f.indicator]))
             for f in findings]
@@ -688,12 +693,17 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         quality=_quality(qc, findings, store, network, period, period.kind, catalogue), annex=tuple(annex),
         inputs=tuple(inputs), reference_period=catalogue.settings.reference_label, software_version=__version__,
         not_evaluated=not_evaluated,
+        basin_map=overview.basin_map(network, findings, store, period),
+        fill_bars=overview.fill_bars(catalogue, network, findings, store, period),
+        category_strip=overview.category_strip(catalogue, network, store, period),
     )
 
 
 def _limits(ind: Indicator, network: Network) -> tuple:
     """The seasonal limits of a withdrawal_limit indicator as the catalogue gives them, one Text each."""
-    return tuple(Text.of(MSG_LIMIT_OF_SEASON, season=parse_period(label, network.seasons),
+    if not ind.limits:
+        return ()
+    return (Text.of(MSG_LIMITS_HEAD),) + tuple(Text.of(MSG_LIMIT_OF_SEASON, season=parse_period(label, network.seasons),
                          limit=_q(limit.given, limit.unit, _decimals_of(limit.given)))
                  for label, limit in ind.limits)
 

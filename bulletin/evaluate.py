@@ -206,6 +206,13 @@ class SeriesStore:
             self._clim[key] = climatology(self.base(ind, resolution), resolution, self.settings)
         return self._clim[key]
 
+    def series_climatology(self, station: str, variable: str, resolution: str) -> pd.DataFrame:
+        """Climatology of one station and variable, indicator or not (shared with :meth:`climatology_of`)."""
+        key = (station, variable, None, resolution)
+        if key not in self._clim:
+            self._clim[key] = climatology(self.aggregated(station, variable, resolution), resolution, self.settings)
+        return self._clim[key]
+
 
 def _value_at(agg: pd.DataFrame, period: Period, min_coverage: float) -> tuple[float, float]:
     """(value or NaN, coverage) of ``period`` in an aggregated series."""

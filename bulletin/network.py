@@ -46,9 +46,15 @@ class Station:
     dead_volume: Volume | None = None
     level_range: tuple[float, float] | None = None
     stage_levels: dict = field(default_factory=dict)
+    short_names: dict = field(default_factory=dict)  # label on the map, per language
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names["en"]
+
+    @property
+    def labels(self) -> dict:
+        """The short names (``short_name``), or the full names when the file gives none."""
+        return self.short_names or self.names
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,8 @@ class Network:
     stations: dict  # id -> Station, upstream to downstream as listed
     sources: dict
     path: str
+    outlet: dict = field(default_factory=dict)  # name of the water body the network ends in, per language
+    country_labels: dict = field(default_factory=dict)  # code -> ((lon, lat), ...) where the map writes its name
 
     def resolve(self, name: str) -> str | None:
         """Network id of a station id or alias (case-insensitive), or None."""
@@ -92,7 +100,7 @@ def default_network_path() -> Path:
 
 _STATION_KEYS = {
     "id", "kind", "name", "country", "river", "lat", "lon", "downstream", "aliases",
-    "total_volume", "useful_volume", "dead_volume", "level_range", "stage_levels",
+    "total_volume", "useful_volume", "dead_volume", "level_range", "stage_levels", "short_name",
 }
 
 
@@ -118,6 +126,17 @@ def load_network(path: str | Path | None = None) -> Network:
         errors.append(f"{file}: network.conventions: {exc}")
         seasons = Seasons()
     sources = raw.get("sources", {}) or {}
+    country_labels = {}
+    for code, at in ((head.get("map") or {}).get("country_labels") or {}).items():
+        where = f"{file}: network.map.country_labels.{code}"
+        places = at if isinstance(at, list) and at and isinstance(at[0], list) else [at]
+        if code not in countries:
+            errors.append(f"{where}: '{code}' is not in network.countries.")
+        elif not all(isinstance(p, list) and len(p) == 2 and all(isinstance(v, (int, float)) for v in p)
+                     for p in places):
+            errors.append(f"{where}: give [lon, lat] in degrees, or a list of them.")
+        else:
+            country_labels[code] = tuple((float(p[0]), float(p[1])) for p in places)
     stations: dict[str, Station] = {}
     for i, s in enumerate(raw["stations"] or []):
         where = f"{file}: stations[{i}]"
@@ -158,7 +177,7 @@ def load_network(path: str | Path | None = None) -> Network:
             lat=float(s["lat"]), lon=float(s["lon"]), downstream=s.get("downstream"),
             aliases=tuple(str(a) for a in s.get("aliases") or ()),
             level_range=(float(lr["min"]), float(lr["max"])) if lr else None,
-            stage_levels=dict(s.get("stage_levels") or {}), **volumes,
+            stage_levels=dict(s.get("stage_levels") or {}), short_names=dict(s.get("short_name") or {}), **volumes,
         )
     for st in stations.values():
         if st.downstream is not None and st.downstream not in stations:
@@ -167,4 +186,5 @@ def load_network(path: str | Path | None = None) -> Network:
         raise ConfigError(f"{file}: the network file has {len(errors)} problem(s):", details=errors,
                           hint="correct the keys named above.")
     return Network(id=head.get("id", "network"), names=dict(head.get("name", {})), countries=countries,
-                   seasons=seasons, stations=stations, sources=sources, path=str(file))
+                   seasons=seasons, stations=stations, sources=sources, path=str(file),
+                   outlet=dict(head.get("outlet") or {}), country_labels=country_labels)

@@ -181,3 +181,18 @@ def test_outputs_are_all_written_or_none(tmp_path):
     write_all_atomic({out / "a.json": b"new a", out / "c.pdf": b"new c"})  # and when all is well, all is written
     assert (out / "a.json").read_bytes() == b"new a" and (out / "c.pdf").read_bytes() == b"new c"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_a_closed_pipe_is_not_an_error():
+    """``bulletin i18n-status | head -1``: the reader leaves early; no 'internal error', exit 0."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = shutil.which("bulletin") or str(Path(sys.executable).parent / "bulletin")
+    proc = subprocess.Popen([exe, "i18n-status"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the first line is written
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert b"internal error" not in err and b"Traceback" not in err

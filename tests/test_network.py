@@ -32,6 +32,12 @@ def test_shipped_network(network):
         assert here == "syrdarya_karateren"
     assert network.resolve("Chardara") == "shardara" and network.resolve("nowhere") is None
     assert network.seasons.growing_season == (4, 9)
+    # what the schematic map writes: short names, country names, the sea the river ends in
+    assert network["syrdarya_kokbulak"].labels == {"en": "Kokbulak", "ru": "Кокбулак"}
+    assert all(st.short_names["en"] and st.short_names["ru"] for st in network.stations.values())
+    assert set(network.country_labels) == set(network.countries)
+    assert network.country_labels["UZ"] == ((64.2, 41.6), (71.4, 40.35))
+    assert network.outlet["en"] == "North Aral Sea"
 
 
 def test_broken_network_reports_every_problem(tmp_path):
@@ -41,6 +47,8 @@ def test_broken_network_reports_every_problem(tmp_path):
     raw["stations"][1]["downstrem"] = "somewhere"
     raw["stations"][2]["downstream"] = "atlantis"
     raw["stations"][1]["total_volume"]["source"] = "hearsay"
+    raw["network"]["map"]["country_labels"]["XX"] = [70, 40]
+    raw["network"]["map"]["country_labels"]["KG"] = [72.9]
     p = tmp_path / "n.yaml"
     p.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError) as err:
@@ -51,3 +59,5 @@ def test_broken_network_reports_every_problem(tmp_path):
     assert "stations[1] (toktogul): unknown key 'downstrem' (did you mean 'downstream'?)" in text
     assert "downstream 'atlantis' is not a station of the network" in text
     assert "total_volume.source: 'hearsay' is not a key of 'sources'" in text
+    assert "network.map.country_labels.XX: 'XX' is not in network.countries" in text
+    assert "network.map.country_labels.KG: give [lon, lat] in degrees, or a list of them" in text

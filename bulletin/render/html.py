@@ -14,12 +14,37 @@ import jinja2
 from ..resources import resource_path
 from .figures import LEVEL_COLOURS, hydrograph_svg
 from .i18n import N_, NP_, Localizer
+from .overview import basin_map_svg, category_strip_svg, fill_bars_svg
 
 LEGEND = {
     "current": N_("this year"), "last_year": N_("last year"), "norm": N_("norm"),
     "band": N_("P10–P90 range"), "watch": NP_("level", "watch"), "warning": NP_("level", "warning"),
     "alert": NP_("level", "alert"),
 }
+LEVEL_WORDS = {
+    "normal": NP_("level", "normal"), "watch": NP_("level", "watch"), "warning": NP_("level", "warning"),
+    "alert": NP_("level", "alert"), "no_data": NP_("level", "no data"), "none": N_("no indicator"),
+}
+MAP_LEGEND = {
+    "reservoir": N_("reservoir: filled part = % of useful volume"), "fill_unknown": N_("reservoir: fill not known"),
+    "river": N_("river, to the next station downstream"),
+    "title": N_("Highest level in this bulletin"),
+}
+BARS_LEGEND = {
+    "norm": N_("norm of the period"), "last_year": N_("same period last year"),
+    "watch": N_("threshold: watch"), "warning": N_("threshold: warning"), "alert": N_("threshold: alert"),
+    "no_data": NP_("level", "no data"),
+}
+BAR_LEVEL_WORDS = dict(LEVEL_WORDS, none=N_("no volume indicator"))
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A figure of the basin overview: its id, inline SVG and description in words."""
+
+    id: str
+    svg: str
+    alt: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +63,8 @@ class TemplateContext:
         The screen and print stylesheets, inlined.
     level_colours : dict
         Level -> colour, for the swatches next to level words.
+    basin_map, fill_bars, category_strip : Picture or None
+        The schematic map, the reservoir fill bars and the HydroSOS strip.
     """
 
     bulletin: object
@@ -45,6 +72,9 @@ class TemplateContext:
     figures: tuple
     css: str
     level_colours: dict
+    basin_map: Picture | None = None
+    fill_bars: Picture | None = None
+    category_strip: Picture | None = None
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -81,5 +111,30 @@ def render_html(bulletin, lang: str, template_dir=None) -> str:
     env = environment(loc, template_dir)
     env.globals["level_name"] = lambda level: loc.gettext(LEVEL_NAMES[level])
     ctx = TemplateContext(bulletin=bulletin, lang=lang, figures=tuple(figures), css=css,
-                          level_colours=LEVEL_COLOURS)
+                          level_colours=LEVEL_COLOURS, **overview_pictures(bulletin, loc))
     return env.get_template("bulletin.html").render(**ctx.as_dict())
+
+
+def overview_pictures(bulletin, loc: Localizer) -> dict:
+    """The basin map, fill bars and category strip of ``bulletin`` drawn in ``loc``'s language."""
+    from ..document import CATEGORY_NAMES  # the document's category words, translated here
+
+    words = {k: loc.gettext(v) for k, v in LEVEL_WORDS.items()}
+    out = {}
+    m, fb, cs = bulletin.basin_map, bulletin.fill_bars, bulletin.category_strip
+    if m is not None and m.stations:
+        labels = dict(words, **{k: loc.gettext(v) for k, v in MAP_LEGEND.items()})
+        out["basin_map"] = Picture("fig-basin-map", basin_map_svg(m, loc, labels), _alt(m.alt, loc))
+    if fb is not None and fb.bars:
+        labels = {k: loc.gettext(v) for k, v in BARS_LEGEND.items()}
+        labels["level"] = {k: loc.gettext(v) for k, v in BAR_LEVEL_WORDS.items()}
+        out["fill_bars"] = Picture("fig-reservoir-fill", fill_bars_svg(fb, loc, labels), _alt(fb.alt, loc))
+    if cs is not None and cs.rows:
+        labels = {k: loc.gettext(v) for k, v in CATEGORY_NAMES.items()}
+        out["category_strip"] = Picture("fig-category-strip", category_strip_svg(cs, loc, labels),
+                                        _alt(cs.alt, loc))
+    return out
+
+
+def _alt(sentences, loc: Localizer) -> str:
+    return " ".join(loc.text(t) for t in sentences)

@@ -1,0 +1,302 @@
+"""The basin at a glance: map levels, reservoir fill and HydroSOS strip in the document
+(bulletin/overview.py), and as SVG figures with alt text in the page (bulletin/render/overview.py).
+
+The data are made by hand so that every expected value can be worked out on paper:
+
+- Toktogul volume 10,000 + 100 (y - 1991) Mm3 in every dekad of 1991-2025 and 9,500 Mm3 in
+  2026: norm of 2026-11-d2 = mean over 1991-2020 = 10,000 + 100 * 14.5 = 11,450 Mm3; last year
+  (2025) 13,400 Mm3; fill (9,500 - 5,500) / (19,500 - 5,500) = 28.57 % of useful volume.
+- Shardara volume 3,000 Mm3 until 2025 and 4,300 Mm3 in 2026 (watch at 4.2 km3 and above).
+- Kokbulak discharge 100 + (y - 1991) m3/s in 1991-2020 (values 100..129 in every dekad), and
+  chosen values in the 12 dekads up to 2026-11-d2. Weibull edges of those 30 values: P10 =
+  102.1, P25 = 106.75, P75 = 122.25, P90 = 126.9 (positions i/31).
+"""
+
+from datetime import UTC, datetime
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+
+from bulletin.climatology import climatology, status_table
+from bulletin.evaluate import period_series
+from bulletin.periods import Period
+from bulletin.pipeline import run
+from bulletin.render.html import render_html
+
+PERIOD = Period.dekad(2026, 11, 2)
+KOKBULAK_2026 = [95, 104, 115, 125, 140, None, 115, 115, 101, 130, 110, 120]  # 2026-07-d3 .. 2026-11-d2
+KOKBULAK_EXPECTED = ["low", "below_normal", "normal", "above_normal", "high", "no_data",
+                     "normal", "normal", "low", "high", "normal", "normal"]
+
+
+def _dekad_rows(station, variable, unit, value_of):
+    rows = []
+    for year in range(1991, 2027):
+        for poy in range(1, 37):
+            p = Period.from_period_of_year("dekad", year, poy)
+            v = value_of(p)
+            if v is not None:
+                rows.append(f"{station},{variable},{p.end.isoformat()},{v},{unit},dekad")
+    return rows
+
+
+def _kokbulak(p):
+    if p.start.year <= 2020:
+        return 100 + (p.start.year - 1991)
+    recent = {PERIOD.shift(k): v for k, v in zip(range(-11, 1), KOKBULAK_2026, strict=True)}
+    return recent.get(p)
+
+
+def _toktogul(p):
+    if p.start.year <= 2025:
+        return 10000 + 100 * (p.start.year - 1991)
+    return 9500 if p.end <= PERIOD.end else None
+
+
+def _shardara(p):
+    if p.start.year <= 2025:
+        return 3000
+    return 4300 if p.end <= PERIOD.end else None
+
+
+@pytest.fixture(scope="module")
+def hand_made(tmp_path_factory):
+    path = tmp_path_factory.mktemp("overview") / "hand.csv"
+    rows = (_dekad_rows("syrdarya_kokbulak", "discharge", "m3/s", _kokbulak)
+            + _dekad_rows("toktogul", "volume", "Mm3", _toktogul)
+            + _dekad_rows("shardara", "volume", "Mm3", _shardara))
+    path.write_text("station,variable,date,value,unit,resolution\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return run(data=[path], period=PERIOD.label, issued_at=datetime(2026, 11, 21, tzinfo=UTC))
+
+
+# ---- map ---------------------------------------------------------------------------------------
+
+def test_map_gives_each_station_the_highest_level_of_its_findings(hand_made, network):
+    stations = {s.id: s for s in hand_made.bulletin.basin_map.stations}
+    # every gauge and reservoir, upstream to downstream; withdrawal accounts are not river points
+    assert list(stations) == [sid for sid, st in network.stations.items() if st.kind != "intake"]
+    # Toktogul: volume below 10 km3 and fill below 35 % (warning); inflow, release and the
+    # schedule have no data: the highest is warning
+    levels = {f.indicator: f.level for f in hand_made.findings if f.station == "toktogul"}
+    assert levels["toktogul_volume_low"] == levels["toktogul_fill"] == "warning"
+    assert levels["toktogul_inflow_norm"] == "no_data"
+    assert stations["toktogul"].level == "warning"
+    assert stations["shardara"].level == "watch"  # 4.3 km3 >= 4.2; the filling pressure has no data
+    assert stations["syrdarya_kokbulak"].level == "normal"  # 120 m3/s: normal category
+    assert stations["keles_mouth"].level == "no_data"  # an indicator, but no data
+    assert stations["naryn_uchterek"].level is None  # no indicator at all
+    # no data: Andijan, Charvak, Uchkurgan, Akdzhar, Chinaz, Keles, Kazaly; Karateren's only
+    # indicator (North Aral inflow) is out of season in November, so it has no finding
+    assert stations["syrdarya_karateren"].level is None
+    counts = dict(hand_made.bulletin.basin_map.counts)
+    assert counts == {"alert": 0, "warning": 1, "watch": 1, "normal": 1, "no_data": 7, None: 12}
+
+
+def test_map_reservoir_fill_is_the_share_of_useful_volume(hand_made):
+    stations = {s.id: s for s in hand_made.bulletin.basin_map.stations}
+    assert stations["toktogul"].fill.value == pytest.approx(100 * (9500 - 5500) / (19500 - 5500))  # 28.57 %
+    assert stations["shardara"].fill.value == pytest.approx(100 * (4300 - 1000) / (5400 - 1000))  # 75 %
+    assert stations["andijan"].fill.value is None  # no volume in the data
+    assert stations["naryn_uchterek"].fill is None  # a gauge
+    b = hand_made.bulletin.basin_map
+    assert [c.code for c in b.countries] == ["KG", "TJ", "UZ", "KZ"]
+    assert dict(b.outlet.names)["en"] == "North Aral Sea"
+
+
+# ---- fill bars ---------------------------------------------------------------------------------
+
+def test_fill_bars_carry_volume_norm_last_year_and_thresholds(hand_made):
+    bars = {b.station: b for b in hand_made.bulletin.fill_bars.bars}
+    assert list(bars) == ["toktogul", "shardara"]  # the reservoirs with volume data
+    t = bars["toktogul"]
+    assert (t.volume, t.floor, t.capacity) == pytest.approx((9.5, 5.5, 19.5))
+    assert t.fill == pytest.approx(400 / 14)
+    assert t.norm == pytest.approx(11.45)
+    assert t.last_year == pytest.approx(13.4)
+    # toktogul_volume_low (9, 10, 11 km3) and toktogul_fill (25, 35, 50 % of 14 km3 above 5.5 km3:
+    # 9.0, 10.4, 12.5 km3); the two alerts at 9 km3 are one mark
+    assert [lev for lev, _ in t.thresholds] == ["alert", "warning", "warning", "watch", "watch"]
+    assert [v for _, v in t.thresholds] == pytest.approx([9.0, 10.0, 10.4, 11.0, 12.5])
+    assert t.level == "warning"
+    s = bars["shardara"]
+    assert (s.volume, s.norm, s.last_year, s.fill) == pytest.approx((4.3, 3.0, 3.0, 75.0))
+    assert s.thresholds == (("watch", 4.2), ("warning", 4.8), ("alert", 5.2))
+    assert s.level == "watch"
+
+
+# ---- category strip ----------------------------------------------------------------------------
+
+def test_strip_has_twelve_dekads_ending_with_the_bulletin(hand_made):
+    strip = hand_made.bulletin.category_strip
+    assert len(strip.periods) == 12
+    assert strip.periods[-1] == PERIOD and strip.periods[0] == Period.dekad(2026, 7, 3)
+    rows = {(r.station, r.variable): r for r in strip.rows}
+    # the key series of the catalogue, and every gauge with discharge data, upstream to downstream
+    assert list(rows) == [("toktogul", "volume"), ("toktogul", "inflow"), ("toktogul", "release"),
+                          ("syrdarya_kokbulak", "discharge"), ("shardara", "volume"),
+                          ("syrdarya_kazaly", "stage"), ("syrdarya_karateren", "discharge")]
+    assert list(rows["syrdarya_kokbulak", "discharge"].categories) == KOKBULAK_EXPECTED
+    assert set(rows["toktogul", "inflow"].categories) == {"no_data"}  # a key series without data
+
+
+def test_strip_categories_agree_with_the_status_command(hand_made):
+    """The same cells as ``bulletin status`` computes them (climatology.status_table)."""
+    store_obs, settings = hand_made.evaluated, hand_made.catalogue.settings
+    strip = hand_made.bulletin.category_strip
+    for station, variable in (("syrdarya_kokbulak", "discharge"), ("toktogul", "volume")):
+        agg = period_series(store_obs, station, variable, "dekad")
+        table = status_table(agg, climatology(agg, "dekad", settings), "dekad", settings).set_index("period")
+        row = next(r for r in strip.rows if (r.station, r.variable) == (station, variable))
+        for p, category in zip(strip.periods, row.categories, strict=True):
+            expected = table.loc[p.label, "category"] if p.label in table.index else "no_data"
+            assert category == expected, (station, p.label)
+    finding = next(f for f in hand_made.findings if f.indicator == "syrdarya_kokbulak_status")
+    assert finding.category == strip.rows[3].categories[-1] == "normal"
+
+
+# ---- rendering ---------------------------------------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}href"
+
+
+@pytest.fixture(scope="module")
+def pages(hand_made):
+    return {lang: render_html(hand_made.bulletin, lang) for lang in ("en", "ru")}
+
+
+def _svg(html, fig_id):
+    soup = BeautifulSoup(html, "html.parser")
+    figure = soup.select_one(f"figure#{fig_id}")
+    root = ElementTree.fromstring(str(figure.select_one("svg")))
+    assert root.tag == f"{SVG}svg"
+    return figure, root
+
+
+def _texts(root):
+    return ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
+
+
+def test_map_svg_has_one_marker_per_station_with_a_shape_per_level(hand_made, pages, network):
+    _, root = _svg(pages["en"], "fig-basin-map")
+    groups = {g.get("id").removeprefix("fig-basin-map-station-"): g for g in root.iter(f"{SVG}g")
+              if g.get("id", "").startswith("fig-basin-map-station-")}
+    assert list(groups) == [sid for sid, st in network.stations.items() if st.kind != "intake"]
+    levels = {s.id: s.level or "none" for s in hand_made.bulletin.basin_map.stations}
+    assert {sid: g.get("data-level") for sid, g in groups.items()} == levels
+    # the marker of each station is one <use> of a marker path; the path is the shape
+    shapes: dict = {}
+    for sid, g in groups.items():
+        uses = list(g.iter(f"{SVG}use"))
+        assert len(uses) == 1, sid
+        shapes.setdefault((network[sid].kind, levels[sid]), set()).add(uses[0].get(XLINK))
+    assert all(len(refs) == 1 for refs in shapes.values())  # one shape per level and kind
+    for kind in ("gauge", "reservoir"):
+        refs = [next(iter(r)) for (k, _), r in shapes.items() if k == kind]
+        assert len(refs) == len(set(refs)) >= 3, kind  # different levels, different shapes
+    # text kept as text (svg.fonttype none): the labels are <text> elements, no glyph outlines
+    texts = _texts(root)
+    for label in ("Toktogul 29%", "Shardara 75%", "Kokbulak", "Uch-Terek", "KAZAKHSTAN", "North Aral Sea",
+                  "Highest level in this bulletin", "warning", "no indicator", "reservoir: fill not known"):
+        assert label in texts, label
+    assert not [e for e in root.iter() if "DejaVuSans" in (e.get("id") or "")]
+
+
+def test_fill_bars_svg_shows_value_marks_and_level(pages):
+    _, root = _svg(pages["en"], "fig-reservoir-fill")
+    bars = {g.get("id"): g.get("data-level") for g in root.iter(f"{SVG}g")
+            if g.get("id", "").startswith("fig-reservoir-fill-bar-")}
+    assert bars == {"fig-reservoir-fill-bar-toktogul": "warning", "fig-reservoir-fill-bar-shardara": "watch"}
+    texts = _texts(root)
+    for label in ("Toktogul", "9.50 km³ · 29%", "5.5", "19.5", "9", "10", "11", "12.5", "4.30 km³ · 75%", "4.2",
+                  "4.8", "5.2", "norm of the period", "same period last year", "threshold: alert"):
+        assert label in texts, label
+    _, root_ru = _svg(pages["ru"], "fig-reservoir-fill")
+    assert "9,50 км³ · 29 %" in _texts(root_ru) and "предупреждение" in _texts(root_ru)
+
+
+def test_category_strip_cells_carry_colour_and_symbol(hand_made, pages):
+    from bulletin.render.overview import CATEGORY_COLOURS, CATEGORY_SYMBOLS
+
+    _, root = _svg(pages["en"], "fig-category-strip")
+    strip = hand_made.bulletin.category_strip
+    cells = [g for g in root.iter(f"{SVG}g") if g.get("data-category")]
+    expected = [c for r in strip.rows for c in r.categories]
+    assert [g.get("data-category") for g in cells] == expected
+    for g, cat in zip(cells, expected, strict=True):
+        assert CATEGORY_COLOURS[cat].lower() in _styles(g)
+    symbols = [t for t in _texts(root) if t in CATEGORY_SYMBOLS.values()]
+    assert sorted(symbols) == sorted(CATEGORY_SYMBOLS[c] for c in expected)
+    texts = _texts(root)
+    assert {"Jul", "Aug", "Sep", "Oct", "Nov"} <= set(texts)  # the months over their dekads
+    assert "Syr Darya – Kokbulak" in texts and "Toktogul: volume" in texts
+    _, root_ru = _svg(pages["ru"], "fig-category-strip")
+    assert "Сырдарья – Кокбулак" in _texts(root_ru) and "нояб." in _texts(root_ru)
+
+
+def _styles(g) -> str:
+    """The style attributes of an SVG group and everything in it, lower case."""
+    return " ".join((e.get("style") or "") for e in g.iter()).lower()
+
+
+@pytest.mark.parametrize(("lang", "map_counts", "strip_counts"), [
+    ("en", "alert 0, warning 1, watch 1, normal 1, no data 7, without an indicator 12.",
+     "The last column (2nd dekad of November 2026): low 1, below normal 0, normal 1, above normal 0, high 1, "
+     "no data 4."),
+    ("ru", "тревога — 0, предупреждение — 1, внимание — 1, норма — 1, нет данных — 7, без индикатора — 12.",
+     "Последний столбец (2-я декада ноября 2026 г.): низкий — 1, ниже нормы — 0, норма — 1, выше нормы — 0, "
+     "высокий — 1, нет данных — 4."),
+])
+def test_figures_have_captions_and_alt_text_from_the_data(pages, lang, map_counts, strip_counts):
+    soup = BeautifulSoup(pages[lang], "html.parser")
+    for selector in ("#overview figure#fig-basin-map", "#overview figure#fig-reservoir-fill",
+                     "#status figure#fig-category-strip"):
+        figure = soup.select_one(selector)
+        assert figure.select_one("figcaption").get_text(strip=True), selector
+        assert figure.select_one("[role=img]")["aria-label"], selector
+    alt = {f["id"]: f.select_one("[role=img]")["aria-label"] for f in soup.select("figure.overview-figure")}
+    assert map_counts in alt["fig-basin-map"]
+    assert strip_counts in alt["fig-category-strip"]
+    if lang == "en":
+        assert ("Toktogul: 9.50 km³, 29% of useful volume (norm 11.45 km³, last year 13.40 km³). Level: warning."
+                in alt["fig-reservoir-fill"])
+        assert "Toktogul reservoir: warning." in alt["fig-basin-map"]
+    # the summary comes first, then the overview, then the findings; the strip before the hydrographs
+    order = [s["id"] for s in soup.select("main > section")]
+    assert order[:5] == ["summary", "overview", "findings", "status", "figures"]
+    assert [f["id"] for f in soup.select("#status figure")] == ["fig-category-strip"]
+    assert all("hydrograph" in f["class"] for f in soup.select("#figures figure"))
+
+
+def test_rendering_twice_gives_the_same_bytes(hand_made, pages):
+    from bulletin.render.html import overview_pictures
+    from bulletin.render.i18n import Localizer
+
+    assert render_html(hand_made.bulletin, "en") == pages["en"]
+    first = overview_pictures(hand_made.bulletin, Localizer("ru"))
+    second = overview_pictures(hand_made.bulletin, Localizer("ru"))
+    assert first == second and set(first) == {"basin_map", "fill_bars", "category_strip"}
+
+
+def test_names_in_the_svg_are_escaped(tmp_path):
+    """The SVG goes into the page as it is (|safe): a name from the network file must arrive as text."""
+    import yaml
+
+    from bulletin.network import default_network_path
+
+    evil = '<script>alert(1)</script> & <img src="x">'
+    raw = yaml.safe_load(default_network_path().read_text(encoding="utf-8"))
+    for s in raw["stations"]:
+        if s["id"] == "toktogul":
+            s["short_name"]["en"] = evil
+    net = tmp_path / "net.yaml"
+    net.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    data = tmp_path / "t.csv"
+    data.write_text("station,variable,date,value,unit,resolution\n"
+                    + "\n".join(_dekad_rows("toktogul", "volume", "Mm3", _toktogul)) + "\n", encoding="utf-8")
+    result = run(data=[data], period=PERIOD.label, issued_at=datetime(2026, 11, 21, tzinfo=UTC), network_path=net)
+    soup = BeautifulSoup(render_html(result.bulletin, "en"), "html.parser")
+    assert not soup.select("script") and not soup.select("img")
+    texts = [t.get_text() for t in soup.select("#fig-basin-map svg text, #fig-reservoir-fill svg text")]
+    assert f"{evil} 29%" in texts and evil in texts
