@@ -68,6 +68,13 @@ class Quantity:
 
 
 @dataclass(frozen=True)
+class PeriodIn:
+    """A period named in running text ("in the 2nd dekad of November 2026")."""
+
+    period: Period
+
+
+@dataclass(frozen=True)
 class Unit:
     """A unit shown on its own (figure titles, table headers)."""
 
@@ -168,6 +175,8 @@ MSG_FINDING_NO_LIMIT = N_("{name}: the catalogue gives no limit for the {season}
 MSG_FINDING_SEASON_INCOMPLETE = N_("{name}: {value}; the volume used since the season started is not known, "
                                    "because a period of the season has no data.")
 MSG_LIMITS_HEAD = N_("Seasonal limits:")
+MSG_LEAD = N_("Indicators evaluated {period_in}: {total}; alert {alert}, warning {warning}, watch {watch}, "
+              "normal {normal}, no data {no_data}.")
 MSG_LIMIT_OF_SEASON = N_("{season}: {limit}")
 CHANGE_AGAINST = {
     "previous": N_("{change} against the previous period ({earlier})"),
@@ -340,6 +349,7 @@ class Bulletin:
     basin_map: object = None  # overview.BasinMap
     fill_bars: object = None  # overview.FillBars
     category_strip: object = None  # overview.CategoryStrip
+    lead: Text | None = None  # the sentence that opens the summary: indicators evaluated, by level
 
     @property
     def not_in_season(self) -> tuple:
@@ -668,6 +678,8 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         notable = tuple(sorted((r for r in mine if r.level not in ("normal",)), key=_severity_key))
         countries.append(CountrySummary(code, Localized.of(network.countries[code]), top, counts, notable))
     ranked = sorted((r for r in rows if r.level in LEVELS[1:]), key=_severity_key)
+    lead = Text.of(MSG_LEAD, period_in=PeriodIn(period), total=len(rows),
+                   **{lev: sum(r.level == lev for r in rows) for lev in (*LEVELS, NO_DATA)})
     changes = sorted((r for r in rows if r.state in ("new", "escalated")), key=_severity_key)
     figures = []
     seen = set()
@@ -696,6 +708,7 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         basin_map=overview.basin_map(network, findings, store, period),
         fill_bars=overview.fill_bars(catalogue, network, findings, store, period),
         category_strip=overview.category_strip(catalogue, network, store, period),
+        lead=lead,
     )
 
 

@@ -72,6 +72,16 @@ def test_html_structure(sample, network, lang):
     # summary: one row per country, in network order
     assert [tr["data-country"] for tr in soup.select("#summary table.countries tbody tr")] == list(network.countries)
     assert 1 <= len(soup.select("#summary ol.key-findings > li")) <= 3
+    # the summary opens with the count of findings per level, as the JSON has them
+    n = {lev: sum(f["level"] == lev for f in doc["findings"]) for lev in ("alert", "warning", "watch", "normal", "no_data")}
+    lead = soup.select_one("#summary > p.lead").get_text()
+    expected = {"en": (f"Indicators evaluated in the 2nd dekad of November 2026: {len(doc['findings'])}; "
+                       f"alert {n['alert']}, warning {n['warning']}, watch {n['watch']}, normal {n['normal']}, "
+                       f"no data {n['no_data']}."),
+                "ru": (f"Индикаторы, оценённые во второй декаде ноября 2026 г.: {len(doc['findings'])}; "
+                       f"тревога — {n['alert']}, предупреждение — {n['warning']}, внимание — {n['watch']}, "
+                       f"норма — {n['normal']}, нет данных — {n['no_data']}.")}
+    assert lead == expected[lang]
     # findings table: one row per finding with the same level as the JSON, and header cells
     rows = soup.select("#findings table.findings-table tbody tr")
     assert [(r["data-indicator"], r["data-level"]) for r in rows] == [(f["indicator"], f["level"]) for f in doc["findings"]]

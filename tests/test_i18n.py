@@ -57,6 +57,17 @@ def test_russian_number_and_period_formats():
     assert en.quantity(Quantity(None, "m3/s")) == "—"
 
 
+def test_the_period_in_running_text_takes_the_prepositional_case():
+    # issue 5: "во второй декаде ноября 2026 г." (ordinal and "декада" prepositional, month genitive)
+    ru, en = Localizer("ru"), Localizer("en")
+    assert ru.period_in(Period.dekad(2026, 11, 2)) == "во второй декаде ноября 2026 г."
+    assert ru.period_in(Period.dekad(2026, 11, 1)) == "в первой декаде ноября 2026 г."
+    assert ru.period_in(Period.dekad(2027, 3, 3)) == "в третьей декаде марта 2027 г."
+    assert ru.period_in(Period.month(2026, 5)) == "в мае 2026 г."
+    assert en.period_in(Period.dekad(2026, 11, 2)) == "in the 2nd dekad of November 2026"
+    assert en.period_in(Period.month(2026, 5)) == "in May 2026"
+
+
 def test_text_with_nested_parameters():
     t = Text.of("{value} (last year {last_year})", value=Quantity(412.0, "m3/s", 0),
                 last_year=Quantity(1346.0, "m3/s", 0))

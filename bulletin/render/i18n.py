@@ -48,6 +48,15 @@ UNIT_DISPLAY = {
 DEKAD_ORDINALS = {1: NP_("dekad", "1st"), 2: NP_("dekad", "2nd"), 3: NP_("dekad", "3rd")}
 MSG_DEKAD = N_("{ordinal} dekad of {month} {year}")
 MSG_MONTH = N_("{month} {year}")
+# the period in running text, "in the 2nd dekad of November 2026": Russian puts the ordinal and
+# the month in the prepositional case ("во второй декаде ноября 2026 г.", "в ноябре 2026 г.")
+IN_DEKAD_ORDINALS = {1: NP_("dekad", "in the 1st"), 2: NP_("dekad", "in the 2nd"), 3: NP_("dekad", "in the 3rd")}
+MSG_IN_DEKAD = N_("{in_ordinal} dekad of {month} {year}")
+IN_MONTHS = {1: NP_("in month", "January"), 2: NP_("in month", "February"), 3: NP_("in month", "March"),
+             4: NP_("in month", "April"), 5: NP_("in month", "May"), 6: NP_("in month", "June"),
+             7: NP_("in month", "July"), 8: NP_("in month", "August"), 9: NP_("in month", "September"),
+             10: NP_("in month", "October"), 11: NP_("in month", "November"), 12: NP_("in month", "December")}
+MSG_IN_MONTH = N_("in {month_in} {year}")
 MSG_GROWING_SEASON = N_("growing season {year}")
 MSG_NON_GROWING_SEASON = N_("non-growing season {years}")
 MSG_PERCENT = N_("{number}%")
@@ -112,6 +121,8 @@ class Localizer:
             return self.unit(v.code)
         if kind == "Period":
             return self.period(v)
+        if kind == "PeriodIn":
+            return self.period_in(v.period)
         if isinstance(v, (int, float)):
             return self.number(v, 0 if isinstance(v, int) else 1)
         return str(v)
@@ -155,6 +166,16 @@ class Localizer:
         if p.kind == "ngs":
             return self.gettext(MSG_NON_GROWING_SEASON).format(years=f"{p.start.year}/{p.end.year % 100:02d}")
         return p.label
+
+    def period_in(self, p) -> str:
+        """The period in running text: "in the 2nd dekad of November 2026", "во второй декаде ноября 2026 г."."""
+        if p.kind == "dekad":
+            return self.gettext(MSG_IN_DEKAD).format(in_ordinal=self.gettext(IN_DEKAD_ORDINALS[p.dekad_number]),
+                                                     month=self.month(p.start.month), year=p.start.year)
+        if p.kind == "month":
+            return self.gettext(MSG_IN_MONTH).format(month_in=self.gettext(IN_MONTHS[p.start.month]),
+                                                     year=p.start.year)
+        return self.period(p)
 
     def date(self, d: date | datetime) -> str:
         return format_date(d, format="long", locale=self.locale)
