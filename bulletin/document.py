@@ -514,6 +514,12 @@ def _row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = Non
         sentence = (Text.of(MSG_FINDING_CHANGE, name=name, value=value, change=change_text, level=level_text,
                             condition=condition) if condition else
                     Text.of(MSG_FINDING_CHANGE_NORMAL, name=name, value=value, change=change_text))
+    elif f.pct_of_norm is not None and ind.method == "threshold":
+        # "Toktogul holds 8.4 km3, 71 % of norm for this dekad, below the critical 9 km3"
+        pct = _q(f.pct_of_norm, "%")
+        sentence = (Text.of(MSG_FINDING_PCT, name=name, value=shown_value, pct=pct, level=level_text,
+                            condition=condition) if condition else
+                    Text.of(MSG_FINDING_PCT_NORMAL, name=name, value=shown_value, pct=pct))
     else:
         sentence = (Text.of(MSG_FINDING_THRESHOLD, name=name, value=shown_value, level=level_text,
                             condition=condition) if condition else

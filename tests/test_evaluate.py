@@ -107,6 +107,22 @@ def test_volume_exactly_at_the_critical_volume_is_warning_not_alert(findings):
     assert f.rule["id"] == "R1"
 
 
+def test_the_threshold_sentence_gives_the_share_of_the_norm(findings, network):
+    # as issue 5 asks: "Toktogul holds 8.4 km3, 71 % of norm for this dekad, below the critical 9 km3"
+    from bulletin.catalogue import Indicator
+    from bulletin.document import _row
+    from bulletin.render.i18n import Localizer
+
+    f = findings["vol"]
+    ind = Indicator("vol", {"en": "V", "ru": "В"}, "toktogul", "volume", "threshold", "all", None, unit="km3",
+                    operator="<")
+    # 9000 / 10145 = 88.7 % of the norm; 9.00 km3 is not below 9, so the warning condition (below 10) applies
+    assert Localizer("en").text(_row(f, ind, network).sentence) == (
+        "V: 9.00 km³ (last year 12.00 km³), 89% of norm; warning, below 10 km³.")
+    assert Localizer("ru").text(_row(f, ind, network).sentence) == (
+        "В: 9,00 км³ (в прошлом году 12,00 км³), 89 % нормы; предупреждение: ниже 10 км³.")
+
+
 def test_percent_of_norm_exactly_at_seventy_is_watch(findings):
     f = findings["pct"]
     assert f.indicator_value == pytest.approx(70.0)
