@@ -69,6 +69,10 @@ def test_html_structure(sample, network, lang):
     assert soup.select_one(".issue-number").get_text(strip=True) == "32/2026"
     assert soup.select_one(".notice.sample-data") is not None
     assert soup.select_one(".notice.sample-catalogue") is not None
+    # page one: the highest level of each country, in network order, as in the country table
+    levels = [(li["data-country"], li["data-level"]) for li in soup.select("#summary ul.country-levels > li")]
+    assert levels == [(tr["data-country"], tr.select_one("td .level")["data-level"])
+                      for tr in soup.select("#summary table.countries tbody tr")]
     # summary: one row per country, in network order
     assert [tr["data-country"] for tr in soup.select("#summary table.countries tbody tr")] == list(network.countries)
     assert 1 <= len(soup.select("#summary ol.key-findings > li")) <= 3
