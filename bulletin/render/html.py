@@ -21,10 +21,7 @@ LEGEND = {
     "band": N_("P10–P90 range"), "watch": NP_("level", "watch"), "warning": NP_("level", "warning"),
     "alert": NP_("level", "alert"),
 }
-LEVEL_WORDS = {
-    "normal": NP_("level", "normal"), "watch": NP_("level", "watch"), "warning": NP_("level", "warning"),
-    "alert": NP_("level", "alert"), "no_data": NP_("level", "no data"), "none": N_("no indicator"),
-}
+NO_INDICATOR = N_("no indicator")
 MAP_LEGEND = {
     "reservoir": N_("reservoir: filled part = % of useful volume"), "fill_unknown": N_("reservoir: fill not known"),
     "river": N_("river, to the next station downstream"),
@@ -35,7 +32,7 @@ BARS_LEGEND = {
     "watch": N_("threshold: watch"), "warning": N_("threshold: warning"), "alert": N_("threshold: alert"),
     "no_data": NP_("level", "no data"),
 }
-BAR_LEVEL_WORDS = dict(LEVEL_WORDS, none=N_("no volume indicator"))
+NO_VOLUME_INDICATOR = N_("no volume indicator")
 
 
 @dataclass(frozen=True)
@@ -117,9 +114,10 @@ def render_html(bulletin, lang: str, template_dir=None) -> str:
 
 def overview_pictures(bulletin, loc: Localizer) -> dict:
     """The basin map, fill bars and category strip of ``bulletin`` drawn in ``loc``'s language."""
-    from ..document import CATEGORY_NAMES  # the document's category words, translated here
+    from ..document import CATEGORY_NAMES, LEVEL_NAMES  # the document's words, translated here
 
-    words = {k: loc.gettext(v) for k, v in LEVEL_WORDS.items()}
+    words = {k: loc.gettext(v) for k, v in LEVEL_NAMES.items()}
+    words["none"] = loc.gettext(NO_INDICATOR)
     out = {}
     m, fb, cs = bulletin.basin_map, bulletin.fill_bars, bulletin.category_strip
     if m is not None and m.stations:
@@ -127,7 +125,7 @@ def overview_pictures(bulletin, loc: Localizer) -> dict:
         out["basin_map"] = Picture("fig-basin-map", basin_map_svg(m, loc, labels), _alt(m.alt, loc))
     if fb is not None and fb.bars:
         labels = {k: loc.gettext(v) for k, v in BARS_LEGEND.items()}
-        labels["level"] = {k: loc.gettext(v) for k, v in BAR_LEVEL_WORDS.items()}
+        labels["level"] = dict(words, none=loc.gettext(NO_VOLUME_INDICATOR))
         out["fill_bars"] = Picture("fig-reservoir-fill", fill_bars_svg(fb, loc, labels), _alt(fb.alt, loc))
     if cs is not None and cs.rows:
         labels = {k: loc.gettext(v) for k, v in CATEGORY_NAMES.items()}
