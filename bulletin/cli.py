@@ -74,6 +74,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_all_atomic({path: data})
 
 
+def _file_mode() -> int:
+    """The mode a new file gets under the current umask (0644 under the usual 022)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_all_atomic(files: dict[Path, bytes]) -> None:
     """Write every file under a temporary name first, then rename them all.
 
@@ -81,6 +88,7 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
     no temporary file behind; only the renames, which do not fail for want of space, follow.
     """
     temporary: list[tuple[str, Path]] = []
+    mode = _file_mode()
     try:
         for path, data in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,6 +96,7 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
             temporary.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+                os.fchmod(fh.fileno(), mode)  # mkstemp creates 0600; a bulletin is for others to read
         for _, path in temporary:
             if path.is_dir():
                 raise IsADirectoryError(21, "a folder has the name of an output", str(path))

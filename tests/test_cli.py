@@ -183,6 +183,24 @@ def test_outputs_are_all_written_or_none(tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
+def test_outputs_are_readable_by_others_as_the_umask_allows(tmp_path):
+    """Temporary files are created 0600; the published bulletin gets the mode of any new file."""
+    import os
+    import stat
+
+    from bulletin.cli import write_all_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_all_atomic({tmp_path / "a.pdf": b"x"})
+        assert stat.S_IMODE((tmp_path / "a.pdf").stat().st_mode) == 0o644
+        os.umask(0o027)
+        write_all_atomic({tmp_path / "b.pdf": b"x"})
+        assert stat.S_IMODE((tmp_path / "b.pdf").stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+
+
 def test_a_closed_pipe_is_not_an_error():
     """``bulletin i18n-status | head -1``: the reader leaves early; no 'internal error', exit 0."""
     import shutil
