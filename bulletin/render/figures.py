@@ -27,6 +27,9 @@ _RC = {
     "font.size": 8,
     "axes.spines.top": False,
     "axes.spines.right": False,
+    # no background rectangles (figure and axes patches): the page shows through, with the
+    # watermark of a sample bulletin; patches drawn on purpose (legend frames, tanks) keep their fill
+    "savefig.transparent": True,
 }
 
 
