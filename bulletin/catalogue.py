@@ -15,9 +15,10 @@ import yaml
 
 from .climatology import CATEGORIES, ClimateSettings, parse_reference
 from .errors import ConfigError, UsageError
-from .methods import DEESCALATION_PERIODS, LEVELS, METHODS, OPERATORS
+from .methods import DEESCALATION_PERIODS, LEVELS, METHODS, OPERATORS, level_rank
 from .network import Network
 from .periods import Seasons, parse_period
+from .render.i18n import FALLBACK
 from .resources import resource_path
 from .units import conversion_factor, load_variables, unit_dimension
 
@@ -28,6 +29,15 @@ PERIODS_PER_YEAR = {"dekad": 36, "month": 12}  # resolutions of thresholds_by_pe
 RELATIVE_TO = {"norm": "%", "percentile": "percentile"}  # relative_to -> unit of the threshold values
 CHANGE_AGAINST = ("previous", "last_year")
 PROJECTIONS = ("rate", "pace")  # how a withdrawal_limit indicator projects the season's use  # what a change indicator compares the period with
+
+
+def localized(texts: dict, lang: str, default: str = "") -> str:
+    """A catalogue text in ``lang``: the language itself, then its fallback (Russian for kk, ky, tg
+    and uz, as the message catalogues of ``render.i18n.FALLBACK``), then English, else ``default``."""
+    for code in (lang, FALLBACK.get(lang), "en"):
+        if code and texts.get(code):
+            return texts[code]
+    return default
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,7 @@ class Agreement:
         return self.documents["en"]
 
     def name(self, lang: str) -> str:
-        return self.documents.get(lang) or self.documents["en"]
+        return localized(self.documents, lang)
 
 
 @dataclass(frozen=True)
@@ -53,10 +63,10 @@ class Rule:
     basis: dict  # where the thresholds come from, per language
 
     def title(self, lang: str) -> str:
-        return self.titles.get(lang) or self.titles["en"]
+        return localized(self.titles, lang)
 
     def basis_text(self, lang: str) -> str:
-        return self.basis.get(lang) or self.basis.get("en", "")
+        return localized(self.basis, lang)
 
     def as_json(self) -> dict:
         return {"id": self.id, "version": self.version, "agreement": {
@@ -138,7 +148,7 @@ class Indicator:
         return dict(self.schedule).get(period.label)
 
     def name(self, lang: str) -> str:
-        return self.names.get(lang) or self.names["en"]
+        return localized(self.names, lang)
 
     def valid_on(self, day: dt.date) -> bool:
         """Whether ``day`` lies within the indicator's validity (both ends inclusive)."""
@@ -194,6 +204,13 @@ class Catalogue:
     @property
     def is_sample(self) -> bool:
         return self.status == "sample"
+
+    def title(self, lang: str) -> str:
+        return localized(self.titles, lang)
+
+    def notice(self, lang: str) -> str:
+        """The catalogue's notice in ``lang`` (with the fallback of :func:`localized`); '' when it has none."""
+        return localized(self.notices, lang)
 
     def as_json(self) -> dict:
         return {"id": self.id, "version": self.version, "agreed": self.agreed}
@@ -272,10 +289,25 @@ def _parse_season(c: _Collector, where: str, value):
     return "all"
 
 
-def _date_text(value) -> str | None:
+def _parse_parties(c: _Collector, value, network: Network | None) -> tuple[str, ...]:
+    """The parties of the catalogue: a list of country codes of the network (when one is given)."""
     if value is None:
-        return None
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
+        return ()
+    if not isinstance(value, list):
+        c.add("catalogue.parties", f"{value!r} must be a list of country codes, e.g. [KG, TJ, UZ, KZ]")
+        return ()
+    countries = tuple(network.countries) if network is not None else None
+    out: list[str] = []
+    for j, party in enumerate(value):
+        code = str(party)
+        if countries is not None and code not in countries:
+            c.add(f"catalogue.parties[{j}]", f"'{code}' is not a country of the network ({', '.join(countries)})"
+                                             f"{_did_you_mean(code, countries)}")
+        elif code in out:
+            c.add(f"catalogue.parties[{j}]", f"'{code}' is listed twice; name each party once")
+        else:
+            out.append(code)
+    return tuple(out)
 
 
 def load_catalogue(path: str | Path | None = None, network: Network | None = None) -> Catalogue:
@@ -303,6 +335,8 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
         c.add("catalogue.status", f"'{head.get('status')}' must be 'sample' or 'agreed'")
     titles = _names(c, "catalogue.title", head.get("title"))
     notices = _names(c, "catalogue.notice", head["notice"]) if head.get("notice") else {}
+    agreed = _parse_date(c, "catalogue.agreed", head.get("agreed"))
+    parties = _parse_parties(c, head.get("parties"), network)
 
     settings = _parse_settings(c, raw.get("settings") or {})
     deescalation = _parse_deescalation(c, "settings.deescalation_periods",
@@ -324,10 +358,11 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
         rules[str(r["id"])] = Rule(str(r["id"]), str(r["version"]), _names(c, f"{where}.title", r["title"]),
                                    Agreement(_names(c, f"{where}.agreement.document", ag.get("document")),
                                              None if ag.get("article") is None else str(ag["article"]),
-                                             _date_text(ag.get("date"))),
+                                             _parse_date(c, f"{where}.agreement.date", ag.get("date"))),
                                    _names(c, f"{where}.basis", r["basis"]) if r.get("basis") else {})
 
     indicators = []
+    dated: list[tuple[str, Indicator]] = []  # (key path, indicator) of those whose validity parsed
     seen: set[str] = set()
     for i, spec in enumerate(raw.get("indicators") or []):
         ind = _parse_indicator(c, f"indicators[{i}]", spec, rules, variables, network)
@@ -337,13 +372,17 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
             c.add(f"indicators[{i}].id", f"duplicate indicator id '{ind.id}'")
         seen.add(ind.id)
         indicators.append(ind)
+        if ((spec.get("valid_from") is None or ind.valid_from) and (spec.get("valid_to") is None or ind.valid_to)
+                and not (ind.valid_from and ind.valid_to and ind.valid_to < ind.valid_from)):
+            dated.append((f"indicators[{i}]({ind.id})", ind))
+    _check_overlaps(c, dated, network.seasons if network is not None else Seasons())
     if not raw.get("indicators"):
         c.add("indicators", "the catalogue has no indicator")
     if c.errors:
         raise ConfigError(f"{file}: the catalogue has {len(c.errors)} problem(s):", details=c.errors,
                           hint="correct each key named above; `bulletin validate` checks the file again.")
     return Catalogue(id=str(head["id"]), version=str(head["version"]), status=str(head["status"]),
-                     agreed=_date_text(head.get("agreed")), parties=tuple(head.get("parties") or ()),
+                     agreed=agreed, parties=parties,
                      titles=titles, notices=notices, settings=settings, rules=rules,
                      indicators=tuple(indicators), path=str(file), deescalation_periods=deescalation)
 
@@ -411,8 +450,8 @@ def _parse_indicator(c: _Collector, where: str, spec, rules, variables, network)
     station = spec["station"]
     if network is not None and station not in network:
         c.add(f"{where}.station", f"'{station}' is not a station of the network{network.suggest(station)}")
-    if method == "reservoir_fill":
-        _check_reservoir_fill(c, where, station, variable, network)
+    if method in ("reservoir_fill", "days_of_release_left", "margin_above_dead"):
+        _check_reservoir_fill(c, where, station, variable, network, method)
     schedule_files, schedule = (), ()
     if method == "schedule" or "schedule" in spec:
         schedule_files, schedule = _parse_schedule(c, where, spec, method, station, variable, variables)
@@ -447,6 +486,7 @@ def _parse_indicator(c: _Collector, where: str, spec, rules, variables, network)
                 if lev not in LEVELS:
                     c.add(f"{where}.levels.{cat}", f"'{lev}' is not a level{_did_you_mean(lev, LEVELS)}")
             levels = tuple((cat, mapping[cat]) for cat in CATEGORIES)
+            _check_level_order(c, f"{where}.levels", mapping)
         for k in ("thresholds", "thresholds_by_period", "relative_to", "operator"):
             if k in spec:
                 c.add(f"{where}.{k}", "a status_category indicator takes 'levels', not thresholds")
@@ -465,6 +505,83 @@ def _parse_indicator(c: _Collector, where: str, spec, rules, variables, network)
                      threshold_table=threshold_table, relative_to=relative_to,
                      schedule_files=schedule_files, schedule=schedule, limits=limits,
                      projection=str(projection), against=against)
+
+
+# the categories on each side of normal, from the nearest to the furthest
+_CATEGORY_SIDES = (("below_normal", "low"), ("above_normal", "high"))
+
+
+def _check_level_order(c: _Collector, where: str, mapping: dict) -> None:
+    """The levels of a status_category indicator rise away from normal: the normal category is the
+    level normal, and on each side a category further from normal is at least as severe as the one
+    nearer to it (low at least below_normal's level, high at least above_normal's)."""
+    if mapping["normal"] in LEVELS and mapping["normal"] != "normal":
+        c.add(f"{where}.normal", f"'{mapping['normal']}' must be normal: the category normal is the flow "
+                                 "within the usual range, which raises no level; map only the categories "
+                                 "away from normal to watch, warning or alert")
+    for near, far in _CATEGORY_SIDES:
+        a, b = mapping[near], mapping[far]
+        if a in LEVELS and b in LEVELS and level_rank(b) < level_rank(a):
+            c.add(f"{where}.{far}", f"'{b}' is less severe than {near} ('{a}'), but {far} is further from "
+                                    f"normal; give {far} the level {a} or a higher one, or lower {near}")
+
+
+def _validity(start: str | None, end: str | None) -> str:
+    if start and end:
+        return f"from {start} to {end}" if start != end else f"on {start}"
+    if start:
+        return f"from {start} on, with no end"
+    if end:
+        return f"until {end}, with no start"
+    return "at all times (no valid_from, no valid_to)"
+
+
+def _season_months(season, seasons: Seasons) -> frozenset[int]:
+    """The months a season (all, gs, ngs or a list of months) covers: all and [1, ..., 12] are the same season."""
+    if isinstance(season, tuple):
+        return frozenset(season)
+    return frozenset(m for m in range(1, 13)
+                     if season == "all" or seasons.in_growing_season(m) == (season == "gs"))
+
+
+def _same_way(ind: Indicator, seasons: Seasons) -> tuple:
+    """What makes two indicators apply to the same series in the same way: station, variable (and
+    minus), method and season (the months it covers); and, so that a low and a high threshold on one
+    series or two different comparisons are not taken for two versions, the direction of the
+    operator, relative_to and what a change compares with (previous or last_year, % or absolute)."""
+    rising = None if ind.operator not in OPERATORS else ind.operator in (">", ">=")
+    relative_change = ind.unit == "%" if ind.method == "change" else None
+    return (ind.station, ind.variable, ind.minus, ind.method, _season_months(ind.season, seasons), rising,
+            ind.relative_to, ind.against, relative_change)
+
+
+def _check_overlaps(c: _Collector, dated: list[tuple[str, Indicator]], seasons: Seasons) -> None:
+    """Two indicators that apply to the same series in the same way must not be valid at the same
+    time: a new version of a threshold is a new indicator whose valid_from is the day after the old
+    one's valid_to."""
+    for j, (where_b, b) in enumerate(dated):
+        for where_a, a in dated[:j]:
+            if _same_way(a, seasons) != _same_way(b, seasons):
+                continue
+            start = max(a.valid_from or "", b.valid_from or "") or None
+            end = min(a.valid_to or "9999-12-31", b.valid_to or "9999-12-31")
+            end = None if end == "9999-12-31" else end
+            if start and end and end < start:
+                continue
+            season = f"months {', '.join(map(str, b.season))}" if isinstance(b.season, tuple) else f"season {b.season}"
+            what = (f"station {b.station}, variable {b.variable}" + (f" minus {b.minus}" if b.minus else "")
+                    + f", method {b.method}, {season}")
+            # the one that starts later is the new version; the old one ends the day before it starts
+            old, new = (a, b) if (a.valid_from or "") <= (b.valid_from or "") else (b, a)
+            if new.valid_from and (old.valid_from or "") < new.valid_from:
+                day_before = (dt.date.fromisoformat(new.valid_from) - dt.timedelta(days=1)).isoformat()
+                fix = (f"if '{new.id}' is a new version of '{old.id}', end '{old.id}' the day before: "
+                       f"valid_to: {day_before}")
+            else:
+                fix = ("give them validity periods that do not overlap (a new version's valid_from is the day "
+                       "after the old one's valid_to), or remove one of them")
+            c.add(where_b, f"'{b.id}' and '{a.id}' ({where_a}) apply to the same series in the same way "
+                           f"({what}) and are both valid {_validity(start, end)}; {fix}")
 
 
 def _parse_limits(c: _Collector, where: str, spec: dict, method, variable, network) -> tuple:
@@ -525,21 +642,23 @@ def _parse_against(c: _Collector, where: str, spec: dict, method) -> str | None:
     return str(against)
 
 
-def _check_reservoir_fill(c: _Collector, where: str, station, variable, network) -> None:
-    """A reservoir_fill indicator reads the volume of a reservoir whose dead and total volumes are known."""
+def _check_reservoir_fill(c: _Collector, where: str, station, variable, network, method="reservoir_fill") -> None:
+    """A reservoir indicator reads the volume of a reservoir whose dead volume is known (and, for
+    reservoir_fill, its total volume)."""
     if variable != "volume":
-        c.add(f"{where}.variable", f"a reservoir_fill indicator reads the variable 'volume', not '{variable}'")
+        c.add(f"{where}.variable", f"a {method} indicator reads the variable 'volume', not '{variable}'")
     if network is None or station not in network:
         return
     st = network[station]
     if st.kind != "reservoir":
-        c.add(f"{where}.station", f"'{station}' is a {st.kind}; a reservoir_fill indicator needs a reservoir")
+        c.add(f"{where}.station", f"'{station}' is a {st.kind}; a {method} indicator needs a reservoir")
         return
-    missing = [k for k in ("dead_volume", "total_volume") if getattr(st, k) is None]
+    needed = ("dead_volume", "total_volume") if method == "reservoir_fill" else ("dead_volume",)
+    missing = [k for k in needed if getattr(st, k) is None]
     if missing:
         c.add(f"{where}.station", f"reservoir '{station}' has no {' and no '.join(missing)} in the network file "
-                                  f"({network.path}); add them (value, unit, source) to compute its fill")
-    elif st.total_volume.value <= st.dead_volume.value:
+                                  f"({network.path}); add them (value, unit, source) for a {method} indicator")
+    elif method == "reservoir_fill" and st.total_volume.value <= st.dead_volume.value:
         c.add(f"{where}.station", f"reservoir '{station}': total volume {st.total_volume.value:g} Mm3 is not above "
                                   f"the dead volume {st.dead_volume.value:g} Mm3 in the network file")
 
@@ -573,6 +692,9 @@ def _parse_thresholds(c: _Collector, where, spec, method, variable, variables) -
             c.add(f"{where}.unit", f"a {method} indicator has unit '%'")
     elif method == "change" and unit == "%":
         pass  # a relative change; any other unit is an absolute change in that unit
+    elif method == "days_of_release_left":
+        if unit != "d":
+            c.add(f"{where}.unit", f"a {method} indicator has unit 'd' (days)")
     elif unit is None or unit_dimension(str(unit)) is None:
         c.add(f"{where}.unit", f"unit '{unit}' is not a known unit")
         return none

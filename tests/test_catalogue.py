@@ -13,11 +13,11 @@ from bulletin.errors import ConfigError
 def test_shipped_catalogue_is_valid_and_complete(network):
     cat = load_catalogue(network=network)
     assert cat.is_sample and cat.status == "sample"
-    assert len(cat.indicators) == 23
+    assert len(cat.indicators) == 25
     methods = {i.method for i in cat.indicators}
     # every method of methods.METHODS is used by at least one indicator of the sample
     assert methods == {"threshold", "percent_of_norm", "status_category", "difference", "reservoir_fill", "schedule",
-                       "withdrawal_limit", "change"}
+                       "withdrawal_limit", "change", "days_of_release_left", "margin_above_dead"}
     by_id = {i.id: i for i in cat.indicators}
     # the situations the issue names
     assert by_id["toktogul_volume_low"].operator == "<"
@@ -188,7 +188,7 @@ def test_deescalation_periods_default_and_override(tmp_path, network):
     indicator = """
   - {id: a, name: {en: A, ru: А}, station: shardara, variable: volume, method: threshold, season: all,
      unit: km3, operator: ">", thresholds: {alert: 5}, rule: R1}
-  - {id: b, name: {en: B, ru: Б}, station: shardara, variable: volume, method: threshold, season: all,
+  - {id: b, name: {en: B, ru: Б}, station: toktogul, variable: volume, method: threshold, season: all,
      unit: km3, operator: ">", thresholds: {alert: 5}, rule: R1, deescalation_periods: 1}
 """
     cat = load_catalogue(_write(tmp_path, BASE + indicator), network)
@@ -220,3 +220,176 @@ def test_display_unit_must_fit_the_variable(tmp_path, network):
 def test_fill_is_shown_in_km3(network):
     fill = {i.id: i for i in load_catalogue(None, network).indicators}["toktogul_fill"]
     assert fill.value_unit("Mm3") == "km3"
+
+
+def _errors(path, network):
+    """The problems load_catalogue reports for ``path``, one per line, without the file name."""
+    with pytest.raises(ConfigError) as err:
+        load_catalogue(path, network)
+    return [line.removeprefix(f"{path}:") for line in err.value.details]
+
+
+STATUS = """
+  - {{id: s, name: {{en: S, ru: С}}, station: naryn_uchkurgan, variable: discharge, method: status_category,
+     season: all, levels: {levels}, rule: R1}}
+"""
+
+
+def test_status_levels_rise_away_from_normal(tmp_path, network):
+    p = _write(tmp_path, BASE + STATUS.format(
+        levels="{low: watch, below_normal: warning, normal: watch, above_normal: alert, high: normal}"))
+    assert _errors(p, network) == [
+        "indicators[0](s).levels.normal: 'watch' must be normal: the category normal is the flow within the usual "
+        "range, which raises no level; map only the categories away from normal to watch, warning or alert",
+        "indicators[0](s).levels.low: 'watch' is less severe than below_normal ('warning'), but low is further from "
+        "normal; give low the level warning or a higher one, or lower below_normal",
+        "indicators[0](s).levels.high: 'normal' is less severe than above_normal ('alert'), but high is further from "
+        "normal; give high the level alert or a higher one, or lower above_normal",
+    ]
+    # equal levels on a side, a side left at normal, and an unknown level reported once (not as out of order)
+    for levels in ("{low: warning, below_normal: warning, normal: normal, above_normal: normal, high: normal}",
+                   "{low: alert, below_normal: normal, normal: normal, above_normal: watch, high: warning}"):
+        cat = load_catalogue(_write(tmp_path, BASE + STATUS.format(levels=levels)), network)
+        assert cat.indicators[0].level_map["normal"] == "normal"
+    p = _write(tmp_path, BASE + STATUS.format(
+        levels="{low: alarm, below_normal: watch, normal: normal, above_normal: normal, high: watch}"))
+    assert _errors(p, network) == ["indicators[0](s).levels.low: 'alarm' is not a level (did you mean 'alert'?)"]
+
+
+def test_shipped_status_levels_rise_away_from_normal(network):
+    from bulletin.methods import level_rank
+
+    for ind in load_catalogue(None, network).indicators:
+        if ind.method == "status_category":
+            m = {cat: level_rank(level) for cat, level in ind.levels}
+            assert m["low"] >= m["below_normal"] >= m["normal"] == 0 <= m["above_normal"] <= m["high"], ind.id
+
+
+ONE = """
+  - {id: a, name: {en: A, ru: А}, station: shardara, variable: volume, method: threshold, season: all,
+     unit: km3, operator: ">", thresholds: {alert: 5}, rule: R1}
+"""
+
+
+def test_dates_of_the_catalogue_and_agreements_are_real_dates(tmp_path, network):
+    bad = (BASE.replace("status: sample,", "status: sample, agreed: 2026-13-45,")
+           .replace("{document: {en: Doc, ru: Док}}", "{document: {en: Doc, ru: Док}, date: 1998-02-30}"))
+    assert _errors(_write(tmp_path, bad + ONE), network) == [
+        "catalogue.agreed: '2026-13-45' is not a date; write it as YYYY-MM-DD, e.g. 1991-01-01",
+        "rules[0].agreement.date: '1998-02-30' is not a date; write it as YYYY-MM-DD, e.g. 1991-01-01",
+    ]
+    # a date as text, or as a YAML date (an explicit !!timestamp), is kept as ISO text
+    for agreed, date in (("2026-03-01", "1998-03-17"), ("!!timestamp 2026-03-01", "!!timestamp 1998-03-17")):
+        good = (BASE.replace("status: sample,", f"status: sample, agreed: {agreed},")
+                .replace("{document: {en: Doc, ru: Док}}", f"{{document: {{en: Doc, ru: Док}}, date: {date}}}"))
+        cat = load_catalogue(_write(tmp_path, good + ONE), network)
+        assert (cat.agreed, cat.rules["R1"].agreement.date) == ("2026-03-01", "1998-03-17")
+    cat = load_catalogue(None, network)
+    assert cat.agreed is None and cat.rules["SD-RES-1"].agreement.date == "1998-03-17"
+
+
+def test_parties_are_countries_of_the_network(tmp_path, network):
+    p = _write(tmp_path, BASE.replace("status: sample,", "status: sample, parties: [KG, KZZ, tj, KG],") + ONE)
+    assert _errors(p, network) == [
+        "catalogue.parties[1]: 'KZZ' is not a country of the network (KG, TJ, UZ, KZ) (did you mean 'KZ'?)",
+        "catalogue.parties[2]: 'tj' is not a country of the network (KG, TJ, UZ, KZ)",
+        "catalogue.parties[3]: 'KG' is listed twice; name each party once",
+    ]
+    p = _write(tmp_path, BASE.replace("status: sample,", "status: sample, parties: KG,") + ONE)
+    assert _errors(p, network) == ["catalogue.parties: 'KG' must be a list of country codes, e.g. [KG, TJ, UZ, KZ]"]
+    # without a network any codes are taken as given
+    p = _write(tmp_path, BASE.replace("status: sample,", "status: sample, parties: [KG, KZZ],") + ONE)
+    assert load_catalogue(p).parties == ("KG", "KZZ")
+    assert load_catalogue(None, network).parties == ("KG", "TJ", "UZ", "KZ")
+
+
+VERSION = """
+  - {{id: {id}, name: {{en: A, ru: А}}, station: toktogul, variable: volume, method: threshold, season: {season},
+     unit: km3, operator: "{op}", thresholds: {{alert: {alert}}}, rule: R1{extra}}}
+"""
+
+
+def _versions(*rows):
+    return BASE + "".join(VERSION.format(**({"season": "all", "op": "<", "alert": 9, "extra": ""} | r)) for r in rows)
+
+
+def test_two_versions_of_an_indicator_must_not_overlap(tmp_path, network):
+    p = _write(tmp_path, _versions(
+        {"id": "v1", "extra": ", valid_from: 1991-01-01, valid_to: 2026-12-31"},
+        {"id": "v2", "alert": 9.5, "extra": ", valid_from: 2026-11-01"},
+        {"id": "w1", "season": "[11, 12, 1]", "extra": ", valid_to: 2026-06-30"},
+        {"id": "w2", "season": "[11, 12, 1]", "alert": 9.5, "extra": ", valid_to: 2026-03-31"},
+        {"id": "x1", "season": "gs"}, {"id": "x2", "season": "gs", "alert": 9.5}))
+    assert _errors(p, network) == [
+        "indicators[1](v2): 'v2' and 'v1' (indicators[0](v1)) apply to the same series in the same way (station "
+        "toktogul, variable volume, method threshold, season all) and are both valid from 2026-11-01 to 2026-12-31; "
+        "if 'v2' is a new version of 'v1', end 'v1' the day before: valid_to: 2026-10-31",
+        "indicators[3](w2): 'w2' and 'w1' (indicators[2](w1)) apply to the same series in the same way (station "
+        "toktogul, variable volume, method threshold, months 11, 12, 1) and are both valid until 2026-03-31, with "
+        "no start; give them validity periods that do not overlap (a new version's valid_from is the day after the "
+        "old one's valid_to), or remove one of them",
+        "indicators[5](x2): 'x2' and 'x1' (indicators[4](x1)) apply to the same series in the same way (station "
+        "toktogul, variable volume, method threshold, season gs) and are both valid at all times (no valid_from, "
+        "no valid_to); give them validity periods that do not overlap (a new version's valid_from is the day after "
+        "the old one's valid_to), or remove one of them",
+    ]
+
+
+def test_a_season_is_the_months_it_covers(tmp_path, network):
+    # gs is April-September in the network: the same season as the list of those months
+    p = _write(tmp_path, _versions({"id": "z1", "season": "gs"}, {"id": "z2", "season": "[4, 5, 6, 7, 8, 9]"},
+                                   {"id": "z3", "season": "[4, 5, 6, 7, 8]"}))
+    assert _errors(p, network) == [
+        "indicators[1](z2): 'z2' and 'z1' (indicators[0](z1)) apply to the same series in the same way (station "
+        "toktogul, variable volume, method threshold, months 4, 5, 6, 7, 8, 9) and are both valid at all times (no "
+        "valid_from, no valid_to); give them validity periods that do not overlap (a new version's valid_from is the "
+        "day after the old one's valid_to), or remove one of them",
+    ]
+
+
+def test_versions_that_follow_each_other_and_different_checks_of_one_series_are_valid(tmp_path, network):
+    cat = load_catalogue(_write(tmp_path, _versions(
+        # a new version from the day after the old one's valid_to
+        {"id": "v1", "extra": ", valid_from: 1991-01-01, valid_to: 2026-10-31"},
+        {"id": "v2", "alert": 9.5, "extra": ", valid_from: 2026-11-01"},
+        # another season, and a high threshold beside the low one
+        {"id": "gs", "season": "gs"}, {"id": "high", "op": ">", "alert": 19})
+        + """
+  - {id: fill, name: {en: F, ru: Н}, station: toktogul, variable: volume, method: reservoir_fill, season: all,
+     unit: "%", operator: "<", thresholds: {alert: 25}, rule: R1}
+"""), network)
+    assert [i.id for i in cat.indicators] == ["v1", "v2", "gs", "high", "fill"]
+    # the shipped catalogue: the two Toktogul schedules (gs, ngs) and the volume threshold beside the fill
+    assert len(load_catalogue(None, network).indicators) == 25
+
+
+def test_overlap_is_not_reported_for_an_indicator_whose_validity_is_wrong(tmp_path, network):
+    p = _write(tmp_path, _versions({"id": "v1", "extra": ", valid_from: 2026-02-30"}, {"id": "v2"}))
+    assert _errors(p, network) == ["indicators[0](v1).valid_from: '2026-02-30' is not a date; write it as YYYY-MM-DD, "
+                                   "e.g. 1991-01-01"]
+
+
+def test_catalogue_texts_fall_back_to_russian_then_english(tmp_path, network):
+    from types import SimpleNamespace
+
+    from bulletin.catalogue import localized
+    from bulletin.render.html import environment
+    from bulletin.render.i18n import Localizer
+
+    text = (BASE.replace("title: {en: T, ru: Т}}", "title: {en: T, ru: Т, tg: Т-тг}, notice: {en: N, ru: Н}}")
+            .replace("agreement: {document: {en: Doc, ru: Док}}",
+                     "agreement: {document: {en: Doc, ru: Док}}, basis: {en: B, ru: Б}")
+            + ONE)
+    cat = load_catalogue(_write(tmp_path, text), network)
+    rule, ind = cat.rules["R1"], cat.indicators[0]
+    for lang, want in (("kk", ["Т", "Н", "Р", "Док", "Б", "А"]), ("tg", ["Т-тг", "Н", "Р", "Док", "Б", "А"]),
+                       ("en", ["T", "N", "R", "Doc", "B", "A"]), ("de", ["T", "N", "R", "Doc", "B", "A"])):
+        got = [cat.title(lang), cat.notice(lang), rule.title(lang), rule.agreement.name(lang), rule.basis_text(lang),
+               ind.name(lang)]
+        assert got == want, lang
+    assert localized({"en": "E"}, "kk") == "E" and localized({}, "kk") == "" and localized({}, "kk", "?") == "?"
+    # the annex of a Kazakh bulletin names the catalogue and its notice in Russian
+    env = environment(Localizer("kk"))
+    env.globals["level_name"] = str
+    html = env.get_template("_annex.html").render(bulletin=SimpleNamespace(catalogue=cat, annex=()), lang="kk")
+    assert "<p class=\"explain\">Т, " in html and "Н</p>" in html and "<td>Док</td>" in html

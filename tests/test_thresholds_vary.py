@@ -58,7 +58,7 @@ def test_an_indicator_stops_being_valid(tmp_path, network):
     cat = _catalogue(tmp_path, network,
                      ("old", "thresholds: {alert: 50}, valid_from: 1991-01-01, valid_to: 2026-11-19"),
                      ("new", "thresholds: {alert: 40}, valid_from: 2026-11-20"),
-                     ("open", "thresholds: {alert: 50}"))
+                     ("open", "thresholds: {alert: 100}, relative_to: norm"))  # another check, open-ended
     # 2026-11-d2 ends on 20 November: the old version is no longer valid, the new one is (inclusive)
     found = _run(tmp_path, network, cat, 30)
     assert set(found) == {"new", "open"}
@@ -74,7 +74,7 @@ def test_the_bulletin_says_why_an_indicator_was_not_evaluated(tmp_path, network)
     p = tmp_path / "cat.yaml"
     text = textwrap.dedent(HEAD) + "".join(IND.format(id=i, extra=e) for i, e in (
         ("gone", "thresholds: {alert: 50}, valid_to: 2025-12-31"), ("summer", "thresholds: {alert: 50}"),
-        ("now", "thresholds: {alert: 50}")))
+        ("now", "thresholds: {alert: 50}, valid_from: 2026-01-01")))
     p.write_text(text.replace("id: summer, name: {en: A, ru: А}, station: andijan, variable: inflow, method: threshold, "
                               "season: all", "id: summer, name: {en: A, ru: А}, station: andijan, variable: inflow, "
                               "method: threshold, season: gs"), encoding="utf-8")
@@ -90,10 +90,13 @@ def test_the_bulletin_says_why_an_indicator_was_not_evaluated(tmp_path, network)
 
 def test_validity_starts_the_alert_state_afresh(tmp_path, network):
     # 2026-11-d1 is not in the data at all; give d1 and d2 the same alert value
-    cat = _catalogue(tmp_path, network, ("a", "thresholds: {alert: 50}, valid_from: 2026-11-11"),
-                     ("b", "thresholds: {alert: 50}"))
-    rows = [("andijan", "inflow", parse_period(label).end.isoformat(), 30, "m3/s", "dekad")
-            for label in ("2026-11-d1", "2026-11-d2")]
+    # b, open-ended, on another station with the same values (on Andijan it would be a second version of a)
+    p = tmp_path / "cat.yaml"
+    p.write_text(textwrap.dedent(HEAD) + IND.format(id="a", extra="thresholds: {alert: 50}, valid_from: 2026-11-11")
+                 + IND.format(id="b", extra="thresholds: {alert: 50}").replace("andijan", "charvak"), encoding="utf-8")
+    cat = load_catalogue(p, network)
+    rows = [(station, "inflow", parse_period(label).end.isoformat(), 30, "m3/s", "dekad")
+            for station in ("andijan", "charvak") for label in ("2026-11-d1", "2026-11-d2")]
     obs = read_observations([write_csv(tmp_path / "o.csv", rows, header="station,variable,date,value,unit,resolution")],
                             network)
     found = {f.indicator: f for f in evaluate(cat, network, obs, run_qc(obs, network), parse_period("2026-11-d2"))}
