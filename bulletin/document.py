@@ -127,11 +127,14 @@ METHOD_NAMES = {
     "withdrawal_limit": N_("withdrawal projected to the end of the season, per cent of the seasonal limit, "
                            "against thresholds"),
     "change": N_("change against an earlier period, against thresholds"),
+    "days_of_release_left": N_("days until the dead volume at the release and inflow of the period, against "
+                               "thresholds"),
+    "margin_above_dead": N_("volume above the dead volume, against thresholds"),
 }
 SEASON_NAMES = {"all": N_("all year"), "gs": N_("growing season"), "ngs": N_("non-growing season")}
 
 # Decimals by display unit
-DECIMALS = {"km3": 2, "Mm3": 0, "m3/s": 0, "%": 0, "cm": 0, "m": 2}
+DECIMALS = {"km3": 2, "Mm3": 0, "m3/s": 0, "%": 0, "cm": 0, "m": 2, "d": 0}
 
 MSG_VALUE_LAST_YEAR = N_("{value} (last year {last_year})")
 MSG_FINDING_THRESHOLD = N_("{name}: {value}; {level}, {condition}.")
@@ -156,10 +159,10 @@ MSG_PERSISTENCE_NONE = N_("A level comes down as soon as the value is below it."
 MSG_PERCENTILE = N_("percentile {p} of the reference period")
 MSG_PERCENTILE_APPLIED = N_("percentile {p} of the reference period, {value}")
 MSG_CONDITION_PCT_APPLIED = N_("{words} of norm ({value})")
-MSG_CONDITION_PLAN = N_("{words} of the plan")
-MSG_FINDING_SCHEDULE = N_("{name}: {value} against a plan of {planned}, {deviation} of the plan; "
+MSG_CONDITION_PLAN = N_("a deviation from the plan {words}")
+MSG_FINDING_SCHEDULE = N_("{name}: {value} against a plan of {planned}, a deviation of {deviation}; "
                           "{cumulative} since the season started; {level}, {condition}.")
-MSG_FINDING_SCHEDULE_NORMAL = N_("{name}: {value} against a plan of {planned}, {deviation} of the plan; "
+MSG_FINDING_SCHEDULE_NORMAL = N_("{name}: {value} against a plan of {planned}, a deviation of {deviation}; "
                                  "{cumulative} since the season started; no threshold crossed.")
 MSG_FINDING_NO_PLAN = N_("{name}: the schedule has no plan for this period.")
 MSG_CONDITION_LIMIT = N_("{words} of the limit by the end of the season")
@@ -169,12 +172,29 @@ MSG_FINDING_WITHDRAWAL = N_("{name}: {value}; {used} used since the season start
 MSG_FINDING_WITHDRAWAL_NORMAL = N_("{name}: {value}; {used} used since the season started, {used_pct} of the "
                                    "limit of {limit} for the {season}; {projection}, {projected_pct} of the limit; "
                                    "no threshold crossed.")
+PROJECTION_METHOD = {"rate": N_("projected to the end of the season at the rate of the period"),
+                     "pace": N_("projected to the end of the season at the season's pace against the norms")}
 PROJECTION_WORDS = {"rate": N_("at this period's rate {projected} by its end"),
                     "pace": N_("at the season's pace so far {projected} by its end")}
 MSG_FINDING_NO_LIMIT = N_("{name}: the catalogue gives no limit for the {season}.")
 MSG_FINDING_SEASON_INCOMPLETE = N_("{name}: {value}; the volume used since the season started is not known, "
                                    "because a period of the season has no data.")
 MSG_LIMITS_HEAD = N_("Seasonal limits:")
+MSG_CONDITION_DAYS = N_("{words} of release left")
+MSG_CONDITION_MARGIN = N_("a margin above the dead volume {words}")
+MSG_FINDING_DAYS = N_("{name}: {value}; at the release and inflow of this period, {days} until the dead volume; "
+                      "{level}, {condition}.")
+MSG_FINDING_DAYS_NORMAL = N_("{name}: {value}; at the release and inflow of this period, {days} until the dead "
+                             "volume; no threshold crossed.")
+MSG_FINDING_NOT_DRAWN_DOWN = N_("{name}: {value}; the inflow is at or above the release: the reservoir is not "
+                                "being drawn down.")
+MSG_FINDING_MARGIN = N_("{name}: {value}, {margin} above the dead volume; {level}, {condition}.")
+MSG_FINDING_MARGIN_NORMAL = N_("{name}: {value}, {margin} above the dead volume; no threshold crossed.")
+MSG_LAST_LEVEL = N_("last with data: {level}")
+MSG_HYDRO_ALT = N_("Dekads of the hydrological year to the {period}: this year {value}, norm {norm} "
+                   "(10th to 90th percentile {p10} to {p90}), last year {last_year}.")
+MSG_HYDRO_THRESHOLD = N_("Threshold {level}: {value}.")
+MSG_LEVEL_IN_FORCE = N_("{sentence} The level {period_in}, the last with data, was {level}.")
 MSG_LEAD = N_("Indicators evaluated {period_in}: {total}; alert {alert}, warning {warning}, watch {watch}, "
               "normal {normal}, no data {no_data}.")
 MSG_LIMIT_OF_SEASON = N_("{season}: {limit}")
@@ -223,6 +243,7 @@ class Row:
     state_text: Text | None = None
     raw_level: str | None = None  # the level of the thresholds alone, when not ``level``
     raw_text: Text | None = None  # "this period alone: watch", when the level is held above it
+    compared: Quantity | None = None  # the value compared with the thresholds, when not ``value`` (31 % fill)
 
 
 @dataclass(frozen=True)
@@ -250,6 +271,7 @@ class Figure:
     p90: tuple
     thresholds: tuple  # ((level, values per x or a constant), ...)
     period_index: int  # position of the bulletin period on x
+    alt: tuple = ()  # the figure in words: Text sentences
 
 
 @dataclass(frozen=True)
@@ -351,6 +373,11 @@ class Bulletin:
     category_strip: object = None  # overview.CategoryStrip
     lead: Text | None = None  # the sentence that opens the summary: indicators evaluated, by level
 
+    def indicator_names(self, ids) -> tuple:
+        """The names (Localized) of the catalogue's indicators ``ids``."""
+        names = {ind.id: Localized.of(ind.names) for ind in self.catalogue.indicators}
+        return tuple(names[i] for i in ids)
+
     @property
     def not_in_season(self) -> tuple:
         return tuple(i for i, reason in self.not_evaluated if reason == "season")
@@ -368,6 +395,12 @@ def _q(value, unit: str, decimals: int | None = None) -> Quantity:
     return Quantity(v, unit, decimals)
 
 
+def _signed(value, unit: str) -> Quantity:
+    """A deviation or change, shown with its sign: +17 %, -4 %."""
+    q = _q(value, unit)
+    return Quantity(q.value, q.unit, q.decimals, True)
+
+
 def condition_text(operator: str, value: float, unit: str, signed: bool = False) -> Text:
     q = _q(value, unit, _decimals_of(value))
     return Text.of(OPERATOR_WORDS[operator], threshold=Quantity(q.value, q.unit, q.decimals, signed))
@@ -382,13 +415,17 @@ def threshold_condition(ind: Indicator, t) -> Text:
     """"below 9 km³", "below 80 % of norm", "below 25 % of useful volume", "below percentile 5 ..."."""
     if t.unit == "percentile":
         return Text.of(OPERATOR_WORDS[t.operator], threshold=Text.of(MSG_PERCENTILE, p=_q(t.value, "", _decimals_of(t.value))))
-    cond = condition_text(t.operator, t.value, t.unit)
+    cond = condition_text(t.operator, t.value, t.unit, signed=ind.method == "schedule")
     if ind.method == "reservoir_fill":
         return Text.of(MSG_CONDITION_FILL, words=cond)
     if ind.method == "schedule":
         return Text.of(MSG_CONDITION_PLAN, words=cond)
     if ind.method == "withdrawal_limit":
         return Text.of(MSG_CONDITION_LIMIT, words=cond)
+    if ind.method == "days_of_release_left":
+        return Text.of(MSG_CONDITION_DAYS, words=cond)
+    if ind.method == "margin_above_dead":
+        return Text.of(MSG_CONDITION_MARGIN, words=cond)
     if ind.method == "change":
         return Text.of(CHANGE_CONDITION[ind.against], words=condition_text(t.operator, t.value, t.unit, signed=True))
     return Text.of(MSG_CONDITION_PCT, words=cond) if t.unit == "%" else cond
@@ -439,6 +476,10 @@ def annex_conditions(ind: Indicator) -> tuple:
             words = Text.of(MSG_CONDITION_PLAN, words=words)
         elif ind.method == "withdrawal_limit":
             words = Text.of(MSG_CONDITION_LIMIT, words=words)
+        elif ind.method == "days_of_release_left":
+            words = Text.of(MSG_CONDITION_DAYS, words=words)
+        elif ind.method == "margin_above_dead":
+            words = Text.of(MSG_CONDITION_MARGIN, words=words)
         elif ind.method == "change":
             words = Text.of(CHANGE_CONDITION[ind.against], words=words)
         elif ts[0].unit == "%":
@@ -495,7 +536,7 @@ def _row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = Non
     elif ind.method == "schedule":
         sched = f.schedule or {}
         params = {"name": name, "value": shown_value, "planned": _q(sched.get("planned"), f.unit),
-                  "deviation": _q(f.indicator_value, "%"), "cumulative": _q(sched.get("cumulative_deviation"), "%")}
+                  "deviation": _signed(f.indicator_value, "%"), "cumulative": _signed(sched.get("cumulative_deviation"), "%")}
         sentence = (Text.of(MSG_FINDING_SCHEDULE, level=level_text, condition=condition, **params) if condition
                     else Text.of(MSG_FINDING_SCHEDULE_NORMAL, **params))
     elif ind.method == "withdrawal_limit":
@@ -506,11 +547,22 @@ def _row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = Non
                   "projected_pct": _q(w["projected_pct"], "%")}
         sentence = (Text.of(MSG_FINDING_WITHDRAWAL, level=level_text, condition=condition, **params) if condition
                     else Text.of(MSG_FINDING_WITHDRAWAL_NORMAL, **params))
+    elif ind.method == "days_of_release_left" and "not_drawn_down" in f.notes:
+        sentence = Text.of(MSG_FINDING_NOT_DRAWN_DOWN, name=name, value=shown_value)
+    elif ind.method == "days_of_release_left":
+        days = _q(f.indicator_value, "d", 0)
+        sentence = (Text.of(MSG_FINDING_DAYS, name=name, value=shown_value, days=days, level=level_text,
+                            condition=condition) if condition else
+                    Text.of(MSG_FINDING_DAYS_NORMAL, name=name, value=shown_value, days=days))
+    elif ind.method == "margin_above_dead":
+        margin = _q(f.indicator_value, f.indicator_unit)
+        sentence = (Text.of(MSG_FINDING_MARGIN, name=name, value=shown_value, margin=margin, level=level_text,
+                            condition=condition) if condition else
+                    Text.of(MSG_FINDING_MARGIN_NORMAL, name=name, value=shown_value, margin=margin))
     elif ind.method == "change":
         earlier = f.previous_period if ind.against == "previous" else f.last_year
-        delta = _q(f.indicator_value, f.indicator_unit)
         change_text = Text.of(CHANGE_AGAINST[ind.against], earlier=_q(earlier, f.unit),
-                              change=Quantity(delta.value, delta.unit, delta.decimals, True))
+                              change=_signed(f.indicator_value, f.indicator_unit))
         sentence = (Text.of(MSG_FINDING_CHANGE, name=name, value=value, change=change_text, level=level_text,
                             condition=condition) if condition else
                     Text.of(MSG_FINDING_CHANGE_NORMAL, name=name, value=value, change=change_text))
@@ -524,6 +576,9 @@ def _row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = Non
         sentence = (Text.of(MSG_FINDING_THRESHOLD, name=name, value=shown_value, level=level_text,
                             condition=condition) if condition else
                     Text.of(MSG_FINDING_THRESHOLD_NORMAL, name=name, value=shown_value))
+    if f.level == NO_DATA and f.level_in_force:
+        sentence = Text.of(MSG_LEVEL_IN_FORCE, sentence=sentence, level=Text.of(LEVEL_NAMES[f.level_in_force["level"]]),
+                           period_in=PeriodIn(parse_period(f.level_in_force["period"], network.seasons)))
     if held:
         sentence = Text.of(MSG_FINDING_HELD, sentence=sentence, level=Text.of(LEVEL_NAMES[f.level]),
                            periods=deescalation_periods)
@@ -535,14 +590,20 @@ def _row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = Non
                qc_flags=tuple(Text.of(CHECK_NAMES.get(c, c)) for c in f.qc_flags),
                state=f.state, state_text=Text.of(STATE_NAMES[f.state]) if f.state else None,
                raw_level=raw if held else None,
-               raw_text=Text.of(MSG_RAW_LEVEL, level=Text.of(LEVEL_NAMES[raw])) if held else None)
+               raw_text=Text.of(MSG_RAW_LEVEL, level=Text.of(LEVEL_NAMES[raw])) if held else
+               Text.of(MSG_LAST_LEVEL, level=Text.of(LEVEL_NAMES[f.level_in_force["level"]]))
+               if f.level == NO_DATA and f.level_in_force else None,
+               compared=None if f.indicator_value is None else
+               (_signed if ind.method in ("schedule", "change") else _q)(f.indicator_value, f.indicator_unit))
 
 
-def _severity_key(row: Row):
-    # most severe first; among equals, the furthest from normal (lowest or highest percentile)
+def _severity_key(row: Row, key_ids: frozenset = frozenset()):
+    """Most severe first; among equal levels, the catalogue's key indicators, then what is new or
+    escalated, then the furthest from normal (lowest or highest percentile)."""
     pct = row.finding.percentile
     extremeness = abs(50 - pct) if pct is not None else 0
-    return (-level_rank(row.level), -extremeness)
+    return (-level_rank(row.level), row.finding.indicator not in key_ids, row.state not in ("new", "escalated"),
+            -extremeness)
 
 
 def _figure(ind: Indicator, store: SeriesStore, period: Period, network: Network, resolution: str) -> Figure:
@@ -581,16 +642,24 @@ def _figure(ind: Indicator, store: SeriesStore, period: Period, network: Network
     # the thresholds of each x period, as they apply there (seasonal, per period, relative)
     per_level: dict[str, list] = {}
     for i, q in enumerate(xs):
+        if not_evaluated_reason(ind, q, network) is not None:
+            continue  # outside the indicator's season or validity: no threshold applies
         for t in applied_thresholds(ind, q, store, network):
             per_level.setdefault(t["level"], [None] * len(xs))[i] = _figure_threshold(
                 ind, t, norm[i], st, unit)
     thresholds = [(lev, tuple(per_level[lev])) for lev in LEVELS[1:] if lev in per_level]
+    at = xs.index(period) if period in xs else len(xs) - 1
+    title = Text.of(N_("{station}: {variable}, {unit}"), station=Localized.of(st.names),
+                    variable=Text.of(VARIABLE_NAMES[ind.variable]), unit=Unit(unit))
+    alt = [title, Text.of(MSG_HYDRO_ALT, period=period, value=_q(current[at], unit), norm=_q(norm[at], unit),
+                          p10=_q(clim_col("p10")[at], unit), p90=_q(clim_col("p90")[at], unit),
+                          last_year=_q(last_year[at], unit))]
+    alt += [Text.of(MSG_HYDRO_THRESHOLD, level=Text.of(LEVEL_NAMES[lev]), value=_q(values[at], unit))
+            for lev, values in thresholds if values[at] is not None]
     return Figure(id=f"fig-{ind.station}-{ind.variable}", station_name=Localized.of(st.names),
-                  title=Text.of(N_("{station}: {variable}, {unit}"), station=Localized.of(st.names),
-                                variable=Text.of(VARIABLE_NAMES[ind.variable]), unit=Unit(unit)),
-                  unit=unit, x_periods=tuple(xs), current=current, last_year=last_year, norm=norm,
+                  title=title, unit=unit, x_periods=tuple(xs), current=current, last_year=last_year, norm=norm,
                   p10=clim_col("p10"), p90=clim_col("p90"), thresholds=tuple(thresholds),
-                  period_index=xs.index(period) if period in xs else len(xs) - 1)
+                  period_index=at, alt=tuple(alt))
 
 
 def _figure_threshold(ind: Indicator, t: dict, norm: float | None, st, unit: str) -> float | None:
@@ -601,6 +670,10 @@ def _figure_threshold(ind: Indicator, t: dict, norm: float | None, st, unit: str
     if ind.method == "reservoir_fill":  # % of useful volume -> volume
         dead, total = st.dead_volume.value, st.total_volume.value
         return (dead + value / 100 * (total - dead)) * conversion_factor("Mm3", unit)
+    if ind.method == "margin_above_dead":  # volume above the dead volume -> volume
+        return (st.dead_volume.value + value * conversion_factor(t["unit"], "Mm3")) * conversion_factor("Mm3", unit)
+    if ind.method == "days_of_release_left":  # days are not a volume: not drawn on the hydrograph
+        return None
     if t["unit"] == "%":
         return None if norm is None else norm * value / 100
     return value * conversion_factor(t["unit"], unit)
@@ -683,7 +756,8 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         counts = tuple((lev, sum(r.level == lev for r in mine)) for lev in (*LEVELS, NO_DATA))
         notable = tuple(sorted((r for r in mine if r.level not in ("normal",)), key=_severity_key))
         countries.append(CountrySummary(code, Localized.of(network.countries[code]), top, counts, notable))
-    ranked = sorted((r for r in rows if r.level in LEVELS[1:]), key=_severity_key)
+    key_ids = frozenset(ind.id for ind in catalogue.indicators if ind.key)
+    ranked = sorted((r for r in rows if r.level in LEVELS[1:]), key=lambda r: _severity_key(r, key_ids))
     lead = Text.of(MSG_LEAD, period_in=PeriodIn(period), total=len(rows),
                    **{lev: sum(r.level == lev for r in rows) for lev in (*LEVELS, NO_DATA)})
     changes = sorted((r for r in rows if r.state in ("new", "escalated")), key=_severity_key)
@@ -722,7 +796,7 @@ def _limits(ind: Indicator, network: Network) -> tuple:
     """The seasonal limits of a withdrawal_limit indicator as the catalogue gives them, one Text each."""
     if not ind.limits:
         return ()
-    return (Text.of(MSG_LIMITS_HEAD),) + tuple(Text.of(MSG_LIMIT_OF_SEASON, season=parse_period(label, network.seasons),
+    return (Text.of(PROJECTION_METHOD[ind.projection]), Text.of(MSG_LIMITS_HEAD)) + tuple(Text.of(MSG_LIMIT_OF_SEASON, season=parse_period(label, network.seasons),
                          limit=_q(limit.given, limit.unit, _decimals_of(limit.given)))
                  for label, limit in ind.limits)
 

@@ -25,14 +25,17 @@ from .climatology import aggregate, apply_coverage, climatology, status_of, weib
 from .ingest import Observations
 from .ingest.resolutions import RESOLUTIONS, period_bounds
 from .methods import (
+    LEVELS,
     NO_DATA,
     alert_state,
     category_level,
     change,
     cumulative_schedule_deviation,
+    days_of_release_left,
     difference,
     fill_percent_of_useful,
     limit_share,
+    margin_above_dead,
     percent_of_norm,
     projected_use,
     projected_use_at_pace,
@@ -77,6 +80,9 @@ class Finding:
     # withdrawal_limit indicators: {season, since, season_end, projection, unit (Mm3), limit, limit_as_agreed,
     # used, used_pct, rate [m3/s], projected, projected_pct} (evaluate.withdrawal_to_date)
     withdrawal: dict | None = None
+    # a no_data finding whose indicator stood at watch or above in its last period with data:
+    # {level, period}, so that a level in force does not vanish with the data
+    level_in_force: dict | None = None
 
     def as_json(self) -> dict:
         d = asdict(self)
@@ -275,6 +281,25 @@ def _assess(ind: Indicator, period: Period, store: SeriesStore, qc: QCReport, ne
         deviation = schedule_deviation(value, ind.planned_for(period))
         level = threshold_level(deviation, limits, ind.operator)
         indicator_value, indicator_unit = _clean(deviation), "%"
+    elif ind.method in ("days_of_release_left", "margin_above_dead"):
+        st = network[ind.station]
+        if ind.method == "margin_above_dead":
+            indicator_value = _clean(margin_above_dead(value, st.dead_volume.value) * conversion_factor("Mm3", ind.unit))
+            indicator_unit = ind.unit
+            level = threshold_level(indicator_value, limits, ind.operator)
+        else:
+            release, inflow = (_value_at(store.aggregated(ind.station, v, resolution), period, min_cov)[0]
+                               for v in ("release", "inflow"))
+            days = days_of_release_left(value, st.dead_volume.value, release, inflow)
+            indicator_unit = "d"
+            if math.isinf(days):  # inflow at or above the release: the reservoir is not drawn down
+                level, indicator_value = "normal", None
+                notes.append("not_drawn_down")
+            else:
+                level, indicator_value = threshold_level(days, limits, ind.operator), _clean(days)
+                if math.isnan(days) and not math.isnan(value):
+                    level = NO_DATA
+                    notes.append("no_flows")
     elif ind.method == "change":
         earlier = period.previous() if ind.against == "previous" else period.same_period_last_year()
         reference, _ = _value_at(agg, earlier, min_cov)
@@ -391,9 +416,10 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
             continue
         agg = store.base(ind, resolution)
         now = _assess(ind, period, store, qc, network, min_cov)
-        earlier = [_assess(ind, p, store, qc, network, min_cov).level
-                   for p in history_periods(ind, period, network, lookback)[:-1]]
+        before = history_periods(ind, period, network, lookback)[:-1]
+        earlier = [_assess(ind, p, store, qc, network, min_cov).level for p in before]
         level, state = alert_state([*earlier, now.level], catalogue.deescalation_for(ind))
+        in_force = _level_in_force(before, earlier, catalogue.deescalation_for(ind)) if level == NO_DATA else None
         value, coverage, status = now.value, now.coverage, now.status
         last_year, _ = _value_at(agg, period.same_period_last_year(), min_cov)
         previous, _ = _value_at(agg, period.previous(), min_cov)
@@ -413,9 +439,24 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
             state=state, raw_level=now.level, indicator_value=now.indicator_value,
             indicator_unit=now.indicator_unit, notes=now.notes,
             schedule=_schedule_to_date(ind, period, agg, network, min_cov, f) if ind.method == "schedule" else None,
-            withdrawal=_withdrawal_json(now.withdrawal),
+            withdrawal=_withdrawal_json(now.withdrawal), level_in_force=in_force,
         ))
     return findings
+
+
+def _level_in_force(periods: list[Period], raw_levels: list[str], deescalation_periods: int) -> dict | None:
+    """The effective level of the last of ``periods`` with data, when it is watch or above.
+
+    A period without data neither raises nor lowers a level (:func:`~bulletin.methods.alert_state`),
+    so the level in force before a gap is still the best knowledge of the situation; the
+    bulletin states it next to the missing value instead of showing ``no_data`` alone.
+    """
+    with_data = [i for i, lev in enumerate(raw_levels) if lev != NO_DATA]
+    if not with_data:
+        return None
+    last = with_data[-1]
+    level, _ = alert_state(raw_levels[:last + 1], deescalation_periods)
+    return {"level": level, "period": periods[last].label} if level in LEVELS[1:] else None
 
 
 def season_periods(period: Period, network: Network) -> list[Period]:

@@ -22,6 +22,8 @@ METHODS = {
     "schedule": "deviation from the agreed operating schedule, % of the plan, against thresholds",
     "withdrawal_limit": "withdrawal projected to the end of the season, % of the seasonal limit, against thresholds",
     "change": "change against the previous period or the same period last year, against thresholds",
+    "days_of_release_left": "days until the dead volume at the release and inflow of the period, against thresholds",
+    "margin_above_dead": "volume above the dead volume, against thresholds",
 }
 
 # alert states across consecutive bulletins (results JSON ``state``)

@@ -27,7 +27,7 @@ def test_help_for_every_command(runner):
 def test_validate_ok(runner):
     result = runner.invoke(main, ["validate"])
     assert result.exit_code == 0
-    assert "is valid: 23 indicators" in result.output
+    assert "is valid: 25 indicators" in result.output
 
 
 def test_validate_reports_errors_with_exit_1(runner, tmp_path):

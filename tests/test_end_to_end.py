@@ -56,7 +56,11 @@ def test_findings_csv_has_one_row_per_finding(sample):
     out = sample[0]
     lines = (out / f"syrdarya-{PERIOD}.findings.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("indicator,station,variable,period,value,unit,level")
+    assert lines[0].endswith(",indicator_value,indicator_unit")
     assert len(lines) - 1 == len(_doc(out)["findings"])
+    # the value compared with the thresholds: Toktogul fill (9,836 - 5,500) / 14,000 = 30.97 %
+    fill = next(line for line in lines if line.startswith("toktogul_fill,")).split(",")
+    assert float(fill[-2]) == pytest.approx(100 * (9836 - 5500) / 14000, abs=1e-3) and fill[-1] == "%"
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
@@ -75,7 +79,11 @@ def test_html_structure(sample, network, lang):
                       for tr in soup.select("#summary table.countries tbody tr")]
     # summary: one row per country, in network order
     assert [tr["data-country"] for tr in soup.select("#summary table.countries tbody tr")] == list(network.countries)
-    assert 1 <= len(soup.select("#summary ol.key-findings > li")) <= 3
+    # the three most important: by level, then the catalogue's key indicators, then new or escalated,
+    # then the furthest from normal; the sample has three alerts, none key, all continuing, all at
+    # percentile 3.2 (1/31), so they keep the catalogue's order
+    assert [li["data-indicator"] for li in soup.select("#summary ol.key-findings > li")] == [
+        "bahri_tojik_margin", "andijan_inflow_norm", "charvak_inflow_norm"]
     # the summary opens with the count of findings per level, as the JSON has them
     n = {lev: sum(f["level"] == lev for f in doc["findings"]) for lev in ("alert", "warning", "watch", "normal", "no_data")}
     lead = soup.select_one("#summary > p.lead").get_text()
@@ -97,8 +105,8 @@ def test_html_structure(sample, network, lang):
         assert (state["data-state"] if state else None) == f["state"]
         assert state is None or state.get_text(strip=True)
     changes = [(li["data-indicator"], li["data-state"]) for li in soup.select("#summary ul.changes > li")]
-    assert changes == [("toktogul_volume_low", "escalated"), ("toktogul_winter_release", "escalated"),
-                       ("shardara_volume_high", "new")]
+    assert changes == [("toktogul_volume_low", "escalated"), ("toktogul_days_left", "escalated"),
+                       ("toktogul_winter_release", "escalated"), ("shardara_volume_high", "new")]
     assert soup.select_one("#summary .nothing-new") is None
     assert len(soup.select("#findings thead th[scope=col]")) == 9
     # a figure per key station, inline SVG with alt text
@@ -107,14 +115,14 @@ def test_html_structure(sample, network, lang):
     for fig in figures:
         assert fig.select_one("svg") is not None and fig.select_one("[role=img]")["aria-label"]
     assert soup.select("#quality table.quality-table tbody tr")
-    assert len(soup.select("#annex table.annex-table tbody tr")) == 23
+    assert len(soup.select("#annex table.annex-table tbody tr")) == 25
     rule_links = {a["href"] for a in soup.select("#annex table.annex-table a[href]")}
     assert rule_links == {f"#rule-{r}" for r in ("SD-RES-1", "SD-FLOW-1", "SD-OPS-1", "SD-ARAL-1", "SD-STAGE-1",
                                                  "SD-LIM-1")}
     # a withdrawal indicator shows the limit of each season next to its method
     limits = soup.select('#annex tr[data-indicator=withdrawal_limit_tj] .method-detail')
-    assert len(limits) == 5 and all("0,365" in x.get_text() or "0.365" in x.get_text() or "1,9" in x.get_text()
-                                    or "1.9" in x.get_text() for x in limits[1:])
+    assert len(limits) == 6 and all("0,365" in x.get_text() or "0.365" in x.get_text() or "1,9" in x.get_text()
+                                    or "1.9" in x.get_text() for x in limits[2:])
     assert all(soup.select_one(href) is not None for href in rule_links)
     shas = [c.get_text() for c in soup.select("#provenance code.sha256")]
     assert shas == [i["sha256"] for i in doc["bulletin"]["inputs"]]

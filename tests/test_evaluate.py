@@ -165,12 +165,17 @@ rules:
 indicators:
   - {id: vol, name: {en: V, ru: В}, station: toktogul, variable: volume, method: threshold, season: all,
      unit: km3, operator: "<", thresholds: {watch: 11, warning: 10, alert: 9}, rule: R1}
-  - {id: fast, name: {en: F, ru: Б}, station: toktogul, variable: volume, method: threshold, season: all,
-     unit: km3, operator: "<", thresholds: {watch: 11, warning: 10, alert: 9}, rule: R1, deescalation_periods: 1}
   - {id: winter, name: {en: W, ru: З}, station: toktogul, variable: volume, method: threshold, season: ngs,
      unit: km3, operator: "<", thresholds: {watch: 11, warning: 10, alert: 9}, rule: R1}
   - {id: fill, name: {en: P, ru: Н}, station: toktogul, variable: volume, method: reservoir_fill, season: all,
      unit: "%", operator: "<", thresholds: {watch: 50, warning: 35, alert: 25}, rule: R1}
+"""
+
+# 'vol' coming down after one period instead of two: the same series in the same way, so another
+# catalogue (one catalogue may not hold both, as they would be two versions valid at the same time)
+FAST_CATALOGUE = STATE_CATALOGUE.split("indicators:")[0] + """indicators:
+  - {id: fast, name: {en: F, ru: Б}, station: toktogul, variable: volume, method: threshold, season: all,
+     unit: km3, operator: "<", thresholds: {watch: 11, warning: 10, alert: 9}, rule: R1, deescalation_periods: 1}
 """
 
 # Toktogul volume per dekad of 2026 [Mm3] and its raw level (< 11 / 10 / 9 km3); 11-d2 is missing
@@ -188,9 +193,10 @@ def _dekad_end(label):
 
 @pytest.fixture()
 def state_run(tmp_path, network):
-    cat_path = tmp_path / "cat.yaml"
-    cat_path.write_text(textwrap.dedent(STATE_CATALOGUE), encoding="utf-8")
-    cat = load_catalogue(cat_path, network)
+    cats = []
+    for name, text in (("cat.yaml", STATE_CATALOGUE), ("fast.yaml", FAST_CATALOGUE)):
+        (tmp_path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        cats.append(load_catalogue(tmp_path / name, network))
 
     def evaluate_at(label, last=None):
         """Findings of 2026-``label`` by indicator, from the dekads up to ``last`` (all by default)."""
@@ -198,8 +204,8 @@ def state_run(tmp_path, network):
                 if v is not None and (last is None or _dekad_end(d) <= _dekad_end(last))]
         data = write_csv(tmp_path / f"obs-{last}.csv", rows, header="station,variable,date,value,unit,resolution")
         obs = read_observations([data], network)
-        return {f.indicator: f for f in evaluate(cat, network, obs, run_qc(obs, network),
-                                                 parse_period(f"2026-{label}"))}
+        return {f.indicator: f for cat in cats for f in evaluate(cat, network, obs, run_qc(obs, network),
+                                                                 parse_period(f"2026-{label}"))}
 
     return evaluate_at
 
@@ -222,6 +228,28 @@ def test_state_through_a_season_of_bulletins(state_run):
         f = state_run(label)
         assert (f["vol"].raw_level, f["vol"].level, f["vol"].state) == (raw, level, state), label
         assert (f["fast"].raw_level, f["fast"].level, f["fast"].state) == (raw, fast_level, fast_state), label
+
+
+def test_a_level_in_force_is_stated_when_the_data_stop(state_run, network):
+    # 11-d2 has no data; the effective level of 11-d1 was watch (N = 2: 10-d3 watch, 11-d1 watch)
+    f = state_run("11-d2")
+    assert f["vol"].level == "no_data" and f["vol"].level_in_force == {"level": "watch", "period": "2026-11-d1"}
+    assert f["fast"].level_in_force == {"level": "watch", "period": "2026-11-d1"}
+    # a level that had come down to normal is not carried: no level in force
+    assert state_run("12-d2")["vol"].level_in_force is None
+    from bulletin.catalogue import Indicator
+    from bulletin.document import _row
+    from bulletin.render.i18n import Localizer
+
+    ind = Indicator("vol", {"en": "V", "ru": "В"}, "toktogul", "volume", "threshold", "all", None, unit="km3",
+                    operator="<")
+    row = _row(f["vol"], ind, network)
+    assert Localizer("en").text(row.sentence) == (
+        "V: no data for this period (0% of days present). The level in the 1st dekad of November 2026, the last "
+        "with data, was watch.")
+    assert Localizer("ru").text(row.sentence).endswith(
+        "Уровень в первой декаде ноября 2026 г., последней с данными: внимание.")
+    assert Localizer("en").text(row.raw_text) == "last with data: watch"
 
 
 def test_a_seasonal_indicator_restarts_with_its_season(state_run):
@@ -248,3 +276,80 @@ def test_reservoir_fill_is_a_share_of_the_useful_volume(state_run):
     assert f.raw_level == "watch"  # not below 35 %
     f = state_run("09-d2")["fill"]  # 8,500 Mm3: 21.4 % < 25 %
     assert f.indicator_value == pytest.approx(3000 / 14000 * 100) and f.level == "alert"
+
+
+def test_hydrograph_thresholds_only_where_the_indicator_applies(tmp_path, network):
+    """A growing-season indicator draws no threshold in October-March of the hydrograph."""
+    from bulletin.document import _figure
+    from bulletin.evaluate import SeriesStore
+
+    cat_path = tmp_path / "cat.yaml"
+    cat_path.write_text(textwrap.dedent(CATALOGUE), encoding="utf-8")
+    cat = load_catalogue(cat_path, network)
+    rows = daily_rows("syrdarya_karateren", "discharge", "m3/s", "2025-10-01", "2026-09-30", lambda d: 50.0)
+    obs = read_observations([write_csv(tmp_path / "k.csv", rows)], network)
+    aral = next(i for i in cat.indicators if i.id == "aral")  # season gs, alert below 30 m3/s
+    fig = _figure(aral, SeriesStore(obs, cat), parse_period("2026-09-d3"), network, "dekad")
+    (level, values), = fig.thresholds
+    months = [p.start.month for p in fig.x_periods]
+    assert level == "alert"
+    assert all(v is None for v, m in zip(values, months, strict=True) if m in (10, 11, 12, 1, 2, 3))
+    assert all(v == pytest.approx(30.0) for v, m in zip(values, months, strict=True) if 4 <= m <= 9)
+
+
+RESERVOIR_CATALOGUE = """
+catalogue: {id: t, version: "1", status: sample, title: {en: T, ru: Т}}
+settings: {reference_period: 1991-2020}
+rules:
+  - {id: R1, version: "1", title: {en: R, ru: Р}, agreement: {document: {en: Doc, ru: Док}}}
+indicators:
+  - {id: days, name: {en: D, ru: Д}, station: toktogul, variable: volume, method: days_of_release_left,
+     season: all, unit: d, operator: "<", thresholds: {watch: 150, warning: 120, alert: 90}, rule: R1}
+  - {id: margin, name: {en: M, ru: М}, station: toktogul, variable: volume, method: margin_above_dead,
+     season: all, unit: km3, operator: "<", thresholds: {watch: 5, warning: 4, alert: 3}, rule: R1}
+"""
+
+
+@pytest.mark.parametrize(("release", "inflow", "days", "level"), [
+    # Toktogul: 9,836 Mm3 at the end of the dekad, dead volume 5,500 Mm3 (network file): 4,336 Mm3 to release
+    (587.0, 126.0, 4336 / (461 * 0.0864), "warning"),  # 108.86 d
+    (400.0, 126.0, 4336 / (274 * 0.0864), "normal"),  # 183.2 d
+    (800.0, 100.0, 4336 / (700 * 0.0864), "alert"),  # 71.7 d
+])
+def test_days_of_release_left_and_margin_above_dead(tmp_path, network, release, inflow, days, level):
+    cat_path = tmp_path / "cat.yaml"
+    cat_path.write_text(textwrap.dedent(RESERVOIR_CATALOGUE), encoding="utf-8")
+    cat = load_catalogue(cat_path, network)
+    end = parse_period("2026-11-d2").end.isoformat()
+    rows = [("toktogul", "volume", end, 9836, "Mm3", "dekad"), ("toktogul", "release", end, release, "m3/s", "dekad"),
+            ("toktogul", "inflow", end, inflow, "m3/s", "dekad")]
+    obs = read_observations([write_csv(tmp_path / "r.csv", rows, header="station,variable,date,value,unit,resolution")],
+                            network)
+    f = {x.indicator: x for x in evaluate(cat, network, obs, run_qc(obs, network), parse_period("2026-11-d2"))}
+    assert f["days"].indicator_value == pytest.approx(days) and f["days"].indicator_unit == "d"
+    assert f["days"].raw_level == level
+    # margin: 9,836 - 5,500 = 4,336 Mm3 = 4.336 km3: below 5 (watch), not below 4
+    assert f["margin"].indicator_value == pytest.approx(4.336) and f["margin"].raw_level == "watch"
+
+
+def test_a_reservoir_that_fills_has_no_days_left_to_count(tmp_path, network):
+    cat_path = tmp_path / "cat.yaml"
+    cat_path.write_text(textwrap.dedent(RESERVOIR_CATALOGUE), encoding="utf-8")
+    cat = load_catalogue(cat_path, network)
+    end = parse_period("2026-11-d2").end.isoformat()
+    rows = [("toktogul", "volume", end, 9836, "Mm3", "dekad"), ("toktogul", "release", end, 300, "m3/s", "dekad"),
+            ("toktogul", "inflow", end, 300, "m3/s", "dekad")]
+    obs = read_observations([write_csv(tmp_path / "r.csv", rows, header="station,variable,date,value,unit,resolution")],
+                            network)
+    f = evaluate(cat, network, obs, run_qc(obs, network), parse_period("2026-11-d2"))[0]
+    assert f.raw_level == "normal" and f.indicator_value is None and "not_drawn_down" in f.notes
+    from bulletin.document import _row
+    from bulletin.render.i18n import Localizer
+
+    assert Localizer("en").text(_row(f, cat.indicators[0], network).sentence) == (
+        "D: 9,836 million m³; the inflow is at or above the release: the reservoir is not being drawn down.")
+    # without the release, the days cannot be counted: no_data, never normal
+    obs = read_observations([write_csv(tmp_path / "v.csv", rows[:1], header="station,variable,date,value,unit,resolution")],
+                            network)
+    f = evaluate(cat, network, obs, run_qc(obs, network), parse_period("2026-11-d2"))[0]
+    assert f.level == "no_data" and "no_flows" in f.notes

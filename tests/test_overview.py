@@ -86,11 +86,11 @@ def test_map_gives_each_station_the_highest_level_of_its_findings(hand_made, net
     assert stations["syrdarya_kokbulak"].level == "normal"  # 120 m3/s: normal category
     assert stations["keles_mouth"].level == "no_data"  # an indicator, but no data
     assert stations["naryn_uchterek"].level is None  # no indicator at all
-    # no data: Andijan, Charvak, Uchkurgan, Akdzhar, Chinaz, Keles, Kazaly; Karateren's only
+    # no data: Andijan, Charvak, Bahri Tojik, Uchkurgan, Akdzhar, Chinaz, Keles, Kazaly; Karateren's only
     # indicator (North Aral inflow) is out of season in November, so it has no finding
     assert stations["syrdarya_karateren"].level is None
     counts = dict(hand_made.bulletin.basin_map.counts)
-    assert counts == {"alert": 0, "warning": 1, "watch": 1, "normal": 1, "no_data": 7, None: 12}
+    assert counts == {"alert": 0, "warning": 1, "watch": 1, "normal": 1, "no_data": 8, None: 11}
 
 
 def test_map_reservoir_fill_is_the_share_of_useful_volume(hand_made):
@@ -241,10 +241,10 @@ def _styles(g) -> str:
 
 
 @pytest.mark.parametrize(("lang", "map_counts", "strip_counts"), [
-    ("en", "alert 0, warning 1, watch 1, normal 1, no data 7, without an indicator 12.",
+    ("en", "alert 0, warning 1, watch 1, normal 1, no data 8, without an indicator 11.",
      "The last column (2nd dekad of November 2026): low 1, below normal 0, normal 1, above normal 0, high 1, "
      "no data 4."),
-    ("ru", "тревога — 0, предупреждение — 1, внимание — 1, норма — 1, нет данных — 7, без индикатора — 12.",
+    ("ru", "тревога — 0, предупреждение — 1, внимание — 1, норма — 1, нет данных — 8, без индикатора — 11.",
      "Последний столбец (2-я декада ноября 2026 г.): низкий — 1, ниже нормы — 0, норма — 1, выше нормы — 0, "
      "высокий — 1, нет данных — 4."),
 ])

@@ -43,8 +43,11 @@ def test_error_flagged_values_leave_the_aggregation_and_make_the_finding_no_data
     assert f.notes == ["coverage", "qc_errors", "completeness"]
     assert len(bad.observations.frame) == 20 and len(bad.evaluated.frame) == 16  # flagged, not deleted
     row = [r for r in bad.bulletin.rows if r.finding.indicator == "toktogul_volume_low"][0]
-    assert row.sentence.msgid.endswith("{errors} value(s) flagged as errors left out).")
-    assert dict(row.sentence.params)["errors"] == 4
+    # the no-data sentence, followed by the level in force before (warning in 2026-11-d1)
+    inner = dict(row.sentence.params)["sentence"]
+    assert inner.msgid.endswith("{errors} value(s) flagged as errors left out).")
+    assert dict(inner.params)["errors"] == 4
+    assert row.finding.level_in_force == {"level": "warning", "period": "2026-11-d1"}
 
 
 def test_the_quality_section_groups_by_country_and_station(tmp_path, network):
@@ -62,8 +65,8 @@ def test_the_quality_section_groups_by_country_and_station(tmp_path, network):
     assert volume.coverage.value == pytest.approx(60.0)
     assert [(fl.check, fl.severity, fl.days) for fl in volume.flags] == [("implausible", "error", 4),
                                                                        ("completeness", "info", 10)]
-    assert [(a.indicator, a.no_data_by_errors) for a in volume.findings] == [("toktogul_volume_low", True),
-                                                                              ("toktogul_fill", True)]
+    assert [(a.indicator, a.no_data_by_errors) for a in volume.findings] == [
+        ("toktogul_volume_low", True), ("toktogul_fill", True), ("toktogul_days_left", True)]
     soup = BeautifulSoup(render_html(result.bulletin, "en"), "html.parser")
     assert [h["data-country"] for h in soup.select("#quality h3.quality-country")] == ["KG", "TJ", "UZ", "KZ"]
     tr = soup.select_one('#quality table.quality-table[data-country=KG] tbody tr[data-variable=volume]')

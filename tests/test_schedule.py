@@ -122,3 +122,18 @@ def test_the_sample_schedules_load(network):
     assert len(ngs.schedule) == 18 and len(gs.schedule) == 18
     assert ngs.planned_for(parse_period("2026-11-d2")) == 500.0
     assert gs.planned_for(parse_period("2026-07-d1")) == 450.0
+
+
+def test_the_schedule_sentence_gives_the_deviation_with_its_sign(tmp_path, network):
+    from bulletin.document import _row
+    from bulletin.render.i18n import Localizer
+
+    cat = _setup(tmp_path, network)
+    f = _run(tmp_path, network, cat, 600)
+    # 600 against 500 planned: +20 % (watch: above +10, not above +20); since October +10 % (see above)
+    assert Localizer("en").text(_row(f, cat.indicators[0], network).sentence) == (
+        "S: 600 m³/s against a plan of 500 m³/s, a deviation of +20%; +10% since the season started; watch, "
+        "a deviation from the plan above +10%.")
+    assert Localizer("ru").text(_row(f, cat.indicators[0], network).sentence) == (
+        "С: 600 м³/с при плане 500 м³/с, отклонение +20 %; +10 % с начала сезона; внимание: отклонение от плана "
+        "выше +10 %.")

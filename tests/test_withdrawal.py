@@ -119,7 +119,7 @@ def test_a_season_without_a_limit_or_with_a_hole_is_no_data(tmp_path, network):
     loc = Localizer("en")
     sentence = loc.text(_row(f, cat.indicators[0], network).sentence)
     assert sentence == ("W: 20 m³/s; the volume used since the season started is not known, because a period of "
-                        "the season has no data.")
+                        "the season has no data. The level in the 1st dekad of October 2026, the last with data, was alert.")
 
 
 def test_a_new_season_starts_afresh(tmp_path, network):

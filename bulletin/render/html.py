@@ -101,7 +101,7 @@ def render_html(bulletin, lang: str, template_dir=None) -> str:
     figures = []
     for fig in bulletin.figures:
         svg = hydrograph_svg(fig, loc, labels)
-        alt = loc.text(fig.title)
+        alt = _alt(fig.alt, loc) if fig.alt else loc.text(fig.title)
         figures.append((fig, svg, alt))
     css = "\n".join(resource_path("templates", name).read_text(encoding="utf-8")
                     for name in ("bulletin.css", "print.css"))

@@ -44,6 +44,7 @@ def NP_(context: str, msgid: str) -> tuple[str, str]:
 UNIT_DISPLAY = {
     "m3/s": NP_("unit", "m³/s"), "Mm3": NP_("unit", "million m³"), "km3": NP_("unit", "km³"),
     "m": NP_("unit", "m"), "cm": NP_("unit", "cm"), "%": NP_("unit", "%"), "l/s": NP_("unit", "l/s"),
+    "d": NP_("unit", "days"),
 }
 DEKAD_ORDINALS = {1: NP_("dekad", "1st"), 2: NP_("dekad", "2nd"), 3: NP_("dekad", "3rd")}
 MSG_DEKAD = N_("{ordinal} dekad of {month} {year}")

@@ -72,7 +72,7 @@ def dumps(doc: dict) -> str:
 
 FINDING_COLUMNS = ("indicator", "station", "variable", "period", "value", "unit", "level", "norm", "pct_of_norm",
                    "percentile", "category", "last_year", "previous_period", "coverage", "qc_flags", "rule_id",
-                   "raw_level", "state")
+                   "raw_level", "state", "indicator_value", "indicator_unit")
 
 
 def findings_csv(doc: dict) -> str:
@@ -81,6 +81,6 @@ def findings_csv(doc: dict) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(FINDING_COLUMNS)
     for f in doc["findings"]:
-        row = {"raw_level": None, **f, "qc_flags": ";".join(f["qc_flags"]), "rule_id": f["rule"]["id"]}
+        row = {"raw_level": None, "indicator_value": None, "indicator_unit": None, **f, "qc_flags": ";".join(f["qc_flags"]), "rule_id": f["rule"]["id"]}
         w.writerow(["" if row[c] is None else row[c] for c in FINDING_COLUMNS])
     return buf.getvalue()
