@@ -52,3 +52,11 @@ def daily_rows(station, variable, unit, start, end, value_of):
         if v is not None:
             rows.append((station, variable, day.strftime("%Y-%m-%d"), v, unit))
     return rows
+
+
+def say(lang: str, text) -> str:
+    """A document Text as a sentence of ``lang``, with plain spaces: quantities are written with
+    no-break spaces and a word joiner after '/', so that a line never splits them."""
+    from bulletin.render.i18n import Localizer
+
+    return Localizer(lang).text(text).replace("\xa0", " ").replace("\u2060", "")

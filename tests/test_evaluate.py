@@ -12,7 +12,7 @@ from bulletin.methods import category_level, percent_of_norm, threshold_level
 from bulletin.periods import parse_period
 from bulletin.qc import run_qc
 
-from .conftest import daily_rows, write_csv
+from .conftest import daily_rows, say, write_csv
 
 T = {"watch": 11.0, "warning": 10.0, "alert": 9.0}
 
@@ -111,15 +111,14 @@ def test_the_threshold_sentence_gives_the_share_of_the_norm(findings, network):
     # as issue 5 asks: "Toktogul holds 8.4 km3, 71 % of norm for this dekad, below the critical 9 km3"
     from bulletin.catalogue import Indicator
     from bulletin.document import _row
-    from bulletin.render.i18n import Localizer
 
     f = findings["vol"]
     ind = Indicator("vol", {"en": "V", "ru": "В"}, "toktogul", "volume", "threshold", "all", None, unit="km3",
                     operator="<")
     # 9000 / 10145 = 88.7 % of the norm; 9.00 km3 is not below 9, so the warning condition (below 10) applies
-    assert Localizer("en").text(_row(f, ind, network).sentence) == (
+    assert say("en", _row(f, ind, network).sentence) == (
         "V: 9.00 km³ (last year 12.00 km³), 89% of norm; warning, below 10 km³.")
-    assert Localizer("ru").text(_row(f, ind, network).sentence) == (
+    assert say("ru", _row(f, ind, network).sentence) == (
         "В: 9,00 км³ (в прошлом году 12,00 км³), 89 % нормы; предупреждение: ниже 10 км³.")
 
 
@@ -239,17 +238,16 @@ def test_a_level_in_force_is_stated_when_the_data_stop(state_run, network):
     assert state_run("12-d2")["vol"].level_in_force is None
     from bulletin.catalogue import Indicator
     from bulletin.document import _row
-    from bulletin.render.i18n import Localizer
 
     ind = Indicator("vol", {"en": "V", "ru": "В"}, "toktogul", "volume", "threshold", "all", None, unit="km3",
                     operator="<")
     row = _row(f["vol"], ind, network)
-    assert Localizer("en").text(row.sentence) == (
+    assert say("en", row.sentence) == (
         "V: no data for this period (0% of days present). The level in the 1st dekad of November 2026, the last "
         "with data, was watch.")
-    assert Localizer("ru").text(row.sentence).endswith(
+    assert say("ru", row.sentence).endswith(
         "Уровень в первой декаде ноября 2026 г., последней с данными: внимание.")
-    assert Localizer("en").text(row.raw_text) == "last with data: watch"
+    assert say("en", row.raw_text) == "last with data: watch"
 
 
 def test_a_seasonal_indicator_restarts_with_its_season(state_run):
@@ -344,9 +342,8 @@ def test_a_reservoir_that_fills_has_no_days_left_to_count(tmp_path, network):
     f = evaluate(cat, network, obs, run_qc(obs, network), parse_period("2026-11-d2"))[0]
     assert f.raw_level == "normal" and f.indicator_value is None and "not_drawn_down" in f.notes
     from bulletin.document import _row
-    from bulletin.render.i18n import Localizer
 
-    assert Localizer("en").text(_row(f, cat.indicators[0], network).sentence) == (
+    assert say("en", _row(f, cat.indicators[0], network).sentence) == (
         "D: 9,836 million m³; the inflow is at or above the release: the reservoir is not being drawn down.")
     # without the release, the days cannot be counted: no_data, never normal
     obs = read_observations([write_csv(tmp_path / "v.csv", rows[:1], header="station,variable,date,value,unit,resolution")],

@@ -209,11 +209,11 @@ def test_fill_bars_svg_shows_value_marks_and_level(pages):
             if g.get("id", "").startswith("fig-reservoir-fill-bar-")}
     assert bars == {"fig-reservoir-fill-bar-toktogul": "warning", "fig-reservoir-fill-bar-shardara": "watch"}
     texts = _texts(root)
-    for label in ("Toktogul", "9.50 km³ · 29%", "5.5", "19.5", "9", "10", "11", "12.5", "4.30 km³ · 75%", "4.2",
+    for label in ("Toktogul", "9.50\xa0km³ · 29%", "5.5", "19.5", "9", "10", "11", "12.5", "4.30\xa0km³ · 75%", "4.2",
                   "4.8", "5.2", "norm of the period", "same period last year", "threshold: alert"):
         assert label in texts, label
     _, root_ru = _svg(pages["ru"], "fig-reservoir-fill")
-    assert "9,50 км³ · 29 %" in _texts(root_ru) and "предупреждение" in _texts(root_ru)
+    assert "9,50\xa0км³ · 29\xa0%" in _texts(root_ru) and "предупреждение" in _texts(root_ru)
 
 
 def test_category_strip_cells_carry_colour_and_symbol(hand_made, pages):
@@ -255,7 +255,8 @@ def test_figures_have_captions_and_alt_text_from_the_data(pages, lang, map_count
         figure = soup.select_one(selector)
         assert figure.select_one("figcaption").get_text(strip=True), selector
         assert figure.select_one("[role=img]")["aria-label"], selector
-    alt = {f["id"]: f.select_one("[role=img]")["aria-label"] for f in soup.select("figure.overview-figure")}
+    alt = {f["id"]: f.select_one("[role=img]")["aria-label"].replace("\xa0", " ").replace("\u2060", "")
+           for f in soup.select("figure.overview-figure")}
     assert map_counts in alt["fig-basin-map"]
     assert strip_counts in alt["fig-category-strip"]
     if lang == "en":

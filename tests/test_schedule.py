@@ -13,7 +13,7 @@ from bulletin.methods import cumulative_schedule_deviation, schedule_deviation
 from bulletin.periods import parse_period
 from bulletin.qc import run_qc
 
-from .conftest import write_csv
+from .conftest import say, write_csv
 
 
 def test_schedule_deviation_in_percent_of_the_plan():
@@ -126,14 +126,13 @@ def test_the_sample_schedules_load(network):
 
 def test_the_schedule_sentence_gives_the_deviation_with_its_sign(tmp_path, network):
     from bulletin.document import _row
-    from bulletin.render.i18n import Localizer
 
     cat = _setup(tmp_path, network)
     f = _run(tmp_path, network, cat, 600)
     # 600 against 500 planned: +20 % (watch: above +10, not above +20); since October +10 % (see above)
-    assert Localizer("en").text(_row(f, cat.indicators[0], network).sentence) == (
+    assert say("en", _row(f, cat.indicators[0], network).sentence) == (
         "S: 600 m³/s against a plan of 500 m³/s, a deviation of +20%; +10% since the season started; watch, "
         "a deviation from the plan above +10%.")
-    assert Localizer("ru").text(_row(f, cat.indicators[0], network).sentence) == (
+    assert say("ru", _row(f, cat.indicators[0], network).sentence) == (
         "С: 600 м³/с при плане 500 м³/с, отклонение +20 %; +10 % с начала сезона; внимание: отклонение от плана "
         "выше +10 %.")

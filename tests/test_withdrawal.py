@@ -14,9 +14,8 @@ from bulletin.ingest import read_observations
 from bulletin.methods import projected_use_at_pace
 from bulletin.periods import Period, parse_period
 from bulletin.qc import run_qc
-from bulletin.render.i18n import Localizer
 
-from .conftest import write_csv
+from .conftest import say, write_csv
 
 HEAD = """
 catalogue: {id: t, version: "1", status: sample, title: {en: T, ru: Т}}
@@ -116,8 +115,7 @@ def test_a_season_without_a_limit_or_with_a_hole_is_no_data(tmp_path, network):
     holed = {**SEASON, "2026-10-d2": None, "2026-11-d2": 20}
     f = _evaluate(tmp_path, network, cat, holed, "2026-11-d2")
     assert f.level == "no_data" and "season_incomplete" in f.notes and f.withdrawal["used"] is None
-    loc = Localizer("en")
-    sentence = loc.text(_row(f, cat.indicators[0], network).sentence)
+    sentence = say("en", _row(f, cat.indicators[0], network).sentence)
     assert sentence == ("W: 20 m³/s; the volume used since the season started is not known, because a period of "
                         "the season has no data. The level in the 1st dekad of October 2026, the last with data, was alert.")
 
@@ -140,11 +138,11 @@ def test_the_withdrawal_sentence(tmp_path, network):
     f = _evaluate(tmp_path, network, cat, {**SEASON, "2026-11-d2": 25}, "2026-11-d2")
     row = _row(f, cat.indicators[0], network)
     # used 119.232 Mm3 = 32.67 % of 365; projected 402.192 Mm3 = 110.19 %
-    assert Localizer("en").text(row.sentence) == (
+    assert say("en", row.sentence) == (
         "W: 25 m³/s; 119 million m³ used since the season started, 33% of the limit of 365 million m³ for the "
         "non-growing season 2026/27; at this period's rate 402 million m³ by its end, 110% of the limit; alert, "
         "above 110% of the limit by the end of the season.")
-    ru = Localizer("ru").text(row.sentence)
+    ru = say("ru", row.sentence)
     assert "119 млн м³" in ru and "365 млн м³" in ru and "402 млн м³" in ru
 
 
@@ -229,6 +227,6 @@ def test_the_change_sentence_is_signed(tmp_path, network):
     cat = _catalogue(tmp_path, network, text)
     values = {"2025-11-d2": 100, "2026-11-d2": 150}
     f = _evaluate(tmp_path, network, cat, values, "2026-11-d2", station="shardara", variable="inflow")
-    assert Localizer("en").text(_row(f, cat.indicators[0], network).sentence) == (
+    assert say("en", _row(f, cat.indicators[0], network).sentence) == (
         "C: 150 m³/s, +50% against the same period last year (100 m³/s); watch, a change above +20% against the "
         "same period last year.")

@@ -64,6 +64,11 @@ MSG_PERCENT = N_("{number}%")
 MSG_QUANTITY = N_("{number} {unit}")
 
 
+def _unbroken(quantity: str) -> str:
+    """A quantity that a line never splits: no-break spaces, a word joiner after '/' (m³/s)."""
+    return quantity.replace(" ", "\u00a0").replace("/", "/\u2060")
+
+
 def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -149,8 +154,8 @@ class Localizer:
         if not q.unit:
             return number
         if q.unit == "%":
-            return self.gettext(MSG_PERCENT).format(number=number)
-        return self.gettext(MSG_QUANTITY).format(number=number, unit=self.unit(q.unit))
+            return _unbroken(self.gettext(MSG_PERCENT).format(number=number))
+        return _unbroken(self.gettext(MSG_QUANTITY).format(number=number, unit=self.unit(q.unit)))
 
     def month(self, month: int, width: str = "wide", context: str = "format") -> str:
         return get_month_names(width, context=context, locale=self.locale)[month]
