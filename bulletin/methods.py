@@ -132,8 +132,9 @@ def schedule_deviation(actual: float, planned: float) -> float:
 
     References
     ----------
-    .. [1] DOMAIN.md: ICWC approves the reservoir-cascade operating schedule per season; BWO
-       Syrdarya monitors it and must notify the parties of any deviation.
+    .. [1] BWO Syrdarya (icwc-aral.uz/bwosyr.htm): the ICWC approves the reservoir-cascade
+       operating schedule per season; BWO Syrdarya monitors it and must notify the parties of
+       any deviation.
     """
     a, p = _nan_if_none(actual), _nan_if_none(planned)
     if math.isnan(a) or math.isnan(p) or p == 0:
@@ -232,9 +233,10 @@ def alert_state(raw_levels, deescalation_periods: int = DEESCALATION_PERIODS) ->
 
     References
     ----------
-    .. [1] Project notes, DOMAIN.md, "Other anchors worth knowing": "GloFAS/EFAS use
-       persistence across runs before escalating; EDO has recovery states; Delft-FEWS keeps
-       up- and down-crossing events. Ministries should not see an alert flip on and off."
+    .. [1] Practice of operational warning systems: GloFAS and EFAS require persistence across
+       forecast runs before escalating, the European Drought Observatory has recovery states,
+       and Delft-FEWS keeps up- and down-crossing events, so that an alert does not flip on
+       and off.
     """
     levels = list(raw_levels)
     if not levels:
@@ -274,7 +276,7 @@ def state_change(previous: str, current: str) -> str | None:
 # ---- reservoirs -----------------------------------------------------------------------------
 #
 # Volumes in Mm3 (any one volume unit will do for the first two), flows in m3/s, and the
-# regional conversion 1 m3/s during one day = 0.0864 Mm3 (DOMAIN.md, reporting conventions).
+# regional conversion 1 m3/s during one day = 0.0864 Mm3 (the regional reporting convention: Mm3 = mean m3/s x days x 0.0864).
 
 def _nan_if_none(x):
     return float("nan") if x is None else x

@@ -28,7 +28,7 @@ The model, upstream to downstream along the ``downstream`` links of the network 
   is cut when it would fall below dead volume.
 
 Withdrawals accounted per country (stations of kind ``intake``) are dekad means drawn on their
-own: a monthly shape per season scaled to the ICWC limits of 2025 (DOMAIN.md) times a yearly
+own: a monthly shape per season scaled to the ICWC limits of 2025 (data/README.md) times a yearly
 pace factor. They are not subtracted from the simulated river, whose reaches carry their own
 withdrawal demands.
 
@@ -423,7 +423,7 @@ GAP_BLOCKS = {
 
 # ---------------------------------------------------------------------------------------------
 # Withdrawals accounted per country against the ICWC seasonal limits [km3]: growing season 2025
-# and non-growing season 2025/26 (DOMAIN.md; ICWC). Within a season the monthly pace follows a
+# and non-growing season 2025/26 (ICWC; data/README.md). Within a season the monthly pace follows a
 # shape of mean 1 (growing season April-September: peak in June-August; non-growing season
 # October-March: autumn water-charging and spring leaching irrigation), times a pace factor per
 # season (lognormal around WITHDRAWAL_PACE, so that a season usually ends a little below its limit).

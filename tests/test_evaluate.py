@@ -108,7 +108,7 @@ def test_volume_exactly_at_the_critical_volume_is_warning_not_alert(findings):
 
 
 def test_the_threshold_sentence_gives_the_share_of_the_norm(findings, network):
-    # as issue 5 asks: "Toktogul holds 8.4 km3, 71 % of norm for this dekad, below the critical 9 km3"
+    # as a minister reads it: "Toktogul holds 8.4 km3, 71 % of norm for this dekad, below the critical 9 km3"
     from bulletin.catalogue import Indicator
     from bulletin.document import _row
 

@@ -58,7 +58,7 @@ def test_russian_number_and_period_formats():
 
 
 def test_the_period_in_running_text_takes_the_prepositional_case():
-    # issue 5: "во второй декаде ноября 2026 г." (ordinal and "декада" prepositional, month genitive)
+    # running text: "во второй декаде ноября 2026 г." (ordinal and "декада" prepositional, month genitive)
     ru, en = Localizer("ru"), Localizer("en")
     assert ru.period_in(Period.dekad(2026, 11, 2)) == "во второй декаде ноября 2026 г."
     assert ru.period_in(Period.dekad(2026, 11, 1)) == "в первой декаде ноября 2026 г."

@@ -116,7 +116,7 @@ def test_alert_state_rejects_bad_input(levels, n, message):
 
 
 # ---- reservoirs -------------------------------------------------------------------------------
-# Toktogul (BWO Syrdarya, DOMAIN.md): total 19,500 Mm3, dead 5,500 Mm3, useful 14,000 Mm3.
+# Toktogul (BWO Syrdarya, icwc-aral.uz/bwosyr.htm): total 19,500 Mm3, dead 5,500 Mm3, useful 14,000 Mm3.
 
 
 def test_fill_percent_of_useful():
@@ -201,7 +201,7 @@ def test_withdrawn_volume_and_limit_share():
     assert withdrawn_volume([100.0], [10]) == pytest.approx(86.4)
     assert withdrawn_volume([100.0, 50.0, 0.0], [10, 10, 11]) == pytest.approx(86.4 + 43.2)
     assert math.isnan(withdrawn_volume([100.0, float("nan")], [10, 10]))
-    # KZ (Dustlik canal) growing-season limit 2025: 0.909 km3 = 909 Mm3 (DOMAIN.md, ICWC)
+    # KZ (Dustlik canal) growing-season limit 2025: 0.909 km3 = 909 Mm3 (ICWC, as published by BWO Syrdarya)
     assert limit_share(454.5, 909.0) == pytest.approx(50.0)
     assert math.isnan(limit_share(10.0, 0.0))
 

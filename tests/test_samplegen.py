@@ -315,7 +315,7 @@ def test_situation_e_gaps_like_a_real_archive(stations, sample):
 
 # ---- f. withdrawals against the ICWC limits ---------------------------------------------------
 
-LIMITS_KM3 = {"KG": (0.27, 0.047), "TJ": (1.9, 0.365), "UZ": (8.8, 3.34), "KZ": (0.909, 0.460)}  # DOMAIN.md, 2025
+LIMITS_KM3 = {"KG": (0.27, 0.047), "TJ": (1.9, 0.365), "UZ": (8.8, 3.34), "KZ": (0.909, 0.460)}  # ICWC, 2025
 
 
 def _dekad_ends(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:

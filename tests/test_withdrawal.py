@@ -26,7 +26,7 @@ indicators:
 """
 
 # Tajikistan, non-growing season 2026/27 (1 October 2026 - 31 March 2027, 182 days): a limit of
-# 0.365 km3 = 365 Mm3 (the 2025/26 ICWC limit, DOMAIN.md)
+# 0.365 km3 = 365 Mm3 (the 2025/26 ICWC limit)
 WITHDRAWAL = """
   - {id: w, name: {en: W, ru: В}, station: withdrawals_tj, variable: withdrawal, method: withdrawal_limit,
      projection: PROJECTION, limits: {2026/27-ngs: {value: 0.365, unit: km3}, 2026-gs: {value: 10, unit: Mm3}},
@@ -178,7 +178,7 @@ def test_withdrawal_catalogue_errors_are_reported_together(tmp_path, network):
 def test_the_sample_catalogue_carries_the_2025_icwc_limits(network):
     cat = load_catalogue(None, network)
     by_id = {i.id: i for i in cat.indicators}
-    # growing season 2025 / non-growing season 2025/26 (DOMAIN.md, ICWC): UZ 8.8 / 3.34, TJ 1.9 / 0.365,
+    # growing season 2025 / non-growing season 2025/26 (ICWC): UZ 8.8 / 3.34, TJ 1.9 / 0.365,
     # KZ (Dustlik canal) 0.909 / 0.460, KG 0.27 / 0.047 km3
     for key, gs, ngs in (("uz", 8800, 3340), ("tj", 1900, 365), ("kz_dustlik", 909, 460), ("kg", 270, 47)):
         ind = by_id[f"withdrawal_limit_{key}"]
