@@ -18,7 +18,7 @@ from .errors import ConfigError, UsageError
 from .methods import DEESCALATION_PERIODS, LEVELS, METHODS, OPERATORS, level_rank
 from .network import Network
 from .periods import Seasons, parse_period
-from .render.i18n import FALLBACK
+from .render.i18n import localized
 from .resources import resource_path
 from .units import conversion_factor, load_variables, unit_dimension
 
@@ -29,15 +29,6 @@ PERIODS_PER_YEAR = {"dekad": 36, "month": 12}  # resolutions of thresholds_by_pe
 RELATIVE_TO = {"norm": "%", "percentile": "percentile"}  # relative_to -> unit of the threshold values
 CHANGE_AGAINST = ("previous", "last_year")
 PROJECTIONS = ("rate", "pace")  # how a withdrawal_limit indicator projects the season's use  # what a change indicator compares the period with
-
-
-def localized(texts: dict, lang: str, default: str = "") -> str:
-    """A catalogue text in ``lang``: the language itself, then its fallback (Russian for kk, ky, tg
-    and uz, as the message catalogues of ``render.i18n.FALLBACK``), then English, else ``default``."""
-    for code in (lang, FALLBACK.get(lang), "en"):
-        if code and texts.get(code):
-            return texts[code]
-    return default
 
 
 @dataclass(frozen=True)

@@ -651,14 +651,15 @@ def _figure(ind: Indicator, store: SeriesStore, period: Period, network: Network
     at = xs.index(period) if period in xs else len(xs) - 1
     title = Text.of(N_("{station}: {variable}, {unit}"), station=Localized.of(st.names),
                     variable=Text.of(VARIABLE_NAMES[ind.variable]), unit=Unit(unit))
+    p10, p90 = clim_col("p10"), clim_col("p90")
     alt = [title, Text.of(MSG_HYDRO_ALT, period=period, value=_q(current[at], unit), norm=_q(norm[at], unit),
-                          p10=_q(clim_col("p10")[at], unit), p90=_q(clim_col("p90")[at], unit),
+                          p10=_q(p10[at], unit), p90=_q(p90[at], unit),
                           last_year=_q(last_year[at], unit))]
     alt += [Text.of(MSG_HYDRO_THRESHOLD, level=Text.of(LEVEL_NAMES[lev]), value=_q(values[at], unit))
             for lev, values in thresholds if values[at] is not None]
     return Figure(id=f"fig-{ind.station}-{ind.variable}", station_name=Localized.of(st.names),
                   title=title, unit=unit, x_periods=tuple(xs), current=current, last_year=last_year, norm=norm,
-                  p10=clim_col("p10"), p90=clim_col("p90"), thresholds=tuple(thresholds),
+                  p10=p10, p90=p90, thresholds=tuple(thresholds),
                   period_index=at, alt=tuple(alt))
 
 

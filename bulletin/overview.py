@@ -28,7 +28,7 @@ from .document import (
     _figure_threshold,
     _q,
 )
-from .evaluate import Finding, SeriesStore, applied_thresholds, not_evaluated_reason
+from .evaluate import Finding, SeriesStore, _clean, applied_thresholds, not_evaluated_reason
 from .methods import LEVELS, NO_DATA, fill_percent_of_useful, level_rank
 from .network import Network
 from .periods import Period
@@ -158,10 +158,6 @@ def _values(agg: pd.DataFrame, periods: list[Period], min_coverage: float) -> li
         v = usable.get((p.start.year, p.period_of_year))
         out.append(None if v is None or np.isnan(v) else float(v))
     return out
-
-
-def _clean(x) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
 def _fill(volume: float | None, station) -> float | None:

@@ -69,6 +69,16 @@ def _unbroken(quantity: str) -> str:
     return quantity.replace(" ", "\u00a0").replace("/", "/\u2060")
 
 
+def localized(texts: dict, lang: str, default: str = "") -> str:
+    """A text given per language (names, catalogue texts) in ``lang``: the language itself, then its
+    fallback (``FALLBACK``: Russian for kk, ky, tg and uz, as the message catalogues), then English,
+    else ``default``."""
+    for code in (lang, FALLBACK.get(lang), "en"):
+        if code and texts.get(code):
+            return texts[code]
+    return default
+
+
 def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -119,8 +129,7 @@ class Localizer:
             return self.text(v)
         if kind == "Localized":
             names = dict(v.names)
-            return (names.get(self.lang) or names.get(FALLBACK.get(self.lang, "en")) or names.get("en")
-                    or next(iter(names.values()), ""))
+            return localized(names, self.lang, next(iter(names.values()), ""))
         if kind == "Quantity":
             return self.quantity(v)
         if kind == "Unit":
