@@ -17,7 +17,7 @@ from .climatology import CATEGORIES, ClimateSettings, parse_reference
 from .errors import ConfigError, UsageError
 from .methods import DEESCALATION_PERIODS, LEVELS, METHODS, OPERATORS, level_rank
 from .network import Network
-from .periods import Seasons, parse_period
+from .periods import PERIODS_PER_YEAR, RESOLUTIONS, Seasons, parse_period
 from .render.i18n import localized
 from .resources import resource_path
 from .units import conversion_factor, load_variables, unit_dimension
@@ -25,7 +25,6 @@ from .units import conversion_factor, load_variables, unit_dimension
 LANGUAGES_REQUIRED = ("en", "ru")
 SEASON_NAMES = ("all", "gs", "ngs")
 THRESHOLD_SEASONS = ("gs", "ngs")  # keys of seasonal thresholds
-PERIODS_PER_YEAR = {"dekad": 36, "month": 12}  # resolutions of thresholds_by_period tables
 RELATIVE_TO = {"norm": "%", "percentile": "percentile"}  # relative_to -> unit of the threshold values
 CHANGE_AGAINST = ("previous", "last_year")
 PROJECTIONS = ("rate", "pace")  # how a withdrawal_limit indicator projects the season's use  # what a change indicator compares the period with
@@ -764,8 +763,8 @@ def _period_table(c: _Collector, where: str, raw, row) -> tuple | None:
         return None
     c.keys(where, raw, ("resolution", "table"))
     resolution, table = raw.get("resolution"), raw.get("table")
-    if resolution not in PERIODS_PER_YEAR:
-        c.add(f"{where}.resolution", f"'{resolution}' must be dekad or month{_did_you_mean(resolution, PERIODS_PER_YEAR)}")
+    if resolution not in RESOLUTIONS:
+        c.add(f"{where}.resolution", f"'{resolution}' must be dekad or month{_did_you_mean(resolution, RESOLUTIONS)}")
         return None
     n = PERIODS_PER_YEAR[resolution]
     if not isinstance(table, dict) or not table:
@@ -846,7 +845,7 @@ def _parse_schedule(c: _Collector, where: str, spec, method, station, variable, 
             except (UsageError, ValueError):
                 c.add(at, f"period '{row['period']}' does not parse: use a dekad (2026-11-d2) or a month (2026-11)")
                 continue
-            if period.kind not in PERIODS_PER_YEAR:
+            if period.kind not in RESOLUTIONS:
                 c.add(at, f"period '{row['period']}' is a {period.kind}; plan per dekad or month")
                 continue
             try:

@@ -23,7 +23,6 @@ import pandas as pd
 from .catalogue import Catalogue, Indicator
 from .climatology import aggregate, apply_coverage, climatology, status_of, weibull_quantile
 from .ingest import Observations
-from .ingest.resolutions import RESOLUTIONS, period_bounds
 from .methods import (
     LEVELS,
     NO_DATA,
@@ -44,7 +43,7 @@ from .methods import (
     withdrawn_volume,
 )
 from .network import Network
-from .periods import Period
+from .periods import OBSERVED_RESOLUTIONS, Period, period_bounds
 from .qc import QCReport
 from .units import conversion_factor, load_variables
 
@@ -124,10 +123,10 @@ def period_series(obs: Observations, station: str, variable: str, resolution: st
         period), coverage [0-1]; one row per period from the first to the last touched.
     """
     how = load_variables()[variable].aggregate
-    target = RESOLUTIONS.index(resolution)
+    target = OBSERVED_RESOLUTIONS.index(resolution)
     present = obs.resolutions(station, variable)
     finer = None
-    for res in (r for r in present if RESOLUTIONS.index(r) < target):
+    for res in (r for r in present if OBSERVED_RESOLUTIONS.index(r) < target):
         s = obs.series(station, variable, res).dropna()
         days = s.groupby(level=0).first() if res == "day" else _spread_over_days(s, res, how)
         finer = days if finer is None else finer.combine_first(days)

@@ -4,6 +4,12 @@ Notation (DESIGN.md): ``2026-11-d2`` second dekad of November 2026, ``2026-11`` 
 ``2026-gs`` the growing season, ``2026/27-ngs`` the non-growing season, ``2026/27`` the
 hydrological year. Dekads are days 1-10, 11-20 and 21 to the end of the month, 36 a year.
 Season bounds are configuration (:class:`Seasons`), not code.
+
+Archives also hold pentads, so ingest and aggregation know the calendar of every input
+resolution (``OBSERVED_RESOLUTIONS``): ``day``; ``pentad``, 72 a year, 6 a month (days 1-5,
+6-10, 11-15, 16-20, 21-25 and 26 to the end of the month, so the 6th has 3 to 6 days);
+``dekad``, 36 a year; ``month``, 12 a year. A pentad, dekad or month value is dated by the
+last day of its period (DESIGN.md).
 """
 
 from __future__ import annotations
@@ -18,8 +24,14 @@ import pandas as pd
 
 from .errors import UsageError
 
+OBSERVED_RESOLUTIONS = ("day", "pentad", "dekad", "month")
+"""The resolutions observations come in, finest first: aggregation prefers the finest present."""
 RESOLUTIONS = ("dekad", "month")
-PERIODS_PER_YEAR = {"dekad": 36, "month": 12}
+"""The reporting resolutions: a bulletin, a norm and a threshold table are per dekad or month."""
+PERIODS_PER_YEAR = {"pentad": 72, "dekad": 36, "month": 12}
+"""Periods in a calendar year of each resolution that has a period of year."""
+# first day of each period within a month, per sub-monthly resolution
+_STARTS = {"pentad": (1, 6, 11, 16, 21, 26), "dekad": (1, 11, 21)}
 
 
 @dataclass(frozen=True)
@@ -256,3 +268,48 @@ def period_keys(dates: pd.DatetimeIndex, resolution: str) -> tuple[np.ndarray, n
         days = dates.day.to_numpy()
         return years, (months - 1) * 3 + np.where(days <= 10, 1, np.where(days <= 20, 2, 3))
     raise ValueError(f"unknown resolution {resolution!r}")
+
+
+def period_end(resolution: str, year: int, period_of_year: int) -> date:
+    """Last day of period ``period_of_year`` [1-72, 1-36 or 1-12] of calendar ``year``."""
+    n = PERIODS_PER_YEAR[resolution]
+    if not 1 <= period_of_year <= n:
+        raise ValueError(f"a year has {n} {resolution}s, not {period_of_year}")
+    if resolution == "month":
+        return date(year, period_of_year, calendar.monthrange(year, period_of_year)[1])
+    per_month = len(_STARTS[resolution])
+    month, k = divmod(period_of_year - 1, per_month)
+    starts = _STARTS[resolution]
+    if k == per_month - 1:
+        return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+    return date(year, month + 1, starts[k + 1] - 1)
+
+
+def period_of_year(resolution: str, dates: pd.DatetimeIndex) -> np.ndarray:
+    """Period of year of each date: pentad [1-72], dekad [1-36], month [1-12] or day of year [1-366]."""
+    dates = pd.DatetimeIndex(dates)
+    if resolution == "day":
+        return dates.dayofyear.to_numpy()
+    months = dates.month.to_numpy()
+    if resolution == "month":
+        return months
+    starts = np.asarray(_STARTS[resolution])
+    k = np.searchsorted(starts, dates.day.to_numpy(), side="right")  # 1-based within the month
+    return (months - 1) * len(starts) + k
+
+
+def period_bounds(resolution: str, dates: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+    """First and last day of the ``resolution`` period containing each date."""
+    dates = pd.DatetimeIndex(dates).normalize()
+    if resolution == "day":
+        return dates, dates
+    month_start = dates - pd.to_timedelta(dates.day - 1, unit="D")
+    month_end = month_start + pd.offsets.MonthEnd(0)
+    if resolution == "month":
+        return month_start, month_end
+    starts = np.asarray(_STARTS[resolution])
+    k = np.searchsorted(starts, dates.day.to_numpy(), side="right") - 1
+    first = month_start + pd.to_timedelta(starts[k] - 1, unit="D")
+    next_start = np.append(starts[1:], 32)[k]  # the last period of a month runs to its end
+    last = np.minimum(month_start + pd.to_timedelta(next_start - 2, unit="D"), month_end)
+    return pd.DatetimeIndex(first), pd.DatetimeIndex(last)

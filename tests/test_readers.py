@@ -18,7 +18,7 @@ import pytest
 from bulletin.errors import IngestError
 from bulletin.evaluate import period_series
 from bulletin.ingest import READERS, read_observations, reader_for
-from bulletin.ingest.resolutions import period_bounds, period_end, period_of_year
+from bulletin.periods import period_bounds, period_end, period_of_year
 
 from .conftest import write_csv
 

@@ -37,9 +37,10 @@ import pandas as pd
 
 from ..errors import IngestError
 from ..network import Network
+from ..periods import OBSERVED_RESOLUTIONS as RESOLUTIONS
+from ..periods import period_of_year
 from ..resources import resource_path
 from ..units import conversion_factor, known_units, load_variables
-from .resolutions import RESOLUTIONS, period_of_year
 from .text import MAX_REPORTED, head_lines
 
 RESOLUTION_VALUES = RESOLUTIONS

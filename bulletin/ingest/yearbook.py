@@ -25,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import IngestError
+from ..periods import period_end
 from . import RawTable, ReadOptions, register
-from .resolutions import period_end
 from .text import MAX_REPORTED, decode, delimiter_of, read_bytes, rows_with_lines, split_fields
 
 # number of values after the year -> resolution
