@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import IngestError
-from . import RawTable, ReadOptions, register
+from .registry import RawTable, ReadOptions, register
 from .text import (
     SEPARATOR_WORDS,
     decode,

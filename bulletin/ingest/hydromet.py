@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import IngestError
-from . import RawTable, ReadOptions, register
+from .registry import RawTable, ReadOptions, register
 from .text import decode, read_bytes, rows_with_lines, split_fields, wrong_width
 
 # archive column -> field

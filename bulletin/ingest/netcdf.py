@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import IngestError
 from ..units import load_variables
-from . import RawTable, ReadOptions, register
+from .registry import RawTable, ReadOptions, register
 
 # CF standard name -> bulletin variable (cfconventions.org standard name table)
 STANDARD_NAMES = {

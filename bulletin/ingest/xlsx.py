@@ -39,8 +39,9 @@ from zipfile import BadZipFile, ZipFile
 import pandas as pd
 
 from ..errors import IngestError
-from . import RawTable, ReadOptions, fold, register, variable_spellings
 from .csv import COLUMN_NAMES
+from .fields import fold, variable_spellings
+from .registry import RawTable, ReadOptions, register
 from .yearbook import MISSING, YEAR_WORDS, expand, is_year, layout_of, refuse_short_rows, widths, year_rows
 
 # sheet names that spreadsheet programs give by default: they name no station or variable

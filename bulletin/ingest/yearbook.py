@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..errors import IngestError
 from ..periods import period_end
-from . import RawTable, ReadOptions, register
+from .registry import RawTable, ReadOptions, register
 from .text import MAX_REPORTED, decode, delimiter_of, read_bytes, rows_with_lines, split_fields
 
 # number of values after the year -> resolution

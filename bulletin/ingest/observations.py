@@ -1,0 +1,106 @@
+"""The observations model: what ingest delivers to quality control, evaluation and the document.
+
+:class:`Observations` holds every observation read, in canonical units, with the archive norms
+some files ship and the list of files read (:class:`InputFile`). This module also builds the
+empty tables and the archive-norm table of the model from normalised rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..periods import OBSERVED_RESOLUTIONS as RESOLUTIONS
+from ..periods import period_of_year
+
+ARCHIVE_NORM_COLUMNS = ["station", "variable", "resolution", "period_of_year", "norm", "file"]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file read: its path as given (its name for the embedded sample) and its SHA-256 digest."""
+
+    path: str
+    sha256: str
+
+
+def empty_norms() -> pd.DataFrame:
+    """An archive-norm table with no row (columns :data:`ARCHIVE_NORM_COLUMNS`)."""
+    return pd.DataFrame({c: pd.Series([], dtype=np.int64 if c == "period_of_year" else float if c == "norm" else object)
+                         for c in ARCHIVE_NORM_COLUMNS})
+
+
+@dataclass
+class Observations:
+    """Observations in canonical units.
+
+    ``frame`` has one row per observation: station, variable, date (datetime64, UTC day;
+    for pentad, dekad and month values the last day of the period), value [canonical unit],
+    resolution (day, pentad, dekad, month), flag, file, line.
+
+    ``archive_norms`` holds the norms an archive ships with its data (hydromet long files):
+    station, variable, resolution, period_of_year (pentad 1-72, dekad 1-36, month 1-12, day of
+    year 1-366), norm [canonical unit] and file. ``notes`` says what readers left aside.
+    """
+
+    frame: pd.DataFrame
+    inputs: list[InputFile] = field(default_factory=list)
+    unknown_stations: list[str] = field(default_factory=list)
+    archive_norms: pd.DataFrame = field(default_factory=empty_norms)
+    notes: list[str] = field(default_factory=list)
+
+    def keys(self) -> list[tuple[str, str]]:
+        """(station, variable) pairs present, in order of first appearance."""
+        pairs = self.frame[["station", "variable"]].drop_duplicates()
+        return list(map(tuple, pairs.to_numpy()))
+
+    def series(self, station: str, variable: str, resolution: str = "day") -> pd.Series:
+        """Values of one station and variable at one resolution, indexed by date, sorted."""
+        f = self._groups().get((station, variable, resolution))
+        if f is None:
+            return pd.Series([], index=pd.DatetimeIndex([], name="date"), dtype=float, name=variable)
+        return pd.Series(f["value"].to_numpy(), index=pd.DatetimeIndex(f["date"], name="date"), name=variable)
+
+    def resolutions(self, station: str, variable: str) -> list[str]:
+        """Resolutions present for one station and variable, finest first."""
+        present = {k[2] for k in self._groups() if k[:2] == (station, variable)}
+        return [r for r in RESOLUTIONS if r in present]
+
+    def _groups(self) -> dict:
+        if not hasattr(self, "_cache"):
+            ordered = self.frame.sort_values(["station", "variable", "resolution", "date"], kind="stable")
+            self._cache = {k: g for k, g in ordered.groupby(["station", "variable", "resolution"], sort=False)}
+        return self._cache
+
+    @property
+    def last_date(self):
+        """The date of the latest observation, or None when there is none."""
+        return self.frame["date"].max().date() if len(self.frame) else None
+
+
+def archive_norms_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per station, variable, resolution and period of year whose archive norm is given."""
+    f = frame[frame["norm"].notna()]
+    poy = np.zeros(len(f), dtype=np.int64)
+    res = f["resolution"].to_numpy()
+    for r in np.unique(res):
+        m = res == r
+        poy[m] = period_of_year(r, pd.DatetimeIndex(f["date"].to_numpy()[m]))
+    out = pd.DataFrame({"station": f["station"].to_numpy(), "variable": f["variable"].to_numpy(),
+                        "resolution": res, "period_of_year": poy, "norm": f["norm"].to_numpy(dtype=float),
+                        "file": f["file"].to_numpy()})
+    out = out.drop_duplicates(["station", "variable", "resolution", "period_of_year", "norm"])
+    return out.sort_values(["station", "variable", "resolution", "period_of_year"], kind="stable",
+                           ignore_index=True)
+
+
+def empty_frame() -> pd.DataFrame:
+    """A table of observations with no row, with the columns and types of :attr:`Observations.frame`."""
+    return pd.DataFrame({
+        "station": pd.Series([], dtype=object), "variable": pd.Series([], dtype=object),
+        "date": pd.Series([], dtype="datetime64[ns]"), "value": pd.Series([], dtype=float),
+        "resolution": pd.Series([], dtype=object), "flag": pd.Series([], dtype=object),
+        "file": pd.Series([], dtype=object), "line": pd.Series([], dtype=np.int64),
+    })

@@ -1,0 +1,133 @@
+"""Reading observation files: finding the data files, reading each, and joining them.
+
+:func:`read_observations` expands the paths given into data files, reads each with its reader
+(:func:`~bulletin.ingest.registry.read_table`), normalises it
+(:func:`~bulletin.ingest.validate.normalise`) and joins them into one :class:`Observations`,
+refusing observations given twice with different values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import IngestError
+from ..network import Network
+from ..resources import resource_path
+from .observations import InputFile, Observations, archive_norms_of, empty_frame, empty_norms
+from .registry import READERS, ReadOptions, read_table
+from .text import MAX_REPORTED
+from .validate import normalise
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 digest of a file, in hexadecimal."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sample_data_path() -> Path:
+    """The directory of the embedded sample data, read when no data is given."""
+    return resource_path("data", "sample")
+
+
+def _is_data_file(f: Path, suffixes: tuple[str, ...]) -> bool:
+    # "~$book.xlsx" is the lock file Excel leaves beside an open workbook
+    return f.is_file() and f.name.lower().endswith(suffixes) and not f.name.startswith("~$")
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, and the data files inside named directories (sorted)."""
+    suffixes = tuple(dict.fromkeys(s for r in READERS.values() for s in r.suffixes))
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if _is_data_file(f, suffixes))
+            if not found:
+                raise IngestError(f"{p}: the directory holds no data file ({', '.join(suffixes)}).")
+            files += found
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise IngestError(f"{p}: no such file or directory.", hint="check the path given with --data.")
+    return files
+
+
+def read_observations(paths: Iterable[str | Path] | None, network: Network | None, *,
+                      allow_unknown_stations: bool = False, reader: str | None = None,
+                      station: str | None = None, variable: str | None = None,
+                      unit: str | None = None) -> Observations:
+    """Read every file into one :class:`Observations` (``paths`` None: the embedded sample).
+
+    Parameters
+    ----------
+    paths : iterable of str or Path, or None
+        Files, and directories whose data files are all read.
+    network : Network or None
+        Resolves station ids and aliases. Without a network every station name is kept.
+    allow_unknown_stations : bool
+        Keep stations that are not in the network (reported in ``unknown_stations``)
+        instead of raising an error naming their file and line.
+    reader : str, optional
+        Name of the reader for every file (``READERS``); default: chosen per file from its
+        suffix and its first lines.
+    station, variable, unit : str, optional
+        For files that do not name them (a yearbook names none). A value in the file wins over
+        none given; a value given that differs from the file's is an error.
+
+    Raises
+    ------
+    IngestError
+        Naming the file and the line, cell or variable of every problem, and how to fix it.
+    """
+    options = ReadOptions(station, variable, unit)
+    files = expand_paths([sample_data_path()] if paths is None else list(paths))
+    frames, inputs, norms, notes = [], [], [], []
+    for path in files:
+        raw = read_table(path, reader, options)
+        if raw.rows.empty and not raw.notes:
+            raise IngestError(f"{path}: the file holds no observation.",
+                              hint="give a file with data, or leave this one out of --data.")
+        frame = normalise(raw, path, network, allow_unknown_stations, options)
+        if "norm" in frame:
+            norms.append(archive_norms_of(frame))
+            frame = frame.drop(columns="norm")
+        frames.append(frame)
+        notes += [f"{path.name}: {n}" for n in raw.notes]
+        inputs.append(InputFile(path.name if paths is None else str(path), sha256_of(path)))
+    frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
+    _check_conflicting_duplicates(frame, files)
+    unknown = sorted(set(frame["station"]) - set(network.stations)) if network else []
+    archive = pd.concat(norms, ignore_index=True) if norms else empty_norms()
+    return Observations(frame, inputs, unknown, archive, notes)
+
+
+def _check_conflicting_duplicates(frame: pd.DataFrame, files: list[Path] = ()) -> None:
+    """Raise naming both places of every observation given twice with different values.
+
+    The message starts with the path of the file when all the conflicts are in one file.
+    """
+    key = ["station", "variable", "resolution", "date"]
+    dup = frame[frame.duplicated(key, keep=False)]
+    if dup.empty:
+        return
+    problems = []
+    for (station, variable, _res, date), g in dup.groupby(key, sort=True):
+        vals = g["value"].to_numpy()
+        if np.allclose(vals, vals[0], equal_nan=True):
+            continue
+        where = " and ".join(f"{f} line {ln} ({v:g})" for f, ln, v in zip(g["file"], g["line"], vals, strict=True))
+        problems.append(f"{station} {variable} {date:%Y-%m-%d}: conflicting values at {where}")
+    if problems:
+        names = set(dup["file"])
+        inputs = {p for p in files if any(n == p.name or n.startswith(p.name + " ") for n in names)}
+        where = f"{inputs.pop()}: " if len(inputs) == 1 else ""
+        raise IngestError(f"{where}{len(problems)} observation(s) are given twice with different values:",
+                          details=problems[:MAX_REPORTED], hint="keep one value per station, variable and date.")
