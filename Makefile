@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 ISSUED_AT ?=
+SAMPLE_OUT ?= data/sample
 
 .DEFAULT_GOAL := help
 .PHONY: help install bulletin test lint bench sample-data i18n clean
@@ -27,13 +28,13 @@ test: $(STAMP) ## Run the test suite
 	$(PY) -m pytest -q
 
 lint: $(STAMP) ## Check the code with ruff
-	$(VENV)/bin/ruff check bulletin tests benchmarks
+	$(VENV)/bin/ruff check bulletin tests benchmarks tools
 
 bench: $(STAMP) ## Ingest time and peak memory, 500 stations x 30 years daily, every format (several minutes)
 	$(PY) benchmarks/ingest.py $(BENCH_ARGS)
 
-sample-data: $(STAMP) ## Regenerate the synthetic sample data in data/sample (deterministic)
-	$(PY) -m bulletin.samplegen --out data/sample
+sample-data: $(STAMP) ## Regenerate the synthetic sample data in data/sample (deterministic; SAMPLE_OUT=dir to write elsewhere)
+	$(PY) tools/samplegen.py --out $(SAMPLE_OUT)
 
 i18n: $(STAMP) ## Extract messages into bulletin/locale/bulletin.pot and update the .po catalogues
 	$(PY) -m bulletin.render.messages update

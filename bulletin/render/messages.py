@@ -36,8 +36,6 @@ def extract() -> Catalog:
                 str(directory), method_map, options_map=options, keywords=KEYWORDS, strip_comment_tags=True):
             if isinstance(message, (list, tuple)):
                 message = message[0]
-            if filename.startswith("samplegen"):
-                continue
             catalog.add(message, locations=[(f"{prefix}/{filename}", lineno)], context=context)
     return catalog
 

@@ -32,7 +32,8 @@ own: a monthly shape per season scaled to the ICWC limits of 2025 (data/README.m
 pace factor. They are not subtracted from the simulated river, whose reaches carry their own
 withdrawal demands.
 
-Run ``python -m bulletin.samplegen --out data/sample``.
+A developer tool, not part of the installed package. Run ``python tools/samplegen.py --out data/sample``
+(or ``make sample-data``) from the repository root.
 """
 
 from __future__ import annotations
@@ -1163,9 +1164,9 @@ def generate(out_dir: Path, network_path: Path = DEFAULT_NETWORK) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m bulletin.samplegen --out data/sample [--network PATH]``."""
+    """Command line: ``python tools/samplegen.py --out data/sample [--network PATH]``."""
     parser = argparse.ArgumentParser(
-        prog="python -m bulletin.samplegen",
+        prog="python tools/samplegen.py",
         description="Generate the SYNTHETIC daily sample data of the Syr Darya bulletin "
                     f"({FIRST_DAY:%Y-%m-%d} to {LAST_DAY:%Y-%m-%d}, seed {SEED}).")
     parser.add_argument("--out", type=Path, required=True, help="output directory")
