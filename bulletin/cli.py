@@ -202,7 +202,8 @@ def generate(data, reader, station, variable, unit, period, langs, formats, out_
 
                 outputs[f"{b.id}.{lang}.pdf"] = render_pdf(
                     html, attachments=[results_attachment(b, results_bytes, lang)],
-                    identifier=document_identifier(b.id, lang, b.issued_at.isoformat()))
+                    identifier=document_identifier(b.id, lang, b.issued_at.isoformat()),
+                    created=b.issued_at)
     out = Path(out_dir)
     write_all_atomic({out / name: payload for name, payload in outputs.items()})
     levels = {lev: sum(1 for f in result.findings if f.level == lev)

@@ -3,17 +3,22 @@ and fonts that have a glyph for every character of every language."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
 import subprocess
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
 
+import fontTools.misc.timeTools
+import fontTools.ttLib.tables._h_e_a_d
 import pytest
+import weasyprint.pdf.fonts
+import weasyprint.text.ffi
 import yaml
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
@@ -24,7 +29,7 @@ from bulletin.catalogue import default_catalogue_path
 from bulletin.network import default_network_path
 from bulletin.periods import Period
 from bulletin.render.i18n import FALLBACK, LANGUAGES, MISSING, UNIT_DISPLAY, Localizer, po_path
-from bulletin.render.pdf import document_identifier
+from bulletin.render.pdf import document_identifier, render_pdf
 from bulletin.resources import resource_path
 
 from .conftest import SAMPLE_ISSUED, SAMPLE_LANGS, SAMPLE_PERIOD
@@ -131,6 +136,90 @@ def test_every_font_is_embedded_and_is_dejavu(pdfs, lang):
     # no fallback font: every glyph comes from DejaVu (Sans, its bold and oblique faces, Mono for code)
     assert "DejaVu-Sans" in names
     assert all(name.startswith("DejaVu-Sans") for name in names), names
+
+
+# ---- reproducible bytes: the embedded fonts ---------------------------------------------------
+
+# Cyrillic, in the faces the bulletin uses, so that subsets of DejaVu Sans (regular, bold, oblique)
+# and DejaVu Sans Mono are embedded.
+SMALL_PAGE = """<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Проверка</title>
+<meta name="dcterms.created" content="2026-11-21T06:00:00+05:00">
+<meta name="dcterms.modified" content="2026-11-21T06:00:00+05:00">
+<style>body { font-family: "DejaVu Sans" } code { font-family: "DejaVu Sans Mono" }</style></head>
+<body><h1>Сырдарья: уровень воды</h1><p>Приток в Токтогульское водохранилище <b>ниже нормы</b>,
+<i>наблюдение</i> продолжается. Қазалы, Ҷиззах, Ўзбекистон. <code>12,5 км³</code></p></body></html>"""
+SMALL_ISSUED = datetime(2026, 11, 21, 6, 0, tzinfo=timezone(timedelta(hours=5)))
+HARFBUZZ_SUBSET = weasyprint.text.ffi.harfbuzz_subset  # None when libharfbuzz-subset is not installed
+
+
+def _font_files(pdf: bytes) -> dict[str, bytes]:
+    """BaseFont -> the embedded font program (TrueType), for every composite font of the PDF."""
+    files = {}
+    for font in _fonts(PdfReader(io.BytesIO(pdf))):
+        if font["/Subtype"] == "/Type0":
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            files[str(font["/BaseFont"])] = descriptor["/FontFile2"].get_object().get_data()
+    return files
+
+
+def _head_modified(font_file: bytes) -> datetime:
+    from fontTools.ttLib import TTFont
+
+    seconds = TTFont(io.BytesIO(font_file))["head"].modified + fontTools.misc.timeTools.epoch_diff
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+@pytest.fixture
+def no_source_date_epoch(monkeypatch):
+    """fontTools honours SOURCE_DATE_EPOCH: without it, only the mechanism under test can pin the date."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.mark.parametrize("subsetter", ["as installed", "fontTools forced"])
+def test_the_clock_does_not_change_the_bytes(monkeypatch, no_source_date_epoch, subsetter):
+    if subsetter == "fontTools forced":  # the path of a machine without libharfbuzz-subset
+        monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    renders = []
+    for now in (1_700_000_000.0, 1_800_000_000.0):  # 2023 and 2027
+        monkeypatch.setattr("time.time", lambda now=now: now)
+        renders.append(render_pdf(SMALL_PAGE, created=SMALL_ISSUED))
+    fonts = _font_files(renders[0])
+    assert {name.split("+", 1)[1] for name in fonts} == {
+        "DejaVu-Sans", "DejaVu-Sans-Bold", "DejaVu-Sans-Oblique", "DejaVu-Sans-Mono"}
+    assert all(len(data) > 1000 for data in fonts.values())
+    assert renders[0] == renders[1]
+    # every subset is dated at the issue time, neither at the clock nor at the font file's own date
+    assert {_head_modified(data) for data in fonts.values()} == {SMALL_ISSUED}
+    # the patched names are back as they were
+    assert weasyprint.pdf.fonts.harfbuzz_subset is (None if subsetter == "fontTools forced" else HARFBUZZ_SUBSET)
+    assert fontTools.ttLib.tables._h_e_a_d.timestampNow is fontTools.misc.timeTools.timestampNow
+
+
+@pytest.mark.skipif(HARFBUZZ_SUBSET is None,
+                    reason="libharfbuzz-subset is not installed (.ci/run installs it, so CI runs this test)")
+def test_the_bytes_do_not_depend_on_whether_harfbuzz_subset_is_installed(monkeypatch, no_source_date_epoch):
+    with_harfbuzz = render_pdf(SMALL_PAGE, created=SMALL_ISSUED)
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    without_harfbuzz = render_pdf(SMALL_PAGE, created=SMALL_ISSUED)
+    assert _font_files(with_harfbuzz) == _font_files(without_harfbuzz)
+    assert with_harfbuzz == without_harfbuzz
+
+
+def test_the_date_of_the_fonts_is_given_not_read_from_the_clock(monkeypatch, no_source_date_epoch):
+    monkeypatch.setattr("time.time", lambda: 1_800_000_000.0)
+    undated = _font_files(render_pdf(SMALL_PAGE))
+    assert {_head_modified(data) for data in undated.values()} == {datetime(1970, 1, 1, tzinfo=UTC)}
+    with pytest.raises(ValueError, match="timezone-aware"):
+        render_pdf(SMALL_PAGE, created=datetime(2026, 11, 21, 6, 0))
+    assert weasyprint.pdf.fonts.harfbuzz_subset is HARFBUZZ_SUBSET
+    assert fontTools.ttLib.tables._h_e_a_d.timestampNow is fontTools.misc.timeTools.timestampNow
+
+
+@pytest.mark.parametrize("lang", SAMPLE_LANGS)
+def test_the_fonts_of_the_bulletin_are_dated_at_the_issue_time(pdfs, lang):
+    fonts = [o["/FontFile2"].get_object().get_data() for o in _objects(pdfs[lang]) if "/FontFile2" in o]
+    assert fonts
+    assert {_head_modified(data) for data in fonts} == {datetime.fromisoformat(SAMPLE_ISSUED)}
 
 
 # ---- PDF/A metadata --------------------------------------------------------------------------

@@ -7,7 +7,8 @@ Files embedded in the PDF (the results JSON) are handed over as bytes, never as 
 Metadata come from the page: title from ``<title>``, language from ``<html lang>``, subject,
 keywords and creator from ``<meta name=description|keywords|generator>``, creation and
 modification dates from ``<meta name=dcterms.created|dcterms.modified>``. The same inputs and
-issue time therefore give the same bytes.
+issue time therefore give the same bytes, whether or not the optional HarfBuzz-subset library is
+installed: see ``reproducible_font_subsetting``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,16 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.etree.ElementTree import SubElement, fromstring, tostring
 
+import fontTools.ttLib.tables._h_e_a_d as head_table
+import weasyprint.pdf.fonts as weasyprint_fonts
+from fontTools.misc.timeTools import timestampSinceEpoch
 from weasyprint import HTML, Attachment
 from weasyprint.pdf.metadata import NS, DocumentMetadata
 from weasyprint.urls import URLFetcher
@@ -28,6 +35,8 @@ from .i18n import N_, Localizer
 
 PDF_VARIANT = "pdf/a-3b"
 MSG_RESULTS_FILE = N_("Results of bulletin {id} in machine-readable form (JSON)")
+# The date written into the subset fonts when the caller gives none (never the clock).
+UNDATED = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class RefusingFetcher(URLFetcher):
@@ -38,6 +47,7 @@ class RefusingFetcher(URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
+        """Refuse ``url`` and remember it."""
         self.refused.append(url)
         raise ValueError(f"external resources are not loaded: {url[:80]}")
 
@@ -88,11 +98,13 @@ class ArchivalMetadata(DocumentMetadata):
 
     @classmethod
     def of(cls, metadata: DocumentMetadata) -> ArchivalMetadata:
+        """The same metadata as ``metadata``, as an ArchivalMetadata."""
         new = cls()
         new.__dict__.update(metadata.__dict__)
         return new
 
     def generate_rdf_metadata(self, variant, version, conformance):
+        """WeasyPrint's XMP packet with ``dc:language`` added."""
         rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
         if self.lang:
             description = SubElement(rdf, f'{{{NS["rdf"]}}}Description')
@@ -115,21 +127,75 @@ def _one_entry_per_file(document, pdf) -> None:
         files[:] = dict.fromkeys(files)
 
 
+_FONT_SUBSETTING = threading.RLock()  # the context below changes module globals: one render at a time
+
+
+@contextmanager
+def reproducible_font_subsetting(modified: datetime) -> Iterator[None]:
+    """Within this context WeasyPrint subsets fonts with fontTools, dating them ``modified``.
+
+    Why: WeasyPrint (70) embeds a subset of each font, made by the HarfBuzz-subset C library
+    when it is installed, else by fontTools. The two give different font bytes (different
+    ``glyf``, ``OS/2``, ``hhea``, ``maxp``, ``name`` tables; fontTools keeps the ``FFTM`` table;
+    HarfBuzz keeps the font file's own ``head.modified``), so the PDF would depend on an optional
+    system library. And fontTools, when it saves the subset, stamps the current time into
+    ``head.modified``, so two runs would differ. Here fontTools, a Python dependency that is
+    always installed, is used on every machine, and the stamp is ``modified``: the subset is made
+    for the document, which is dated at its issue time like the PDF's own dates and the embedded
+    files (a fixed date would claim a modification time that is false).
+
+    How, and what it relies on (hence the version ranges in ``pyproject.toml``):
+
+    - WeasyPrint's ``weasyprint.pdf.fonts.Font.subset`` uses HarfBuzz only if the module global
+      ``weasyprint.pdf.fonts.harfbuzz_subset`` (the library, or None when it is missing) is set;
+      it is set to None here, so WeasyPrint takes the path it takes without the library.
+    - fontTools' ``head`` table, when compiled with ``recalcTimestamp`` (the default, and
+      WeasyPrint does not change it), sets ``modified`` from ``timestampNow()``, called by that
+      name in ``fontTools.ttLib.tables._h_e_a_d``; that name is replaced here by a function that
+      returns ``modified`` (seconds since 1904, as OpenType counts). This is what
+      ``SOURCE_DATE_EPOCH`` does, without changing the process environment, which other threads,
+      C libraries and child processes also see.
+
+    Both are restored on exit, even after an error. A missing name raises AttributeError rather
+    than silently giving different bytes. The globals are process-wide, so a lock keeps two
+    renders in two threads from interleaving.
+    """
+    if modified.tzinfo is None:
+        raise ValueError("the date of the fonts must be timezone-aware, e.g. 2026-11-21T06:00:00+05:00")
+    stamp = timestampSinceEpoch(int(modified.timestamp()))
+    with _FONT_SUBSETTING:
+        saved_subsetter = weasyprint_fonts.harfbuzz_subset
+        saved_clock = head_table.timestampNow
+        weasyprint_fonts.harfbuzz_subset = None
+        head_table.timestampNow = lambda: stamp
+        try:
+            yield
+        finally:
+            weasyprint_fonts.harfbuzz_subset = saved_subsetter
+            head_table.timestampNow = saved_clock
+
+
 def render_pdf(html: str, *, attachments: tuple[EmbeddedFile, ...] | list[EmbeddedFile] = (),
-               identifier: str | None = None, fetcher: RefusingFetcher | None = None) -> bytes:
+               identifier: str | None = None, fetcher: RefusingFetcher | None = None,
+               created: datetime | None = None) -> bytes:
     """PDF/A-3b bytes of a self-contained bulletin page, with ``attachments`` embedded.
 
     ``identifier`` is the permanent part of the PDF file identifier (see ``document_identifier``);
     without it both parts are the hash of the content. ``fetcher`` records refused URLs.
+    ``created`` (timezone-aware) is the issue time of the bulletin, written as the modification
+    date of the embedded subset fonts; without it they are dated ``UNDATED`` (1970-01-01 UTC).
+    The bytes depend on the arguments only: not on the clock, nor on whether HarfBuzz-subset is
+    installed (see ``reproducible_font_subsetting``).
     """
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = fetcher or RefusingFetcher()
     options = {"pdf_variant": PDF_VARIANT, "pdf_identifier": identifier.encode("ascii") if identifier else True}
-    try:
-        document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(**options)
-        document.metadata = ArchivalMetadata.of(document.metadata)
-        return document.write_pdf(attachments=[_attachment(f, fetcher) for f in attachments],
-                                  finisher=_one_entry_per_file, **options)
-    except Exception as exc:  # WeasyPrint raises many kinds; the user needs one clear message
-        raise RenderError(f"the PDF could not be rendered ({type(exc).__name__}: {exc}).",
-                          hint="check that Pango is installed (see the README).") from exc
+    with reproducible_font_subsetting(created or UNDATED):
+        try:
+            document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(**options)
+            document.metadata = ArchivalMetadata.of(document.metadata)
+            return document.write_pdf(attachments=[_attachment(f, fetcher) for f in attachments],
+                                      finisher=_one_entry_per_file, **options)
+        except Exception as exc:  # WeasyPrint raises many kinds; the user needs one clear message
+            raise RenderError(f"the PDF could not be rendered ({type(exc).__name__}: {exc}).",
+                              hint="check that Pango is installed (see the README).") from exc
