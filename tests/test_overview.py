@@ -217,7 +217,8 @@ def test_fill_bars_svg_shows_value_marks_and_level(pages):
 
 
 def test_category_strip_cells_carry_colour_and_symbol(hand_made, pages):
-    from bulletin.render.overview import CATEGORY_COLOURS, CATEGORY_SYMBOLS
+    from bulletin.render.palette import CATEGORY_COLOURS
+    from bulletin.render.symbols import CATEGORY_SYMBOLS
 
     _, root = _svg(pages["en"], "fig-category-strip")
     strip = hand_made.bulletin.category_strip
@@ -233,6 +234,34 @@ def test_category_strip_cells_carry_colour_and_symbol(hand_made, pages):
     assert "Syr Darya – Kokbulak" in texts and "Toktogul: volume" in texts
     _, root_ru = _svg(pages["ru"], "fig-category-strip")
     assert "Сырдарья – Кокбулак" in _texts(root_ru) and "нояб." in _texts(root_ru)
+
+
+def test_a_level_has_one_colour_in_the_page_and_in_the_figures(hand_made, pages):
+    """The swatch (CSS custom property written before the stylesheets), the map marker, the fill bar
+    and the hydrograph threshold line of a level have the same colour: the palette's."""
+    import re
+
+    from bulletin.render.palette import LEVEL_COLOURS
+
+    html = pages["en"]
+    style = BeautifulSoup(html, "html.parser").select_one("head style").get_text()
+    root_block = style.index(":root {")
+    assert root_block < style.index("Screen and shared styles") < style.index("Print (A4) layout")
+    declared = dict(re.findall(r"(--level-[a-z-]+):\s*(#[0-9a-f]{6});", style[:style.index("}", root_block)]))
+    assert {k.replace("_", "-"): v for k, v in LEVEL_COLOURS.items()} == {
+        k.removeprefix("--level-"): v for k, v in declared.items() if not k.endswith("-tint")}
+    _, root = _svg(html, "fig-basin-map")
+    for g in root.iter(f"{SVG}g"):
+        level = g.get("data-level")
+        if g.get("id", "").startswith("fig-basin-map-station-") and level in LEVEL_COLOURS:
+            assert f"fill: {LEVEL_COLOURS[level]}" in _styles(g), g.get("id")
+    _, root = _svg(html, "fig-reservoir-fill")
+    bars = {g.get("data-level"): _styles(g) for g in root.iter(f"{SVG}g") if g.get("data-level")}
+    assert f"fill: {LEVEL_COLOURS['warning']}" in bars["warning"] and f"fill: {LEVEL_COLOURS['watch']}" in bars["watch"]
+    hydrographs = BeautifulSoup(html, "html.parser").select("figure.hydrograph svg")
+    assert hydrographs
+    lines = " ".join(str(h) for h in hydrographs).lower()
+    assert all(f"stroke: {LEVEL_COLOURS[level]}" in lines for level in ("watch", "warning", "alert"))
 
 
 def _styles(g) -> str:

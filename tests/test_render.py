@@ -60,3 +60,28 @@ def test_files_are_embedded_from_bytes_and_attachment_links_are_refused():
     _, spec = reader.trailer["/Root"]["/Names"]["/EmbeddedFiles"]["/Names"]
     params = spec.get_object()["/EF"]["/F"].get_object()["/Params"]
     assert params["/ModDate"] == "D:20261121010000Z"  # the file's date in UTC, not the time of rendering
+
+
+def test_renderer_modules_import_no_private_name():
+    """Shared plumbing (svg.py, palette.py, symbols.py) is public; no module reaches into another's privates."""
+    import ast
+    from pathlib import Path
+
+    import bulletin.render
+
+    offenders = []
+    for path in sorted(Path(bulletin.render.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                offenders += [f"{path.name}: {node.module}.{a.name}" for a in node.names
+                              if a.name.startswith("_") and not a.name.startswith("__")]
+    assert offenders == []
+
+
+def test_the_overview_figures_stay_importable_from_the_overview_module():
+    from bulletin.render import basin_map, charts, overview
+
+    assert overview.basin_map_svg is basin_map.basin_map_svg
+    assert overview.fill_bars_svg is charts.fill_bars_svg
+    assert overview.category_strip_svg is charts.category_strip_svg
+

@@ -1,12 +1,10 @@
-"""Figures as inline SVG (vector in the HTML and in the PDF), drawn with matplotlib.
+"""Hydrographs as inline SVG (vector in the HTML and in the PDF), drawn with matplotlib.
 
-Output is deterministic: a fixed hash salt, no date in the metadata, text kept as text.
+Output is deterministic (:mod:`.svg`): a fixed hash salt, no date in the metadata, text kept as
+text. Threshold lines take the level colours of :mod:`.palette`, and a dash style per level.
 """
 
 from __future__ import annotations
-
-import io
-import re
 
 import matplotlib
 
@@ -15,22 +13,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from .i18n import Localizer  # noqa: E402
+from .palette import LEVEL_COLOURS  # noqa: E402
+from .svg import RC_PARAMS, figure_svg  # noqa: E402
 
-LEVEL_COLOURS = {"normal": "#4d4d4d", "watch": "#e6ab02", "warning": "#d95f02", "alert": "#7b1fa2",
-                 "no_data": "#9e9e9e"}
 LEVEL_STYLES = {"watch": (0, (6, 2)), "warning": (0, (3, 1.5)), "alert": "solid"}
-
-_RC = {
-    "svg.hashsalt": "syrdarya-bulletin",
-    "svg.fonttype": "none",
-    "font.family": "DejaVu Sans",
-    "font.size": 8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    # no background rectangles (figure and axes patches): the page shows through, with the
-    # watermark of a sample bulletin; patches drawn on purpose (legend frames, tanks) keep their fill
-    "savefig.transparent": True,
-}
 
 
 def _series(values) -> np.ndarray:
@@ -42,11 +28,18 @@ def hydrograph_svg(fig, loc: Localizer, labels: dict) -> str:
 
     Parameters
     ----------
-    fig : bulletin.document.Figure
+    fig : bulletin.document.model.Figure
+    loc : Localizer
+        Language of the month names and numbers.
     labels : dict
         Translated legend labels: current, last_year, norm, band, period, and one per level.
+
+    Returns
+    -------
+    str
+        The inline ``<svg>`` element, its ids prefixed with ``fig.id``.
     """
-    with plt.rc_context(_RC):
+    with plt.rc_context(RC_PARAMS):
         f, ax = plt.subplots(figsize=(7.0, 2.6))
         x = np.arange(len(fig.x_periods))
         p10, p90 = _series(fig.p10), _series(fig.p90)
@@ -70,22 +63,10 @@ def hydrograph_svg(fig, loc: Localizer, labels: dict) -> str:
         ax.grid(axis="y", color="#e0e0e0", linewidth=0.5)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)
         f.tight_layout()
-        buf = io.StringIO()
-        f.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-        plt.close(f)
-    return _inline(buf.getvalue(), fig.id)
+        return figure_svg(f, fig.id)
 
 
 def _decimals(ax) -> int:
     lo, hi = ax.get_ylim()
     span = abs(hi - lo)
     return 0 if span >= 10 else 1 if span >= 1 else 2
-
-
-def _inline(svg: str, fig_id: str) -> str:
-    """An SVG document as an inline element: no XML prolog, ids unique to the figure."""
-    svg = svg[svg.index("<svg"):]
-    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{fig_id}-{m.group(1)}"', svg)
-    svg = re.sub(r'url\(#([^)]+)\)', lambda m: f"url(#{fig_id}-{m.group(1)})", svg)
-    svg = re.sub(r'xlink:href="#([^"]+)"', lambda m: f'xlink:href="#{fig_id}-{m.group(1)}"', svg)
-    return svg

@@ -12,9 +12,10 @@ from pathlib import Path
 import jinja2
 
 from ..resources import resource_path
-from .figures import LEVEL_COLOURS, hydrograph_svg
+from .figures import hydrograph_svg
 from .i18n import N_, NP_, Localizer
 from .overview import basin_map_svg, category_strip_svg, fill_bars_svg
+from .palette import css_custom_properties
 
 LEGEND = {
     "current": N_("this year"), "last_year": N_("last year"), "norm": N_("norm"),
@@ -57,9 +58,7 @@ class TemplateContext:
     figures : tuple
         (Figure, inline SVG, alt text) per key station.
     css : str
-        The screen and print stylesheets, inlined.
-    level_colours : dict
-        Level -> colour, for the swatches next to level words.
+        The palette as CSS custom properties, then the screen and print stylesheets, inlined.
     basin_map, fill_bars, category_strip : Picture or None
         The schematic map, the reservoir fill bars and the HydroSOS strip.
     """
@@ -68,16 +67,20 @@ class TemplateContext:
     lang: str
     figures: tuple
     css: str
-    level_colours: dict
     basin_map: Picture | None = None
     fill_bars: Picture | None = None
     category_strip: Picture | None = None
 
     def as_dict(self) -> dict:
+        """The fields as the template's variables."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def environment(loc: Localizer, template_dir: str | Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment of one language: autoescaped, StrictUndefined, the filters of ``loc``.
+
+    Templates in ``template_dir`` override the packaged ones of the same name.
+    """
     loaders = [jinja2.FileSystemLoader(str(template_dir))] if template_dir else []
     loaders.append(jinja2.FileSystemLoader(str(resource_path("templates"))))
     env = jinja2.Environment(
@@ -103,12 +106,12 @@ def render_html(bulletin, lang: str, template_dir=None) -> str:
         svg = hydrograph_svg(fig, loc, labels)
         alt = _alt(fig.alt, loc) if fig.alt else loc.text(fig.title)
         figures.append((fig, svg, alt))
-    css = "\n".join(resource_path("templates", name).read_text(encoding="utf-8")
-                    for name in ("bulletin.css", "print.css"))
+    css = "\n".join([css_custom_properties(), *(resource_path("templates", name).read_text(encoding="utf-8")
+                                                for name in ("bulletin.css", "print.css"))])
     env = environment(loc, template_dir)
     env.globals["level_name"] = lambda level: loc.gettext(LEVEL_NAMES[level])
     ctx = TemplateContext(bulletin=bulletin, lang=lang, figures=tuple(figures), css=css,
-                          level_colours=LEVEL_COLOURS, **overview_pictures(bulletin, loc))
+                          **overview_pictures(bulletin, loc))
     return env.get_template("bulletin.html").render(**ctx.as_dict())
 
 

@@ -1,0 +1,220 @@
+"""Reservoir fill bars and the HydroSOS category strip as inline SVG.
+
+Drawn from the values of :class:`bulletin.overview.FillBars` and
+:class:`bulletin.overview.CategoryStrip` alone, with the words given by the caller (``labels``,
+already translated). Deterministic like the hydrographs (:mod:`.svg`). Levels and categories are
+shown by colour and by symbol as :mod:`.symbols` says.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+from .i18n import Localizer  # noqa: E402
+from .palette import CATEGORY_COLOURS, LEVEL_COLOURS  # noqa: E402
+from .svg import RC_PARAMS, figure_svg  # noqa: E402
+from .symbols import (  # noqa: E402
+    CATEGORY_INK,
+    CATEGORY_ORDER,
+    CATEGORY_SYMBOLS,
+    INK,
+    MUTED,
+    WATER_COLOUR,
+    WIDTH_IN,
+    level_key,
+    marker_style,
+)
+
+# ---- reservoir fill ------------------------------------------------------------------------
+
+class _Quantity(NamedTuple):
+    """A value to format with :meth:`Localizer.quantity`."""
+
+    value: float
+    unit: str
+    decimals: int
+
+
+def _short_number(loc: Localizer, v: float) -> str:
+    """A volume with the decimals it needs (at most two): 9, 10.4, 1.48."""
+    for d in (0, 1, 2):
+        if abs(v - round(v, d)) < 1e-6:
+            return loc.number(v, d)
+    return loc.number(v, 2)
+
+
+def fill_bars_svg(fb, loc: Localizer, labels: dict, fig_id: str = "fig-reservoir-fill") -> str:
+    """One bar per reservoir from its dead volume (left end) to its total volume (right end).
+
+    Parameters
+    ----------
+    fb : bulletin.document.overview.FillBars
+    loc : Localizer
+        Language of the numbers, units and names.
+    labels : dict
+        Translated words: ``norm``, ``last_year``, ``watch``, ``warning``, ``alert`` (thresholds),
+        ``level`` per level key of ``symbols.LEVEL_ORDER`` (the bar's level, under its value),
+        ``no_data``.
+    fig_id : str
+        Id of the figure in the page.
+
+    Returns
+    -------
+    str
+        The inline ``<svg>`` element, its ids prefixed with ``fig_id``.
+    """
+    bars = fb.bars
+    n = len(bars)
+    row_in = 0.38
+    legend_in = 0.26
+    height = n * row_in + legend_in + 0.06
+    with plt.rc_context(RC_PARAMS):
+        f = plt.figure(figsize=(WIDTH_IN, height))
+        left, right = 0.17, 0.70
+        ax = f.add_axes((left, (legend_in + 0.02) / height, right - left, n * row_in / height))
+        ax.set_xlim(0, 1)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_axis_off()
+        renderer = f.canvas.get_renderer()
+        half = 0.16
+        for i, b in enumerate(bars):
+            span = (b.capacity - b.floor) or 1.0
+
+            def fx(v, b=b, span=span):
+                return (v - b.floor) / span
+
+            key = level_key(b.level)
+            colour = WATER_COLOUR if b.level in (None, "normal") else LEVEL_COLOURS[key]
+            ax.add_patch(Rectangle((0, i - half), 1, 2 * half, facecolor="#ffffff", edgecolor="none", zorder=1))
+            if b.volume is not None:
+                ax.add_patch(Rectangle((0, i - half), min(max(fx(b.volume), 0.0), 1.0), 2 * half, facecolor=colour,
+                                       edgecolor="none", zorder=2, gid=f"bar-{b.station}"))
+            else:
+                ax.add_patch(Rectangle((0, i - half), 1, 2 * half, facecolor="none", edgecolor="#9e9e9e",
+                                       hatch="/////", linewidth=0, zorder=2, gid=f"bar-{b.station}"))
+            ax.add_patch(Rectangle((0, i - half), 1, 2 * half, facecolor="none", edgecolor=INK, linewidth=0.8,
+                                   zorder=4))
+            # thresholds: a dashed line through the bar, the level's marker and value below it
+            placed = []
+            for level, v in b.thresholds:
+                x = fx(v)
+                if not 0 <= x <= 1:
+                    continue
+                ax.plot([x, x], [i - half, i + half + 0.08], color=INK, linewidth=0.6, linestyle=(0, (2, 1)),
+                        zorder=5)
+                ax.plot([x], [i + half + 0.12], zorder=6, **marker_style(level, 0.75))
+                t = ax.text(x, i + half + 0.21, _short_number(loc, v), ha="center", va="top", fontsize=5.8,
+                            color=MUTED, zorder=6)
+                box = t.get_window_extent(renderer)
+                if any(box.overlaps(p) for p in placed):
+                    t.remove()
+                else:
+                    placed.append(box)
+            # norm: a heavy line across the bar; last year: a hollow triangle above it
+            if b.norm is not None and 0 <= fx(b.norm) <= 1.05:
+                ax.plot([fx(b.norm)] * 2, [i - half - 0.07, i + half + 0.02], color=INK, linewidth=1.8, zorder=7,
+                        solid_capstyle="butt")
+            if b.last_year is not None and 0 <= fx(b.last_year) <= 1.05:
+                ax.plot([fx(b.last_year)], [i - half - 0.12], marker="v", markersize=5, markerfacecolor="#ffffff",
+                        markeredgecolor=INK, markeredgewidth=0.8, linestyle="none", zorder=7)
+            # the ends of the bar: dead (or zero) and total volume
+            ax.text(-0.012, i, _short_number(loc, b.floor), ha="right", va="center", fontsize=5.8, color=MUTED)
+            ax.text(1.012, i, _short_number(loc, b.capacity), ha="left", va="center", fontsize=5.8, color=MUTED)
+            # the name on the left, the value and its level on the right
+            ax.text(-0.07, i, loc.value(b.name), ha="right", va="center", fontsize=7.5, fontweight="bold",
+                    color=INK)
+            if b.volume is None:
+                value = labels["no_data"]
+            else:
+                value = loc.quantity(_Quantity(b.volume, fb.unit, 2))
+                if b.fill is not None:
+                    value = f"{value} · {loc.quantity(_Quantity(b.fill, '%', 0))}"
+            ax.text(1.09, i - 0.07, value, ha="left", va="center", fontsize=7.2, fontweight="bold", color=INK)
+            ax.text(1.09, i + 0.23, labels["level"][key], ha="left", va="center", fontsize=6.3, color=MUTED)
+        handles = [Line2D([], [], color=INK, linewidth=1.8),
+                   Line2D([], [], marker="v", markersize=5, markerfacecolor="#ffffff", markeredgecolor=INK,
+                          linestyle="none")]
+        handles += [Line2D([], [], **marker_style(lev, 0.75)) for lev in ("watch", "warning", "alert")]
+        names = [labels["norm"], labels["last_year"], labels["watch"], labels["warning"], labels["alert"]]
+        f.legend(handles, names, loc="lower center", ncol=5, fontsize=6.5, frameon=False, borderaxespad=0.2,
+                 handlelength=1.6, columnspacing=1.4)
+        return figure_svg(f, fig_id, {f"bar-{b.station}": {"data-level": level_key(b.level)} for b in bars})
+
+
+# ---- HydroSOS strip ------------------------------------------------------------------------
+
+def category_strip_svg(cs, loc: Localizer, labels: dict, fig_id: str = "fig-category-strip") -> str:
+    """Series (rows) by period (columns), each cell coloured and marked by its HydroSOS category.
+
+    Each cell has the colour of its category and the category's symbol; the bulletin period (last
+    column) is framed.
+
+    Parameters
+    ----------
+    cs : bulletin.document.overview.CategoryStrip
+    loc : Localizer
+        Language of the numbers, units and names.
+    labels : dict
+        Translated category words, one per key of ``symbols.CATEGORY_ORDER``.
+    fig_id : str
+        Id of the figure in the page.
+
+    Returns
+    -------
+    str
+        The inline ``<svg>`` element, its ids prefixed with ``fig_id``.
+    """
+    rows, periods = cs.rows, cs.periods
+    n, m = len(rows), len(periods)
+    row_in, head_in, legend_in = 0.175, 0.36, 0.3
+    height = n * row_in + head_in + legend_in
+    with plt.rc_context(RC_PARAMS):
+        f = plt.figure(figsize=(WIDTH_IN, height))
+        left, right = 0.30, 0.985
+        ax = f.add_axes((left, legend_in / height, right - left, n * row_in / height))
+        ax.set_xlim(0, m)
+        ax.set_ylim(n, 0)
+        ax.set_axis_off()
+        attributes = {}
+        for i, r in enumerate(rows):
+            ax.text(-0.12, i + 0.5, loc.value(r.label), ha="right", va="center", fontsize=6.6, color=INK)
+            for j, cat in enumerate(r.categories):
+                gid = f"cell-{i}-{j}"
+                ax.add_patch(Rectangle((j, i), 1, 1, facecolor=CATEGORY_COLOURS[cat], edgecolor="#ffffff",
+                                       linewidth=0.8, gid=gid))
+                attributes[gid] = {"data-category": cat}
+                ax.text(j + 0.5, i + 0.52, CATEGORY_SYMBOLS[cat], ha="center", va="center", fontsize=7,
+                        fontweight="bold", color=CATEGORY_INK.get(cat, INK))
+        ax.add_patch(Rectangle((m - 1, 0), 1, n, facecolor="none", edgecolor=INK, linewidth=1.3, zorder=5,
+                               clip_on=False))
+        # column heads: month over its columns, then the dekad number (or the year of a month)
+        top = -0.25
+        for j, p in enumerate(periods):
+            sub = str(p.dekad_number) if p.kind == "dekad" else (str(p.start.year) if j == 0 or p.start.month == 1
+                                                                 else "")
+            ax.text(j + 0.5, top, sub, ha="center", va="bottom", fontsize=6.3, color=MUTED,
+                    fontweight="bold" if j == m - 1 else "normal")
+        groups: list[list[int]] = []
+        for j, p in enumerate(periods):
+            if p.kind == "dekad" and groups and periods[groups[-1][0]].start.month == p.start.month:
+                groups[-1].append(j)
+            else:
+                groups.append([j])
+        for g in groups:
+            p = periods[g[0]]
+            ax.text((g[0] + g[-1] + 1) / 2, top - 1.25, loc.month(p.start.month, "abbreviated", "stand-alone"),
+                    ha="center", va="bottom", fontsize=6.6, color=INK)
+            if g[0] > 0:
+                ax.plot([g[0], g[0]], [top - 1.3, 0], color="#bdbdbd", linewidth=0.5, clip_on=False)
+        handles = [Rectangle((0, 0), 1, 1, facecolor=CATEGORY_COLOURS[c], edgecolor="none") for c in CATEGORY_ORDER]
+        names = [f"{CATEGORY_SYMBOLS[c]}  {labels[c]}" for c in CATEGORY_ORDER]
+        f.legend(handles, names, loc="lower center", ncol=6, fontsize=6.5, frameon=False, borderaxespad=0.2,
+                 handlelength=1.2, handleheight=1.0, columnspacing=1.2)
+        return figure_svg(f, fig_id, attributes)
