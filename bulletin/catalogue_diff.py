@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalogue import Catalogue, Indicator, Rule
+from .methods import METHODS
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Change:
     new: object = None
 
     def sentence(self) -> str:
+        """The change as one line of ``bulletin catalogue diff``: ``+`` added, ``-`` removed, ``~`` changed."""
         where = f"{self.scope} {self.id}" if self.id else self.scope
         if self.kind == "added":
             return f"+ {where}: added"
@@ -33,6 +35,7 @@ class Change:
         return f"~ {where}: {self.field}: {_show(self.old)} -> {_show(self.new)}"
 
     def as_json(self) -> dict:
+        """The change as a JSON object; tuples become lists and mappings are sorted by key."""
         return {"kind": self.kind, "scope": self.scope, "id": self.id, "field": self.field,
                 "old": _plain(self.old), "new": _plain(self.new)}
 
@@ -58,9 +61,10 @@ def _show(value) -> str:
 
 
 def _thresholds(ind: Indicator) -> dict:
-    """Level -> 'operator value unit' (status indicators: category -> level)."""
-    if ind.method == "status_category":
-        return {cat: level for cat, level in ind.levels}
+    """Level -> 'operator value unit' (a method without thresholds gives its own, e.g. category -> level)."""
+    own = ind.method.threshold_fields(ind)
+    if own is not None:
+        return own
     if ind.threshold_by is None:
         return {t.level: f"{t.operator} {_show(t.value)} {t.unit}" for t in ind.thresholds}
     # varying thresholds: one entry per season or period of the year and level, "gs watch",
@@ -71,15 +75,29 @@ def _thresholds(ind: Indicator) -> dict:
 
 
 def _indicator_fields(ind: Indicator) -> dict:
-    return {
-        "name": dict(ind.names), "station": ind.station, "variable": ind.variable, "minus": ind.minus,
-        "method": ind.method, "season": ind.season, "unit": ind.unit, "display_unit": ind.display_unit, "rule": ind.rule.id, "key": ind.key,
+    """The fields compared: the common ones, then every method's own (None where not the indicator's method)."""
+    series = ind.series
+    fields = {
+        "name": dict(ind.names), "station": ind.station, "variable": ind.variable,
+        "minus": series[1] if len(series) > 1 else None, "method": ind.method.name, "season": ind.season,
+        "unit": ind.unit, "display_unit": ind.display_unit, "rule": ind.rule.id, "key": ind.key,
         "thresholds": _thresholds(ind), "deescalation_periods": ind.deescalation_periods,
         "valid_from": ind.valid_from, "valid_to": ind.valid_to, "thresholds_vary_by": ind.threshold_by,
-        "relative_to": ind.relative_to, "schedule": ind.schedule_files,
-        "limits": {label: f"{_show(limit.given)} {limit.unit}" for label, limit in ind.limits},
-        "projection": ind.projection if ind.method == "withdrawal_limit" else None, "against": ind.against,
+        "relative_to": ind.relative_to,
     }
+    own = ind.method.diff_fields(ind)
+    for method in METHODS.values():
+        for key, default in method.diff_keys.items():
+            fields[key] = own.get(key, default)
+    return fields
+
+
+def _per_part() -> set[str]:
+    """Fields compared part by part (one change per level, per season ...).
+
+    These are the thresholds, and every method field that is a mapping.
+    """
+    return {"thresholds"} | {k for m in METHODS.values() for k, default in m.diff_keys.items() if isinstance(default, dict)}
 
 
 def _rule_fields(rule: Rule) -> dict:
@@ -89,8 +107,9 @@ def _rule_fields(rule: Rule) -> dict:
 
 def _compare(scope: str, id_: str, old: dict, new: dict) -> list[Change]:
     changes = []
+    per_part = _per_part()
     for key in old:
-        if key in ("thresholds", "limits"):
+        if key in per_part:
             # one change per level (thresholds) or per season (withdrawal limits)
             for part in dict.fromkeys([*old[key], *new[key]]):
                 a, b = old[key].get(part), new[key].get(part)

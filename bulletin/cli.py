@@ -168,42 +168,14 @@ def generate(data, reader, station, variable, unit, period, langs, formats, out_
              network_path, template_dir):
     """Generate the bulletin (HTML, PDF, JSON) for one period."""
     from .pipeline import run
-    from .render import i18n
-    from .render import json as results_json
+    from .render.outputs import check_request, render_all
 
-    unknown = [f for f in formats if f not in ("html", "pdf", "json", "csv")]
-    if unknown or not formats:
-        raise UsageError(f"unknown format(s): {', '.join(unknown) or '(none)'}.", hint="use html, pdf, json, csv.")
-    bad_langs = [lang for lang in langs if lang not in i18n.LANGUAGES]
-    if bad_langs or not langs:
-        raise UsageError(f"unknown language(s): {', '.join(bad_langs) or '(none)'}.",
-                         hint=f"use {', '.join(i18n.LANGUAGES)}.")
+    check_request(langs, formats)  # before the data are read: a typo costs nothing
     result = run(data=list(data), period=period, issued_at=_parse_issued_at(issued_at),
                  catalogue_path=catalogue_path, network_path=network_path,
                  read_options=_read_options(reader, station, variable, unit))
     b = result.bulletin
-    outputs: dict[str, bytes] = {}  # everything is rendered before anything is written
-    doc = results_json.results(b, result.qc)
-    results_json.validate(doc)
-    results_bytes = results_json.dumps(doc).encode("utf-8")  # also embedded in every PDF
-    if "json" in formats:
-        outputs[f"{b.id}.json"] = results_bytes
-    if "csv" in formats:
-        outputs[f"{b.id}.findings.csv"] = results_json.findings_csv(doc).encode("utf-8")
-    if "html" in formats or "pdf" in formats:
-        from .render.html import render_html
-
-        for lang in langs:
-            html = render_html(b, lang, template_dir)
-            if "html" in formats:
-                outputs[f"{b.id}.{lang}.html"] = html.encode("utf-8")
-            if "pdf" in formats:
-                from .render.pdf import document_identifier, render_pdf, results_attachment
-
-                outputs[f"{b.id}.{lang}.pdf"] = render_pdf(
-                    html, attachments=[results_attachment(b, results_bytes, lang)],
-                    identifier=document_identifier(b.id, lang, b.issued_at.isoformat()),
-                    created=b.issued_at)
+    outputs = render_all(b, langs, formats, template_dir)  # everything is rendered before anything is written
     out = Path(out_dir)
     write_all_atomic({out / name: payload for name, payload in outputs.items()})
     levels = {lev: sum(1 for f in result.findings if f.level == lev)
@@ -341,7 +313,7 @@ def _climate_inputs(data, reference, read_options):
 def _per_series(obs, resolution, settings):
     """(station, variable, period series, climatology) for every series in the data."""
     from .climatology import climatology
-    from .evaluate import period_series
+    from .series import period_series
 
     for station, variable in sorted(obs.keys()):
         agg = period_series(obs, station, variable, resolution)
@@ -411,7 +383,7 @@ def status_cmd(data, reader, station, variable, unit, resolution, reference, out
 @handles_errors
 def ssi_cmd(data, reader, station, variable, unit, scale, distribution, reference, out_file):
     """Standardized streamflow index of every month, for every flow series in the data."""
-    from .evaluate import period_series
+    from .series import period_series
     from .ssi import COLUMNS, monthly_series, ssi_table
     from .units import load_variables
 

@@ -32,6 +32,8 @@ class Volume:
 
 @dataclass(frozen=True)
 class Station:
+    """A gauge, reservoir or intake of the network: its names, place, next station downstream and capacities."""
+
     id: str
     kind: str
     names: dict
@@ -48,9 +50,6 @@ class Station:
     stage_levels: dict = field(default_factory=dict)
     short_names: dict = field(default_factory=dict)  # label on the map, per language
 
-    def name(self, lang: str) -> str:
-        return self.names.get(lang) or self.names["en"]
-
     @property
     def labels(self) -> dict:
         """The short names (``short_name``), or the full names when the file gives none."""
@@ -59,6 +58,8 @@ class Station:
 
 @dataclass(frozen=True)
 class Network:
+    """The basin network: its countries, seasons, stations (upstream to downstream) and volume sources."""
+
     id: str
     names: dict
     countries: dict
@@ -90,11 +91,13 @@ class Network:
         return station_id in self.stations
 
     def country_name(self, code: str, lang: str) -> str:
+        """The name of country ``code`` in ``lang``, else in English, else the code itself."""
         names = self.countries.get(code, {})
         return names.get(lang) or names.get("en") or code
 
 
 def default_network_path() -> Path:
+    """The packaged basin network (``data/basin/syrdarya.yaml``)."""
     return resource_path("data", "basin", "syrdarya.yaml")
 
 

@@ -58,6 +58,7 @@ class Seasons:
             raise ValueError("hydrological_year_start must be a month number 1-12")
 
     def in_growing_season(self, month: int) -> bool:
+        """Whether ``month`` [1-12] is in the growing season."""
         first, last = self.growing_season
         return first <= month <= last
 
@@ -103,6 +104,7 @@ class Period:
     # ---- constructors -------------------------------------------------------------------
     @classmethod
     def dekad(cls, year: int, month: int, n: int) -> Period:
+        """Dekad ``n`` [1-3] of ``month`` in ``year``: days 1-10, 11-20 or 21 to the end of the month."""
         if n not in (1, 2, 3):
             raise ValueError(f"dekad number must be 1, 2 or 3, not {n}")
         first = (n - 1) * 10 + 1
@@ -111,6 +113,7 @@ class Period:
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
+        """Month ``month`` [1-12] of ``year``."""
         return cls(date(year, month, 1), _month_end(year, month), "month")
 
     @classmethod
@@ -188,18 +191,22 @@ class Period:
         raise ValueError(f"cannot shift a {self.kind} period")
 
     def previous(self) -> Period:
+        """The period just before this one (dekads and months only)."""
         return self.shift(-1)
 
     def same_period_last_year(self) -> Period:
+        """The same dekad or month one year earlier."""
         return self.shift(-PERIODS_PER_YEAR[self.kind])
 
 
 def growing_season(year: int, seasons: Seasons = DEFAULT_SEASONS) -> Period:
+    """The growing season of calendar ``year``."""
     first, last = seasons.growing_season
     return Period(date(year, first, 1), _month_end(year, last), "gs")
 
 
 def hydrological_year(start_year: int, seasons: Seasons = DEFAULT_SEASONS) -> Period:
+    """The hydrological year that starts in ``start_year``."""
     m = seasons.hydrological_year_start
     start = date(start_year, m, 1)
     return Period(start, date(start_year + 1, m, 1) - timedelta(days=1), "year")
@@ -212,6 +219,27 @@ def non_growing_season(start_year: int, seasons: Seasons = DEFAULT_SEASONS) -> P
     start = date(ey, em, 1)
     ny, nm = _add_months(start_year + 1, first, -1)
     return Period(start, _month_end(ny, nm), "ngs")
+
+
+def season_of(period: Period, seasons: Seasons = DEFAULT_SEASONS) -> Period:
+    """The growing or non-growing season that contains the first day of ``period``."""
+    kind = "gs" if seasons.in_growing_season(period.start.month) else "ngs"
+    return Period.containing(kind, period.start, seasons)
+
+
+def season_so_far(period: Period, seasons: Seasons = DEFAULT_SEASONS) -> list[Period]:
+    """The periods of the season (growing or non-growing) of ``period``, from its first to ``period``.
+
+    >>> [p.label for p in season_so_far(Period.dekad(2026, 10, 3))]
+    ['2026-10-d1', '2026-10-d2', '2026-10-d3']
+    """
+    in_gs = seasons.in_growing_season(period.start.month)
+    out = [period]
+    p = period.previous()
+    while seasons.in_growing_season(p.start.month) == in_gs and len(out) < PERIODS_PER_YEAR[period.kind]:
+        out.append(p)
+        p = p.previous()
+    return out[::-1]
 
 
 _PATTERNS = [

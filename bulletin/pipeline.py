@@ -1,4 +1,4 @@
-"""Wires the stages: ingest -> qc -> evaluate -> document. Each stage is callable on its own."""
+"""Wires the stages: ingest -> qc -> evaluate -> products -> document. Each stage is callable on its own."""
 
 from __future__ import annotations
 
@@ -9,17 +9,22 @@ from pathlib import Path
 from .catalogue import Catalogue, load_catalogue
 from .document import Bulletin, build_bulletin
 from .errors import DataQualityError, UsageError
-from .evaluate import Finding, SeriesStore, evaluate
+from .evaluate import Finding, evaluate
 from .ingest import Observations, read_observations, sample_data_path
 from .network import Network, load_network
 from .periods import Period, latest_complete, parse_period
+from .products import Products, compute_products
 from .qc import QCReport, run_qc
+from .series import SeriesStore
 
 
 @dataclass
 class Run:
-    """Everything one run produced; ``observations`` as read, ``evaluated`` without the values
-    QC flagged as errors (what the findings were computed from)."""
+    """Everything one run produced.
+
+    ``observations`` as read, ``evaluated`` without the values QC flagged as errors (what the
+    findings were computed from).
+    """
 
     network: Network
     catalogue: Catalogue
@@ -27,6 +32,7 @@ class Run:
     qc: QCReport
     period: Period
     findings: list[Finding]
+    products: Products
     bulletin: Bulletin
     evaluated: Observations | None = None
 
@@ -70,9 +76,10 @@ def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_pat
         raise DataQualityError("every observation was flagged as an error by the quality checks.",
                                hint="run 'bulletin check-data' on the same files to see the flags.")
     target = resolve_period(period, good, network)
-    store = SeriesStore(good, catalogue)
+    store = SeriesStore(good, catalogue.settings)
     findings = evaluate(catalogue, network, good, qc, target, store)
-    bulletin = build_bulletin(catalogue=catalogue, network=network, findings=findings, store=store, qc=qc,
+    products = compute_products(catalogue, network, findings, store, qc, target)
+    bulletin = build_bulletin(catalogue=catalogue, network=network, findings=findings, products=products, qc=qc,
                               period=target, issued_at=issued_at, inputs=obs.inputs,
                               sample_data=uses_sample_data(data))
-    return Run(network, catalogue, obs, qc, target, findings, bulletin, good)
+    return Run(network, catalogue, obs, qc, target, findings, products, bulletin, good)

@@ -49,10 +49,7 @@ class Variable:
     unit: str
     dimension: str
     aggregate: str
-    names: dict
-
-    def label(self, lang: str) -> str:
-        return self.names.get(lang) or self.names["en"]
+    names: dict  # the variable's name per language, as the bulletin shows it
 
 
 def unit_dimension(unit: str) -> str | None:

@@ -5,7 +5,6 @@ import textwrap
 
 import pytest
 import yaml
-
 from bulletin.catalogue import load_catalogue
 from bulletin.errors import ConfigError
 
@@ -14,7 +13,7 @@ def test_shipped_catalogue_is_valid_and_complete(network):
     cat = load_catalogue(network=network)
     assert cat.is_sample and cat.status == "sample"
     assert len(cat.indicators) == 25
-    methods = {i.method for i in cat.indicators}
+    methods = {i.method.name for i in cat.indicators}
     # every method of methods.METHODS is used by at least one indicator of the sample
     assert methods == {"threshold", "percent_of_norm", "status_category", "difference", "reservoir_fill", "schedule",
                        "withdrawal_limit", "change", "days_of_release_left", "margin_above_dead"}
@@ -28,7 +27,7 @@ def test_shipped_catalogue_is_valid_and_complete(network):
     assert by_id["toktogul_winter_release"].season == "ngs"
     # fill of Toktogul's useful volume: alert at the critical 9 km3 = (9 - 5.5) / 14 = 25 %
     fill = by_id["toktogul_fill"]
-    assert (fill.method, fill.station, fill.variable, fill.unit, fill.rule.id) == (
+    assert (fill.method.name, fill.station, fill.variable, fill.unit, fill.rule.id) == (
         "reservoir_fill", "toktogul", "volume", "%", "SD-RES-1")
     assert [t.value for t in fill.thresholds] == [50.0, 35.0, 25.0]
     # alert state: two dekads below a level before it comes down, for every indicator
@@ -250,7 +249,7 @@ def test_status_levels_rise_away_from_normal(tmp_path, network):
     for levels in ("{low: warning, below_normal: warning, normal: normal, above_normal: normal, high: normal}",
                    "{low: alert, below_normal: normal, normal: normal, above_normal: watch, high: warning}"):
         cat = load_catalogue(_write(tmp_path, BASE + STATUS.format(levels=levels)), network)
-        assert cat.indicators[0].level_map["normal"] == "normal"
+        assert cat.indicators[0].params.level_map["normal"] == "normal"
     p = _write(tmp_path, BASE + STATUS.format(
         levels="{low: alarm, below_normal: watch, normal: normal, above_normal: normal, high: watch}"))
     assert _errors(p, network) == ["indicators[0](s).levels.low: 'alarm' is not a level (did you mean 'alert'?)"]
@@ -260,8 +259,8 @@ def test_shipped_status_levels_rise_away_from_normal(network):
     from bulletin.methods import level_rank
 
     for ind in load_catalogue(None, network).indicators:
-        if ind.method == "status_category":
-            m = {cat: level_rank(level) for cat, level in ind.levels}
+        if ind.method.name == "status_category":
+            m = {cat: level_rank(level) for cat, level in ind.params.levels}
             assert m["low"] >= m["below_normal"] >= m["normal"] == 0 <= m["above_normal"] <= m["high"], ind.id
 
 
@@ -372,9 +371,9 @@ def test_overlap_is_not_reported_for_an_indicator_whose_validity_is_wrong(tmp_pa
 def test_catalogue_texts_fall_back_to_russian_then_english(tmp_path, network):
     from types import SimpleNamespace
 
-    from bulletin.catalogue import localized
     from bulletin.render.html import environment
     from bulletin.render.i18n import Localizer
+    from bulletin.text import localized
 
     text = (BASE.replace("title: {en: T, ru: Т}}", "title: {en: T, ru: Т, tg: Т-тг}, notice: {en: N, ru: Н}}")
             .replace("agreement: {document: {en: Doc, ru: Док}}",

@@ -110,15 +110,16 @@ def test_volume_exactly_at_the_critical_volume_is_warning_not_alert(findings):
 def test_the_threshold_sentence_gives_the_share_of_the_norm(findings, network):
     # as a minister reads it: "Toktogul holds 8.4 km3, 71 % of norm for this dekad, below the critical 9 km3"
     from bulletin.catalogue import Indicator
-    from bulletin.document import _row
+    from bulletin.document.findings import finding_row
+    from bulletin.methods import METHODS
 
     f = findings["vol"]
-    ind = Indicator("vol", {"en": "V", "ru": "В"}, "toktogul", "volume", "threshold", "all", None, unit="km3",
+    ind = Indicator("vol", {"en": "V", "ru": "В"}, "toktogul", "volume", METHODS["threshold"], "all", None, unit="km3",
                     operator="<")
     # 9000 / 10145 = 88.7 % of the norm; 9.00 km3 is not below 9, so the warning condition (below 10) applies
-    assert say("en", _row(f, ind, network).sentence) == (
+    assert say("en", finding_row(f, ind, network).sentence) == (
         "V: 9.00 km³ (last year 12.00 km³), 89% of norm; warning, below 10 km³.")
-    assert say("ru", _row(f, ind, network).sentence) == (
+    assert say("ru", finding_row(f, ind, network).sentence) == (
         "В: 9,00 км³ (в прошлом году 12,00 км³), 89 % нормы; предупреждение: ниже 10 км³.")
 
 
@@ -237,11 +238,12 @@ def test_a_level_in_force_is_stated_when_the_data_stop(state_run, network):
     # a level that had come down to normal is not carried: no level in force
     assert state_run("12-d2")["vol"].level_in_force is None
     from bulletin.catalogue import Indicator
-    from bulletin.document import _row
+    from bulletin.document.findings import finding_row
+    from bulletin.methods import METHODS
 
-    ind = Indicator("vol", {"en": "V", "ru": "В"}, "toktogul", "volume", "threshold", "all", None, unit="km3",
+    ind = Indicator("vol", {"en": "V", "ru": "В"}, "toktogul", "volume", METHODS["threshold"], "all", None, unit="km3",
                     operator="<")
-    row = _row(f["vol"], ind, network)
+    row = finding_row(f["vol"], ind, network)
     assert say("en", row.sentence) == (
         "V: no data for this period (0% of days present). The level in the 1st dekad of November 2026, the last "
         "with data, was watch.")
@@ -278,8 +280,8 @@ def test_reservoir_fill_is_a_share_of_the_useful_volume(state_run):
 
 def test_hydrograph_thresholds_only_where_the_indicator_applies(tmp_path, network):
     """A growing-season indicator draws no threshold in October-March of the hydrograph."""
-    from bulletin.document import _figure
-    from bulletin.evaluate import SeriesStore
+    from bulletin.products import hydrograph
+    from bulletin.series import SeriesStore
 
     cat_path = tmp_path / "cat.yaml"
     cat_path.write_text(textwrap.dedent(CATALOGUE), encoding="utf-8")
@@ -287,9 +289,9 @@ def test_hydrograph_thresholds_only_where_the_indicator_applies(tmp_path, networ
     rows = daily_rows("syrdarya_karateren", "discharge", "m3/s", "2025-10-01", "2026-09-30", lambda d: 50.0)
     obs = read_observations([write_csv(tmp_path / "k.csv", rows)], network)
     aral = next(i for i in cat.indicators if i.id == "aral")  # season gs, alert below 30 m3/s
-    fig = _figure(aral, SeriesStore(obs, cat), parse_period("2026-09-d3"), network, "dekad")
+    fig = hydrograph(aral, SeriesStore(obs, cat.settings), parse_period("2026-09-d3"), network)
     (level, values), = fig.thresholds
-    months = [p.start.month for p in fig.x_periods]
+    months = [p.start.month for p in fig.periods]
     assert level == "alert"
     assert all(v is None for v, m in zip(values, months, strict=True) if m in (10, 11, 12, 1, 2, 3))
     assert all(v == pytest.approx(30.0) for v, m in zip(values, months, strict=True) if 4 <= m <= 9)
@@ -341,9 +343,9 @@ def test_a_reservoir_that_fills_has_no_days_left_to_count(tmp_path, network):
                             network)
     f = evaluate(cat, network, obs, run_qc(obs, network), parse_period("2026-11-d2"))[0]
     assert f.raw_level == "normal" and f.indicator_value is None and "not_drawn_down" in f.notes
-    from bulletin.document import _row
+    from bulletin.document.findings import finding_row
 
-    assert say("en", _row(f, cat.indicators[0], network).sentence) == (
+    assert say("en", finding_row(f, cat.indicators[0], network).sentence) == (
         "D: 9,836 million m³; the inflow is at or above the release: the reservoir is not being drawn down.")
     # without the release, the days cannot be counted: no_data, never normal
     obs = read_observations([write_csv(tmp_path / "v.csv", rows[:1], header="station,variable,date,value,unit,resolution")],

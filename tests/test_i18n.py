@@ -5,11 +5,10 @@ Kazakh, Kyrgyz, Tajik and Uzbek may be incomplete: an untranslated message is sh
 
 import pytest
 from babel.messages.pofile import read_po
-
-from bulletin.document import Quantity, Text
 from bulletin.periods import Period
 from bulletin.render.i18n import FALLBACK, LANGUAGES, Localizer, po_path, translations
 from bulletin.render.messages import extract, status
+from bulletin.text import Quantity, Text
 
 COMPLETE = ("ru", "en")
 REGIONAL = ("kk", "ky", "tg", "uz")
@@ -96,7 +95,6 @@ UNTRANSLATED = "{name}: {value}; no threshold crossed."
 def partial_catalogue(tmp_path, monkeypatch):
     """A copy of the Kazakh catalogue where one message is not translated, used in place of the real one."""
     from babel.messages.pofile import write_po
-
     from bulletin.render import i18n, messages
 
     catalog = _catalog("kk")
@@ -139,9 +137,8 @@ def test_regional_formats():
 
 
 def test_i18n_status_command():
-    from click.testing import CliRunner
-
     from bulletin.cli import main
+    from click.testing import CliRunner
 
     result = CliRunner().invoke(main, ["i18n-status"])
     assert result.exit_code == 0, result.output
@@ -155,9 +152,8 @@ def test_i18n_status_command():
 
 
 def test_i18n_status_lists_the_missing_messages(partial_catalogue):
-    from click.testing import CliRunner
-
     from bulletin.cli import main
+    from click.testing import CliRunner
 
     total = sum(1 for m in extract() if m.id)
     brief = CliRunner().invoke(main, ["i18n-status"])
@@ -173,9 +169,8 @@ def test_i18n_status_lists_the_missing_messages(partial_catalogue):
 
 
 def test_generate_html_in_kazakh(tmp_path):
-    from click.testing import CliRunner
-
     from bulletin.cli import main
+    from click.testing import CliRunner
 
     result = CliRunner().invoke(main, ["generate", "--lang", "kk", "--format", "html",
                                        "--issued-at", "2026-11-21T06:00:00+05:00", "--out", str(tmp_path)])
@@ -190,7 +185,6 @@ def test_update_leaves_new_messages_untranslated_outside_english(tmp_path, monke
     """A new message is filled with its id in English only; the other catalogues keep it empty,
     so that it falls back to Russian and i18n-status lists it."""
     from babel.messages.catalog import Catalog
-
     from bulletin.render import messages
 
     template = Catalog(domain="bulletin", fuzzy=False)

@@ -1,5 +1,6 @@
 """The basin at a glance: map levels, reservoir fill and HydroSOS strip in the document
-(bulletin/overview.py), and as SVG figures with alt text in the page (bulletin/render/overview.py).
+(bulletin/products.py, bulletin/document/overview.py), and as SVG figures with alt text in the page
+(bulletin/render/basin_map.py, bulletin/render/charts.py).
 
 The data are made by hand so that every expected value can be worked out on paper:
 
@@ -19,10 +20,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bulletin.climatology import climatology, status_table
-from bulletin.evaluate import period_series
 from bulletin.periods import Period
 from bulletin.pipeline import run
 from bulletin.render.html import render_html
+from bulletin.series import period_series
 
 PERIOD = Period.dekad(2026, 11, 2)
 KOKBULAK_2026 = [95, 104, 115, 125, 140, None, 115, 115, 101, 130, 110, 120]  # 2026-07-d3 .. 2026-11-d2

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from bulletin.document import CHECK_NAMES
 from bulletin.errors import ConfigError
 from bulletin.ingest import read_observations
 from bulletin.network import default_network_path, load_network
@@ -33,7 +32,7 @@ def _flagged(result) -> list[int]:
 def test_every_check_is_documented_named_and_keeps_the_index(name, network):
     chk = CHECKS[name]
     assert chk.func.__doc__ and chk.description
-    assert name in CHECK_NAMES, "the bulletin needs a translatable name for every check"
+    assert chk.title and chk.title != name, "the bulletin needs a translatable name for every check"
     if chk.kind == "series":
         s = _s([1.0, 1.0, 2.0])
         assert CHECKS[name](s, network["toktogul"], {}).mask.index.equals(s.index)

@@ -14,11 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from bulletin.errors import IngestError
-from bulletin.evaluate import period_series
 from bulletin.ingest import READERS, read_observations, reader_for
 from bulletin.periods import period_bounds, period_end, period_of_year
+from bulletin.series import period_series
 
 from .conftest import write_csv
 

@@ -87,7 +87,7 @@ def test_deviation_from_the_plan_at_the_thresholds(tmp_path, network, release, l
 def test_cumulative_deviation_since_the_season_started(tmp_path, network):
     f = _run(tmp_path, network, _setup(tmp_path, network), 600)
     # plan: 400 x (10 + 10 + 11) + 500 x (10 + 10) = 22,400; done: 440 x 31 + 500 x 10 + 600 x 10 = 24,640
-    assert f.schedule == {"planned": 500.0, "cumulative_deviation": pytest.approx(2240 / 22400 * 100),
+    assert f.details.as_json() == {"planned": 500.0, "cumulative_deviation": pytest.approx(2240 / 22400 * 100),
                           "since": "2026-10-d1"}
     assert f.value == pytest.approx(600.0) and f.unit == "m3/s"
 
@@ -118,21 +118,21 @@ def test_the_sample_schedules_load(network):
     cat = load_catalogue(None, network)
     by_id = {i.id: i for i in cat.indicators}
     ngs, gs = by_id["toktogul_release_schedule_ngs"], by_id["toktogul_release_schedule_gs"]
-    assert ngs.schedule_files == ("schedules/toktogul_2026-27_ngs.csv",)
-    assert len(ngs.schedule) == 18 and len(gs.schedule) == 18
-    assert ngs.planned_for(parse_period("2026-11-d2")) == 500.0
-    assert gs.planned_for(parse_period("2026-07-d1")) == 450.0
+    assert ngs.params.files == ("schedules/toktogul_2026-27_ngs.csv",)
+    assert len(ngs.params.plan) == 18 and len(gs.params.plan) == 18
+    assert ngs.params.planned_for(parse_period("2026-11-d2")) == 500.0
+    assert gs.params.planned_for(parse_period("2026-07-d1")) == 450.0
 
 
 def test_the_schedule_sentence_gives_the_deviation_with_its_sign(tmp_path, network):
-    from bulletin.document import _row
+    from bulletin.document.findings import finding_row
 
     cat = _setup(tmp_path, network)
     f = _run(tmp_path, network, cat, 600)
     # 600 against 500 planned: +20 % (watch: above +10, not above +20); since October +10 % (see above)
-    assert say("en", _row(f, cat.indicators[0], network).sentence) == (
+    assert say("en", finding_row(f, cat.indicators[0], network).sentence) == (
         "S: 600 m³/s against a plan of 500 m³/s, a deviation of +20%; +10% since the season started; watch, "
         "a deviation from the plan above +10%.")
-    assert say("ru", _row(f, cat.indicators[0], network).sentence) == (
+    assert say("ru", finding_row(f, cat.indicators[0], network).sentence) == (
         "С: 600 м³/с при плане 500 м³/с, отклонение +20 %; +10 % с начала сезона; внимание: отклонение от плана "
         "выше +10 %.")

@@ -82,7 +82,7 @@ def test_the_bulletin_says_why_an_indicator_was_not_evaluated(tmp_path, network)
                  issued_at=datetime(2026, 11, 21, tzinfo=UTC))
     assert result.bulletin.not_evaluated == (("gone", "validity"), ("summer", "season"))
     assert result.bulletin.not_in_season == ("summer",) and result.bulletin.not_valid == ("gone",)
-    doc = results(result.bulletin, result.qc)
+    doc = results(result.bulletin)
     validate(doc)
     assert doc["bulletin"]["not_evaluated"] == [{"indicator": "gone", "reason": "validity"},
                                                {"indicator": "summer", "reason": "season"}]

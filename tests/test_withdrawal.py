@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from bulletin.catalogue import load_catalogue
-from bulletin.document import _row
+from bulletin.document.findings import finding_row
 from bulletin.errors import ConfigError
 from bulletin.evaluate import evaluate
 from bulletin.ingest import read_observations
@@ -68,7 +68,7 @@ def _evaluate(tmp_path, network, cat, values, period, station="withdrawals_tj", 
 def test_use_projected_at_the_rate_of_the_period(tmp_path, network, rate, projected, level):
     cat = _catalogue(tmp_path, network, WITHDRAWAL.replace("PROJECTION", "rate"))
     f = _evaluate(tmp_path, network, cat, {**SEASON, "2026-11-d2": rate}, "2026-11-d2")
-    w = f.withdrawal
+    w = f.details.as_json()
     used = (1130 + rate * 10) * 0.0864
     assert w["season"] == "2026/27-ngs" and w["since"] == "2026-10-d1" and w["season_end"] == "2027-03-31"
     assert w["limit"] == pytest.approx(365.0) and w["limit_as_agreed"] == {"value": 0.365, "unit": "km3"}
@@ -83,11 +83,11 @@ def test_the_rate_projection_crosses_the_thresholds_where_computed(tmp_path, net
     cat = _catalogue(tmp_path, network, WITHDRAWAL.replace("PROJECTION", "rate"))
     # 22 m3/s: (1350 + 2882) x 0.0864 = 365.6448 Mm3 = 100.18 % of 365: warning (above 100)
     f = _evaluate(tmp_path, network, cat, {**SEASON, "2026-11-d2": 22}, "2026-11-d2")
-    assert f.withdrawal["projected"] == pytest.approx(365.6448)
+    assert f.details.as_json()["projected"] == pytest.approx(365.6448)
     assert f.raw_level == "warning"
     # 21.9 m3/s: (1349 + 2868.9) x 0.0864 = 364.43 Mm3 = 99.84 %: watch (above 95)
     f = _evaluate(tmp_path, network, cat, {**SEASON, "2026-11-d2": 21.9}, "2026-11-d2")
-    assert f.withdrawal["projected_pct"] == pytest.approx(100 * (1349 + 2868.9) * 0.0864 / 365)
+    assert f.details.as_json()["projected_pct"] == pytest.approx(100 * (1349 + 2868.9) * 0.0864 / 365)
     assert f.raw_level == "watch"
 
 
@@ -100,8 +100,8 @@ def test_use_projected_at_the_season_pace_against_the_norms(tmp_path, network):
     used = 1330 * 0.0864  # 114.912 Mm3
     # a normal season withdraws 10 x 51 d by 20 November and 10 x 182 d in all: it ends at 182/51 of its use
     projected = used * 182 / 51  # 410.08 Mm3
-    assert f.withdrawal["projection"] == "pace"
-    assert f.withdrawal["projected"] == pytest.approx(projected)
+    assert f.details.as_json()["projection"] == "pace"
+    assert f.details.as_json()["projected"] == pytest.approx(projected)
     assert f.indicator_value == pytest.approx(100 * projected / 365)  # 112.35 %
     assert f.raw_level == "alert"
     assert projected_use_at_pace(used, 10 * 51 * 0.0864, 10 * 182 * 0.0864) == pytest.approx(projected)
@@ -111,11 +111,11 @@ def test_use_projected_at_the_season_pace_against_the_norms(tmp_path, network):
 def test_a_season_without_a_limit_or_with_a_hole_is_no_data(tmp_path, network):
     cat = _catalogue(tmp_path, network, WITHDRAWAL.replace("PROJECTION", "rate"))
     f = _evaluate(tmp_path, network, cat, {"2027-04-d1": 5}, "2027-04-d1")
-    assert f.level == "no_data" and "no_limit" in f.notes and f.withdrawal["season"] == "2027-gs"
+    assert f.level == "no_data" and "no_limit" in f.notes and f.details.season == "2027-gs"
     holed = {**SEASON, "2026-10-d2": None, "2026-11-d2": 20}
     f = _evaluate(tmp_path, network, cat, holed, "2026-11-d2")
-    assert f.level == "no_data" and "season_incomplete" in f.notes and f.withdrawal["used"] is None
-    sentence = say("en", _row(f, cat.indicators[0], network).sentence)
+    assert f.level == "no_data" and "season_incomplete" in f.notes and f.details.as_json()["used"] is None
+    sentence = say("en", finding_row(f, cat.indicators[0], network).sentence)
     assert sentence == ("W: 20 m³/s; the volume used since the season started is not known, because a period of "
                         "the season has no data. The level in the 1st dekad of October 2026, the last with data, was alert.")
 
@@ -129,14 +129,14 @@ def test_a_new_season_starts_afresh(tmp_path, network):
     assert sept.level == "alert"
     october = _evaluate(tmp_path, network, cat, values, "2026-10-d1")
     # 20 m3/s over the 182 days of the season: 20 x 182 x 0.0864 = 314.5 Mm3 = 86.2 % of 365
-    assert october.withdrawal["projected"] == pytest.approx(20 * 182 * 0.0864)
+    assert october.details.as_json()["projected"] == pytest.approx(20 * 182 * 0.0864)
     assert october.level == "normal" and october.raw_level == "normal"
 
 
 def test_the_withdrawal_sentence(tmp_path, network):
     cat = _catalogue(tmp_path, network, WITHDRAWAL.replace("PROJECTION", "rate"))
     f = _evaluate(tmp_path, network, cat, {**SEASON, "2026-11-d2": 25}, "2026-11-d2")
-    row = _row(f, cat.indicators[0], network)
+    row = finding_row(f, cat.indicators[0], network)
     # used 119.232 Mm3 = 32.67 % of 365; projected 402.192 Mm3 = 110.19 %
     assert say("en", row.sentence) == (
         "W: 25 m³/s; 119 million m³ used since the season started, 33% of the limit of 365 million m³ for the "
@@ -182,8 +182,8 @@ def test_the_sample_catalogue_carries_the_2025_icwc_limits(network):
     # KZ (Dustlik canal) 0.909 / 0.460, KG 0.27 / 0.047 km3
     for key, gs, ngs in (("uz", 8800, 3340), ("tj", 1900, 365), ("kz_dustlik", 909, 460), ("kg", 270, 47)):
         ind = by_id[f"withdrawal_limit_{key}"]
-        assert ind.limit_for("2025-gs").value == pytest.approx(gs)
-        assert ind.limit_for("2025/26-ngs").value == pytest.approx(ngs)
+        assert ind.params.limit_for("2025-gs").value == pytest.approx(gs)
+        assert ind.params.limit_for("2025/26-ngs").value == pytest.approx(ngs)
         assert network[ind.station].kind == "intake"
 
 
@@ -227,6 +227,6 @@ def test_the_change_sentence_is_signed(tmp_path, network):
     cat = _catalogue(tmp_path, network, text)
     values = {"2025-11-d2": 100, "2026-11-d2": 150}
     f = _evaluate(tmp_path, network, cat, values, "2026-11-d2", station="shardara", variable="inflow")
-    assert say("en", _row(f, cat.indicators[0], network).sentence) == (
+    assert say("en", finding_row(f, cat.indicators[0], network).sentence) == (
         "C: 150 m³/s, +50% against the same period last year (100 m³/s); watch, a change above +20% against the "
         "same period last year.")

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..periods import period_keys
+from ..text import N_
 from .registry import CheckResult, check, no_flags
 
 ROBUST_SD = 1.4826  # standard deviation / median absolute deviation for normal data [-]
@@ -27,7 +28,7 @@ def _day(ts) -> str:
 
 # ---- structure ----------------------------------------------------------------------------
 
-@check("duplicates", kind="rows")
+@check("duplicates", title=N_("dates given twice"), kind="rows")
 def duplicate_dates(rows: pd.DataFrame, station, params: dict) -> CheckResult:
     """The same date given more than once with the same value (identical duplicate rows).
 
@@ -46,7 +47,7 @@ def duplicate_dates(rows: pd.DataFrame, station, params: dict) -> CheckResult:
                              f"(first: {_day(flagged[0])} at {where})", "info")
 
 
-@check("unsorted", kind="rows")
+@check("unsorted", title=N_("dates out of order"), kind="rows")
 def unsorted_dates(rows: pd.DataFrame, station, params: dict) -> CheckResult:
     """Rows dated earlier than a row above them in the same file.
 
@@ -73,14 +74,14 @@ def unsorted_dates(rows: pd.DataFrame, station, params: dict) -> CheckResult:
                              f"{_day(latest)})", "warning")
 
 
-@check("gaps")
+@check("gaps", title=N_("missing days"))
 def gaps(s: pd.Series, station, params: dict) -> CheckResult:
     """Days missing between the first and the last observation."""
     mask = s.isna()
     return CheckResult(mask, f"{_count(mask)} missing day(s)", "info")
 
 
-@check("future", pointwise=True, context=("as_of",))
+@check("future", title=N_("dates after the issue date"), pointwise=True, context=("as_of",))
 def future_dates(s: pd.Series, station, params: dict) -> CheckResult:
     """Values dated after the issue date (``as_of``): not yet observed, so an error.
 
@@ -96,14 +97,14 @@ def future_dates(s: pd.Series, station, params: dict) -> CheckResult:
 
 # ---- range --------------------------------------------------------------------------------
 
-@check("negative", pointwise=True)
+@check("negative", title=N_("negative values"), pointwise=True)
 def negative_values(s: pd.Series, station, params: dict) -> CheckResult:
     """Values below zero, impossible for flows and volumes."""
     mask = s < 0
     return CheckResult(mask, f"{_count(mask)} negative value(s)", "error")
 
 
-@check("implausible", pointwise=True, min=None, max=None)
+@check("implausible", title=N_("impossible values"), pointwise=True, min=None, max=None)
 def implausible_values(s: pd.Series, station, params: dict) -> CheckResult:
     """Values no river or reservoir can have: outside [``min``, ``max``], or infinite.
 
@@ -123,7 +124,7 @@ def implausible_values(s: pd.Series, station, params: dict) -> CheckResult:
     return CheckResult(mask, f"{_count(mask)} value(s) outside the physically possible range {bounds}", "error")
 
 
-@check("above_capacity", pointwise=True)
+@check("above_capacity", title=N_("volume above capacity"), pointwise=True)
 def above_capacity(s: pd.Series, station, params: dict) -> CheckResult:
     """Reservoir volume above its published total capacity [Mm3] (network file)."""
     if station is None or station.total_volume is None:
@@ -133,7 +134,7 @@ def above_capacity(s: pd.Series, station, params: dict) -> CheckResult:
     return CheckResult(mask, f"{_count(mask)} value(s) above the total capacity {cap:g} Mm3", "error")
 
 
-@check("level_range", pointwise=True, tolerance=1.0)
+@check("level_range", title=N_("level outside the reservoir range"), pointwise=True, tolerance=1.0)
 def level_range(s: pd.Series, station, params: dict) -> CheckResult:
     """Reservoir level outside the range of the network file, by more than ``tolerance`` [m]."""
     if station is None or station.level_range is None:
@@ -146,7 +147,7 @@ def level_range(s: pd.Series, station, params: dict) -> CheckResult:
 
 # ---- behaviour ----------------------------------------------------------------------------
 
-@check("flat_line", days=10, ignore_zero=True)
+@check("flat_line", title=N_("repeated values"), days=10, ignore_zero=True)
 def flat_line(s: pd.Series, station, params: dict) -> CheckResult:
     """The same value on ``days`` or more consecutive days (a stuck sensor or a copied value).
 
@@ -166,7 +167,7 @@ def _rolling_median(s: pd.Series, window: int) -> pd.Series:
     return s.rolling(window, center=True, min_periods=max(3, window // 3)).median()
 
 
-@check("spike", n_sd=8.0, factor=3.0, window=31, min_share=0.1, min_change=0.0)
+@check("spike", title=N_("isolated spikes"), n_sd=8.0, factor=3.0, window=31, min_share=0.1, min_change=0.0)
 def spike(s: pd.Series, station, params: dict) -> CheckResult:
     """A single day far from both neighbours, in the same direction (a peak or a trough).
 
@@ -200,7 +201,7 @@ def spike(s: pd.Series, station, params: dict) -> CheckResult:
     return CheckResult(mask, f"{_count(mask)} day(s) far from both neighbours", "warning")
 
 
-@check("shift", days=10, share=0.5, min_step=0.0, abrupt=0.5)
+@check("shift", title=N_("sudden shifts"), days=10, share=0.5, min_step=0.0, abrupt=0.5)
 def level_shift(s: pd.Series, station, params: dict) -> CheckResult:
     """A sudden step in the level of a series that then stays: a gauge datum or unit change.
 
@@ -241,7 +242,7 @@ def level_shift(s: pd.Series, station, params: dict) -> CheckResult:
 
 # ---- completeness -------------------------------------------------------------------------
 
-@check("completeness", resolution="dekad", min_share=0.7, choices={"resolution": ("dekad", "month")})
+@check("completeness", title=N_("incomplete dekads or months"), resolution="dekad", min_share=0.7, choices={"resolution": ("dekad", "month")})
 def completeness(s: pd.Series, station, params: dict) -> CheckResult:
     """Periods (dekads or months) with less than ``min_share`` of their days present.
 

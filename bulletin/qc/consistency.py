@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..methods import balance_residual
 from ..periods import Period, period_keys
+from ..text import N_
 from .registry import CheckResult, check
 
 SeriesOf = Callable[[str, str], pd.Series]  # (station, variable) -> daily series (may be empty)
@@ -46,7 +47,7 @@ def _daily(series: list[pd.Series]) -> pd.DatetimeIndex:
     return pd.date_range(lo, hi, freq="D")
 
 
-@check("reservoir_balance", kind="network", max_residual_pct=10.0, min_residual=2.0)
+@check("reservoir_balance", title=N_("reservoir water balance does not close"), kind="network", max_residual_pct=10.0, min_residual=2.0)
 def reservoir_balance(series_of: SeriesOf, station, params: dict) -> list[CheckResult]:
     """Water balance of a reservoir per dekad: volume change against inflow minus release.
 
@@ -152,7 +153,7 @@ def _link(series_of: SeriesOf, params: dict) -> list[CheckResult]:
     return results
 
 
-@check("travel_time", kind="network", links=(), tolerance=0.25, min_difference=5.0, min_share=0.7)
+@check("travel_time", title=N_("disagrees with the station upstream"), kind="network", links=(), tolerance=0.25, min_difference=5.0, min_share=0.7)
 def travel_time(series_of: SeriesOf, station, params: dict) -> list[CheckResult]:
     """Flow downstream against the release (or flow) upstream, lagged by the travel time.
 
@@ -165,7 +166,7 @@ def travel_time(series_of: SeriesOf, station, params: dict) -> list[CheckResult]
     return _link(series_of, params)
 
 
-@check("confluence", kind="network", links=(), tolerance=0.15, min_difference=5.0, min_share=0.7)
+@check("confluence", title=N_("disagrees with the sum of the stations upstream"), kind="network", links=(), tolerance=0.15, min_difference=5.0, min_share=0.7)
 def confluence(series_of: SeriesOf, station, params: dict) -> list[CheckResult]:
     """Flow below a confluence against the sum of the stations above it, each lagged.
 

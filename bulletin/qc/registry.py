@@ -61,6 +61,7 @@ class Check:
 
     name: str
     func: Callable
+    title: str  # message id of the check's name in the bulletin ("isolated spikes")
     kind: str = "series"
     defaults: dict = field(default_factory=dict)  # parameter -> default value
     choices: dict = field(default_factory=dict)  # parameter -> allowed values
@@ -80,14 +81,18 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
-def check(name: str, *, kind: str = "series", pointwise: bool = False, choices: dict | None = None,
+def check(name: str, *, title: str, kind: str = "series", pointwise: bool = False, choices: dict | None = None,
           context: tuple = (), **defaults):
-    """Register a check under ``name``; keyword arguments are its parameters with their defaults."""
+    """Decorator that registers a check under ``name``, shown in the bulletin as ``title``.
+
+    ``title`` is a message id marked with :func:`~bulletin.text.N_`; keyword arguments are the
+    check's parameters with their defaults.
+    """
     if kind not in KINDS:
         raise ValueError(f"check {name}: kind {kind!r} is not one of {KINDS}")
 
     def wrap(func: Callable) -> Callable:
-        CHECKS[name] = Check(name, func, kind, dict(defaults), dict(choices or {}), tuple(context), pointwise)
+        CHECKS[name] = Check(name, func, title, kind, dict(defaults), dict(choices or {}), tuple(context), pointwise)
         return func
 
     return wrap

@@ -12,8 +12,10 @@ from pathlib import Path
 import jinja2
 
 from ..resources import resource_path
+from ..text import N_, NP_
+from ..vocabulary import CATEGORY_NAMES, LEVEL_NAMES
 from .figures import hydrograph_svg
-from .i18n import N_, NP_, Localizer
+from .i18n import Localizer
 from .overview import basin_map_svg, category_strip_svg, fill_bars_svg
 from .palette import css_custom_properties
 
@@ -97,8 +99,6 @@ def environment(loc: Localizer, template_dir: str | Path | None = None) -> jinja
 
 def render_html(bulletin, lang: str, template_dir=None) -> str:
     """The bulletin as one self-contained HTML page in ``lang``."""
-    from ..document import LEVEL_NAMES  # the document's level words, translated here
-
     loc = Localizer(lang)
     labels = {k: loc.gettext(v) for k, v in LEGEND.items()}
     figures = []
@@ -117,8 +117,6 @@ def render_html(bulletin, lang: str, template_dir=None) -> str:
 
 def overview_pictures(bulletin, loc: Localizer) -> dict:
     """The basin map, fill bars and category strip of ``bulletin`` drawn in ``loc``'s language."""
-    from ..document import CATEGORY_NAMES, LEVEL_NAMES  # the document's words, translated here
-
     words = {k: loc.gettext(v) for k, v in LEVEL_NAMES.items()}
     words["none"] = loc.gettext(NO_INDICATOR)
     out = {}

@@ -21,23 +21,12 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from ..errors import RenderError
+from ..periods import Period
+from ..text import FALLBACK, LANGUAGES, N_, NP_, Localized, Month, PeriodIn, Quantity, Text, Unit, localized
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "bulletin"
-LANGUAGES = ("ru", "en", "kk", "ky", "tg", "uz")
-# Languages whose catalogue may be incomplete: an untranslated message is shown in Russian.
-FALLBACK = {"kk": "ru", "ky": "ru", "tg": "ru", "uz": "ru"}
 MISSING = "—"
-
-
-def N_(msgid: str) -> str:
-    """Mark a message id for extraction (``make i18n``); returns it unchanged."""
-    return msgid
-
-
-def NP_(context: str, msgid: str) -> tuple[str, str]:
-    """Mark a message id with a context (``pgettext``) for extraction."""
-    return context, msgid
 
 
 # Display of canonical unit spellings; translated with context "unit".
@@ -69,17 +58,8 @@ def _unbroken(quantity: str) -> str:
     return quantity.replace(" ", "\u00a0").replace("/", "/\u2060")
 
 
-def localized(texts: dict, lang: str, default: str = "") -> str:
-    """A text given per language (names, catalogue texts) in ``lang``: the language itself, then its
-    fallback (``FALLBACK``: Russian for kk, ky, tg and uz, as the message catalogues), then English,
-    else ``default``."""
-    for code in (lang, FALLBACK.get(lang), "en"):
-        if code and texts.get(code):
-            return texts[code]
-    return default
-
-
 def po_path(lang: str) -> Path:
+    """The gettext catalogue (.po) of ``lang``."""
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
@@ -113,6 +93,7 @@ class Localizer:
 
     # ---- messages ------------------------------------------------------------------------
     def gettext(self, msgid) -> str:
+        """A message id (or a ``(context, id)`` pair) in this language."""
         if isinstance(msgid, tuple):
             return self.tr.pgettext(msgid[0], msgid[1])
         return self.tr.gettext(msgid)
@@ -123,20 +104,21 @@ class Localizer:
         return template.format(**{k: self.value(v) for k, v in t.params})
 
     def value(self, v) -> str:
-        """Any document value as text: Text, Localized, Quantity, Period, number or str."""
-        kind = type(v).__name__
-        if kind == "Text":
+        """Any document value as text: Text, Localized, Quantity, Unit, Month, Period, PeriodIn, number or str."""
+        if isinstance(v, Text):
             return self.text(v)
-        if kind == "Localized":
+        if isinstance(v, Localized):
             names = dict(v.names)
             return localized(names, self.lang, next(iter(names.values()), ""))
-        if kind == "Quantity":
+        if isinstance(v, Quantity):
             return self.quantity(v)
-        if kind == "Unit":
+        if isinstance(v, Unit):
             return self.unit(v.code)
-        if kind == "Period":
+        if isinstance(v, Month):
+            return self.month(v.number, context="stand-alone")
+        if isinstance(v, Period):
             return self.period(v)
-        if kind == "PeriodIn":
+        if isinstance(v, PeriodIn):
             return self.period_in(v.period)
         if isinstance(v, (int, float)):
             return self.number(v, 0 if isinstance(v, int) else 1)
@@ -144,12 +126,14 @@ class Localizer:
 
     # ---- numbers, units, dates -----------------------------------------------------------
     def number(self, x, decimals: int = 1) -> str:
+        """``x`` with ``decimals`` decimals and the locale's separators; a dash when it is missing."""
         if x is None or (isinstance(x, float) and math.isnan(x)):
             return MISSING
         pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
         return format_decimal(round(float(x), decimals), format=pattern, locale=self.locale)
 
     def unit(self, unit: str) -> str:
+        """A unit as written in this language ("km³", "км³"); an unknown spelling as it is."""
         key = UNIT_DISPLAY.get(unit)
         return self.gettext(key) if key else unit
 
@@ -167,9 +151,11 @@ class Localizer:
         return _unbroken(self.gettext(MSG_QUANTITY).format(number=number, unit=self.unit(q.unit)))
 
     def month(self, month: int, width: str = "wide", context: str = "format") -> str:
+        """The name of ``month`` [1-12] in this language (Babel's ``width`` and ``context``)."""
         return get_month_names(width, context=context, locale=self.locale)[month]
 
     def period(self, p) -> str:
+        """A period as a heading names it: "2nd dekad of November 2026", "growing season 2026"."""
         if p.kind == "dekad":
             return self.gettext(MSG_DEKAD).format(ordinal=self.gettext(DEKAD_ORDINALS[p.dekad_number]),
                                                   month=self.month(p.start.month), year=p.start.year)
@@ -193,6 +179,7 @@ class Localizer:
         return self.period(p)
 
     def date(self, d: date | datetime) -> str:
+        """A date in the locale's long form ("21 November 2026")."""
         return format_date(d, format="long", locale=self.locale)
 
     def datetime(self, d: datetime) -> str:

@@ -24,10 +24,9 @@ def _round(x, ndigits: int = 4):
     return x
 
 
-def results(bulletin, qc) -> dict:
+def results(bulletin) -> dict:
     """The results document of one bulletin: metadata, findings, QC flags."""
     b = bulletin
-    flags = qc.flags.sort_values(["station", "variable", "check", "first"], kind="stable")
     return _round({
         "bulletin": {
             "id": b.id,
@@ -46,13 +45,13 @@ def results(bulletin, qc) -> dict:
         },
         "findings": [r.finding.as_json() for r in b.rows],
         "qc": [{"station": r.station, "variable": r.variable, "check": r.check, "severity": r.severity,
-                "first": r.first.date().isoformat(), "last": r.last.date().isoformat(), "days": int(r.days),
-                "sentence": r.sentence} for r in flags.itertuples(index=False)],
+                "first": r.first, "last": r.last, "days": r.days, "sentence": r.sentence} for r in b.qc_records],
     })
 
 
 @lru_cache(maxsize=1)
 def schema() -> dict:
+    """The JSON Schema of the results file (``bulletin/schema/results.schema.json``)."""
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
@@ -67,6 +66,7 @@ def validate(doc: dict) -> None:
 
 
 def dumps(doc: dict) -> str:
+    """The results as UTF-8 JSON text, indented, NaN refused, with a final newline."""
     return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 

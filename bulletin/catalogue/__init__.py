@@ -1,0 +1,11 @@
+"""The indicator catalogue: YAML read into frozen, validated dataclasses.
+
+:mod:`.model` holds the dataclasses (rules, agreements, indicators, the catalogue),
+:mod:`.load` reads and checks a catalogue file, :mod:`.thresholds` its thresholds.
+"""
+
+from ..methods import Threshold
+from .load import default_catalogue_path, load_catalogue
+from .model import Agreement, Catalogue, Indicator, Rule
+
+__all__ = ["Agreement", "Catalogue", "Indicator", "Rule", "Threshold", "default_catalogue_path", "load_catalogue"]

@@ -1,0 +1,69 @@
+"""Assemble the language-neutral bulletin from the findings, the products of the period and QC."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .. import __version__
+from ..catalogue import Catalogue
+from ..evaluate import Finding
+from ..ingest import InputFile
+from ..methods import LEVELS, NO_DATA
+from ..network import Network
+from ..periods import Period, hydrological_year
+from ..products import FILL_UNIT, Products
+from ..qc import QCReport
+from ..text import N_, Localized, Month, PeriodIn, Text
+from .annex import annex
+from .findings import country_summaries, rows_of, severity_key
+from .hydrographs import figure
+from .model import Bulletin, QCRecord
+from .overview import basin_map, category_strip, fill_bars
+from .quality import quality_section
+
+MSG_LEAD = N_("Indicators evaluated {period_in}: {total}; alert {alert}, warning {warning}, watch {watch}, "
+              "normal {normal}, no data {no_data}.")
+MSG_MONTH_SPAN = N_("{first} to {last}")
+
+
+
+def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Finding], products: Products,
+                   qc: QCReport, period: Period, issued_at: datetime, inputs: list[InputFile],
+                   sample_data: bool) -> Bulletin:
+    """The bulletin of ``period``: summary, findings, figures, data quality, annex and provenance."""
+    rows = rows_of(findings, catalogue, network, qc, period)
+    key_ids = frozenset(ind.id for ind in catalogue.indicators if ind.key)
+    ranked = sorted((r for r in rows if r.level in LEVELS[1:]), key=lambda r: severity_key(r, key_ids))
+    lead = Text.of(MSG_LEAD, period_in=PeriodIn(period), total=len(rows),
+                   **{lev: sum(r.level == lev for r in rows) for lev in (*LEVELS, NO_DATA)})
+    changes = sorted((r for r in rows if r.state in ("new", "escalated")), key=severity_key)
+    evaluated_ids = {f.indicator for f in findings}
+    not_evaluated = tuple((ind.id, ind.not_evaluated_reason(period, network.seasons) or "season")
+                          for ind in catalogue.indicators if ind.id not in evaluated_ids)
+    hy = hydrological_year(network.seasons.hydrological_year_of(period.start), network.seasons)
+    return Bulletin(
+        id=f"{network.id}-{period.label}", issue_number=issue_number(period), period=period, issued_at=issued_at,
+        basin=Localized.of(network.names), catalogue=catalogue, sample_data=sample_data, rows=tuple(rows),
+        countries=country_summaries(rows, network), key_rows=tuple(ranked[:3]), changes=tuple(changes),
+        figures=tuple(figure(h, network) for h in products.hydrographs),
+        quality=quality_section(qc, findings, products.coverage, network, period, catalogue),
+        annex=annex(catalogue, network), inputs=tuple(inputs), reference_period=catalogue.settings.reference_label,
+        software_version=__version__, not_evaluated=not_evaluated,
+        basin_map=basin_map(network, findings, products.reservoirs),
+        fill_bars=fill_bars(network, findings, products.reservoirs, period, FILL_UNIT),
+        category_strip=category_strip(network, products.categories, period),
+        lead=lead, hydrological_year=Text.of(MSG_MONTH_SPAN, first=Month(hy.start.month), last=Month(hy.end.month)),
+        qc_records=qc_records(qc),
+    )
+
+
+def issue_number(period: Period) -> str:
+    """Issue number: the period's number in its year and the year, e.g. ``32/2026`` for 2026-11-d2."""
+    return f"{period.period_of_year}/{period.start.year}"
+
+
+def qc_records(qc: QCReport) -> tuple:
+    """Every run of flagged days, by station, variable, check and first day."""
+    flags = qc.flags.sort_values(["station", "variable", "check", "first"], kind="stable")
+    return tuple(QCRecord(r.station, r.variable, r.check, r.severity, r.first.date().isoformat(),
+                          r.last.date().isoformat(), int(r.days), r.sentence) for r in flags.itertuples(index=False))

@@ -1,0 +1,80 @@
+"""The data-quality section: coverage in the period, flags in the hydrological year, affected findings."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..catalogue import Catalogue
+from ..evaluate import Finding
+from ..methods import NO_DATA
+from ..network import Network
+from ..periods import Period, hydrological_year
+from ..qc import QCReport
+from ..text import N_, NP_, Localized, Text, quantity
+from .findings import check_title
+from .model import QualityCountry, QualityFinding, QualityFlag, QualityRow, QualitySection, QualityStation
+from .words import variable_name
+
+SEVERITY_NAMES = {"error": NP_("severity", "error"), "warning": NP_("severity", "warning"),
+                  "info": NP_("severity", "info")}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+MSG_QUALITY_FLAG = N_("{check} ({severity}): {days} d.")
+MSG_QUALITY_NO_DATA = N_("{name}: no data, values flagged as errors left out")
+
+
+
+def _flagged_days(flags, start: np.datetime64, end: np.datetime64) -> int:
+    """Days of the runs in ``flags`` that fall within [start, end]."""
+    first = flags["first"].clip(lower=start)
+    last = flags["last"].clip(upper=end)
+    return int(((last - first).dt.days + 1).clip(lower=0).sum())
+
+
+def quality_section(qc: QCReport, findings: list[Finding], coverage: dict, network: Network, period: Period,
+                    catalogue: Catalogue | None = None) -> QualitySection:
+    """Data quality by country and station.
+
+    ``coverage`` gives the coverage of the period of every series to speak of
+    (:func:`bulletin.products.series_coverage`). A series is shown when it has flags in the
+    hydrological year to date, is incomplete in the period, or has findings whose inputs are
+    flagged in the period (those that became ``no_data`` because values flagged as errors were
+    left out are marked).
+    """
+    hy = hydrological_year(network.seasons.hydrological_year_of(period.start), network.seasons)
+    start, end = np.datetime64(hy.start), np.datetime64(period.end)
+    flags = qc.flags
+    in_year = flags[(flags["last"] >= start) & (flags["first"] <= end)]
+    names = {ind.id: Localized.of(ind.names) for ind in catalogue.indicators} if catalogue else {}
+    order = {sid: i for i, sid in enumerate(network.stations)}
+    by_station: dict[str, list[QualityRow]] = {}
+    for (station_id, variable), share in sorted(coverage.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+        mine = in_year[(in_year["station"] == station_id) & (in_year["variable"] == variable)]
+        per_check = [
+            QualityFlag(check, severity, days, Text.of(MSG_QUALITY_FLAG, check=check_title(check),
+                                                      severity=Text.of(SEVERITY_NAMES[severity]), days=days))
+            for (check, severity), g in mine.groupby(["check", "severity"], sort=True)
+            if (days := _flagged_days(g, start, end)) > 0
+        ]
+        per_check.sort(key=lambda q: (SEVERITY_ORDER[q.severity], q.check))
+        flagged_in_period = qc.for_period(station_id, variable, period.start, period.end)
+        errors_in_period = qc.errors_in(station_id, variable, period.start, period.end)
+        affected = []
+        for f in findings:
+            if not flagged_in_period or f.station != station_id or variable not in f.variable.split("-"):
+                continue
+            name = names.get(f.indicator, Localized.of({"en": f.indicator}))
+            by_errors = f.level == NO_DATA and errors_in_period > 0
+            affected.append(QualityFinding(f.indicator, name, f.level, by_errors,
+                                           Text.of(MSG_QUALITY_NO_DATA, name=name) if by_errors else name))
+        if per_check or share < 1.0 or affected:
+            st = network[station_id]
+            by_station.setdefault(station_id, []).append(QualityRow(
+                station_id, Localized.of(st.names), st.country, variable, variable_name(variable),
+                quantity(100 * share, "%"), tuple(per_check), tuple(affected)))
+    countries = []
+    for code in network.countries:
+        stations = tuple(QualityStation(sid, Localized.of(network[sid].names), tuple(rows))
+                         for sid, rows in by_station.items() if network[sid].country == code)
+        countries.append(QualityCountry(code, Localized.of(network.countries[code]), stations))
+    shown = sum(len(rows) for rows in by_station.values())
+    return QualitySection(tuple(countries), len(coverage), shown)

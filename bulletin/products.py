@@ -1,0 +1,221 @@
+"""The numbers the bulletin shows beside its findings, computed once from the period series.
+
+- :class:`Hydrograph`: a key series over the hydrological year of the bulletin period, with
+  last year, the norm, the 10th to 90th percentile band and the thresholds that applied;
+- :class:`ReservoirState`: each reservoir's volume at the end of the period on the scale of
+  its dead and total volume, with the norm, last year and the thresholds on the volume;
+- :class:`CategoryHistory`: the HydroSOS category of the key series and every gauge's
+  discharge in the last periods;
+- the coverage of every series the quality section speaks of.
+
+The document (:mod:`bulletin.document`) words these; nothing here is in any language, and
+nothing in the document reaches back into the data.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .catalogue import Catalogue, Indicator
+from .climatology import status_of
+from .evaluate import Finding, applied_thresholds
+from .methods import LEVELS, fill_percent_of_useful, level_rank
+from .network import Network
+from .periods import Period, hydrological_year
+from .qc import QCReport
+from .series import SeriesStore
+from .units import conversion_factor, load_variables
+
+FILL_UNIT = "km3"
+"""Unit of the reservoir volumes of :class:`ReservoirState`."""
+STRIP_PERIODS = 12
+"""Periods of the category history, ending with the bulletin period."""
+VARIABLE_ORDER = ("volume", "level", "inflow", "release", "discharge", "stage", "withdrawal")
+"""Order of a station's series in the category history."""
+
+
+@dataclass(frozen=True)
+class Hydrograph:
+    """A key series over the hydrological year of the bulletin period [``unit``]; None where missing."""
+
+    indicator: str
+    station: str
+    variable: str
+    unit: str
+    periods: tuple  # Period per dekad (or month) of the hydrological year
+    current: tuple  # this year, up to the bulletin period
+    last_year: tuple
+    norm: tuple
+    p10: tuple
+    p90: tuple
+    thresholds: tuple  # ((level, values per period), ...) where the indicator applied
+    period_index: int  # position of the bulletin period
+
+
+@dataclass(frozen=True)
+class ReservoirState:
+    """A reservoir at the end of the period [FILL_UNIT]; None where not known."""
+
+    station: str
+    volume: float | None
+    last_year: float | None
+    norm: float | None  # mean volume of the same period over the reference period
+    floor: float  # the dead volume, 0 when none is published
+    capacity: float | None  # the total volume
+    dead_known: bool
+    fill: float | None  # % of the useful volume
+    thresholds: tuple  # ((level, value), ...) of the indicators on the volume, by value
+
+
+@dataclass(frozen=True)
+class CategoryHistory:
+    """HydroSOS categories of some series, period by period."""
+
+    periods: tuple  # Period, oldest first; the last is the bulletin period
+    rows: tuple  # ((station, variable, (category per period, ...)), ...) in network order
+
+
+@dataclass(frozen=True)
+class Products:
+    """Everything the document shows beside the findings."""
+
+    hydrographs: tuple  # Hydrograph per key series, catalogue order
+    reservoirs: tuple  # ReservoirState per reservoir with volume data, network order
+    categories: CategoryHistory
+    coverage: dict  # (station, variable) -> coverage [0-1] of the bulletin period
+    present: frozenset  # (station, variable) series in the data
+
+
+def compute_products(catalogue: Catalogue, network: Network, findings: list[Finding], store: SeriesStore,
+                     qc: QCReport, period: Period) -> Products:
+    """The hydrographs, reservoir states, category history and coverage of the bulletin period."""
+    seen, hydrographs = set(), []
+    for ind in catalogue.indicators:
+        if ind.key and len(ind.series) == 1 and (ind.station, ind.variable) not in seen:
+            seen.add((ind.station, ind.variable))
+            hydrographs.append(hydrograph(ind, store, period, network))
+    return Products(tuple(hydrographs), reservoir_states(catalogue, network, store, period),
+                    category_history(catalogue, network, store, period),
+                    series_coverage(network, findings, store, qc, period), frozenset(store.keys()))
+
+
+def _none(x) -> float | None:
+    return None if x is None or np.isnan(x) else float(x)
+
+
+def hydrograph(ind: Indicator, store: SeriesStore, period: Period, network: Network) -> Hydrograph:
+    """The hydrograph of a key indicator's series in the hydrological year of ``period``."""
+    canonical = load_variables()[ind.variable].unit
+    unit = ind.value_unit(canonical)
+    factor = conversion_factor(canonical, unit)
+    clim = store.climatology(ind.station, ind.series, period.kind)
+    hy = hydrological_year(network.seasons.hydrological_year_of(period.start), network.seasons)
+    xs, p = [], Period.containing(period.kind, hy.start)
+    while p.start <= hy.end:
+        xs.append(p)
+        p = p.shift(1)
+
+    def value(q: Period) -> float | None:
+        v = _none(store.at(ind.station, ind.series, q))
+        return None if v is None else v * factor
+
+    def clim_col(col: str) -> tuple:
+        return tuple(None if np.isnan(clim.loc[q.period_of_year, col]) else float(clim.loc[q.period_of_year, col])
+                     * factor for q in xs)
+
+    norm = clim_col("mean")
+    st = network[ind.station]
+    per_level: dict[str, list] = {}
+    for i, q in enumerate(xs):
+        if ind.not_evaluated_reason(q, network.seasons) is not None:
+            continue  # outside the indicator's season or validity: no threshold applies
+        for t in applied_thresholds(ind, q, store, network.seasons):
+            per_level.setdefault(t.level, [None] * len(xs))[i] = ind.method.figure_threshold(
+                ind, t, q, norm[i], st, unit)
+    thresholds = tuple((lev, tuple(per_level[lev])) for lev in LEVELS[1:] if lev in per_level)
+    return Hydrograph(ind.id, ind.station, ind.variable, unit, tuple(xs),
+                      tuple(value(q) if q.end <= period.end else None for q in xs),
+                      tuple(value(q.same_period_last_year()) for q in xs), norm, clim_col("p10"), clim_col("p90"),
+                      thresholds, xs.index(period) if period in xs else len(xs) - 1)
+
+
+def reservoir_states(catalogue: Catalogue, network: Network, store: SeriesStore, period: Period) -> tuple:
+    """The state of every reservoir of the network with volume data, network order."""
+    present = set(store.keys())
+    to_unit = conversion_factor("Mm3", FILL_UNIT)
+    out = []
+    for sid, st in network.stations.items():
+        if st.kind != "reservoir" or (sid, "volume") not in present:
+            continue
+        volume = _none(store.at(sid, ("volume",), period))
+        last_year = _none(store.at(sid, ("volume",), period.same_period_last_year()))
+        norm = _none(store.climatology(sid, ("volume",), period.kind).loc[period.period_of_year, "mean"])
+        fill = None
+        if volume is not None and st.dead_volume is not None and st.total_volume is not None:
+            fill = float(fill_percent_of_useful(volume, st.dead_volume.value, st.total_volume.value))
+        scaled = [None if v is None else v * to_unit for v in (volume, last_year, norm)]
+        marks = {}
+        for ind in catalogue.indicators:
+            if (ind.station != sid or ind.series != ("volume",)
+                    or ind.not_evaluated_reason(period, network.seasons) is not None):
+                continue
+            for t in applied_thresholds(ind, period, store, network.seasons):
+                v = ind.method.figure_threshold(ind, t, period, scaled[2], st, FILL_UNIT)
+                if v is not None and not math.isnan(v):
+                    marks.setdefault((t.level, round(v, 6)), v)
+        thresholds = tuple(sorted(((lev, v) for (lev, _), v in marks.items()), key=lambda m: (m[1], level_rank(m[0]))))
+        out.append(ReservoirState(
+            sid, scaled[0], scaled[1], scaled[2], st.dead_volume.value * to_unit if st.dead_volume else 0.0,
+            st.total_volume.value * to_unit if st.total_volume else None, st.dead_volume is not None, fill,
+            thresholds))
+    return tuple(out)
+
+
+def strip_series(catalogue: Catalogue, network: Network, present) -> list[tuple[str, str]]:
+    """The series of the category history, in network order.
+
+    They are the key series of the catalogue (those with a hydrograph) and the discharge of every
+    gauge in the data.
+    """
+    pairs = {(i.station, i.variable) for i in catalogue.indicators if i.key and len(i.series) == 1}
+    pairs |= {(sid, "discharge") for sid, st in network.stations.items()
+              if st.kind == "gauge" and (sid, "discharge") in present}
+    order = {sid: i for i, sid in enumerate(network.stations)}
+    rank = {v: i for i, v in enumerate(VARIABLE_ORDER)}
+    return sorted(pairs, key=lambda p: (order.get(p[0], len(order)), rank.get(p[1], len(rank)), p[1]))
+
+
+def category_history(catalogue: Catalogue, network: Network, store: SeriesStore, period: Period,
+                     periods: int = STRIP_PERIODS) -> CategoryHistory:
+    """HydroSOS categories of :func:`strip_series` in the ``periods`` periods ending with ``period``.
+
+    They are computed as for the findings (:func:`~bulletin.climatology.status_of`).
+    """
+    columns = tuple(period.shift(k) for k in range(1 - periods, 1))
+    rows = []
+    for station, variable in strip_series(catalogue, network, set(store.keys())):
+        clim = store.climatology(station, (variable,), period.kind)
+        cats = tuple(status_of(store.at(station, (variable,), p), clim.loc[p.period_of_year])["category"]
+                     for p in columns)
+        rows.append((station, variable, cats))
+    return CategoryHistory(columns, tuple(rows))
+
+
+def series_coverage(network: Network, findings: list[Finding], store: SeriesStore, qc: QCReport,
+                    period: Period) -> dict:
+    """Coverage of the bulletin period of every network series the quality section speaks of.
+
+    The series in the data, the series the findings read (absent ones have coverage 0), and the
+    series flagged in the hydrological year to date (one whose every value is an error is no
+    longer in the evaluated data).
+    """
+    hy = hydrological_year(network.seasons.hydrological_year_of(period.start), network.seasons)
+    flags = qc.flags
+    in_year = flags[(flags["last"] >= np.datetime64(hy.start)) & (flags["first"] <= np.datetime64(period.end))]
+    series = {k for k in store.keys() if k[0] in network}
+    series |= {(f.station, v) for f in findings for v in f.variable.split("-") if f.station in network}
+    series |= {k for k in zip(in_year["station"], in_year["variable"], strict=True) if k[0] in network}
+    return {(station, variable): store.value(station, (variable,), period)[1] for station, variable in series}

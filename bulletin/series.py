@@ -1,0 +1,177 @@
+"""Period series of the observations: aggregation across resolutions, and the series cache.
+
+:func:`period_series` turns what was observed (days, pentads, dekads, months) into one dekad or
+month series with the coverage of each period. :class:`SeriesStore` computes each period series
+and each climatology once, and answers what a method asks of the data: the value of a series in
+a period, with the coverage rule of the catalogue applied (:meth:`SeriesStore.value`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .climatology import ClimateSettings, aggregate, climatology
+from .ingest import Observations
+from .periods import OBSERVED_RESOLUTIONS, Period, period_bounds
+from .units import load_variables
+
+
+def period_series(obs: Observations, station: str, variable: str, resolution: str) -> pd.DataFrame:
+    """Dekad or month series of one station and variable, with coverage, from every finer resolution.
+
+    Pentad and dekad values are spread over the days of their period, and the days are
+    aggregated to ``resolution`` with the variable's rule (``aggregate`` in
+    ``indicators/variables.yml``, see :func:`~bulletin.climatology.aggregate`): a month of
+    dekads is their day-weighted mean (February 2024: (10 a + 10 b + 9 c) / 29), its ``last``
+    the value of the last dekad present, its ``max`` the largest; a ``sum`` is shared equally
+    among the days of its period. Each day takes its value from the finest resolution that has
+    one (day, then pentad, then dekad), so finer data win where they exist and coarser data fill
+    the rest. Values given at ``resolution`` itself come last and are taken as they are where no
+    finer value touches their period. Coarser values (months for a dekad series) are not used.
+    Coverage is the share of the period's days covered by present values.
+
+    Parameters
+    ----------
+    obs : Observations
+        The observations read.
+    station, variable : str
+        The series.
+    resolution : {'dekad', 'month'}
+        The period of the result.
+
+    Returns
+    -------
+    pandas.DataFrame
+        year, period_of_year, value [canonical unit], n_days (days covered), days (days in the
+        period), coverage [0-1]; one row per period from the first to the last touched.
+    """
+    how = load_variables()[variable].aggregate
+    target = OBSERVED_RESOLUTIONS.index(resolution)
+    present = obs.resolutions(station, variable)
+    finer = None
+    for res in (r for r in present if OBSERVED_RESOLUTIONS.index(r) < target):
+        s = obs.series(station, variable, res).dropna()
+        days = s.groupby(level=0).first() if res == "day" else _spread_over_days(s, res, how)
+        finer = days if finer is None else finer.combine_first(days)
+    given = obs.series(station, variable, resolution) if resolution in present else None
+    if finer is None:
+        if given is None:
+            return aggregate(pd.Series([], index=pd.DatetimeIndex([]), dtype=float), resolution, how)
+        return _as_given(given, resolution)
+    from_finer = aggregate(finer, resolution, how)
+    if given is None:
+        return from_finer
+    merged = aggregate(finer.combine_first(_spread_over_days(given.dropna(), resolution, how)), resolution, how)
+    as_given = _as_given(given, resolution)
+    key = ["year", "period_of_year"]
+    touched = from_finer.loc[from_finer["n_days"] > 0, key]
+    untouched = as_given.merge(touched, on=key, how="left", indicator=True)["_merge"].eq("left_only").to_numpy()
+    exact = as_given[untouched & as_given["value"].notna().to_numpy()]
+    out = pd.concat([exact, merged], ignore_index=True).drop_duplicates(key, keep="first")
+    return out.sort_values(key, ignore_index=True)
+
+
+def _as_given(s: pd.Series, resolution: str) -> pd.DataFrame:
+    """Values supplied at the resolution asked: each fully covers its period when present."""
+    periods = [Period.containing(resolution, d.date()) for d in s.index]
+    days = np.array([p.days for p in periods], dtype=np.int64)
+    present = s.notna().to_numpy()
+    return pd.DataFrame({
+        "year": pd.Series([p.start.year for p in periods], dtype=np.int64),
+        "period_of_year": pd.Series([p.period_of_year for p in periods], dtype=np.int64),
+        "value": s.to_numpy(dtype=float), "n_days": np.where(present, days, 0), "days": days,
+        "coverage": present.astype(float),
+    })
+
+
+def _spread_over_days(s: pd.Series, resolution: str, how: str) -> pd.Series:
+    """Pentad or dekad values as daily values over the days of their period (a sum shared equally)."""
+    s = s.dropna()
+    first, last = period_bounds(resolution, pd.DatetimeIndex(s.index))
+    days = ((last - first).days + 1).to_numpy()
+    offsets = np.arange(days.sum()) - np.repeat(np.cumsum(days) - days, days)
+    index = pd.DatetimeIndex(np.repeat(first.to_numpy(), days)) + pd.to_timedelta(offsets, unit="D")
+    values = s.to_numpy(dtype=float) / (days if how == "sum" else 1)
+    return pd.Series(np.repeat(values, days), index=index).groupby(level=0).first()
+
+
+def difference_series(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """The period series ``a - b`` of two series of one station (inflow minus release [m3/s]).
+
+    Periods present in both; coverage and days covered are the smaller of the two.
+    """
+    m = a.merge(b, on=["year", "period_of_year"], suffixes=("_a", "_b"))
+    return pd.DataFrame({
+        "year": m["year"], "period_of_year": m["period_of_year"], "value": m["value_a"] - m["value_b"],
+        "n_days": np.minimum(m["n_days_a"], m["n_days_b"]), "days": m["days_a"],
+        "coverage": np.minimum(m["coverage_a"], m["coverage_b"]),
+    })
+
+
+class SeriesStore:
+    """Period series and climatologies of the observations, computed once each.
+
+    A series is named by its station and a tuple of variables: ``("volume",)`` for one
+    variable, ``("inflow", "release")`` for the difference of two (see
+    :func:`difference_series`).
+    """
+
+    def __init__(self, obs: Observations, settings: ClimateSettings):
+        self.obs = obs
+        self.settings = settings
+        self._agg: dict = {}
+        self._clim: dict = {}
+        self._lookup: dict = {}
+
+    def keys(self) -> set:
+        """The (station, variable) series present in the observations."""
+        return set(self.obs.keys())
+
+    def aggregated(self, station: str, variable: str, resolution: str) -> pd.DataFrame:
+        """The period series of one station and variable (:func:`period_series`)."""
+        return self.series(station, (variable,), resolution)
+
+    def series(self, station: str, variables: tuple[str, ...], resolution: str) -> pd.DataFrame:
+        """The period series of one variable, or of the difference of two, at ``station``."""
+        key = (station, variables, resolution)
+        if key not in self._agg:
+            if len(variables) == 1:
+                self._agg[key] = period_series(self.obs, station, variables[0], resolution)
+            else:
+                first, second = (self.series(station, (v,), resolution) for v in variables)
+                self._agg[key] = difference_series(first, second)
+        return self._agg[key]
+
+    def climatology(self, station: str, variables: tuple[str, ...], resolution: str) -> pd.DataFrame:
+        """Norm and percentiles per period of year of a series (:func:`~bulletin.climatology.climatology`)."""
+        key = (station, variables, resolution)
+        if key not in self._clim:
+            self._clim[key] = climatology(self.series(station, variables, resolution), resolution, self.settings)
+        return self._clim[key]
+
+    def value(self, station: str, variables: tuple[str, ...], period: Period) -> tuple[float, float]:
+        """(value [canonical unit], coverage [0-1]) of a series in ``period``.
+
+        The value is NaN when the period has no data or less than the catalogue's
+        ``min_coverage`` of its days covered; the coverage is the period's own.
+        """
+        key = (station, variables, period.kind)
+        table = self._lookup.get(key)
+        if table is None:
+            agg = self.series(station, variables, period.kind)
+            table = {(int(y), int(p)): (float(v), float(c)) for y, p, v, c in zip(
+                agg["year"], agg["period_of_year"], agg["value"], agg["coverage"], strict=True)}
+            self._lookup[key] = table
+        found = table.get((period.start.year, period.period_of_year))
+        if found is None:
+            return float("nan"), 0.0
+        value, coverage = found
+        return (value if coverage >= self.settings.coverage_for(period.kind) else float("nan")), coverage
+
+    def at(self, station: str, variables: tuple[str, ...], period: Period) -> float:
+        """The value of a series in ``period`` (NaN below the coverage rule) [canonical unit].
+
+        This is what an indicator method asks of the data (:class:`bulletin.methods.registry.Values`).
+        """
+        return self.value(station, variables, period)[0]
