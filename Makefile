@@ -8,7 +8,7 @@ ISSUED_AT ?=
 SAMPLE_OUT ?= data/sample
 
 .DEFAULT_GOAL := help
-.PHONY: help install bulletin test lint bench sample-data i18n clean
+.PHONY: help install bulletin test golden lint bench sample-data i18n clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -24,8 +24,12 @@ install: $(STAMP) ## Create the virtual environment and install the project (don
 bulletin: $(STAMP) ## Generate the sample bulletin (latest dekad, ru and en: HTML, PDF, JSON) in out/
 	$(VENV)/bin/bulletin generate --out $(OUT) --format html,pdf,json,csv $(if $(ISSUED_AT),--issued-at $(ISSUED_AT))
 
-test: $(STAMP) ## Run the test suite
+test: $(STAMP) ## Lint (ruff, with docstrings) and run the test suite with the doctests and the import contracts
+	$(VENV)/bin/ruff check bulletin tests benchmarks tools
 	$(PY) -m pytest -q
+
+golden: $(STAMP) ## Rewrite the golden files in tests/golden (sample results JSON and English HTML) after an intended change
+	$(PY) -m tests.test_golden
 
 lint: $(STAMP) ## Check the code with ruff
 	$(VENV)/bin/ruff check bulletin tests benchmarks tools

@@ -44,10 +44,12 @@ class ClimateSettings:
     category_edges: tuple[float, float, float, float] = (10.0, 25.0, 75.0, 90.0)
 
     def coverage_for(self, resolution: str) -> float:
+        """Least share of days present [0-1] for a period value of ``resolution`` (dekad or month)."""
         return dict(self.min_coverage)[resolution]
 
     @property
     def reference_label(self) -> str:
+        """The reference period as text: ``1991-2020``, or ``full`` for the full record."""
         return "full" if self.reference is None else f"{self.reference[0]}-{self.reference[1]}"
 
 
@@ -167,6 +169,7 @@ def categorise(value: float, p10: float, p25: float, p75: float, p90: float) -> 
 # ---- climatology ----------------------------------------------------------------------------
 
 def in_reference(years, reference: tuple[int, int] | None) -> np.ndarray:
+    """Whether each of ``years`` is in the reference period (first and last year included); all are if None."""
     years = np.asarray(years)
     if reference is None:
         return np.ones(years.shape, dtype=bool)

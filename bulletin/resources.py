@@ -20,4 +20,5 @@ def data_root() -> Path:
 
 
 def resource_path(*parts: str) -> Path:
+    """The path of packaged data, ``parts`` joined under :func:`data_root`."""
     return data_root().joinpath(*parts)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -12,6 +15,35 @@ from bulletin.network import load_network
 SAMPLE_ISSUED = "2026-11-21T06:00:00+05:00"
 SAMPLE_PERIOD = "2026-11-d2"
 SAMPLE_LANGS = ("ru", "en", "tg")
+# Real archives kept beside the checkout (../shared/data), not in the repository.
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def shared_data(path):
+    """Mark a test (or, as ``pytestmark``, a module) that reads ``path`` from SHARED_DATA.
+
+    When ``path`` is absent the test is skipped, except when the environment variable ``CI`` is
+    set (non-empty): there the archives must be present, and the test fails naming the path.
+    """
+    return pytest.mark.shared_data(Path(path))
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "shared_data(path): reads path from ../shared/data; skipped when absent, failed when CI is set")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item):
+    # In the call phase, so that a missing archive under CI is reported as a failure of the test.
+    for mark in item.iter_markers("shared_data"):
+        (path,) = mark.args
+        if path.exists():
+            continue
+        if os.environ.get("CI"):
+            pytest.fail(f"shared data missing: {path} does not exist; CI is set, so the archives of "
+                        f"{SHARED_DATA} must be beside the checkout (unset CI to skip instead)", pytrace=False)
+        pytest.skip(f"shared data absent: {path}")
 
 
 @pytest.fixture(scope="session")

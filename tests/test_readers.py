@@ -2,7 +2,7 @@
 
 Fixtures: small hand-made files in tests/data/readers (see its README.md), Excel and NetCDF files
 written in tmp_path, and the real archives in shared/data beside the checkout (skipped when
-absent): chu-talas-yearbook (hydrosolutions/hydromet-forecasting, Kyrgyzhydromet data, MIT) and
+absent, failed when CI is set; conftest.shared_data): chu-talas-yearbook (hydrosolutions/hydromet-forecasting, Kyrgyzhydromet data, MIT) and
 chirchik-uzhydromet (hydrosolutions/riversCentralAsia, Uzhydromet data, GPL-3); see their
 SOURCE.txt. Values from the real files are quoted from the file line named in each test.
 """
@@ -14,19 +14,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from bulletin.errors import IngestError
 from bulletin.ingest import READERS, read_observations, reader_for
 from bulletin.periods import period_bounds, period_end, period_of_year
 from bulletin.series import period_series
 
-from .conftest import write_csv
+from .conftest import SHARED_DATA, shared_data, write_csv
 
 DATA = Path(__file__).parent / "data" / "readers"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-YEARBOOK = SHARED / "chu-talas-yearbook"
-CHIRCHIK = SHARED / "chirchik-uzhydromet" / "ChirchikRiverBasin_from_rda.csv"
-needs_yearbook = pytest.mark.skipif(not YEARBOOK.is_dir(), reason=f"shared data absent: {YEARBOOK}")
-needs_chirchik = pytest.mark.skipif(not CHIRCHIK.is_file(), reason=f"shared data absent: {CHIRCHIK}")
+YEARBOOK = SHARED_DATA / "chu-talas-yearbook"
+CHIRCHIK = SHARED_DATA / "chirchik-uzhydromet" / "ChirchikRiverBasin_from_rda.csv"
+needs_yearbook = shared_data(YEARBOOK)
+needs_chirchik = shared_data(CHIRCHIK)
 
 
 def value_at(obs, station, variable, day, resolution=None):

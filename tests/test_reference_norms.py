@@ -7,19 +7,20 @@ climatology --reference full` must reproduce it: the norm is the mean over the w
 The archive's column is read here with plain pandas, independently of the project's reader.
 """
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from bulletin.cli import main
 
-ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "data" / "chirchik-uzhydromet" / "ChirchikRiverBasin_from_rda.csv"
+from .conftest import SHARED_DATA, shared_data
+
+ARCHIVE = SHARED_DATA / "chirchik-uzhydromet" / "ChirchikRiverBasin_from_rda.csv"
 # archive code -> station id as the bulletin reports it (16275 is an alias of chirchik_chinaz)
 STATION = {"16275": "chirchik_chinaz"}
 
-pytestmark = pytest.mark.skipif(not ARCHIVE.is_file(), reason="the shared Uzhydromet archive is not beside the checkout")
+# skipped when the archive is not beside the checkout, failed when CI is set
+pytestmark = shared_data(ARCHIVE)
 
 
 def _archive_norms(resolution: str) -> pd.Series:

@@ -85,3 +85,27 @@ def test_the_overview_figures_stay_importable_from_the_overview_module():
     assert overview.fill_bars_svg is charts.fill_bars_svg
     assert overview.category_strip_svg is charts.category_strip_svg
 
+
+def test_every_field_of_the_template_context_is_documented_and_used():
+    """The context a page template receives is a documented dataclass: each field is described in
+    its docstring, each is read by a template, and the docstring names no field that is gone."""
+    import re
+    from dataclasses import fields
+
+    from jinja2 import meta
+
+    from bulletin.render.html import TemplateContext, environment
+    from bulletin.render.i18n import Localizer
+    from bulletin.resources import resource_path
+
+    names = {f.name for f in fields(TemplateContext)}
+    section = TemplateContext.__doc__.split("Attributes\n    ----------\n", 1)[1]
+    documented = {n.strip() for line in re.findall(r"^    (\w[\w, ]*) : ", section, re.M) for n in line.split(",")}
+    assert documented == names
+    env = environment(Localizer("en"))
+    used = set()
+    for path in resource_path("templates").glob("*.html"):
+        used |= meta.find_undeclared_variables(env.parse(path.read_text(encoding="utf-8")))
+    assert names <= used, f"fields no template reads: {sorted(names - used)}"
+    # what the templates read beyond the context: the gettext functions and the one global
+    assert used - names <= {"_", "gettext", "ngettext", "level_name"}, sorted(used - names)

@@ -68,6 +68,7 @@ def looks_like_table(lines: list[str]) -> bool:
 
 
 def is_locale_variant(header_line: str) -> bool:
+    """Whether a header line is of the Russian-locale variant: a semicolon or tab, or a Russian column name."""
     return delimiter_of(header_line) != "," or any(h in COLUMN_NAMES and COLUMN_NAMES[h] != h
                                                    for h in header_fields(header_line))
 

@@ -243,6 +243,11 @@ def width_problem(line: int, fields: list[str], expected: int, delimiter: str, *
 
 
 def wrong_width(path: Path, problems: list[str], separator: str = "commas"):
+    """Raise an IngestError for the lines of ``path`` that have the wrong number of fields.
+
+    ``problems`` are the lines' descriptions (:func:`width_problem`): all are counted, the first
+    :data:`MAX_REPORTED` listed; the hint names ``separator``, the word for the file's separator (``semicolons``).
+    """
     raise IngestError(f"{path}: {len(problems)} line(s) have the wrong number of fields:",
                       details=problems[:MAX_REPORTED],
                       hint=f"each line needs one value per header column, separated by {separator}; "

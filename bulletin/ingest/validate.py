@@ -42,8 +42,10 @@ def _raise(path: Path, problems: list[str], hint: str) -> None:
 
 
 class _Problems:
-    """Problems of one raw table, each at its place: ``where_<field>``, ``where``, or ``line N``;
-    a field the caller filled in is placed at the option that gave it."""
+    """Problems of one raw table, each at its place: ``where_<field>``, ``where``, or ``line N``.
+
+    A field the caller filled in is placed at the option that gave it.
+    """
 
     def __init__(self, rows: pd.DataFrame):
         self.rows = rows
@@ -52,10 +54,13 @@ class _Problems:
         self.found: list[tuple[int, str]] = []
 
     def places(self, idx: np.ndarray, fld: str) -> list[str]:
-        """The place of ``fld`` in the rows ``idx``, the most precise given: ``where_<field>``; in a sheet
-        (a table with ``part`` and ``cell_<field>`` columns, the column letters of the field's cells) the
-        cell ``{part} cell {letters}{line}``; ``where``; in a sheet ``{part} row {line}``; else ``line N``.
-        A sheet's places are written here, for the rows reported only."""
+        """The place of ``fld`` in the rows ``idx``, the most precise given.
+
+        In order of preference: ``where_<field>``; in a sheet (a table with ``part`` and ``cell_<field>``
+        columns, the column letters of the field's cells) the cell ``{part} cell {letters}{line}``;
+        ``where``; in a sheet ``{part} row {line}``; else ``line N``.
+        A sheet's places are written here, for the rows reported only.
+        """
         rows, lines = self.rows, self.lines[idx]
         sheet = "part" in rows and any(str(c).startswith("cell_") for c in rows.columns)
         parts = rows["part"].to_numpy()[idx] if sheet else [None] * len(lines)
@@ -228,8 +233,9 @@ def _report_once_per_value(problems: _Problems, bad: np.ndarray, fld: str, value
 
 
 def _fill_given(rows: pd.DataFrame, fld: str, given: str | None, network: Network | None, problems: _Problems):
-    """The ``fld`` column with empty fields filled from ``given``, the mask of fields still empty
-    and the mask of fields filled from ``given``.
+    """The ``fld`` column with empty fields filled from ``given``, and two masks of its fields.
+
+    The masks are of the fields still empty and of the fields filled from ``given``.
 
     A field in the file that differs from ``given`` is reported once per distinct value.
     """

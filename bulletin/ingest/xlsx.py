@@ -219,8 +219,10 @@ def _merge_refs(stream, chunk: int = 1 << 20) -> list[str]:
 
 
 def _rows(sheet, merged: list) -> Iterator[tuple[int, tuple]]:
-    """(row number, values from column A) of every row of a sheet; a cell covered by a merged range,
-    other than its top-left one, is empty, as openpyxl's normal mode reads it."""
+    """(row number, values from column A) of every row of a sheet.
+
+    A cell covered by a merged range, other than its top-left one, is empty, as openpyxl's normal mode reads it.
+    """
     sheet.reset_dimensions()  # read every row and cell, whatever dimension the file declares
     rows = enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1)
     if not merged:
@@ -301,8 +303,11 @@ def _refuse_merged(path: Path, title: str, merged: list, first_row: int) -> None
 
 
 def _long_table(rows: Iterator[tuple[int, tuple]], fields: list[str | None], strings: dict) -> pd.DataFrame | None:
-    """The rows after the header: each field's value, the row number (``line``) and, per field, the
-    column letters of its cells (``cell_<field>``)."""
+    """The rows after the header as a table.
+
+    Each field's value, the row number (``line``) and, per field, the column letters of its cells
+    (``cell_<field>``).
+    """
     columns = {}
     for c, f in enumerate(fields):
         if f is not None and f not in columns:

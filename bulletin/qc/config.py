@@ -56,6 +56,10 @@ class Link:
     params: dict  # overrides of the check's parameters for this link
 
     def as_params(self) -> dict:
+        """The link as parameters of its check: ``downstream`` and ``upstream`` as ``station/variable`` text.
+
+        ``upstream`` maps each ``station/variable`` to its lag [days]; the link's own overrides are added.
+        """
         return {"downstream": "/".join(self.downstream),
                 "upstream": {f"{s}/{v}": lag for s, v, lag in self.upstream}, **self.params}
 

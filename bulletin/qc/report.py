@@ -15,11 +15,13 @@ SUMMARY_COLUMNS = ["station", "variable", "check", "severity", "days", "runs", "
 
 
 def empty_flags() -> pd.DataFrame:
+    """A flags table without rows: the columns of :data:`FLAG_COLUMNS` with their dtypes."""
     return pd.DataFrame({c: pd.Series([], dtype="datetime64[ns]" if c in ("first", "last") else
                                       (np.int64 if c == "days" else object)) for c in FLAG_COLUMNS})
 
 
 def empty_errors() -> pd.DataFrame:
+    """An errors table without rows: the columns of :data:`ERROR_COLUMNS` with their dtypes."""
     return pd.DataFrame({c: pd.Series([], dtype="datetime64[ns]" if c == "date" else object) for c in ERROR_COLUMNS})
 
 
