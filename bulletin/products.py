@@ -86,7 +86,6 @@ class Products:
     reservoirs: tuple  # ReservoirState per reservoir with volume data, network order
     categories: CategoryHistory
     coverage: dict  # (station, variable) -> coverage [0-1] of the bulletin period
-    present: frozenset  # (station, variable) series in the data
 
 
 def compute_products(catalogue: Catalogue, network: Network, findings: list[Finding], store: SeriesStore,
@@ -99,7 +98,7 @@ def compute_products(catalogue: Catalogue, network: Network, findings: list[Find
             hydrographs.append(hydrograph(ind, store, period, network))
     return Products(tuple(hydrographs), reservoir_states(catalogue, network, store, period),
                     category_history(catalogue, network, store, period),
-                    series_coverage(network, findings, store, qc, period), frozenset(store.keys()))
+                    series_coverage(network, findings, store, qc, period))
 
 
 def _none(x) -> float | None:

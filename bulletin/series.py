@@ -128,10 +128,6 @@ class SeriesStore:
         """The (station, variable) series present in the observations."""
         return set(self.obs.keys())
 
-    def aggregated(self, station: str, variable: str, resolution: str) -> pd.DataFrame:
-        """The period series of one station and variable (:func:`period_series`)."""
-        return self.series(station, (variable,), resolution)
-
     def series(self, station: str, variables: tuple[str, ...], resolution: str) -> pd.DataFrame:
         """The period series of one variable, or of the difference of two, at ``station``."""
         key = (station, variables, resolution)

@@ -15,7 +15,7 @@ module             what it holds
 =================  ==============================================================
 """
 
-from .build import build_bulletin, issue_number
+from .build import build_bulletin
 from .model import Bulletin
 
-__all__ = ["Bulletin", "build_bulletin", "issue_number"]
+__all__ = ["Bulletin", "build_bulletin"]
