@@ -111,13 +111,14 @@ class PeriodAssessment:
     details: Details | None = None
 
 
-def assess_period(ind: Indicator, period: Period, store: SeriesStore, qc: QCReport,
-                  network: Network) -> PeriodAssessment:
+def assess_period(ind: Indicator, period: Period, store: SeriesStore, qc: QCReport, network: Network,
+                  details: bool = False) -> PeriodAssessment:
     """Value and raw level of ``ind`` in ``period`` (the same computation for every period).
 
     The method assesses the period (:meth:`~bulletin.methods.Method.assess`); then, for every
     method alike, a note with the effect ``normal`` sets the level normal, one with the effect
-    ``no_data`` (and a missing value) sets it ``no_data``.
+    ``no_data`` (and a missing value) sets it ``no_data``. With ``details`` the method's own record
+    of the period (:meth:`~bulletin.methods.Method.details`) is added, as the finding carries it.
     """
     value, coverage = store.value(ind.station, ind.series, period)
     climatology = store.climatology(ind.station, ind.series, period.kind)
@@ -140,8 +141,9 @@ def assess_period(ind: Indicator, period: Period, store: SeriesStore, qc: QCRepo
     if math.isnan(value):
         notes.insert(0, Note.COVERAGE if coverage > 0 else Note.MISSING)
     shown = clean(result.compared) if result.shown_unit is not None else None
+    record = ind.method.details(ind, period, inputs) if details else None
     return PeriodAssessment(value, coverage, status, level_of_rank(rank), shown, result.shown_unit, tuple(notes),
-                            applied, result.details)
+                            applied, record)
 
 
 def applied_thresholds(ind: Indicator, period: Period, store: SeriesStore,
@@ -216,7 +218,7 @@ def evaluate(catalogue: Catalogue, network: Network, obs: Observations, qc: QCRe
     for ind in catalogue.indicators:
         if ind.not_evaluated_reason(period, network.seasons) is not None:
             continue
-        now = assess_period(ind, period, store, qc, network)
+        now = assess_period(ind, period, store, qc, network, details=True)
         before = history_periods(ind, period, network.seasons, lookback)[:-1]
         earlier = [assess_period(ind, p, store, qc, network).level for p in before]
         deescalation = catalogue.deescalation_for(ind)

@@ -127,15 +127,12 @@ class Assessment:
         Level ranks (-1 no_data ... 3 alert), when the method sets the level itself.
     notes : tuple
         ((Note, mask), ...) in the order they are reported; a mask is a bool or bool array.
-    details : object or None
-        The method's own record for the results JSON (a :class:`Details`), scalar case only.
     """
 
     compared: Any = None
     shown_unit: str | None = None
     ranks: Any = None
     notes: tuple = ()
-    details: Details | None = None
 
 
 class Details:
@@ -289,6 +286,13 @@ class Method:
     def assess(self, ind: Indicator, period: Period, inputs: Inputs) -> Assessment:
         """What the method finds in ``period`` (see :class:`Assessment`)."""
         raise NotImplementedError
+
+    def details(self, ind: Indicator, period: Period, inputs: Inputs) -> Details | None:
+        """The method's own record of the bulletin's period for the results JSON (``json_block``); None by default.
+
+        Asked once per finding, not for the periods of its history.
+        """
+        return None
 
     def thresholds_json(self, ind: Indicator, applied: tuple[AppliedThreshold, ...]) -> list[dict]:
         """The thresholds of a finding in the results JSON."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..errors import UsageError
 from ..periods import RESOLUTIONS, parse_period, season_so_far
 from ..text import N_, Text, quantity, signed
@@ -86,17 +84,18 @@ class ScheduleMethod(Method):
     def assess(self, ind, period, inputs: Inputs) -> Assessment:
         """Compare 100 (value - plan) / plan; a period without a plan is no_data."""
         planned = ind.params.planned_for(period)
-        deviation = schedule_deviation(inputs.value, planned)
+        return Assessment(compared=schedule_deviation(inputs.value, planned), shown_unit="%",
+                          notes=((Note.NO_PLAN, planned is None),))
+
+    def details(self, ind, period, inputs: Inputs) -> ScheduleToDate:
+        """The plan of the period [unit of the value] and the deviation of the volume since the season started."""
+        planned = ind.params.planned_for(period)
         periods = season_so_far(period, inputs.network.seasons)
         actual = [inputs.data.at(ind.station, ind.series, p) for p in periods]
         to_date = cumulative_schedule_deviation(actual, [ind.params.planned_for(p) for p in periods],
                                                 [p.days for p in periods])
         factor = conversion_factor(inputs.canonical, self.value_unit(ind, inputs.canonical))
-        details = None
-        if np.ndim(inputs.value) == 0:
-            details = ScheduleToDate(None if planned is None else planned * factor, to_date, periods[0].label)
-        return Assessment(compared=deviation, shown_unit="%", notes=((Note.NO_PLAN, planned is None),),
-                          details=details)
+        return ScheduleToDate(None if planned is None else planned * factor, to_date, periods[0].label)
 
     def sentence(self, w: Wording) -> Text:
         """"Toktogul release: 600 m³/s against a plan of 500 m³/s, a deviation of +20 %; ..."."""

@@ -121,7 +121,14 @@ class WithdrawalLimitMethod(Method):
         return WithdrawalParams(limits, str(projection))
 
     def assess(self, ind, period, inputs: Inputs) -> Assessment:
-        """Compare the use projected to the end of the season with the season's limit [%].
+        """Compare the use projected to the end of the season with the season's limit [%] (see :meth:`details`)."""
+        d = self.details(ind, period, inputs)
+        notes = ((Note.NO_LIMIT, d.limit is None),
+                 (Note.SEASON_INCOMPLETE, (d.limit is not None) & np.isnan(d.used) & ~np.isnan(inputs.value)))
+        return Assessment(compared=d.projected_pct, shown_unit="%", notes=notes)
+
+    def details(self, ind, period, inputs: Inputs) -> WithdrawalToDate:
+        """The season's withdrawal to the end of ``period`` against its limit (arrays for many traces).
 
         ``used`` [Mm3] is the sum of the mean intake flow of each period since the season
         started times its days times 0.0864 (NaN when a period lacks data), ``rate`` the mean
@@ -148,16 +155,10 @@ class WithdrawalLimitMethod(Method):
             projected = projected_use(used, rate, days_left)
         limit = ind.params.limit_for(season.label)
         mm3 = None if limit is None else limit.value
-        used_pct, projected_pct = limit_share(used, mm3), limit_share(projected, mm3)
-        notes = ((Note.NO_LIMIT, limit is None),
-                 (Note.SEASON_INCOMPLETE, (limit is not None) & np.isnan(used) & ~np.isnan(inputs.value)))
-        details = None
-        if np.ndim(inputs.value) == 0:
-            details = WithdrawalToDate(
-                season.label, periods[0].label, season.end.isoformat(), days_left, ind.params.projection, mm3,
-                None if limit is None else {"value": limit.given, "unit": limit.unit},
-                used, used_pct, float(rate), projected, projected_pct)
-        return Assessment(compared=projected_pct, shown_unit="%", notes=notes, details=details)
+        return WithdrawalToDate(
+            season.label, periods[0].label, season.end.isoformat(), days_left, ind.params.projection, mm3,
+            None if limit is None else {"value": limit.given, "unit": limit.unit},
+            used, limit_share(used, mm3), rate, projected, limit_share(projected, mm3))
 
     def sentence(self, w: Wording) -> Text:
         """"Uzbekistan: 310 m³/s; 2,480 million m³ used since the season started, 28 % of the limit ..."."""
