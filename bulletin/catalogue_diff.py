@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalogue import Catalogue, Indicator, Rule
+from .config import show_number
 from .methods import METHODS
 
 
@@ -55,8 +56,8 @@ def _show(value) -> str:
         return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in sorted(value.items())) + "}"
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(_show(v) for v in value) + "]"
-    if isinstance(value, float) and value.is_integer():
-        return f"{value:g}"
+    if isinstance(value, float):
+        return show_number(value)
     return str(value)
 
 

@@ -78,6 +78,15 @@ def parse_date(c: Collector, where: str, value) -> str | None:
         return None
 
 
+def show_number(x: float) -> str:
+    """A number as a configuration file would write it: 9.0 as 9, 0.365 as 0.365.
+
+    >>> show_number(9.0), show_number(0.365)
+    ('9', '0.365')
+    """
+    return f"{x:g}" if float(x).is_integer() else str(x)
+
+
 def is_number(value) -> bool:
     """Whether a YAML value is a number (an int or float, not a bool)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -23,6 +23,7 @@ from .catalogue import Catalogue, Indicator
 from .climatology import status_of
 from .evaluate import Finding, applied_thresholds
 from .methods import LEVELS, fill_percent_of_useful, level_rank
+from .methods.registry import clean
 from .network import Network
 from .periods import Period, hydrological_year
 from .qc import QCReport
@@ -96,13 +97,9 @@ def compute_products(catalogue: Catalogue, network: Network, findings: list[Find
         if ind.key and len(ind.series) == 1 and (ind.station, ind.variable) not in seen:
             seen.add((ind.station, ind.variable))
             hydrographs.append(hydrograph(ind, store, period, network))
-    return Products(tuple(hydrographs), reservoir_states(catalogue, network, store, period),
+    return Products(tuple(hydrographs), reservoir_states(catalogue, network, findings, store, period),
                     category_history(catalogue, network, store, period),
                     series_coverage(network, findings, store, qc, period))
-
-
-def _none(x) -> float | None:
-    return None if x is None or np.isnan(x) else float(x)
 
 
 def hydrograph(ind: Indicator, store: SeriesStore, period: Period, network: Network) -> Hydrograph:
@@ -118,7 +115,7 @@ def hydrograph(ind: Indicator, store: SeriesStore, period: Period, network: Netw
         p = p.shift(1)
 
     def value(q: Period) -> float | None:
-        v = _none(store.at(ind.station, ind.series, q))
+        v = clean(store.at(ind.station, ind.series, q))
         return None if v is None else v * factor
 
     def clim_col(col: str) -> tuple:
@@ -141,27 +138,32 @@ def hydrograph(ind: Indicator, store: SeriesStore, period: Period, network: Netw
                       thresholds, xs.index(period) if period in xs else len(xs) - 1)
 
 
-def reservoir_states(catalogue: Catalogue, network: Network, store: SeriesStore, period: Period) -> tuple:
-    """The state of every reservoir of the network with volume data, network order."""
+def reservoir_states(catalogue: Catalogue, network: Network, findings: list[Finding], store: SeriesStore,
+                     period: Period) -> tuple:
+    """The state of every reservoir of the network with volume data, network order.
+
+    Its thresholds are those that applied to the findings on its volume, placed on the volume axis.
+    """
+    by_id = {ind.id: ind for ind in catalogue.indicators}
     present = set(store.keys())
     to_unit = conversion_factor("Mm3", FILL_UNIT)
     out = []
     for sid, st in network.stations.items():
         if st.kind != "reservoir" or (sid, "volume") not in present:
             continue
-        volume = _none(store.at(sid, ("volume",), period))
-        last_year = _none(store.at(sid, ("volume",), period.same_period_last_year()))
-        norm = _none(store.climatology(sid, ("volume",), period.kind).loc[period.period_of_year, "mean"])
+        volume = clean(store.at(sid, ("volume",), period))
+        last_year = clean(store.at(sid, ("volume",), period.same_period_last_year()))
+        norm = clean(store.climatology(sid, ("volume",), period.kind).loc[period.period_of_year, "mean"])
         fill = None
         if volume is not None and st.dead_volume is not None and st.total_volume is not None:
             fill = float(fill_percent_of_useful(volume, st.dead_volume.value, st.total_volume.value))
         scaled = [None if v is None else v * to_unit for v in (volume, last_year, norm)]
         marks = {}
-        for ind in catalogue.indicators:
-            if (ind.station != sid or ind.series != ("volume",)
-                    or ind.not_evaluated_reason(period, network.seasons) is not None):
+        for f in findings:
+            if f.station != sid or f.variable != "volume":
                 continue
-            for t in applied_thresholds(ind, period, store, network.seasons):
+            ind = by_id[f.indicator]
+            for t in f.applied:
                 v = ind.method.figure_threshold(ind, t, period, scaled[2], st, FILL_UNIT)
                 if v is not None and not math.isnan(v):
                     marks.setdefault((t.level, round(v, 6)), v)

@@ -28,7 +28,6 @@ OPERATOR_WORDS = {
     ">": N_("above {threshold}"), ">=": N_("at or above {threshold}"),
 }
 SEASON_NAMES = {"all": N_("all year"), "gs": N_("growing season"), "ngs": N_("non-growing season")}
-MSG_DIFFERENCE_OF = N_("{a} minus {b}")
 MSG_CONDITION_PCT = N_("{words} of norm")
 
 

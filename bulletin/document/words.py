@@ -7,17 +7,11 @@ the words every stage shares (levels, states, categories, comparisons, seasons) 
 
 from __future__ import annotations
 
-from ..text import Localized, Text
+from ..text import Localized
 from ..units import load_variables
-from ..vocabulary import MSG_DIFFERENCE_OF
 
 
-def variable_name(variable: str) -> Localized | Text:
-    """The name of a variable from ``indicators/variables.yml``; "inflow minus release" for a difference."""
+def variable_name(variable: str) -> Localized:
+    """The name of a variable from ``indicators/variables.yml`` (its own name when it is not declared there)."""
     variables = load_variables()
-    if variable in variables:
-        return Localized.of(variables[variable].names)
-    if "-" in variable:
-        a, b = variable.split("-", 1)
-        return Text.of(MSG_DIFFERENCE_OF, a=variable_name(a), b=variable_name(b))
-    return Localized.of({"en": variable})
+    return Localized.of(variables[variable].names if variable in variables else {"en": variable})

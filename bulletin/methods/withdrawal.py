@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import did_you_mean, is_number
+from ..config import did_you_mean, is_number, show_number
 from ..errors import UsageError
 from ..periods import Seasons, parse_period, season_of, season_so_far
 from ..text import N_, Text, decimals_of, quantity
@@ -193,12 +193,8 @@ class WithdrawalLimitMethod(Method):
 
     def diff_fields(self, ind) -> dict:
         """The limits as given, and the projection."""
-        return {"limits": {label: f"{_number(limit.given)} {limit.unit}" for label, limit in ind.params.limits},
+        return {"limits": {label: f"{show_number(limit.given)} {limit.unit}" for label, limit in ind.params.limits},
                 "projection": ind.params.projection}
-
-
-def _number(x: float) -> str:
-    return f"{x:g}" if float(x).is_integer() else str(x)
 
 
 def _parse_limits(c, where: str, raw, seasons: Seasons) -> tuple:
