@@ -12,7 +12,7 @@ from bulletin.errors import ConfigError
 from bulletin.ingest import read_observations
 from bulletin.network import default_network_path, load_network
 from bulletin.qc import CHECKS, QCReport, _runs, load_qc_config, run_qc
-from bulletin.qc.config import parse_links, parse_qc_config
+from bulletin.qc.config import parse_links, parse_qc_config, with_station_exceptions
 
 from .conftest import daily_rows, write_csv
 
@@ -313,7 +313,9 @@ def test_the_shipped_configuration(network):
     assert list(checks) == ["duplicates", "unsorted", "gaps", "future", "negative", "implausible", "flat_line",
                             "spike", "completeness"]
     assert checks["flat_line"] == {"days": 10, "ignore_zero": True}
-    assert "flat_line" not in config.checks_for("bahri_tojik_tailwater", "discharge")  # a station exception
+    assert "flat_line" in config.checks_for("bahri_tojik_tailwater", "discharge")
+    # the station exception comes from the network file
+    assert "flat_line" not in with_station_exceptions(config, network).checks_for("bahri_tojik_tailwater", "discharge")
     assert config.completeness_rule("discharge") == {"resolution": "dekad", "min_share": 0.7}
     assert set(config.consistency) == {"reservoir_balance", "travel_time", "confluence"}
 
@@ -388,8 +390,29 @@ def test_the_shipped_flow_links(network):
     assert load_network().stations  # the network loader ignores the section
 
 
-def test_station_exceptions_must_name_network_stations(tmp_path, network):
-    config = parse_qc_config({"stations": {"toktogull": {"volume": {"negative": False}}}}, "v.yml")
-    obs = read_observations([write_csv(tmp_path / "v.csv", ["toktogul,volume,2026-11-01,9000,Mm3"])], network)
-    with pytest.raises(ConfigError, match=r"qc.stations.toktogull \(did you mean 'toktogul'\?\)"):
-        run_qc(obs, network, config=config)
+def test_station_exceptions_live_in_the_network_file(tmp_path):
+    """A station's qc key switches a check off for that station only; a wrong key is named with its path."""
+    raw = yaml.safe_load(default_network_path().read_text(encoding="utf-8"))
+    by_id = {s["id"]: s for s in raw["stations"]}
+    assert by_id["bahri_tojik_tailwater"]["qc"] == {"discharge": {"flat_line": False}}
+    by_id["naryn_uchterek"]["qc"] = {"discharge": {"flat_line": False}}
+    (tmp_path / "n.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    net = load_network(tmp_path / "n.yaml")
+    rows = [f"{sid},discharge,2026-11-{d:02d},100,m3/s" for sid in ("naryn_uchterek", "naryn_uchkurgan")
+            for d in range(1, 16)]
+    obs = read_observations([write_csv(tmp_path / "v.csv", rows)], net)
+    flagged = run_qc(obs, net).flags
+    assert set(flagged.loc[flagged.check == "flat_line", "station"]) == {"naryn_uchkurgan"}
+    by_id["naryn_uchterek"]["qc"] = {"discharge": {"flat_lin": False}, "dischrge": {}}
+    (tmp_path / "n.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        run_qc(obs, load_network(tmp_path / "n.yaml"))
+    text = str(err.value) + "\n".join(err.value.details)
+    assert "stations[0] (naryn_uchterek).qc.discharge.flat_lin: unknown check 'flat_lin' (did you mean 'flat_line'?)" in text
+    assert "stations[0] (naryn_uchterek).qc.dischrge: unknown variable (did you mean 'discharge'?)" in text
+
+
+def test_the_variables_file_names_no_station():
+    with pytest.raises(ConfigError) as err:
+        parse_qc_config({"stations": {"toktogul": {"volume": {"negative": False}}}}, "v.yml")
+    assert "qc.stations: exceptions for one station belong to the network file" in "\n".join(err.value.details)

@@ -23,12 +23,11 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from ..errors import ConfigError
 from ..ingest import Observations
 from ..network import Network
 from . import checks as _checks  # noqa: F401  (registers the checks)
 from . import consistency as _consistency  # noqa: F401
-from .config import QCConfig, load_links, load_qc_config
+from .config import QCConfig, load_links, load_qc_config, with_station_exceptions
 from .registry import CHECKS, SEVERITIES, Check, CheckResult, check, runs
 from .report import ERROR_COLUMNS, FLAG_COLUMNS, QCReport
 
@@ -48,16 +47,6 @@ def _flag_rows(out: list, station: str, variable: str, resolution: str, name: st
     mask = mask.fillna(False).astype(bool)
     for first, last, days in runs(mask):
         out.append((station, variable, resolution, name, result.severity, first, last, days, result.sentence))
-
-
-def _validate_against_network(config: QCConfig, network: Network | None) -> None:
-    if network is None:
-        return
-    unknown = [sid for sid in config.stations if sid not in network.stations]
-    if unknown:
-        raise ConfigError(f"{config.path}: qc.stations names station(s) not in the network {network.id}:",
-                          details=[f"qc.stations.{sid}{network.suggest(sid)}" for sid in unknown],
-                          hint=f"use station ids of {network.path}.")
 
 
 def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime | None = None,
@@ -81,8 +70,7 @@ def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime
     QCReport
         The flags, the values flagged as errors and the completeness rules.
     """
-    config = config or load_qc_config()
-    _validate_against_network(config, network)
+    config = with_station_exceptions(config or load_qc_config(), network)
     as_of_ts = None if as_of is None else pd.Timestamp(as_of.date() if isinstance(as_of, datetime) else as_of)
     out: list[tuple] = []
     errors: list[pd.DataFrame] = []

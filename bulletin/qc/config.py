@@ -7,11 +7,11 @@ Two files hold it, each for what it knows:
       qc:
         all_variables: {check: {param: value}, ...}      # run on every variable
         variables: {variable: {check: {...} or false}}    # per variable; false: not run
-        stations: {station: {variable: {check: {...} or false}}}   # exceptions
         consistency: {reservoir_balance: {...}, travel_time: {...}, confluence: {...}}
 
 - the network file, section ``flow_links``: which series are compared along the river and the
-  travel time between them (facts of the river)::
+  travel time between them (facts of the river), and each station's exceptions, its ``qc`` key
+  (``{variable: {check: {...} or false}}``: a dam's tailwater held constant by dispatch)::
 
       flow_links:
         travel_time: [{downstream: station/variable, upstream: {station/variable: days}}]
@@ -23,7 +23,7 @@ Every problem is reported at once, with the file and the key path; unknown names
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +36,7 @@ from ..units import load_variables
 from .consistency import parse_series_key
 from .registry import CHECKS, Check
 
-SECTIONS = ("all_variables", "variables", "stations", "consistency")
+SECTIONS = ("all_variables", "variables", "consistency")
 LINK_CHECKS = ("travel_time", "confluence")
 LINK_KEYS = ("downstream", "upstream")
 
@@ -181,7 +181,7 @@ def parse_qc_config(raw, file: str) -> QCConfig:
         raise ConfigError(f"{file}: the qc section is not valid:", details=errors)
     raw = raw or {}
     for key in raw:
-        if key not in SECTIONS:
+        if key not in SECTIONS and key != "stations":
             errors.append(f"{where}.{key}: unknown section" + _did_you_mean(key, SECTIONS)
                           + f" (sections: {', '.join(SECTIONS)}).")
     known_vars = load_variables()
@@ -194,17 +194,10 @@ def parse_qc_config(raw, file: str) -> QCConfig:
                               + f" (known: {', '.join(known_vars)}).")
                 continue
             variables[var] = _check_table(table, f"{where}.variables.{var}", errors, allow_off=True)
-    stations = {}
-    if errors.need_mapping(raw.get("stations"), f"{where}.stations"):
-        for sid, per_var in (raw.get("stations") or {}).items():
-            if not errors.need_mapping(per_var, f"{where}.stations.{sid}"):
-                continue
-            stations[sid] = {}
-            for var, table in (per_var or {}).items():
-                if var not in known_vars:
-                    errors.append(f"{where}.stations.{sid}.{var}: unknown variable" + _did_you_mean(var, known_vars) + ".")
-                    continue
-                stations[sid][var] = _check_table(table, f"{where}.stations.{sid}.{var}", errors, allow_off=True)
+    if "stations" in raw:
+        errors.append(f"{where}.stations: exceptions for one station belong to the network file, under the "
+                      "station's key 'qc' (e.g. qc: {discharge: {flat_line: false}}), so that this file names "
+                      "no station of any basin.")
     consistency = {}
     if errors.need_mapping(raw.get("consistency"), f"{where}.consistency"):
         for name, params in (raw.get("consistency") or {}).items():
@@ -218,7 +211,29 @@ def parse_qc_config(raw, file: str) -> QCConfig:
         raise ConfigError(f"{file}: the qc section has {len(errors)} problem(s):", details=list(errors),
                           hint="correct the keys named above; the checks and their parameters are listed "
                                "in bulletin/qc/checks.py and bulletin/qc/consistency.py.")
-    return QCConfig(str(file), all_vars, variables, stations, consistency)
+    return QCConfig(str(file), all_vars, variables, {}, consistency)
+
+
+def with_station_exceptions(config: QCConfig, network) -> QCConfig:
+    """``config`` with the exceptions of the network's stations (their ``qc`` key), validated."""
+    if network is None:
+        return config
+    errors = _Errors()
+    known_vars = load_variables()
+    stations = {}
+    for i, st in enumerate(network.stations.values()):
+        where = f"{network.path}: stations[{i}] ({st.id}).qc"
+        for var, table in st.qc.items():
+            if var not in known_vars:
+                errors.append(f"{where}.{var}: unknown variable" + _did_you_mean(var, known_vars)
+                              + f" (known: {', '.join(known_vars)}).")
+                continue
+            stations.setdefault(st.id, {})[var] = _check_table(table, f"{where}.{var}", errors, allow_off=True)
+    if errors:
+        raise ConfigError(f"{network.path}: the stations' qc exceptions have {len(errors)} problem(s):",
+                          details=list(errors), hint="correct the keys named above; the checks and their "
+                          "parameters are listed in bulletin/qc/checks.py.")
+    return replace(config, stations=stations)
 
 
 @lru_cache(maxsize=8)
