@@ -16,6 +16,9 @@ from .periods import Seasons
 from .resources import resource_path
 from .units import conversion_factor
 
+VOLUME_UNITS = ("km3", "Mm3")
+"""Units the bulletin can show reservoir volumes in (``network.display.volume_unit``)."""
+
 STATION_KINDS = ("gauge", "reservoir", "intake")
 """gauge: a river gauge; reservoir; intake: where withdrawals are accounted (a canal head, or a
 country's intakes from the river as the basin water organisation accounts them)."""
@@ -49,6 +52,7 @@ class Station:
     level_range: tuple[float, float] | None = None
     stage_levels: dict = field(default_factory=dict)
     short_names: dict = field(default_factory=dict)  # label on the map, per language
+    qc: dict = field(default_factory=dict)  # exceptions to the QC checks: variable -> check -> params or false
 
     @property
     def labels(self) -> dict:
@@ -69,6 +73,7 @@ class Network:
     path: str
     outlet: dict = field(default_factory=dict)  # name of the water body the network ends in, per language
     country_labels: dict = field(default_factory=dict)  # code -> ((lon, lat), ...) where the map writes its name
+    volume_unit: str = "km3"  # the unit the bulletin shows reservoir volumes in: km3 or Mm3 (network.display)
 
     def resolve(self, name: str) -> str | None:
         """Network id of a station id or alias (case-insensitive), or None."""
@@ -103,7 +108,7 @@ def default_network_path() -> Path:
 
 _STATION_KEYS = {
     "id", "kind", "name", "country", "river", "lat", "lon", "downstream", "aliases",
-    "total_volume", "useful_volume", "dead_volume", "level_range", "stage_levels", "short_name",
+    "total_volume", "useful_volume", "dead_volume", "level_range", "stage_levels", "short_name", "qc",
 }
 
 
@@ -129,6 +134,14 @@ def load_network(path: str | Path | None = None) -> Network:
         errors.append(f"{file}: network.conventions: {exc}")
         seasons = Seasons()
     sources = raw.get("sources", {}) or {}
+    display = head.get("display") or {}
+    volume_unit = display.get("volume_unit", "km3") if isinstance(display, dict) else "km3"
+    if not isinstance(display, dict) or set(display) - {"volume_unit"}:
+        errors.append(f"{file}: network.display: expected {{volume_unit: km3}} or {{volume_unit: Mm3}}.")
+    elif volume_unit not in VOLUME_UNITS:
+        errors.append(f"{file}: network.display.volume_unit: '{volume_unit}' is not one of {', '.join(VOLUME_UNITS)} "
+                      "(km3, as BWO Syrdarya publishes; Mm3, million m3, as SIC ICWC tables do).")
+        volume_unit = "km3"
     country_labels = {}
     for code, at in ((head.get("map") or {}).get("country_labels") or {}).items():
         where = f"{file}: network.map.country_labels.{code}"
@@ -175,12 +188,16 @@ def load_network(path: str | Path | None = None) -> Network:
                 errors.append(f"{where}.{key}.source: '{v.get('source')}' is not a key of 'sources'.")
             volumes[key] = Volume(mm3, v.get("source", ""), v.get("note", ""))
         lr = s.get("level_range")
+        if s.get("qc") is not None and not isinstance(s.get("qc"), dict):
+            errors.append(f"{where}.qc: expected a mapping variable -> check -> parameters or false, "
+                          "e.g. {discharge: {flat_line: false}}.")
         stations[s["id"]] = Station(
             id=s["id"], kind=s["kind"], names=dict(s["name"]), country=s["country"], river=dict(s["river"]),
             lat=float(s["lat"]), lon=float(s["lon"]), downstream=s.get("downstream"),
             aliases=tuple(str(a) for a in s.get("aliases") or ()),
             level_range=(float(lr["min"]), float(lr["max"])) if lr else None,
-            stage_levels=dict(s.get("stage_levels") or {}), short_names=dict(s.get("short_name") or {}), **volumes,
+            stage_levels=dict(s.get("stage_levels") or {}), short_names=dict(s.get("short_name") or {}),
+            qc=s.get("qc") if isinstance(s.get("qc"), dict) else {}, **volumes,
         )
     for st in stations.values():
         if st.downstream is not None and st.downstream not in stations:
@@ -190,4 +207,4 @@ def load_network(path: str | Path | None = None) -> Network:
                           hint="correct the keys named above.")
     return Network(id=head.get("id", "network"), names=dict(head.get("name", {})), countries=countries,
                    seasons=seasons, stations=stations, sources=sources, path=str(file),
-                   outlet=dict(head.get("outlet") or {}), country_labels=country_labels)
+                   outlet=dict(head.get("outlet") or {}), country_labels=country_labels, volume_unit=volume_unit)
