@@ -79,28 +79,34 @@ def _series_file(tmp_path):
 def test_climatology_columns_and_values(runner, tmp_path):
     p = _series_file(tmp_path)
     out = tmp_path / "clim.csv"
-    result = runner.invoke(main, ["climatology", "--data", str(p), "--resolution", "month", "--out", str(out)])
+    result = runner.invoke(main, ["climatology", "--data", str(p), "--resolution", "month", "--out", str(out),
+                                  "--keep-unknown-stations"])
     assert result.exit_code == 0, result.output
+    assert "station 'ala_archa' is not in the network syrdarya" in result.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "station,variable,resolution,period_of_year,n_years,mean,p10,p25,p50,p75,p90"
+    assert lines[0] == "station,variable,unit,resolution,period_of_year,n_years,mean,p10,p25,p50,p75,p90"
     jan = lines[1].split(",")
-    assert jan[:5] == ["ala_archa", "discharge", "month", "1", "30"]
+    assert jan[:6] == ["ala_archa", "discharge", "m3/s", "month", "1", "30"]
     # values 1..30 at positions i/31: mean 15.5, P10 3.1, P25 7.75, P50 15.5, P75 23.25, P90 27.9
-    assert [float(v) for v in jan[5:]] == pytest.approx([15.5, 3.1, 7.75, 15.5, 23.25, 27.9])
+    assert jan[6:] == ["15.5", "3.1", "7.75", "15.5", "23.25", "27.9"]
     assert len(lines) == 1 + 12
 
 
 def test_status_columns_and_categories(runner, tmp_path):
     p = _series_file(tmp_path)
-    result = runner.invoke(main, ["status", "--data", str(p), "--resolution", "month"])
+    refused = runner.invoke(main, ["status", "--data", str(p), "--resolution", "month"])
+    assert refused.exit_code == 1 and "unknown station 'ala_archa'" in refused.stderr  # as generate does
+    result = runner.invoke(main, ["status", "--data", str(p), "--resolution", "month", "--keep-unknown-stations"])
     assert result.exit_code == 0, result.stderr
-    lines = result.output.splitlines()
-    assert lines[0] == "station,variable,resolution,period,value,pct_of_norm,percentile,category"
-    rows = {line.split(",")[3]: line.split(",") for line in lines[1:]}
-    assert rows["1991-01"][4:] == ["1.0000", "6.4516", "3.2258", "low"]
-    assert rows["2020-01"][7] == "high"
-    assert rows["2005-01"][7] == "normal"
-    assert rows["1991-02"][7] == "no_data"
+    lines = result.stdout.splitlines()
+    assert lines[0] == "station,variable,resolution,unit,period,value,pct_of_norm,percentile,category"
+    rows = {line.split(",")[4]: line.split(",") for line in lines[1:]}
+    # 6 significant digits: 1/15.5 = 6.451612..%, rank 1 of 30 at 1/31 = 3.225806..%
+    assert rows["1991-01"][3] == "m3/s"
+    assert rows["1991-01"][5:] == ["1", "6.45161", "3.22581", "low"]
+    assert rows["2020-01"][8] == "high"
+    assert rows["2005-01"][8] == "normal"
+    assert rows["1991-02"][8] == "no_data"
 
 
 def test_check_data_writes_json_and_strict_fails_on_errors(runner, tmp_path):
@@ -142,11 +148,12 @@ def test_ssi_command_matches_the_library(runner, tmp_path):
 
     p = _series_file(tmp_path)  # Januaries 1991-2020 only: value = year - 1990
     out = tmp_path / "ssi.csv"
-    result = runner.invoke(main, ["ssi", "--data", str(p), "--scale", "1", "--out", str(out)])
+    result = runner.invoke(main, ["ssi", "--data", str(p), "--scale", "1", "--out", str(out),
+                                  "--keep-unknown-stations"])
     assert result.exit_code == 0, result.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "station,variable,period,scale,distribution,ssi"
-    rows = {line.split(",")[2]: line.split(",") for line in lines[1:]}
+    assert lines[0] == "station,variable,period,scale,distribution,unit,ssi"
+    rows = {line.split(",")[2]: [*line.split(",")[:5], line.split(",")[6]] for line in lines[1:]}
     import pandas as pd
 
     jan = pd.Series([float(y - 1990) for y in range(1991, 2021)],

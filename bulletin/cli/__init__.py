@@ -1,0 +1,16 @@
+"""Command line. The only place that prints, reads the clock, writes files and maps errors to exit codes.
+
+:mod:`.base` holds what every command shares (error handling, atomic writing, the setup
+options and the project file); :mod:`.issue` the bulletin commands, :mod:`.data` the commands on
+the data alone, :mod:`.init` the starting configuration for one's own stations.
+"""
+
+from . import data as _data  # noqa: F401  (registers the commands)
+from . import init as _init  # noqa: F401
+from . import issue as _issue  # noqa: F401
+from .base import main, write_all_atomic, write_atomic
+
+__all__ = ["main", "write_all_atomic", "write_atomic"]
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,298 @@
+"""What every command shares: error handling, atomic writing, the setup options and the project file.
+
+Exit codes: 0 success, 1 data or configuration error (message on stderr, no traceback),
+2 bad usage.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import pandas as pd
+import yaml
+
+from .. import __version__
+from ..errors import BulletinError, ConfigError, UsageError
+
+
+def _fail(exc: BulletinError) -> None:
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(2 if isinstance(exc, UsageError) else 1)
+
+
+def handles_errors(func):
+    """Turn library errors into messages and exit codes; never show a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except BulletinError as exc:
+            _fail(exc)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; no output was written.", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            # the reader of the output went away (``bulletin status | head``): not an error of ours
+            sys.stderr.close()
+            sys.exit(0)
+        except Exception as exc:  # a defect: say so plainly, without a traceback
+            if os.environ.get("BULLETIN_DEBUG"):
+                raise
+            click.echo(f"Error: internal error ({type(exc).__name__}: {exc}). No output was written. "
+                       "Please report it with the command you ran; set BULLETIN_DEBUG=1 for details.", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def _csv_list(ctx, param, value):
+    items = [v.strip() for v in value.split(",") if v.strip()] if value else []
+    return items
+
+
+def _parse_issued_at(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise UsageError(f"--issued-at '{text}' is not an ISO 8601 date and time.",
+                         hint="write for example 2026-11-21T06:00:00+05:00 (no offset means UTC).") from exc
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary name in the same folder, then rename: never a half-written file."""
+    write_all_atomic({path: data})
+
+
+def _file_mode() -> int:
+    """The mode a new file gets under the current umask (0644 under the usual 022)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_all_atomic(files: dict[Path, bytes]) -> None:
+    """Write every file under a temporary name first, then rename them all.
+
+    A failure while writing (disk full, no permission) leaves every earlier file as it was and
+    no temporary file behind; only the renames, which do not fail for want of space, follow.
+    """
+    temporary: list[tuple[str, Path]] = []
+    mode = _file_mode()
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            temporary.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                os.fchmod(fh.fileno(), mode)  # mkstemp creates 0600; a bulletin is for others to read
+        for _, path in temporary:
+            if path.is_dir():
+                raise IsADirectoryError(21, "a folder has the name of an output", str(path))
+        for tmp, path in temporary:
+            os.replace(tmp, path)
+    except OSError as exc:
+        for tmp, _ in temporary:
+            Path(tmp).unlink(missing_ok=True)
+        raise BulletinError(f"cannot write the outputs ({exc.strerror}: {exc.filename}); earlier files are unchanged.",
+                            hint="check the --out folder: space, permissions, and that no folder has a file's name.") from exc
+    except BaseException:
+        for tmp, _ in temporary:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+
+# ---- the setup every command shares: project file, network, catalogue, QC, data --------------
+
+PROJECT_KEYS = ("network", "catalogue", "qc", "data", "reader", "station_from_name")
+"""Keys of a project file (``--config``): paths are relative to the file."""
+
+
+@dataclass
+class Setup:
+    """What a command works with: the configuration files, the data and how to read them.
+
+    Each is taken from its option, else from the project file (``--config``), else the
+    default (the packaged Syr Darya network and catalogue, the embedded sample data).
+    """
+
+    network: str | None = None
+    catalogue: str | None = None
+    qc: str | None = None
+    data: list = field(default_factory=list)
+    reader: str | None = None
+    station: str | None = None
+    variable: str | None = None
+    unit: str | None = None
+    station_from_name: str | None = None
+    keep_unknown: bool = False
+
+    def read_options(self) -> dict:
+        """Keyword arguments of :func:`bulletin.ingest.read_observations` (besides paths and network)."""
+        return {"reader": self.reader, "station": self.station, "variable": self.variable, "unit": self.unit,
+                "station_from_name": self.station_from_name, "allow_unknown_stations": self.keep_unknown}
+
+    def load_network(self):
+        """The network of this setup."""
+        from ..network import load_network
+
+        return load_network(self.network)
+
+    def load_catalogue(self, network):
+        """The catalogue of this setup, validated against ``network``."""
+        from ..catalogue import load_catalogue
+
+        return load_catalogue(self.catalogue, network)
+
+    def qc_config(self):
+        """The QC configuration of this setup (None: the shipped one)."""
+        from ..qc import load_qc_config
+
+        return load_qc_config(self.qc) if self.qc else None
+
+    def read(self, network):
+        """The observations of this setup's data."""
+        from ..ingest import read_observations
+
+        return read_observations(self.data or None, network, **self.read_options())
+
+
+def load_project(path: str) -> dict:
+    """The keys of a project file, paths resolved against its folder; every problem at once."""
+    file = Path(path)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read the project file ({exc.strerror}).",
+                          hint="pass an existing file with --config.") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file}: a project file is a mapping of {', '.join(PROJECT_KEYS)}.",
+                          hint="see 'Your own stations' in the README.")
+    from ..config import did_you_mean
+
+    errors = [f"{file}: {k}: unknown key{did_you_mean(k, PROJECT_KEYS)}" for k in raw if k not in PROJECT_KEYS]
+    out: dict = {}
+    for key in ("network", "catalogue", "qc"):
+        if raw.get(key) is not None:
+            if not isinstance(raw[key], str):
+                errors.append(f"{file}: {key}: expected a path, got {raw[key]!r}.")
+            else:
+                out[key] = str(file.parent / raw[key])
+    data = raw.get("data")
+    if data is not None:
+        items = [data] if isinstance(data, str) else data
+        if not isinstance(items, list) or not all(isinstance(d, str) for d in items):
+            errors.append(f"{file}: data: expected a path or a list of paths.")
+        else:
+            out["data"] = [str(file.parent / d) for d in items]
+    for key in ("reader", "station_from_name"):
+        if raw.get(key) is not None:
+            out[key] = str(raw[key])
+    if errors:
+        raise ConfigError(f"{file}: the project file has {len(errors)} problem(s):", details=errors,
+                          hint="correct the keys named above.")
+    return out
+
+
+def make_setup(config, network, catalogue, qc, data, reader, station, variable, unit, station_from_name,
+               keep_unknown) -> Setup:
+    """The :class:`Setup` from the options; options win over the project file."""
+    project = load_project(config) if config else {}
+    return Setup(network=network or project.get("network"), catalogue=catalogue or project.get("catalogue"),
+                 qc=qc or project.get("qc"), data=list(data) or project.get("data", []),
+                 reader=reader or project.get("reader"), station=station, variable=variable, unit=unit,
+                 station_from_name=station_from_name or project.get("station_from_name"), keep_unknown=keep_unknown)
+
+
+_CONFIG_OPTIONS = [
+    click.option("--config", "config", default=None, type=click.Path(dir_okay=False),
+                 help="Project file naming the network, catalogue, QC configuration and data (YAML; paths "
+                      "relative to it). Options given on the command line win."),
+    click.option("--network", "network", default=None, type=click.Path(dir_okay=False),
+                 help="Network YAML. Default: the Syr Darya network."),
+    click.option("--catalogue", "catalogue", default=None, type=click.Path(dir_okay=False),
+                 help="Indicator catalogue YAML. Default: the Syr Darya sample catalogue."),
+    click.option("--qc", "qc", default=None, type=click.Path(dir_okay=False),
+                 help="QC configuration: a YAML file with a 'qc' section as in indicators/variables.yml "
+                      "(default: that file)."),
+]
+
+_DATA_OPTIONS = [
+    click.option("--data", "data", multiple=True, type=click.Path(),
+                 help="Data file or directory (repeatable). Default: the embedded synthetic sample."),
+    click.option("--reader", default=None,
+                 help="Reader to use for every file (csv, yearbook, hydromet-long, xlsx, netcdf). "
+                      "Default: chosen from each file's extension and content."),
+    click.option("--station", default=None, help="Station id or alias, for files that do not name it."),
+    click.option("--variable", default=None, help="Variable, for files that do not name it (e.g. discharge)."),
+    click.option("--unit", default=None, help="Unit, for files that do not name it (e.g. m3/s)."),
+    click.option("--station-from-name", "station_from_name", default=None, metavar="PATTERN",
+                 help="Take each file's station from its name: a pattern with {station} and * "
+                      "(e.g. 'decadal_*_{station}_Q.csv'); the station is an id or alias of the network."),
+    click.option("--keep-unknown-stations", "keep_unknown", is_flag=True,
+                 help="Keep series of stations that are not in the network (reported as notes; no indicator "
+                      "uses them) instead of refusing the file."),
+]
+
+
+def setup_options(with_data: bool = True):
+    """The options every command shares, turned into one ``setup`` argument (:class:`Setup`)."""
+    options = _CONFIG_OPTIONS + (_DATA_OPTIONS if with_data else [])
+
+    def decorate(func):
+        @functools.wraps(func)
+        @handles_errors
+        def wrapper(*args, config=None, network=None, catalogue=None, qc=None, data=(), reader=None, station=None,
+                    variable=None, unit=None, station_from_name=None, keep_unknown=False, **kwargs):
+            setup = make_setup(config, network, catalogue, qc, data, reader, station, variable, unit,
+                               station_from_name, keep_unknown)
+            return func(*args, setup=setup, **kwargs)
+
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper
+
+    return decorate
+
+
+def notes_of(obs, network) -> None:
+    """Print the reader's notes and the stations kept although not in the network."""
+    for note in obs.notes:
+        click.echo(f"note: {note}", err=True)
+    for name in obs.unknown_stations:
+        click.echo(f"note: station '{name}' is not in the network {network.id}; add it (or an alias) to "
+                   f"{network.path} to use it in a bulletin", err=True)
+
+
+CSV_FLOAT_FORMAT = "%.6g"
+"""Numbers in every CSV output: 6 significant digits (README, "Outputs")."""
+
+
+def emit_csv(frame: pd.DataFrame, out_file: str | None) -> None:
+    """Write ``frame`` as CSV to ``out_file`` (atomically) or to stdout, numbers as :data:`CSV_FLOAT_FORMAT`."""
+    text = frame.to_csv(index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
+    if out_file:
+        write_atomic(Path(out_file), text.encode("utf-8"))
+        click.echo(f"wrote {out_file} ({len(frame)} rows)")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bulletin")
+def main():
+    """Transboundary hydrological early-warning bulletin (Syr Darya by default; any network with --network)."""

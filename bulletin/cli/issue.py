@@ -1,0 +1,118 @@
+"""Commands about the bulletin and its configuration: generate, validate, catalogue diff, i18n-status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .base import _csv_list, _parse_issued_at, handles_errors, main, notes_of, setup_options, write_all_atomic
+
+
+@main.command()
+@setup_options()
+@click.option("--period", default="latest", show_default=True,
+              help="Dekad (2026-11-d2) or month (2026-11); 'latest' is the latest dekad in which at least half "
+                   "of the indicators have data.")
+@click.option("--lang", "langs", default="ru,en", show_default=True, callback=_csv_list,
+              help="Languages, comma-separated.")
+@click.option("--format", "formats", default="html,pdf,json", show_default=True, callback=_csv_list,
+              help="Outputs, comma-separated: html, pdf, json, csv.")
+@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Output directory.")
+@click.option("--issued-at", default=None, help="Issue time, ISO 8601 (default: now, UTC).")
+@click.option("--templates", "template_dir", default=None, type=click.Path(file_okay=False),
+              help="Folder of templates that override the default ones.")
+@click.option("--allow-no-data", is_flag=True,
+              help="Issue the period even when fewer than half of its findings have data (refused otherwise).")
+@handles_errors
+def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, allow_no_data):
+    """Generate the bulletin (HTML, PDF, JSON) for one period."""
+    from ..pipeline import run
+    from ..render.outputs import check_request, render_all
+
+    check_request(langs, formats)  # before the data are read: a typo costs nothing
+    result = run(data=setup.data, period=period, issued_at=_parse_issued_at(issued_at),
+                 catalogue_path=setup.catalogue, network_path=setup.network, qc_path=setup.qc,
+                 read_options=setup.read_options(), allow_no_data=allow_no_data)
+    b = result.bulletin
+    outputs = render_all(b, langs, formats, template_dir)  # everything is rendered before anything is written
+    out = Path(out_dir)
+    write_all_atomic({out / name: payload for name, payload in outputs.items()})
+    notes_of(result.observations, result.network)
+    levels = {lev: sum(1 for f in result.findings if f.level == lev)
+              for lev in ("alert", "warning", "watch", "normal", "no_data")}
+    click.echo(f"Bulletin {b.id} ({b.period.label}), issue {b.issue_number}: "
+               + ", ".join(f"{n} {lev}" for lev, n in levels.items()))
+    for name in outputs:
+        click.echo(f"  wrote {out / name}")
+
+
+@main.command("i18n-status")
+@setup_options(with_data=False)
+@click.option("--verbose", "-v", is_flag=True, help="List the message ids that are not translated.")
+@handles_errors
+def i18n_status(setup, verbose):
+    """How many messages each language translates; the others fall back to Russian."""
+    from ..render import i18n
+    from ..render.messages import extract, status
+
+    template = extract()
+    total = sum(1 for m in template if m.id)
+    for lang in i18n.LANGUAGES:
+        translated, missing = status(lang, template)
+        fallback = i18n.FALLBACK.get(lang)
+        line = f"{lang}: {translated}/{total} translated, {len(missing)} missing"
+        if missing:
+            line += f" (shown in {'Russian' if fallback == 'ru' else fallback})" if fallback else " (shown as the msgid)"
+        click.echo(line)
+        if verbose:
+            for context, msgid in missing:
+                click.echo(f"  [{context}] {msgid}" if context else f"  {msgid}")
+
+
+@main.command()
+@setup_options(with_data=False)
+@handles_errors
+def validate(setup):
+    """Validate the network, the catalogue against it, and the QC configuration; report every problem at once."""
+    from ..qc import load_qc_config
+    from ..qc.config import load_links, with_station_exceptions
+
+    network = setup.load_network()
+    cat = setup.load_catalogue(network)
+    with_station_exceptions(load_qc_config(setup.qc), network)
+    links = load_links(network)
+    click.echo(f"{cat.path}: catalogue {cat.id} {cat.version} ({cat.status}) is valid: "
+               f"{len(cat.indicators)} indicators, {len(cat.rules)} rules, "
+               f"network {network.id} with {len(network.stations)} stations and {len(links)} flow links.")
+
+
+@main.group("catalogue")
+def catalogue_group():
+    """Work with indicator catalogues."""
+
+
+@catalogue_group.command("diff")
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
+@click.option("--network", "network_path", default=None, type=click.Path(), help="Network YAML.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@handles_errors
+def catalogue_diff(old, new, network_path, as_json):
+    """What changed from catalogue OLD to catalogue NEW: thresholds, indicators, rules, settings."""
+    from ..catalogue import load_catalogue
+    from ..catalogue_diff import diff_catalogues
+    from ..network import load_network
+
+    network = load_network(network_path)
+    a, b = load_catalogue(old, network), load_catalogue(new, network)
+    changes = diff_catalogues(a, b)
+    if as_json:
+        click.echo(json.dumps({"old": a.as_json(), "new": b.as_json(), "changes": [c.as_json() for c in changes]},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{a.id} {a.version} -> {b.id} {b.version}: {len(changes)} change(s)")
+    for change in changes:
+        click.echo(change.sentence())
