@@ -19,7 +19,11 @@ from .units import conversion_factor
 VOLUME_UNITS = ("km3", "Mm3")
 """Units the bulletin can show reservoir volumes in (``network.display.volume_unit``)."""
 
-STATION_KINDS = ("gauge", "reservoir", "intake")
+KIND_VARIABLES = {"gauge": ("discharge", "stage"), "reservoir": ("inflow", "release", "volume", "level"),
+                  "intake": ("withdrawal",)}
+"""The variables a station of each kind reports: a gauge's discharge never lands on a reservoir."""
+
+STATION_KINDS = tuple(KIND_VARIABLES)
 """gauge: a river gauge; reservoir; intake: where withdrawals are accounted (a canal head, or a
 country's intakes from the river as the basin water organisation accounts them)."""
 
@@ -84,10 +88,21 @@ class Network:
         return None
 
     def suggest(self, name: str) -> str:
-        """A ' (did you mean ...?)' suffix for an unknown station name, or ''."""
+        """A ' (did you mean ...?)' suffix for an unknown station name, or ''.
+
+        Only names that are close are suggested (a typo: 0.8 similar or more), and never for a
+        code that is a number: 16279 and 16275 are two stations, not a typo.
+        """
+        key = name.strip().casefold()
+        if key.isdigit():
+            return ""
         words = [s.id for s in self.stations.values()] + [a for s in self.stations.values() for a in s.aliases]
-        close = get_close_matches(name.strip().lower(), words, n=1)
+        close = get_close_matches(key, [w for w in words if not w.isdigit()], n=1, cutoff=0.8)
         return f" (did you mean '{close[0]}'?)" if close else ""
+
+    def takes(self, station_id: str, variable: str) -> bool:
+        """Whether station ``station_id`` reports ``variable``, by its kind (:data:`KIND_VARIABLES`)."""
+        return variable in KIND_VARIABLES[self.stations[station_id].kind]
 
     def __getitem__(self, station_id: str) -> Station:
         return self.stations[station_id]

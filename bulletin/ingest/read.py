@@ -9,13 +9,14 @@ refusing observations given twice with different values.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import IngestError
+from ..errors import IngestError, UsageError
 from ..network import Network
 from ..resources import resource_path
 from .observations import InputFile, Observations, archive_norms_of, empty_frame, empty_norms
@@ -63,7 +64,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 def read_observations(paths: Iterable[str | Path] | None, network: Network | None, *,
                       allow_unknown_stations: bool = False, reader: str | None = None,
                       station: str | None = None, variable: str | None = None,
-                      unit: str | None = None) -> Observations:
+                      unit: str | None = None, station_from_name: str | None = None) -> Observations:
     """Read every file into one :class:`Observations` (``paths`` None: the embedded sample).
 
     Parameters
@@ -81,6 +82,11 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
     station, variable, unit : str, optional
         For files that do not name them (a yearbook names none). A value in the file wins over
         none given; a value given that differs from the file's is an error.
+    station_from_name : str, optional
+        A pattern of file names with ``{station}`` and ``*`` (``decadal_*_{station}_Q.csv``):
+        each file's station is the part of its name at ``{station}`` (an id or alias of the
+        network), for a folder of yearbook files, one station per file. A file whose name does
+        named directly and not matching is an error; one found in a folder is skipped (noted).
 
     Raises
     ------
@@ -89,8 +95,15 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
     """
     options = ReadOptions(station, variable, unit)
     files = expand_paths([sample_data_path()] if paths is None else list(paths))
+    name_pattern = compile_name_pattern(station_from_name) if station_from_name else None
     frames, inputs, norms, notes = [], [], [], []
+    named = {Path(p) for p in paths or ()}
     for path in files:
+        if name_pattern is not None:
+            if path not in named and name_pattern.fullmatch(path.name) is None:
+                notes.append(f"{path.name}: skipped, its name does not match '{station_from_name}'")
+                continue
+            options = ReadOptions(station_of_file(path, name_pattern, station_from_name, station), variable, unit)
         raw = read_table(path, reader, options)
         if raw.rows.empty and not raw.notes:
             raise IngestError(f"{path}: the file holds no observation.",
@@ -107,6 +120,32 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
     unknown = sorted(set(frame["station"]) - set(network.stations)) if network else []
     archive = pd.concat(norms, ignore_index=True) if norms else empty_norms()
     return Observations(frame, inputs, unknown, archive, notes)
+
+
+def compile_name_pattern(pattern: str) -> re.Pattern:
+    """The regular expression of a file-name pattern with ``{station}`` and ``*``.
+
+    >>> compile_name_pattern("decadal_*_{station}_Q.csv").fullmatch("decadal_Ala_Archa_15194_Q.csv")["station"]
+    '15194'
+    """
+    if pattern.count("{station}") != 1:
+        raise UsageError(f"--station-from-name '{pattern}': the pattern needs {{station}} once, where the station "
+                         "code is in the file names.", hint="e.g. 'decadal_*_{station}_Q.csv'.")
+    head, tail = pattern.split("{station}")
+    def part(text):
+        return ".*".join(re.escape(piece) for piece in text.split("*"))
+    return re.compile(part(head) + r"(?P<station>[^*/\\]+?)" + part(tail))
+
+
+def station_of_file(path: Path, pattern: re.Pattern, text: str, given: str | None) -> str:
+    """The station named by ``path``'s file name under ``pattern``."""
+    if given:
+        raise UsageError("--station and --station-from-name both name the station; give one of them.")
+    found = pattern.fullmatch(path.name)
+    if found is None:
+        raise IngestError(f"{path}: the file name does not match the pattern '{text}' of --station-from-name.",
+                          hint="rename the file, leave it out of --data, or change the pattern (* matches any text).")
+    return found["station"]
 
 
 def _check_conflicting_duplicates(frame: pd.DataFrame, files: list[Path] = ()) -> None:

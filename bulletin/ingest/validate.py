@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import IngestError
-from ..network import Network
+from ..network import KIND_VARIABLES, Network
 from ..periods import OBSERVED_RESOLUTIONS as RESOLUTIONS
 from ..units import conversion_factor, known_units, load_variables
 from .fields import DATE_FORMS, as_dates, as_numbers, as_text, fold, no_such_day, same_unit, variable_spellings
@@ -52,6 +52,7 @@ class _Problems:
         self.lines = rows["line"].to_numpy()
         self.filled: dict[str, np.ndarray] = {}
         self.found: list[tuple[int, str]] = []
+        self.hints: list[str] = []  # how to fix problems that the reader's own hint does not cover
 
     def places(self, idx: np.ndarray, fld: str) -> list[str]:
         """The place of ``fld`` in the rows ``idx``, the most precise given.
@@ -94,9 +95,12 @@ class _Problems:
             self.report(first, fld, lambda i: [text] * i.size)
 
     def raise_if_any(self, path: Path, hint: str) -> None:
+        """Raise one error with every problem found; the station hints replace the reader's when they are all."""
         if self.found:
             self.found.sort(key=lambda p: p[0])
-            _raise(path, [p for _, p in self.found], hint)
+            only_stations = all(": unknown station '" in p or "' names the " in p for _, p in self.found)
+            hints = list(dict.fromkeys(self.hints)) + ([] if only_stations and self.hints else [hint])
+            _raise(path, [p for _, p in self.found], "; ".join(hints))
 
 
 def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None, allow_unknown: bool,
@@ -121,14 +125,14 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
         given[fld] = (col, missing)
         problems.filled[fld] = from_option
 
-    stations = _resolve_stations(*given["station"], network, allow_unknown, problems)
-
     variable_in, missing_variable = given["variable"]
     spellings = variable_spellings()
     variable = variable_in.map({v: spellings.get(fold(v), v.lower()) for v in variable_in.unique()})
     bad_var = ~variable.isin(list(variables)).to_numpy() & ~missing_variable.to_numpy()
     _report_once_per_value(problems, bad_var, "variable", variable_in.to_numpy(), lambda v: (
         f"unknown variable '{v}' ({_did_you_mean(fold(v), list(spellings))}known: {', '.join(variables)})"))
+
+    stations = _resolve_stations(*given["station"], variable, network, allow_unknown, problems)
 
     if "resolution" in rows:
         resolution = as_text(rows["resolution"]).str.lower().replace("", "day")
@@ -170,25 +174,55 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     return out
 
 
-def _resolve_stations(station_in: pd.Series, missing: pd.Series, network: Network | None, allow_unknown: bool,
-                      problems: _Problems) -> pd.Series:
-    """Network ids of the stations; unknown ones kept when allowed, else reported once per station."""
+def _resolve_stations(station_in: pd.Series, missing: pd.Series, variable: pd.Series, network: Network | None,
+                      allow_unknown: bool, problems: _Problems) -> pd.Series:
+    """Network ids of the stations; unknown ones kept when allowed, else reported once per station.
+
+    A name resolves to a station only for the variables of its kind (:data:`~bulletin.network.KIND_VARIABLES`):
+    a gauge's discharge named like a reservoir is not read as the reservoir's.
+    """
     if network is None:
         return station_in
     resolved = station_in.map({name: network.resolve(name) for name in station_in.unique() if name})
+    pairs = pd.DataFrame({"name": station_in.to_numpy(), "id": resolved.to_numpy(), "variable": variable.to_numpy()})
+    wrong_kind = np.zeros(len(pairs), dtype=bool)
+    for (name, sid, var), idx in pairs.dropna().groupby(["name", "id", "variable"], sort=False).groups.items():
+        if var in load_variables() and not network.takes(sid, var):
+            rows_of = np.zeros(len(pairs), dtype=bool)
+            rows_of[np.asarray(idx)] = True
+            wrong_kind |= rows_of
+            if allow_unknown:  # kept under its own name, as a station not in the network
+                continue
+            kind = network[sid].kind
+            text = (f"'{name}' names the {kind} {sid}, which has no {var} (a {kind} reports "
+                    f"{', '.join(KIND_VARIABLES[kind])})")
+            problems.hints.append(f"if '{name}' is another station than {sid}, add it to {network.path} as a "
+                                  f"station of its own, with aliases: ['{name}'] and the kind that reports {var}")
+            _report_rows(problems, rows_of, text)
+    resolved = resolved.mask(pd.Series(wrong_kind, index=resolved.index))
     if allow_unknown:
         return resolved.fillna(station_in)
-    unknown = (resolved.isna() & ~missing).to_numpy()
+    unknown = (resolved.isna() & ~missing).to_numpy() & ~wrong_kind
     names = station_in.to_numpy()
+    if unknown.any():
+        first = pd.unique(names[unknown])[0]
+        problems.hints.append(
+            f"a station not in the network {network.id} is a code to add to the aliases of its station in "
+            f"{network.path} (e.g. aliases: ['{first}']), or a new station to add under stations there "
+            "('bulletin init --data FILE' writes starting entries); --keep-unknown-stations reads the file without it")
     for name in pd.unique(names[unknown]):  # once per station: an archive holds thousands of rows of each
         rows_of = unknown & (names == name)
-        text = f"unknown station '{name}'" + (network.suggest(name) or f" (if it is a station of the network, "
-                                                f"add '{name}' to its aliases in the network file)")
-        n = int(rows_of.sum())
-        if n > 1 and not problems.filled["station"][np.flatnonzero(rows_of)[0]]:
-            text += f" on {n} rows, the first here"
-        problems.report_first(rows_of, "station", text)
+        text = f"unknown station '{name}'" + network.suggest(name)
+        _report_rows(problems, rows_of, text)
     return resolved
+
+
+def _report_rows(problems: _Problems, rows_of: np.ndarray, text: str) -> None:
+    """Report ``text`` once, at the first of ``rows_of``, with their number."""
+    n = int(rows_of.sum())
+    if n > 1 and not problems.filled["station"][np.flatnonzero(rows_of)[0]]:
+        text += f" on {n} rows, the first here"
+    problems.report_first(rows_of, "station", text)
 
 
 def _conversion_factors(variable: pd.Series, units: pd.Series, problems: _Problems) -> np.ndarray:
