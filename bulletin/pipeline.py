@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -11,10 +12,11 @@ from .document import Bulletin, build_bulletin
 from .errors import DataQualityError, UsageError
 from .evaluate import Finding, evaluate
 from .ingest import Observations, read_observations, sample_data_path
+from .methods import NO_DATA
 from .network import Network, load_network
 from .periods import Period, latest_complete, parse_period
 from .products import Products, compute_products
-from .qc import QCReport, run_qc
+from .qc import QCReport, load_qc_config, run_qc
 from .series import SeriesStore
 
 
@@ -45,13 +47,61 @@ def uses_sample_data(paths) -> bool:
     return all(Path(p).resolve() == sample or sample in Path(p).resolve().parents for p in paths)
 
 
-def resolve_period(text: str, obs: Observations, network: Network) -> Period:
-    """``latest`` -> the latest dekad fully covered by the data; else the parsed period."""
+MIN_SHARE_WITH_DATA = 0.5
+"""A bulletin is issued when at least this share of its findings have data (``--allow-no-data`` overrides)."""
+
+LOOKBACK_FOR_DATA = 36
+"""How many periods ``latest`` and the refusal message look back for a period with enough data."""
+
+
+def _share_with_data(catalogue: Catalogue, network: Network, store: SeriesStore, period: Period) -> tuple[int, int]:
+    """(indicators with a value in ``period``, indicators evaluated in ``period``)."""
+    due = [ind for ind in catalogue.indicators if ind.not_evaluated_reason(period, network.seasons) is None]
+    return sum(not math.isnan(store.at(ind.station, ind.series, period)) for ind in due), len(due)
+
+
+def enough_data(with_data: int, total: int) -> bool:
+    """Whether a period whose ``total`` findings include ``with_data`` with data may be issued.
+
+    >>> enough_data(12, 23), enough_data(11, 23), enough_data(0, 0)
+    (True, False, False)
+    """
+    return total > 0 and with_data >= MIN_SHARE_WITH_DATA * total
+
+
+def last_period_with_data(catalogue: Catalogue, network: Network, store: SeriesStore, start: Period) -> Period | None:
+    """The latest period at or before ``start`` (same kind) in which enough indicators have data."""
+    period = start
+    for _ in range(LOOKBACK_FOR_DATA):
+        if enough_data(*_share_with_data(catalogue, network, store, period)):
+            return period
+        period = period.previous()
+    return None
+
+
+def resolve_period(text: str, obs: Observations, network: Network, catalogue: Catalogue | None = None,
+                   store: SeriesStore | None = None) -> Period:
+    """``latest`` -> the latest dekad with enough good data; else the parsed period.
+
+    "Enough" is :func:`enough_data` of the indicators' values in the period (without a
+    catalogue: the latest dekad fully covered by the data).
+    """
     if text == "latest":
         if obs.last_date is None:
             raise DataQualityError("the data hold no observation, so there is no latest period.",
                                    hint="pass data files with --data.")
-        return latest_complete("dekad", obs.last_date)
+        end = latest_complete("dekad", obs.last_date)
+        if catalogue is None or store is None:
+            return end
+        found = last_period_with_data(catalogue, network, store, end)
+        if found is None:
+            raise DataQualityError(
+                f"no dekad of the {LOOKBACK_FOR_DATA} up to {end.label} has data for at least "
+                f"{MIN_SHARE_WITH_DATA:.0%} of the indicators of the catalogue {catalogue.id} (the data end on "
+                f"{obs.last_date:%Y-%m-%d}).",
+                hint="check that the data files hold the stations and variables of the catalogue "
+                     "('bulletin check-data' lists what was read), or name a period with --period.")
+        return found
     period = parse_period(text, network.seasons)
     if period.kind not in ("dekad", "month"):
         raise UsageError(f"'{text}' is a {period.kind} period; bulletins are issued for a dekad or a month.",
@@ -59,25 +109,50 @@ def resolve_period(text: str, obs: Observations, network: Network) -> Period:
     return period
 
 
+def refuse_empty(findings: list[Finding], period: Period, obs: Observations, catalogue: Catalogue,
+                 network: Network, store: SeriesStore) -> None:
+    """Raise when too few findings of ``period`` have data: an empty bulletin must not look like a calm one."""
+    with_data = sum(f.level != NO_DATA for f in findings)
+    if enough_data(with_data, len(findings)):
+        return
+    ended = "" if obs.last_date is None else f"; the data end on {obs.last_date:%Y-%m-%d}"
+    start = period
+    if obs.last_date is not None and period.end > obs.last_date:
+        start = latest_complete(period.kind, obs.last_date)
+    before = last_period_with_data(catalogue, network, store, start)
+    where = (f" The latest {period.kind} with data for at least {MIN_SHARE_WITH_DATA:.0%} of the indicators is "
+             f"{before.label}." if before else "")
+    option = f"--period {before.label}, " if before else ""
+    raise DataQualityError(
+        f"{period.label}: {len(findings) - with_data} of {len(findings)} findings have no data{ended}; "
+        f"the bulletin is not issued, so that a period without data is not read as a calm one.{where}",
+        hint=f"issue a period with data ({option}or 'latest'), add the missing data with --data, or pass "
+             "--allow-no-data to issue this period anyway (it then says on page one how many findings have no data).")
+
+
 def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_path=None,
-        network_path=None, read_options: dict | None = None) -> Run:
+        network_path=None, read_options: dict | None = None, qc_path=None, allow_no_data: bool = False) -> Run:
     """Read, check, evaluate and assemble one bulletin.
 
     QC runs on the observations as read, with the issue date as ``as_of`` (values dated after
     it are errors). The findings are computed from a copy without the values flagged as
     errors, so their coverage counts good days only; warnings are listed and their values used.
+    A period in which fewer than :data:`MIN_SHARE_WITH_DATA` of the findings have data is
+    refused (:func:`refuse_empty`) unless ``allow_no_data``.
     """
     network = load_network(network_path)
     catalogue = load_catalogue(catalogue_path, network)
     obs = read_observations(data or None, network, **(read_options or {}))
-    qc = run_qc(obs, network, as_of=issued_at.date())
+    qc = run_qc(obs, network, as_of=issued_at.date(), config=load_qc_config(qc_path) if qc_path else None)
     good = qc.clean(obs)
     if good.last_date is None and obs.last_date is not None:
         raise DataQualityError("every observation was flagged as an error by the quality checks.",
                                hint="run 'bulletin check-data' on the same files to see the flags.")
-    target = resolve_period(period, good, network)
     store = SeriesStore(good, catalogue.settings)
+    target = resolve_period(period, good, network, catalogue, store)
     findings = evaluate(catalogue, network, good, qc, target, store)
+    if not allow_no_data:
+        refuse_empty(findings, target, good, catalogue, network, store)
     products = compute_products(catalogue, network, findings, store, qc, target)
     bulletin = build_bulletin(catalogue=catalogue, network=network, findings=findings, products=products, qc=qc,
                               period=target, issued_at=issued_at, inputs=obs.inputs,

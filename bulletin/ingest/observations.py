@@ -76,8 +76,12 @@ class Observations:
 
     @property
     def last_date(self):
-        """The date of the latest observation, or None when there is none."""
-        return self.frame["date"].max().date() if len(self.frame) else None
+        """The date of the latest observation with a value, or None when there is none.
+
+        Rows with an empty value (an archive's periods not yet filled in) do not count.
+        """
+        dates = self.frame["date"][self.frame["value"].notna()]
+        return dates.max().date() if len(dates) else None
 
 
 def archive_norms_of(frame: pd.DataFrame) -> pd.DataFrame:
