@@ -1,15 +1,20 @@
 """Message catalogues: every message extracted from code and templates is translated in ru and en.
 
 Kazakh, Kyrgyz, Tajik and Uzbek may be incomplete: an untranslated message is shown in Russian.
+The names and texts of the shipped networks and catalogues are given in all six languages.
 """
 
+import html
+from pathlib import Path
+
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 
 from bulletin.periods import Period
 from bulletin.render.i18n import FALLBACK, LANGUAGES, Localizer, po_path, translations
-from bulletin.render.messages import extract, status
-from bulletin.text import Quantity, Text
+from bulletin.render.messages import NameStatus, config_texts, extract, name_status, status, status_line
+from bulletin.text import Localized, Quantity, Text
 
 COMPLETE = ("ru", "en")
 REGIONAL = ("kk", "ky", "tg", "uz")
@@ -152,6 +157,14 @@ def test_regional_formats():
     assert "ikkinchi dekadasi" in uz.period(Period.dekad(2026, 11, 2))
 
 
+def _shipped_names():
+    from bulletin.catalogue import load_catalogue
+    from bulletin.network import load_network
+
+    network = load_network()
+    return name_status(config_texts(network, load_catalogue(None, network)))
+
+
 def test_i18n_status_command():
     from click.testing import CliRunner
 
@@ -161,11 +174,12 @@ def test_i18n_status_command():
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     total = sum(1 for m in extract() if m.id)
-    assert lines[0] == f"ru: {total}/{total} translated, 0 missing"
+    names = _shipped_names()
+    n = names["ru"].total
+    assert lines[0] == f"ru: {total}/{total} messages, {n}/{n} names translated"
     for lang in REGIONAL:
         translated, missing = status(lang)
-        expected = f"{lang}: {translated}/{total} translated, {len(missing)} missing"
-        assert (expected + " (shown in Russian)" if missing else expected) in lines
+        assert status_line(lang, translated, total, len(missing), names[lang]) in lines
 
 
 def test_i18n_status_lists_the_missing_messages(partial_catalogue):
@@ -174,16 +188,35 @@ def test_i18n_status_lists_the_missing_messages(partial_catalogue):
     from bulletin.cli import main
 
     total = sum(1 for m in extract() if m.id)
+    n = _shipped_names()["kk"].total
+    kk_line = f"kk: {total - 1}/{total} messages, {n}/{n} names translated; 1 message missing (shown in Russian)"
     brief = CliRunner().invoke(main, ["i18n-status"])
     assert brief.exit_code == 0
-    assert f"kk: {total - 1}/{total} translated, 1 missing (shown in Russian)" in brief.output.splitlines()
+    assert kk_line in brief.output.splitlines()
     assert partial_catalogue not in brief.output
     verbose = CliRunner().invoke(main, ["i18n-status", "--verbose"])
-    assert verbose.exit_code == 0
     lines = verbose.output.splitlines()
-    kk = lines.index(f"kk: {total - 1}/{total} translated, 1 missing (shown in Russian)")
+    kk = lines.index(kk_line)
     assert lines[kk + 1] == f"  {partial_catalogue}"
     assert lines[kk + 2].startswith("ky: ")
+
+
+def test_i18n_status_lists_the_names_a_language_lacks(tmp_path):
+    from click.testing import CliRunner
+
+    from bulletin.cli import main
+
+    raw = _load(SHIPPED[0])
+    del raw["stations"][0]["short_name"]["tg"]
+    network = tmp_path / "network.yaml"
+    network.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(main, ["i18n-status", "--verbose", "--network", str(network)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    tg = next(i for i, line in enumerate(lines) if line.startswith("tg: "))
+    n = _shipped_names()["tg"].total
+    assert f", {n - 1}/{n} names translated;" in lines[tg] and "1 name missing (shown in Russian)" in lines[tg]
+    assert f"  [name] station {raw['stations'][0]['id']}: short_name" in lines[tg + 1:]
 
 
 def test_generate_html_in_kazakh(tmp_path):
@@ -195,9 +228,17 @@ def test_generate_html_in_kazakh(tmp_path):
                                        "--issued-at", "2026-11-21T06:00:00+05:00", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     (page,) = tmp_path.glob("*.kk.html")
-    html = page.read_text(encoding="utf-8")
-    assert '<html lang="kk">' in html
-    assert "Ерте ескертудің гидрологиялық бюллетені" in html
+    text = page.read_text(encoding="utf-8")
+    assert '<html lang="kk">' in text
+    assert "Ерте ескертудің гидрологиялық бюллетені" in text
+    # names in Kazakh (stations, countries, indicators, rules), none of them in Russian
+    shown = html.unescape(text).replace("\xa0", " ").replace("\u2060", "")
+    for name in ("Тоқтағұл су қоймасы", "Қырғызстан", "Шардара су қоймасының көлемі сыни максимумға жақын",
+                 "Сырдария өзенінің алабы", "Су қоймаларының көлемі сыни көлемдерге қатысты (ереже үлгісі)"):
+        assert name in shown
+    russian = [t["ru"] for path in SHIPPED[:2] for _key, t in _texts(_load(path))
+               if t["ru"] not in t["kk"] and t["ru"] in shown]
+    assert russian == []
 
 
 def test_update_leaves_new_messages_untranslated_outside_english(tmp_path, monkeypatch):
@@ -218,3 +259,73 @@ def test_update_leaves_new_messages_untranslated_outside_english(tmp_path, monke
         with open(tmp_path / lang / "bulletin.po", "rb") as fh:
             strings[lang] = read_po(fh, locale=lang).get("a brand new message {x}").string
     assert strings == {lang: ("a brand new message {x}" if lang == "en" else "") for lang in LANGUAGES}
+
+
+# ---- names and texts of the configuration files ------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ("data/basin/syrdarya.yaml", "indicators/syrdarya.yaml", "data/basin/chirchik.yaml",
+           "indicators/chirchik.yaml", "indicators/variables.yml")
+"""Every configuration file shipped (networks, catalogues, variables); the first two are the default."""
+
+
+def _load(path):
+    return yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
+
+
+def _texts(node, where=""):
+    """(key path, {lang: text}) of every text given per language in a parsed configuration file."""
+    if isinstance(node, dict):
+        if "en" in node or "ru" in node:
+            yield where, node
+            return
+        for key, value in node.items():
+            yield from _texts(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _texts(value, f"{where}[{node[i].get('id', i) if isinstance(value, dict) else i}]")
+
+
+@pytest.mark.parametrize("path", SHIPPED)
+def test_every_shipped_name_and_text_is_given_in_every_language(path):
+    texts = list(_texts(_load(path)))
+    assert len(texts) > 5
+    lacking = [(where, lang) for where, names in texts for lang in LANGUAGES if not str(names.get(lang) or "").strip()]
+    assert lacking == [], f"{path}: names without a language (kk, ky, tg, uz await review by native speakers)"
+    assert all(set(names) <= set(LANGUAGES) for _where, names in texts), path
+
+
+@pytest.mark.parametrize("network_path, catalogue_path", [SHIPPED[:2], SHIPPED[2:4]])
+def test_name_status_counts_every_text_of_the_network_and_catalogue(network_path, catalogue_path):
+    from bulletin.catalogue import load_catalogue
+    from bulletin.network import load_network
+
+    network = load_network(ROOT / network_path)  # the loaders keep every language the file gives
+    catalogue = load_catalogue(ROOT / catalogue_path, network)
+    report = name_status(config_texts(network, catalogue))
+    total = len(list(_texts(_load(network_path)))) + len(list(_texts(_load(catalogue_path))))
+    assert report == {lang: NameStatus(total, total) for lang in LANGUAGES}
+
+
+def test_name_status_lists_what_a_language_lacks():
+    texts = {"station a: name": {"en": "A", "ru": "А", "kk": "А"}, "station a: short_name": {},
+             "station b: name": {"en": "B", "ru": "Б", "kk": " "}}
+    report = name_status(texts, ("ru", "kk", "tg"))
+    assert report["ru"] == NameStatus(2, 2)
+    assert report["kk"] == NameStatus(1, 2, ("station b: name",))
+    assert report["tg"] == NameStatus(0, 2, ("station a: name", "station b: name"))
+    assert status_line("tg", 10, 10, 0, report["tg"]) == ("tg: 10/10 messages, 0/2 names translated; "
+                                                          "2 names missing (shown in Russian)")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_name_is_shown_in_the_language_of_the_bulletin(lang):
+    from bulletin.network import load_network
+
+    network = load_network(ROOT / SHIPPED[0])
+    loc = Localizer(lang)
+    for st in network.stations.values():
+        for names in (st.names, st.labels, st.river):
+            assert loc.value(Localized.of(names)) == names[lang]
+    for names in network.countries.values():
+        assert loc.value(Localized.of(names)) == names[lang]

@@ -33,7 +33,8 @@ def test_shipped_network(network):
     assert network.resolve("Chardara") == "shardara" and network.resolve("nowhere") is None
     assert network.seasons.growing_season == (4, 9)
     # what the schematic map writes: short names, country names, the sea the river ends in
-    assert network["syrdarya_kokbulak"].labels == {"en": "Kokbulak", "ru": "Кокбулак"}
+    assert {k: network["syrdarya_kokbulak"].labels[k] for k in ("en", "ru")} == {"en": "Kokbulak", "ru": "Кокбулак"}
+    assert set(network["syrdarya_kokbulak"].labels) == {"en", "ru", "kk", "ky", "tg", "uz"}
     assert all(st.short_names["en"] and st.short_names["ru"] for st in network.stations.values())
     assert set(network.country_labels) == set(network.countries)
     assert network.country_labels["UZ"] == ((64.2, 41.6), (71.4, 40.35))

@@ -18,6 +18,7 @@ import click
 import yaml
 
 from ..errors import UsageError
+from ..methods.status import StatusCategoryMethod
 from .base import Setup, handles_errors, main, setup_options, write_all_atomic
 
 RESERVOIR_VARIABLES = {"volume", "level", "inflow", "release"}
@@ -64,7 +65,7 @@ def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
                 indicators.append({
                     "id": f"{sid}_{variable}_status", "name": {"en": f"{variable} status, {code}",
                                                              "ru": f"{variable} status, {code} (FILL IN)"},
-                    "station": sid, "variable": variable, "method": "status_category", "valid_from": f"{first}-01-01",
+                    "station": sid, "variable": variable, "method": StatusCategoryMethod.name, "valid_from": f"{first}-01-01",
                     "season": "all", "rule": "FLOW-1",
                     "levels": {"low": "warning", "below_normal": "watch", "normal": "normal",
                                "above_normal": "normal", "high": "watch"}})

@@ -51,25 +51,25 @@ def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, al
 
 @main.command("i18n-status")
 @setup_options(with_data=False)
-@click.option("--verbose", "-v", is_flag=True, help="List the message ids that are not translated.")
+@click.option("--verbose", "-v", is_flag=True, help="List the message ids and the names that are not translated.")
 @handles_errors
 def i18n_status(setup, verbose):
-    """How many messages each language translates; the others fall back to Russian."""
+    """How many messages, and names of the network and catalogue, each language translates; the others fall back to Russian."""
     from ..render import i18n
-    from ..render.messages import extract, status
+    from ..render.messages import config_texts, extract, name_status, status, status_line
 
     template = extract()
     total = sum(1 for m in template if m.id)
+    network = setup.load_network()
+    names = name_status(config_texts(network, setup.load_catalogue(network)))
     for lang in i18n.LANGUAGES:
         translated, missing = status(lang, template)
-        fallback = i18n.FALLBACK.get(lang)
-        line = f"{lang}: {translated}/{total} translated, {len(missing)} missing"
-        if missing:
-            line += f" (shown in {'Russian' if fallback == 'ru' else fallback})" if fallback else " (shown as the msgid)"
-        click.echo(line)
+        click.echo(status_line(lang, translated, total, len(missing), names[lang]))
         if verbose:
             for context, msgid in missing:
                 click.echo(f"  [{context}] {msgid}" if context else f"  {msgid}")
+            for key in names[lang].missing:
+                click.echo(f"  [name] {key}")
 
 
 @main.command()

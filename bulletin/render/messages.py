@@ -4,12 +4,18 @@
 (markers ``N_`` and ``NP_``) and the templates (``_``), writes ``bulletin/locale/bulletin.pot``
 and merges it into each language's ``.po``. English is the source language: its catalogue
 repeats each message id, so that English is checked like every other language.
+
+The names and texts of the configuration (stations, rivers, countries, indicators, rules) are
+not messages: the network and catalogue files give them per language. :func:`name_status`
+counts them per language as :func:`status` counts the messages (``bulletin i18n-status``).
 """
 
 from __future__ import annotations
 
 import copy
 import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -17,7 +23,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from ..resources import resource_path
-from .i18n import DOMAIN, LANGUAGES, LOCALE_DIR, po_path
+from .i18n import DOMAIN, FALLBACK, LANGUAGES, LOCALE_DIR, po_path
 
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "NP_": ((1, "c"), 2), "pgettext": ((1, "c"), 2)}
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -58,6 +64,90 @@ def status(lang: str, template: Catalog | None = None) -> tuple[int, list[tuple[
         else:
             translated += 1
     return translated, missing
+
+
+@dataclass(frozen=True)
+class NameStatus:
+    """How many of the configuration's names and texts one language gives, and which it lacks."""
+
+    given: int
+    total: int
+    missing: tuple[str, ...] = ()  # keys of the texts without this language, e.g. "station toktogul: short_name"
+
+
+def name_status(texts: Mapping[str, Mapping[str, str]], languages: Iterable[str] = LANGUAGES) -> dict[str, NameStatus]:
+    """Per language, how many of ``texts`` it gives and which it lacks.
+
+    ``texts`` maps a key (what the text names, see :func:`config_texts`) to the text per
+    language, ``{lang: text}``, as the network and catalogue files give it. A key with no text
+    in any language (a station without a short name) is not counted; a blank text is missing.
+
+    >>> s = name_status({"outlet": {"en": "North Aral Sea", "ru": "Малое Аральское море"}}, ("ru", "kk"))
+    >>> s["ru"], s["kk"]
+    (NameStatus(given=1, total=1, missing=()), NameStatus(given=0, total=1, missing=('outlet',)))
+    """
+    counted = {key: names for key, names in texts.items() if any(_given(t) for t in (names or {}).values())}
+    out = {}
+    for lang in languages:
+        missing = tuple(key for key, names in counted.items() if not _given(names.get(lang)))
+        out[lang] = NameStatus(len(counted) - len(missing), len(counted), missing)
+    return out
+
+
+def _given(text) -> bool:
+    return bool(str(text or "").strip())
+
+
+def config_texts(network=None, catalogue=None) -> dict[str, dict]:
+    """The per-language names and texts of a network and a catalogue, by key, for :func:`name_status`.
+
+    Keys say what each text names: ``network: name``, ``network: outlet``, ``country KG``,
+    ``station toktogul: name`` (``short_name``, ``river``), ``catalogue: title`` (``notice``),
+    ``rule SD-RES-1: title`` (``basis``, ``agreement``) and ``indicator toktogul_fill: name``.
+    The renderer imports no stage: ``network`` (a :class:`bulletin.network.Network`) and
+    ``catalogue`` (a :class:`bulletin.catalogue.Catalogue`) are read by their attributes only.
+    """
+    texts = {}
+    if network is not None:
+        texts["network: name"] = network.names
+        texts["network: outlet"] = network.outlet
+        texts.update({f"country {code}": names for code, names in network.countries.items()})
+        for st in network.stations.values():
+            texts.update({f"station {st.id}: name": st.names, f"station {st.id}: short_name": st.short_names,
+                          f"station {st.id}: river": st.river})
+    if catalogue is not None:
+        texts["catalogue: title"] = catalogue.titles
+        texts["catalogue: notice"] = catalogue.notices
+        for rule in catalogue.rules.values():
+            texts.update({f"rule {rule.id}: title": rule.titles, f"rule {rule.id}: basis": rule.basis,
+                          f"rule {rule.id}: agreement": rule.agreement.documents})
+        texts.update({f"indicator {ind.id}: name": ind.names for ind in catalogue.indicators})
+    return {key: dict(names or {}) for key, names in texts.items()}
+
+
+def status_line(lang: str, translated: int, total: int, missing: int, names: NameStatus | None = None) -> str:
+    """The line of ``bulletin i18n-status`` for ``lang``: its messages and, when given, its names.
+
+    >>> status_line("kk", 248, 248, 0, NameStatus(120, 120))
+    'kk: 248/248 messages, 120/120 names translated'
+    >>> status_line("kk", 247, 248, 1, NameStatus(118, 120))
+    'kk: 247/248 messages, 118/120 names translated; 1 message and 2 names missing (shown in Russian)'
+    >>> status_line("ru", 248, 248, 0)
+    'ru: 248/248 translated, 0 missing'
+    """
+    fallback = FALLBACK.get(lang)
+    if names is None:
+        line = f"{lang}: {translated}/{total} translated, {missing} missing"
+        if missing:
+            line += f" (shown in {'Russian' if fallback == 'ru' else fallback})" if fallback else " (shown as the msgid)"
+        return line
+    line = f"{lang}: {translated}/{total} messages, {names.given}/{names.total} names translated"
+    lacking = [f"{n} {word}{'' if n == 1 else 's'}"
+               for n, word in ((missing, "message"), (names.total - names.given, "name")) if n]
+    if lacking:
+        shown = {"ru": "Russian", None: "English"}.get(fallback, fallback)
+        line += f"; {' and '.join(lacking)} missing (shown in {shown})"
+    return line
 
 
 def update() -> list[str]:
