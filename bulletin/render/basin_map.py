@@ -1,28 +1,40 @@
 """The schematic basin map as inline SVG: rivers, stations by level, reservoirs by fill.
 
-Drawn from the values of :class:`bulletin.overview.BasinMap` alone, with the words given by the
-caller (``labels``, already translated). Deterministic like the hydrographs (:mod:`.svg`), labels
-placed by a fixed search order. Stations are marked as :mod:`.symbols` says.
+Drawn from the values of :class:`bulletin.document.overview.BasinMap` alone, with the words
+given by the caller (``labels``, already translated). Where everything goes is computed by
+:mod:`.map_layout` (and :mod:`.map_labels`) from the network's topology and coordinates and
+from the sizes of the texts and markers measured here; this module measures and draws.
+Deterministic like the hydrographs (:mod:`.svg`). Stations are marked as :mod:`.symbols` says:
+a level by colour and by shape.
+
+Labels: every station's short name (a reservoir's with its fill), the outlet's name and the
+country names of the network file are written where they touch no symbol, legend or other
+label. When a network is too dense for all of them, the ones placed first win: the outlet's
+name, then the stations at alert, warning and watch, reservoirs, the last station, then the
+stations with the most stations upstream (the main stem before the headwaters), then network
+order; the country names come last. A label that finds no free place is left out; the
+picture's description in words (``alt``) still names every flagged station and every fill.
 """
 
 from __future__ import annotations
 
-import math
+import io
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from matplotlib.backends.backend_svg import RendererSVG  # noqa: E402
 from matplotlib.legend_handler import HandlerBase  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.markers import MarkerStyle  # noqa: E402
 from matplotlib.patches import Ellipse, Rectangle  # noqa: E402
 
 from .i18n import Localizer  # noqa: E402
+from .map_layout import OUTLET, WIDTH, CountryPlace, MapLayout, MapNode, layout_map  # noqa: E402
 from .svg import RC_PARAMS, figure_svg  # noqa: E402
 from .symbols import (  # noqa: E402
     INK,
-    LEVEL_MARKER_SIZES,
     LEVEL_ORDER,
     NO_LEVEL,
     RULE,
@@ -34,152 +46,16 @@ from .symbols import (  # noqa: E402
 
 RIVER_COLOUR = "#7fb2dc"
 SEA_COLOUR = "#d6e8f5"
+OUTLET_INK = "#3d6f99"  # the outlet's name, in the blue of water
+COUNTRY_INK = "#a3a3a3"
+HATCH_INK = "#9e9e9e"
+LEADER_INK = "#8c8c8c"
 LABEL_SIZE = 6.6  # station labels [pt]
-
-
-# ---- label placement -----------------------------------------------------------------------
-
-class _Boxes:
-    """Boxes in display units (x0, y0, x1, y1) and the area a candidate box overlaps them."""
-
-    def __init__(self):
-        self.boxes: list[tuple[float, float, float, float]] = []
-
-    def add(self, box):
-        self.boxes.append(tuple(box))
-
-    def hits(self, x: float, y: float) -> int:
-        """Boxes that contain the point."""
-        return sum(1 for a0, b0, a1, b1 in self.boxes if a0 <= x <= a1 and b0 <= y <= b1)
-
-    def overlap(self, box) -> float:
-        x0, y0, x1, y1 = box
-        total = 0.0
-        for a0, b0, a1, b1 in self.boxes:
-            w = min(x1, a1) - max(x0, a0)
-            h = min(y1, b1) - max(y0, b0)
-            if w > 0 and h > 0:
-                total += w * h
-        return total
-
-
-# direction -> (unit x, unit y, horizontal alignment, vertical alignment), in order of preference
-_DIRECTIONS = (
-    ("e", 1, 0, "left", "center"), ("w", -1, 0, "right", "center"),
-    ("ne", 0.75, 0.75, "left", "bottom"), ("nw", -0.75, 0.75, "right", "bottom"),
-    ("se", 0.75, -0.75, "left", "top"), ("sw", -0.75, -0.75, "right", "top"),
-    ("n", 0, 1, "center", "bottom"), ("s", 0, -1, "center", "top"),
-)
-_GAPS = (2.0, 7.0, 13.0, 20.0, 28.0)  # distance of the label from the marker's edge [pt]
-
-
-def _text_box(anchor, size, ha, va):
-    (ax_, ay), (w, h) = anchor, size
-    x0 = ax_ if ha == "left" else ax_ - w if ha == "right" else ax_ - w / 2
-    y0 = ay if va == "bottom" else ay - h if va == "top" else ay - h / 2
-    return (x0, y0, x0 + w, y0 + h)
-
-
-def _place(ax, renderer, xy, text, radius, hard: _Boxes, soft: _Boxes, rivers: list, bounds, **text_kw):
-    """Write ``text`` next to the point ``xy`` (data) where it overlaps the least.
-
-    A label set away from its point gets a thin leader line. Returns the box it took (display units).
-    """
-    px = ax.figure.dpi / 72.0
-    probe = ax.text(0, 0, text, **text_kw)
-    ext = probe.get_window_extent(renderer)
-    probe.remove()
-    size = (ext.width + 2 * px, ext.height)
-    cx, cy = ax.transData.transform(xy)
-    best = None
-    for rank, gap in enumerate(_GAPS):
-        for order, (_, ux, uy, ha, va) in enumerate(_DIRECTIONS):
-            d = (radius + gap) * px
-            anchor = (cx + ux * d, cy + uy * d)
-            box = _text_box(anchor, size, ha, va)
-            outside = (max(0, bounds[0] - box[0]) + max(0, box[2] - bounds[2]) + max(0, bounds[1] - box[1])
-                       + max(0, box[3] - bounds[3]))
-            crossings = sum(1 for rx, ry in rivers if box[0] <= rx <= box[2] and box[1] <= ry <= box[3])
-            # a leader line must not run through other symbols or labels
-            start = radius * px
-            leader = sum(hard.hits(cx + ux * (start + (d - start) * t), cy + uy * (start + (d - start) * t))
-                         for t in (0.2, 0.4, 0.6, 0.8, 1.0)) if gap > _GAPS[0] else 0
-            cost = (1000 * outside + 40 * hard.overlap(box) + 12 * soft.overlap(box) + 30 * crossings
-                    + 2000 * leader + 120 * rank + order)
-            if best is None or cost < best[0]:
-                best = (cost, gap, ux, uy, ha, va, box)
-        if best[0] < 120 * (rank + 1):  # nothing overlapped at this distance
-            break
-    _, gap, ux, uy, ha, va, box = best
-    d = radius + gap
-    leader = {"arrowprops": {"arrowstyle": "-", "color": "#8c8c8c", "linewidth": 0.4, "shrinkA": 0,
-                             "shrinkB": radius}} if gap > _GAPS[0] else {}
-    ax.annotate(text, xy=xy, xytext=(ux * d, uy * d), textcoords="offset points", ha=ha, va=va,
-                **text_kw, **leader)
-    hard.add(box)
-    return box
-
-
-# ---- schematic map -------------------------------------------------------------------------
-
-GAUGE_FOOTPRINT = 4.5  # half the space a gauge marker takes [pt]
-RESERVOIR_FOOTPRINT = 8.0  # half the space of a reservoir tank with its level marker [pt]
-SEA_SIZE = (0.55, 0.4)  # the water body the rivers end in, width and height [map units]
-MIN_CLEARANCE = 6.0  # least gap between two station symbols [pt]
-EMPTY_BAND = 0.6  # a band of latitude wider than this [degree] without a station is shortened ...
-EMPTY_BAND_SCALE = 0.25  # ... to this share of the rest of its width
-
-
-def _squeeze(values, band: float, scale: float):
-    """A monotone map of latitudes that shortens the empty bands between stations.
-
-    The part of each gap between consecutive values beyond ``band`` is scaled by ``scale``; order
-    is kept, and the dense parts of the map keep their scale.
-    """
-    xs = sorted(set(values))
-    ys = [xs[0]]
-    for a, b in zip(xs, xs[1:], strict=False):
-        gap = b - a
-        ys.append(ys[-1] + (gap if gap <= band else band + (gap - band) * scale))
-
-    def f(v: float) -> float:
-        if v <= xs[0]:
-            return ys[0] + (v - xs[0])
-        if v >= xs[-1]:
-            return ys[-1] + (v - xs[-1])
-        return float(np.interp(v, xs, ys))
-
-    return f
-
-
-def _spread(pos: dict, radius: dict, clearance: float, rounds: int = 60) -> dict:
-    """Move apart the stations whose symbols would overlap (a schematic map may).
-
-    Each pair closer than their radii plus ``clearance`` is pushed apart along the line joining
-    them, half each, for a fixed number of rounds in a fixed order (the same input gives the same
-    map).
-    """
-    ids = list(pos)
-    p = {k: list(v) for k, v in pos.items()}
-    for _ in range(rounds):
-        moved = False
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
-                need = radius[a] + radius[b] + clearance
-                dx, dy = p[b][0] - p[a][0], p[b][1] - p[a][1]
-                d = math.hypot(dx, dy)
-                if d >= need - 1e-9:
-                    continue
-                ux, uy = (dx / d, dy / d) if d > 0 else (1.0, 0.0)
-                push = (need - d) / 2
-                p[a][0] -= ux * push
-                p[a][1] -= uy * push
-                p[b][0] += ux * push
-                p[b][1] += uy * push
-                moved = True
-        if not moved:
-            break
-    return {k: tuple(v) for k, v in p.items()}
+COUNTRY_SIZE = 9.5  # country names [pt]
+RESERVOIR_MARKER_SCALE = 0.85  # the level marker on a tank's corner, against a gauge's
+FLAGGED = ("watch", "warning", "alert")
+WIDE_LEGEND_COLUMNS = (4, 3, 2)  # a legend in a row of its own: the most columns that fit
+_RANK = {"alert": 0, "warning": 1, "watch": 2}
 
 
 class _TankHandle:
@@ -196,10 +72,183 @@ class _TankHandler(HandlerBase):
         if orig_handle.known:
             inside = Rectangle((x0, y0), w, h * 0.45, facecolor=WATER_COLOUR, edgecolor="none", transform=trans)
         else:
-            inside = Rectangle((x0, y0), w, h, facecolor="none", edgecolor="#9e9e9e", hatch="/////", linewidth=0,
+            inside = Rectangle((x0, y0), w, h, facecolor="none", edgecolor=HATCH_INK, hatch="/////", linewidth=0,
                                transform=trans)
         outline = Rectangle((x0, y0), w, h, facecolor="none", edgecolor=INK, linewidth=0.8, transform=trans)
         return [inside, outline]
+
+
+def marker_half_size(level: str | None, scale: float = 1.0) -> float:
+    """Half the side of the square box that holds the marker of ``level`` [pt], its edge included.
+
+    Parameters
+    ----------
+    level : str or None
+        A level, or None for a station without a finding.
+    scale : float
+        Factor on the marker size, as for :func:`.symbols.marker_style`.
+
+    Returns
+    -------
+    float
+    """
+    style = marker_style(level, scale)
+    ms = MarkerStyle(style["marker"])
+    ext = ms.get_path().transformed(ms.get_transform()).get_extents()
+    half = max(-ext.x0, ext.x1, -ext.y0, ext.y1) * style["markersize"]
+    return float(half + style["markeredgewidth"] / 2)
+
+
+def _station_text(s, loc: Localizer) -> str:
+    text = loc.value(s.label)
+    if s.fill is not None and s.fill.value is not None:
+        text = f"{text} {loc.quantity(s.fill)}"
+    return text
+
+
+def _legend(ax, stations, labels: dict, ncol: int = 1):
+    handles = [Line2D([], [], **marker_style(None if lev == NO_LEVEL else lev)) for lev in LEVEL_ORDER]
+    names = [labels[lev] for lev in LEVEL_ORDER]
+    if any(s.kind == "reservoir" for s in stations):
+        handles.append(_TankHandle())
+        names.append(labels["reservoir"])
+    if any(s.kind == "reservoir" and (s.fill is None or s.fill.value is None) for s in stations):
+        handles.append(_TankHandle(known=False))
+        names.append(labels["fill_unknown"])
+    handles.append(Line2D([], [], color=RIVER_COLOUR, linewidth=1.8))
+    names.append(labels["river"])
+    legend = ax.legend(handles, names, title=labels["title"], loc="lower left", bbox_to_anchor=(0, 0), ncol=ncol,
+                       borderaxespad=0, fontsize=6.5, title_fontsize=7, frameon=True, framealpha=0.92,
+                       edgecolor=RULE, borderpad=0.6, labelspacing=0.45, handler_map={_TankHandle: _TankHandler()})
+    legend.get_title().set_fontweight("bold")
+    legend.set_zorder(6)
+    return legend
+
+
+def _draw_stations(ax, m, layout: MapLayout, attributes: dict) -> None:
+    """Gauges by a level marker; reservoirs by a tank filled to their fill, the marker on its upper right."""
+    for s in m.stations:
+        x, y = layout.positions[s.id]
+        attributes[f"station-{s.id}"] = {"data-level": level_key(s.level), "data-kind": s.kind}
+        if s.kind != "reservoir":
+            ax.plot([x], [y], zorder=5, gid=f"station-{s.id}", **marker_style(s.level))
+            continue
+        x0, y0, x1, y1 = layout.tanks[s.id]
+        w, h = x1 - x0, y1 - y0
+        fill = None if s.fill is None or s.fill.value is None else min(max(s.fill.value, 0.0), 100.0)
+        ax.add_patch(Rectangle((x0, y0), w, h, facecolor="#ffffff", edgecolor="none", zorder=3))
+        if fill is not None:
+            ax.add_patch(Rectangle((x0, y0), w, h * fill / 100, facecolor=WATER_COLOUR, edgecolor="none", zorder=3))
+        else:
+            ax.add_patch(Rectangle((x0, y0), w, h, facecolor="none", edgecolor=HATCH_INK, hatch="/////", linewidth=0,
+                                   zorder=3))
+        ax.add_patch(Rectangle((x0, y0), w, h, facecolor="none", edgecolor=INK, linewidth=0.9, zorder=4,
+                               gid=f"reservoir-{s.id}"))
+        mx0, my0, mx1, my1 = layout.markers[s.id]
+        ax.plot([(mx0 + mx1) / 2], [(my0 + my1) / 2], zorder=5, gid=f"station-{s.id}",
+                **marker_style(s.level, RESERVOIR_MARKER_SCALE))
+
+
+def _write(ax, label, text: str, **kw) -> None:
+    ax.text(*label.anchor, text, ha=label.ha, va=label.va, **kw)
+    if label.leader is not None:
+        (xa, ya), (xb, yb) = label.leader
+        ax.plot([xa, xb], [ya, yb], color=LEADER_INK, linewidth=0.4, zorder=5)
+
+
+def draw_basin_map(m, loc: Localizer, labels: dict):
+    """The map as a matplotlib figure, with its layout.
+
+    Parameters
+    ----------
+    m : bulletin.document.overview.BasinMap
+    loc : Localizer
+        Language of the numbers, units and names.
+    labels : dict
+        Translated words, as :func:`basin_map_svg` says.
+
+    Returns
+    -------
+    tuple
+        (figure, :class:`.map_layout.MapLayout`, ``gid -> {data attribute: value}`` of the
+        station groups); the figure is drawn under :data:`.svg.RC_PARAMS`, 1 data unit = 1 pt.
+    """
+    stations = m.stations
+    with plt.rc_context(RC_PARAMS):
+        f = plt.figure(figsize=(WIDTH_IN, 4.0), dpi=72)  # the dpi of SVG: texts measured as they are saved
+        ax = f.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        # texts measured as the SVG writer lays them out (unhinted metrics), not as Agg would
+        renderer = RendererSVG(WIDTH, 288, io.StringIO())
+
+        def measure(text: str, **kw) -> tuple[float, float]:
+            probe = ax.text(0, 0, text, **kw)
+            ext = probe.get_window_extent(renderer)
+            probe.remove()
+            return float(ext.width), float(ext.height)
+
+        sizes = {}  # columns of the legend -> its size
+        for ncol in (*WIDE_LEGEND_COLUMNS, 1):
+            ext = _legend(ax, stations, labels, ncol).get_window_extent(renderer)
+            sizes[ncol] = (float(ext.width), float(ext.height))
+        wide = next((n for n in WIDE_LEGEND_COLUMNS if sizes[n][0] <= WIDTH - 8), 1)
+        texts = {s.id: _station_text(s, loc) for s in stations}
+        weight = {s.id: "bold" if s.level in FLAGGED else "normal" for s in stations}
+        nodes = [MapNode(s.id, s.kind, s.lon, s.lat, s.downstream,
+                         marker_half_size(s.level, RESERVOIR_MARKER_SCALE if s.kind == "reservoir" else 1.0),
+                         measure(texts[s.id], fontsize=LABEL_SIZE, fontweight=weight[s.id]) if texts[s.id] else None,
+                         _RANK.get(s.level, 3))
+                 for s in stations]
+        outlet = loc.value(m.outlet) if m.outlet is not None else None
+        countries = [CountryPlace((i, j), measure(loc.value(c.name).upper(), fontsize=COUNTRY_SIZE,
+                                                  fontweight="bold"), lon, lat)
+                     for i, c in enumerate(m.countries) for j, (lon, lat) in enumerate(c.places)]
+        layout = layout_map(nodes, sizes[1], measure(outlet, fontsize=LABEL_SIZE, fontstyle="italic") if outlet else None,
+                            tuple(countries), sizes[wide])
+        legend = _legend(ax, stations, labels, wide if layout.legend_row else 1)
+        f.set_size_inches(WIDTH_IN, layout.height / 72.0)
+        ax.set_xlim(0, layout.width)
+        ax.set_ylim(0, layout.height)
+        legend.set_bbox_to_anchor(layout.legend[:2], transform=ax.transData)
+        for (i, _), label in layout.countries:
+            _write(ax, label, loc.value(m.countries[i].name).upper(), fontsize=COUNTRY_SIZE, color=COUNTRY_INK,
+                   fontweight="bold", zorder=0)
+        for r in layout.reaches:
+            ax.plot([r.start[0], r.end[0]], [r.start[1], r.end[1]], color=RIVER_COLOUR, linewidth=r.width,
+                    solid_capstyle="round", zorder=1)
+        if layout.outlet is not None:
+            _, centre, (w, h) = layout.outlet
+            ax.add_patch(Ellipse(centre, w, h, facecolor=SEA_COLOUR, edgecolor=RIVER_COLOUR, linewidth=0.8,
+                                 zorder=2))
+        attributes: dict = {}
+        _draw_stations(ax, m, layout, attributes)
+        if OUTLET in layout.labels:
+            _write(ax, layout.labels[OUTLET], outlet, fontsize=LABEL_SIZE, fontstyle="italic", color=OUTLET_INK,
+                   zorder=6)
+        for s in stations:
+            if s.id in layout.labels:
+                _write(ax, layout.labels[s.id], texts[s.id], fontsize=LABEL_SIZE, fontweight=weight[s.id],
+                       color=INK, zorder=6)
+    return f, layout, attributes
+
+
+def basin_map_layout(m, loc: Localizer, labels: dict) -> MapLayout:
+    """Where :func:`basin_map_svg` draws everything (for checks of the picture's legibility).
+
+    Parameters
+    ----------
+    m : bulletin.document.overview.BasinMap
+    loc : Localizer
+    labels : dict
+        As for :func:`basin_map_svg`.
+
+    Returns
+    -------
+    MapLayout
+    """
+    f, layout, _ = draw_basin_map(m, loc, labels)
+    plt.close(f)
+    return layout
 
 
 def basin_map_svg(m, loc: Localizer, labels: dict, fig_id: str = "fig-basin-map") -> str:
@@ -221,137 +270,5 @@ def basin_map_svg(m, loc: Localizer, labels: dict, fig_id: str = "fig-basin-map"
     str
         The inline ``<svg>`` element, its ids prefixed with ``fig_id``.
     """
-    stations = m.stations
-    by_id = {s.id: s for s in stations}
-    lat0 = sum(s.lat for s in stations) / len(stations)
-    k = math.cos(math.radians(lat0))
-    north = _squeeze([s.lat for s in stations], EMPTY_BAND, EMPTY_BAND_SCALE)
-
-    def proj(lon, lat):
-        return lon * k, north(lat)
-
-    pos = {s.id: proj(s.lon, s.lat) for s in stations}
-    # where the rivers end: beyond the last station, in the direction of the reach into it
-    outlets = []
-    if m.outlet is not None:
-        for s in stations:
-            if s.downstream is None:
-                ups = [pos[u.id] for u in stations if u.downstream == s.id]
-                x, y = pos[s.id]
-                if ups:
-                    ux, uy = x - sum(p[0] for p in ups) / len(ups), y - sum(p[1] for p in ups) / len(ups)
-                    norm = math.hypot(ux, uy) or 1.0
-                    ux, uy = ux / norm, uy / norm
-                else:
-                    ux, uy = -1.0, 0.0
-                outlets.append((s.id, (x + 0.55 * ux, y + 0.55 * uy)))
-    places = [proj(*p) for c in m.countries for p in c.places]
-    xs = [p[0] for p in pos.values()] + [p[0] for p in places] + [o[1][0] for o in outlets]
-    ys = [p[1] for p in pos.values()] + [p[1] for p in places] + [o[1][1] for o in outlets]
-    margin = 0.3
-    x0, x1 = min(xs) - margin, max(xs) + margin
-    y0, y1 = min(ys) - margin, max(ys) + margin
-    height = WIDTH_IN * (y1 - y0) / (x1 - x0)
-    unit = (x1 - x0) / (WIDTH_IN * 72)  # data units per point
-    footprint = {s.id: (RESERVOIR_FOOTPRINT if s.kind == "reservoir" else GAUGE_FOOTPRINT) for s in stations}
-    pos = _spread(pos, {sid: r * unit for sid, r in footprint.items()}, MIN_CLEARANCE * unit)
-    with plt.rc_context(RC_PARAMS):
-        f = plt.figure(figsize=(WIDTH_IN, height))
-        ax = f.add_axes((0, 0, 1, 1))
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        ax.set_axis_off()
-        renderer = f.canvas.get_renderer()
-        hard, soft = _Boxes(), _Boxes()
-        px = f.dpi / 72.0
-        # countries, faint, under everything
-        for c in m.countries:
-            for lon, lat in c.places:
-                t = ax.text(*proj(lon, lat), loc.value(c.name).upper(), ha="center", va="center", fontsize=9.5,
-                            color="#a3a3a3", fontweight="bold", zorder=0)
-                ext = t.get_window_extent(renderer)
-                shift = max(0.0, 4 * px - ext.x0) - max(0.0, ext.x1 - (f.bbox.width - 4 * px))
-                if shift:  # keep the name inside the picture
-                    t.set_x(t.get_position()[0] + shift / px * unit)
-                    ext = t.get_window_extent(renderer)
-                soft.add(ext.extents)
-        # rivers
-        rivers = []
-        for s in stations:
-            if s.downstream in by_id:
-                (xa, ya), (xb, yb) = pos[s.id], pos[s.downstream]
-                ax.plot([xa, xb], [ya, yb], color=RIVER_COLOUR, linewidth=1.8, solid_capstyle="round", zorder=1)
-                (pa, qa), (pb, qb) = ax.transData.transform((xa, ya)), ax.transData.transform((xb, yb))
-                n = max(2, int(math.hypot(pb - pa, qb - qa) / (3 * px)))
-                rivers += [(pa + (pb - pa) * i / n, qa + (qb - qa) * i / n) for i in range(1, n)]
-        seas = []
-        for sid, (sx, sy) in outlets:
-            ax.plot([pos[sid][0], sx], [pos[sid][1], sy], color=RIVER_COLOUR, linewidth=1.8, zorder=1)
-            sea = Ellipse((sx, sy), SEA_SIZE[0], SEA_SIZE[1], facecolor=SEA_COLOUR, edgecolor=RIVER_COLOUR,
-                          linewidth=0.8, zorder=1)
-            ax.add_patch(sea)
-            seas.append(((sx, sy), sea.get_window_extent(renderer).extents))
-        # stations: gauges by a level marker; reservoirs by a tank filled to their fill, with the
-        # level marker on its upper right corner
-        tank_w, tank_h = 11 * unit, 9 * unit
-        radii = {}
-        attributes = {}
-        for s in stations:
-            x, y = pos[s.id]
-            key = level_key(s.level)
-            attributes[f"station-{s.id}"] = {"data-level": key, "data-kind": s.kind}
-            if s.kind == "reservoir":
-                fill = None if s.fill is None or s.fill.value is None else min(max(s.fill.value, 0.0), 100.0)
-                ax.add_patch(Rectangle((x - tank_w / 2, y - tank_h / 2), tank_w, tank_h, facecolor="#ffffff",
-                                       edgecolor="none", zorder=3))
-                if fill is not None:
-                    ax.add_patch(Rectangle((x - tank_w / 2, y - tank_h / 2), tank_w, tank_h * fill / 100,
-                                           facecolor=WATER_COLOUR, edgecolor="none", zorder=3))
-                else:
-                    ax.add_patch(Rectangle((x - tank_w / 2, y - tank_h / 2), tank_w, tank_h, facecolor="none",
-                                           edgecolor="#9e9e9e", hatch="/////", linewidth=0, zorder=3))
-                ax.add_patch(Rectangle((x - tank_w / 2, y - tank_h / 2), tank_w, tank_h, facecolor="none",
-                                       edgecolor=INK, linewidth=0.9, zorder=4, gid=f"reservoir-{s.id}"))
-                ax.plot([x + tank_w / 2], [y + tank_h / 2], zorder=5, gid=f"station-{s.id}",
-                        **marker_style(s.level, 0.85))
-                radii[s.id] = RESERVOIR_FOOTPRINT
-            else:
-                ax.plot([x], [y], zorder=5, gid=f"station-{s.id}", **marker_style(s.level))
-                radii[s.id] = LEVEL_MARKER_SIZES[key] / 2 + 0.5
-            cx, cy = ax.transData.transform((x, y))
-            r = radii[s.id] * px
-            hard.add((cx - r, cy - r, cx + r, cy + r))
-        # legend, where it covers the least
-        handles = [Line2D([], [], **marker_style(None if lev == NO_LEVEL else lev)) for lev in LEVEL_ORDER]
-        names = [labels[lev] for lev in LEVEL_ORDER]
-        handles.append(_TankHandle())
-        names.append(labels["reservoir"])
-        if any(s.kind == "reservoir" and (s.fill is None or s.fill.value is None) for s in stations):
-            handles.append(_TankHandle(known=False))
-            names.append(labels["fill_unknown"])
-        handles.append(Line2D([], [], color=RIVER_COLOUR, linewidth=1.8))
-        names.append(labels["river"])
-        legend = ax.legend(handles, names, title=labels["title"], loc="best", fontsize=6.5, title_fontsize=7,
-                           frameon=True, framealpha=0.92, edgecolor=RULE, borderpad=0.6, labelspacing=0.45,
-                           handler_map={_TankHandle: _TankHandler()})
-        legend.get_title().set_fontweight("bold")
-        legend.set_zorder(6)
-        hard.add(legend.get_window_extent(renderer).extents)
-        bounds = (2 * px, 2 * px, f.bbox.width - 2 * px, f.bbox.height - 2 * px)
-        for centre, ext in seas:
-            hard.add(ext)
-            _place(ax, renderer, centre, loc.value(m.outlet), SEA_SIZE[0] / 2 / unit, hard, soft, rivers, bounds,
-                   fontsize=LABEL_SIZE, fontstyle="italic", color="#3d6f99", zorder=6)
-        # labels: flagged stations and reservoirs first, they get the best places
-        def priority(s):
-            rank = {"alert": 0, "warning": 1, "watch": 2}.get(s.level, 3)
-            return (rank, s.kind != "reservoir")
-
-        for s in sorted(stations, key=priority):
-            text = loc.value(s.label)
-            if s.fill is not None and s.fill.value is not None:
-                text = f"{text} {loc.quantity(s.fill)}"
-            flagged = s.level in ("watch", "warning", "alert")
-            _place(ax, renderer, pos[s.id], text, radii[s.id], hard, soft, rivers, bounds,
-                   fontsize=LABEL_SIZE, fontweight="bold" if flagged else "normal", color=INK, zorder=6)
-        return figure_svg(f, fig_id, attributes)
+    f, _, attributes = draw_basin_map(m, loc, labels)
+    return figure_svg(f, fig_id, attributes)
