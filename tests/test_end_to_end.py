@@ -172,7 +172,7 @@ def test_a_held_level_is_explained_and_nothing_new_is_said(tmp_path, lang):
     # Toktogul 8.5 km3 (alert) in 2026-11-d1, 9.5 km3 (warning) in 2026-11-d2: alert is kept
     data = write_csv(tmp_path / "t.csv", daily_rows("toktogul", "volume", "Mm3", "2026-11-01", "2026-11-20",
                                                     lambda d: 8500 if d.day <= 10 else 9500))
-    result = run(data=[data], period="2026-11-d2", issued_at=datetime(2026, 11, 21, tzinfo=UTC))
+    result = run(allow_no_data=True, data=[data], period="2026-11-d2", issued_at=datetime(2026, 11, 21, tzinfo=UTC))
     f = {f.indicator: f for f in result.findings}["toktogul_volume_low"]
     assert (f.raw_level, f.level, f.state) == ("warning", "alert", "continuing")
     soup = BeautifulSoup(render_html(result.bulletin, lang), "html.parser")

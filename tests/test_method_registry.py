@@ -99,7 +99,7 @@ def test_a_toy_method_in_one_module_runs_through_every_stage(toy, tmp_path, netw
     # 10 days of 9,000 Mm3: 18,000 scaled, above the watch threshold of 15,000
     data = write_csv(tmp_path / "v.csv", [("toktogul", "volume", f"2026-11-{d:02d}", 9000, "Mm3")
                                            for d in range(11, 21)])
-    result = run(data=[data], period=SAMPLE_PERIOD, catalogue_path=cat_path,
+    result = run(allow_no_data=True, data=[data], period=SAMPLE_PERIOD, catalogue_path=cat_path,
                  issued_at=datetime(2026, 11, 21, tzinfo=UTC))
     (f,) = result.findings
     assert (f.level, f.indicator_value, f.value) == ("watch", pytest.approx(18000.0), pytest.approx(9000.0))

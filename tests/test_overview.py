@@ -68,7 +68,7 @@ def hand_made(tmp_path_factory):
             + _dekad_rows("toktogul", "volume", "Mm3", _toktogul)
             + _dekad_rows("shardara", "volume", "Mm3", _shardara))
     path.write_text("station,variable,date,value,unit,resolution\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    return run(data=[path], period=PERIOD.label, issued_at=datetime(2026, 11, 21, tzinfo=UTC))
+    return run(allow_no_data=True, data=[path], period=PERIOD.label, issued_at=datetime(2026, 11, 21, tzinfo=UTC))
 
 
 # ---- map ---------------------------------------------------------------------------------------
@@ -326,7 +326,7 @@ def test_names_in_the_svg_are_escaped(tmp_path):
     data = tmp_path / "t.csv"
     data.write_text("station,variable,date,value,unit,resolution\n"
                     + "\n".join(_dekad_rows("toktogul", "volume", "Mm3", _toktogul)) + "\n", encoding="utf-8")
-    result = run(data=[data], period=PERIOD.label, issued_at=datetime(2026, 11, 21, tzinfo=UTC), network_path=net)
+    result = run(allow_no_data=True, data=[data], period=PERIOD.label, issued_at=datetime(2026, 11, 21, tzinfo=UTC), network_path=net)
     soup = BeautifulSoup(render_html(result.bulletin, "en"), "html.parser")
     assert not soup.select("script") and not soup.select("img")
     texts = [t.get_text() for t in soup.select("#fig-basin-map svg text, #fig-reservoir-fill svg text")]

@@ -29,12 +29,12 @@ def _findings(result):
 def test_error_flagged_values_leave_the_aggregation_and_make_the_finding_no_data(tmp_path):
     # 2026-11-d2 has 10 values, 4 of them impossible (errors): 6 good days of 10 is below the
     # 70 % a dekad needs, so the finding is no_data; without the errors it has a value
-    good = run(data=[write_csv(tmp_path / "good.csv", _toktogul_volume())], period="2026-11-d2",
+    good = run(allow_no_data=True, data=[write_csv(tmp_path / "good.csv", _toktogul_volume())], period="2026-11-d2",
                issued_at=ISSUED)
     f = _findings(good)["toktogul_volume_low"]
     assert f.level != "no_data" and f.value == pytest.approx(9.48) and f.coverage == 1.0 and f.qc_flags == []
 
-    bad = run(data=[write_csv(tmp_path / "bad.csv", _toktogul_volume(bad_days=(12, 13, 14, 20)))],
+    bad = run(allow_no_data=True, data=[write_csv(tmp_path / "bad.csv", _toktogul_volume(bad_days=(12, 13, 14, 20)))],
               period="2026-11-d2", issued_at=ISSUED)
     f = _findings(bad)["toktogul_volume_low"]
     assert f.level == "no_data" and f.value is None
@@ -53,7 +53,7 @@ def test_error_flagged_values_leave_the_aggregation_and_make_the_finding_no_data
 def test_the_quality_section_groups_by_country_and_station(tmp_path, network):
     rows = _toktogul_volume(bad_days=(12, 13, 14, 20))
     rows += daily_rows("shardara", "volume", "Mm3", "2026-11-01", "2026-11-20", lambda d: 4000 + d.day)
-    result = run(data=[write_csv(tmp_path / "bad.csv", rows)], period="2026-11-d2", issued_at=ISSUED)
+    result = run(allow_no_data=True, data=[write_csv(tmp_path / "bad.csv", rows)], period="2026-11-d2", issued_at=ISSUED)
     q = result.bulletin.quality
     assert [c.code for c in q.countries] == ["KG", "TJ", "UZ", "KZ"]
     kg = q.countries[0]
@@ -85,7 +85,7 @@ def test_warnings_are_listed_and_their_values_used(tmp_path):
     # a single day at 10 times its neighbours is a spike (warning): listed, and in the mean
     rows = daily_rows("naryn_uchkurgan", "discharge", "m3/s", "2026-11-01", "2026-11-20",
                       lambda d: 4000.0 if d.day == 15 else 400.0 + d.day)
-    result = run(data=[write_csv(tmp_path / "s.csv", rows)], period="2026-11-d2", issued_at=ISSUED)
+    result = run(allow_no_data=True, data=[write_csv(tmp_path / "s.csv", rows)], period="2026-11-d2", issued_at=ISSUED)
     f = _findings(result)["naryn_uchkurgan_status"]
     assert "spike" in f.qc_flags and "qc_errors" not in f.notes
     assert f.value == pytest.approx((sum(400.0 + d for d in range(11, 21) if d != 15) + 4000.0) / 10)
@@ -93,7 +93,7 @@ def test_warnings_are_listed_and_their_values_used(tmp_path):
 
 def test_values_after_the_issue_date_are_errors(tmp_path):
     rows = daily_rows("toktogul", "volume", "Mm3", "2026-11-01", "2026-11-30", lambda d: 9500 - d.day)
-    result = run(data=[write_csv(tmp_path / "f.csv", rows)], issued_at=ISSUED)
+    result = run(allow_no_data=True, data=[write_csv(tmp_path / "f.csv", rows)], issued_at=ISSUED)
     future = result.qc.flags[result.qc.flags["check"] == "future"]
     assert (future["first"].iloc[0], future["last"].iloc[0], future["days"].iloc[0]) == (
         pd.Timestamp("2026-11-22"), pd.Timestamp("2026-11-30"), 9)

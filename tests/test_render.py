@@ -26,7 +26,7 @@ def test_station_names_are_escaped_and_nothing_is_fetched(tmp_path, monkeypatch)
     net.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     data = write_csv(tmp_path / "t.csv", daily_rows("toktogul", "volume", "Mm3", "2026-11-01", "2026-11-20",
                                                     lambda d: 9500))
-    result = run(data=[data], period="2026-11-d2", issued_at=datetime(2026, 11, 21, tzinfo=UTC), network_path=net)
+    result = run(allow_no_data=True, data=[data], period="2026-11-d2", issued_at=datetime(2026, 11, 21, tzinfo=UTC), network_path=net)
     html = render_html(result.bulletin, "en")
     soup = BeautifulSoup(html, "html.parser")
     assert not soup.select("img") and not soup.select("script")

@@ -78,7 +78,7 @@ def test_the_bulletin_says_why_an_indicator_was_not_evaluated(tmp_path, network)
     p.write_text(text.replace("id: summer, name: {en: A, ru: А}, station: andijan, variable: inflow, method: threshold, "
                               "season: all", "id: summer, name: {en: A, ru: А}, station: andijan, variable: inflow, "
                               "method: threshold, season: gs"), encoding="utf-8")
-    result = run(data=[_data(tmp_path, 30)], period="2026-11-d2", catalogue_path=p,
+    result = run(allow_no_data=True, data=[_data(tmp_path, 30)], period="2026-11-d2", catalogue_path=p,
                  issued_at=datetime(2026, 11, 21, tzinfo=UTC))
     assert result.bulletin.not_evaluated == (("gone", "validity"), ("summer", "season"))
     assert result.bulletin.not_in_season == ("summer",) and result.bulletin.not_valid == ("gone",)
