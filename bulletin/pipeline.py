@@ -79,21 +79,20 @@ def last_period_with_data(catalogue: Catalogue, network: Network, store: SeriesS
     return None
 
 
-def resolve_period(text: str, obs: Observations, network: Network, catalogue: Catalogue | None = None,
-                   store: SeriesStore | None = None) -> Period:
-    """``latest`` -> the latest dekad with enough good data; else the parsed period.
+def resolve_period(text: str, obs: Observations, network: Network, catalogue: Catalogue,
+                   store: SeriesStore, allow_no_data: bool = False) -> Period:
+    """``latest`` -> the latest dekad with enough good data (:func:`enough_data`); else the parsed period.
 
-    "Enough" is :func:`enough_data` of the indicators' values in the period (without a
-    catalogue: the latest dekad fully covered by the data).
+    With ``allow_no_data``, ``latest`` is the latest dekad fully covered by the data when none has enough.
     """
     if text == "latest":
         if obs.last_date is None:
             raise DataQualityError("the data hold no observation, so there is no latest period.",
                                    hint="pass data files with --data.")
         end = latest_complete("dekad", obs.last_date)
-        if catalogue is None or store is None:
-            return end
         found = last_period_with_data(catalogue, network, store, end)
+        if found is None and allow_no_data:
+            return end
         if found is None:
             raise DataQualityError(
                 f"no dekad of the {LOOKBACK_FOR_DATA} up to {end.label} has data for at least "
@@ -149,11 +148,11 @@ def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_pat
         raise DataQualityError("every observation was flagged as an error by the quality checks.",
                                hint="run 'bulletin check-data' on the same files to see the flags.")
     store = SeriesStore(good, catalogue.settings)
-    target = resolve_period(period, good, network, catalogue, store)
+    target = resolve_period(period, good, network, catalogue, store, allow_no_data)
     findings = evaluate(catalogue, network, good, qc, target, store)
     if not allow_no_data:
         refuse_empty(findings, target, good, catalogue, network, store)
-    products = compute_products(catalogue, network, findings, store, qc, target)
+    products = compute_products(catalogue, network, findings, store, qc, target, observed=obs)
     bulletin = build_bulletin(catalogue=catalogue, network=network, findings=findings, products=products, qc=qc,
                               period=target, issued_at=issued_at, inputs=obs.inputs,
                               sample_data=uses_sample_data(data))

@@ -6,7 +6,11 @@
   its dead and total volume, with the norm, last year and the thresholds on the volume;
 - :class:`CategoryHistory`: the HydroSOS category of the key series and every gauge's
   discharge in the last periods;
-- the coverage of every series the quality section speaks of.
+- the coverage of every series the quality section speaks of;
+- :class:`ArchiveNorm`: the norm an archive publishes for a finding's series and period, with the
+  years each norm is the mean of.
+
+Reservoir volumes are in the network's display unit (``network.display.volume_unit``).
 
 The document (:mod:`bulletin.document`) words these; nothing here is in any language, and
 nothing in the document reaches back into the data.
@@ -15,23 +19,22 @@ nothing in the document reaches back into the data.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .catalogue import Catalogue, Indicator
-from .climatology import status_of
+from .climatology import ClimateSettings, apply_coverage, status_of
 from .evaluate import Finding, applied_thresholds
+from .ingest import Observations
 from .methods import LEVELS, fill_percent_of_useful, level_rank
 from .methods.registry import clean
 from .network import Network
 from .periods import Period, hydrological_year
 from .qc import QCReport
-from .series import SeriesStore
-from .units import conversion_factor, load_variables
+from .series import SeriesStore, period_series
+from .units import conversion_factor, load_variables, unit_dimension
 
-FILL_UNIT = "km3"
-"""Unit of the reservoir volumes of :class:`ReservoirState`."""
 STRIP_PERIODS = 12
 """Periods of the category history, ending with the bulletin period."""
 VARIABLE_ORDER = ("volume", "level", "inflow", "release", "discharge", "stage", "withdrawal")
@@ -58,7 +61,7 @@ class Hydrograph:
 
 @dataclass(frozen=True)
 class ReservoirState:
-    """A reservoir at the end of the period [FILL_UNIT]; None where not known."""
+    """A reservoir at the end of the period [the network's volume unit]; None where not known."""
 
     station: str
     volume: float | None
@@ -80,6 +83,26 @@ class CategoryHistory:
 
 
 @dataclass(frozen=True)
+class ArchiveNorm:
+    """The norm an archive publishes for a finding's series and period [``unit``, the finding's], beside the computed one.
+
+    Years are (first, last, years with data of the period). ``reference``: those of the computed
+    norm, the catalogue's reference period (the whole record when it is ``full``). ``span``: the
+    one span of years whose mean in the data equals the archive's norms of the series, for every
+    period of the year the archive gives; None when none or several do (the archive does not say).
+    """
+
+    indicator: str
+    station: str
+    variable: str
+    unit: str
+    value: float
+    reference: tuple | None
+    span: tuple | None
+    whole_record: bool  # ``span`` runs from the first to the last year of the series in the data
+
+
+@dataclass(frozen=True)
 class Products:
     """Everything the document shows beside the findings."""
 
@@ -87,11 +110,16 @@ class Products:
     reservoirs: tuple  # ReservoirState per reservoir with volume data, network order
     categories: CategoryHistory
     coverage: dict  # (station, variable) -> coverage [0-1] of the bulletin period
+    archive_norms: dict = field(default_factory=dict)  # indicator id -> ArchiveNorm, where the archive has one
 
 
 def compute_products(catalogue: Catalogue, network: Network, findings: list[Finding], store: SeriesStore,
-                     qc: QCReport, period: Period) -> Products:
-    """The hydrographs, reservoir states, category history and coverage of the bulletin period."""
+                     qc: QCReport, period: Period, observed: Observations | None = None) -> Products:
+    """The hydrographs, reservoir states, category history, coverage and archive norms of the bulletin period.
+
+    ``observed`` are the observations as read, before quality control: an archive's norms are
+    means of every value it holds (:func:`archive_norms`); by default those of ``store``.
+    """
     seen, hydrographs = set(), []
     for ind in catalogue.indicators:
         if ind.key and len(ind.series) == 1 and (ind.station, ind.variable) not in seen:
@@ -99,13 +127,17 @@ def compute_products(catalogue: Catalogue, network: Network, findings: list[Find
             hydrographs.append(hydrograph(ind, store, period, network))
     return Products(tuple(hydrographs), reservoir_states(catalogue, network, findings, store, period),
                     category_history(catalogue, network, store, period),
-                    series_coverage(network, findings, store, qc, period))
+                    series_coverage(network, findings, store, qc, period),
+                    archive_norms(findings, store, period, store.obs if observed is None else observed))
 
 
 def hydrograph(ind: Indicator, store: SeriesStore, period: Period, network: Network) -> Hydrograph:
-    """The hydrograph of a key indicator's series in the hydrological year of ``period``."""
+    """The hydrograph of a key indicator's series in the hydrological year of ``period``.
+
+    A reservoir volume is drawn in the network's volume unit, any other series in the unit its value is shown in.
+    """
     canonical = load_variables()[ind.variable].unit
-    unit = ind.value_unit(canonical)
+    unit = network.volume_unit if ind.variable == "volume" else ind.value_unit(canonical)
     factor = conversion_factor(canonical, unit)
     clim = store.climatology(ind.station, ind.series, period.kind)
     hy = hydrological_year(network.seasons.hydrological_year_of(period.start), network.seasons)
@@ -142,11 +174,13 @@ def reservoir_states(catalogue: Catalogue, network: Network, findings: list[Find
                      period: Period) -> tuple:
     """The state of every reservoir of the network with volume data, network order.
 
-    Its thresholds are those that applied to the findings on its volume, placed on the volume axis.
+    Volumes are in the network's volume unit. Its thresholds are those that applied to the
+    findings on its volume, placed on the volume axis.
     """
     by_id = {ind.id: ind for ind in catalogue.indicators}
     present = set(store.keys())
-    to_unit = conversion_factor("Mm3", FILL_UNIT)
+    unit = network.volume_unit
+    to_unit = conversion_factor("Mm3", unit)
     out = []
     for sid, st in network.stations.items():
         if st.kind != "reservoir" or (sid, "volume") not in present:
@@ -164,7 +198,7 @@ def reservoir_states(catalogue: Catalogue, network: Network, findings: list[Find
                 continue
             ind = by_id[f.indicator]
             for t in f.applied:
-                v = ind.method.figure_threshold(ind, t, period, scaled[2], st, FILL_UNIT)
+                v = ind.method.figure_threshold(ind, t, period, scaled[2], st, unit)
                 if v is not None and not math.isnan(v):
                     marks.setdefault((t.level, round(v, 6)), v)
         thresholds = tuple(sorted(((lev, v) for (lev, _), v in marks.items()), key=lambda m: (m[1], level_rank(m[0]))))
@@ -220,3 +254,100 @@ def series_coverage(network: Network, findings: list[Finding], store: SeriesStor
     series |= {(f.station, v) for f in findings for v in f.variable.split("-") if f.station in network}
     series |= {k for k in zip(in_year["station"], in_year["variable"], strict=True) if k[0] in network}
     return {(station, variable): store.value(station, (variable,), period)[1] for station, variable in series}
+
+
+def archive_norms(findings: list[Finding], store: SeriesStore, period: Period, observed: Observations) -> dict:
+    """Indicator id -> :class:`ArchiveNorm` of every finding whose series has an archive norm of the period.
+
+    The archive norms are those of the observations as read (``observed``), at the resolution of
+    the bulletin period; a series that is a difference of two has none. The span of years an
+    archive norm is the mean of is sought in those observations, values flagged by quality
+    control included, as the archive computed it; the computed norm's years are those of ``store``.
+    """
+    table = observed.archive_norms
+    table = table[table["resolution"] == period.kind]
+    if table.empty:
+        return {}
+    settings, poy, spans, out = store.settings, period.period_of_year, {}, {}
+    variables = load_variables()
+    for f in findings:
+        rows = table[(table["station"] == f.station) & (table["variable"] == f.variable)]
+        here = rows.loc[rows["period_of_year"] == poy, "norm"]
+        canonical = variables[f.variable].unit if f.variable in variables else None
+        if here.empty or canonical is None or unit_dimension(f.unit) != unit_dimension(canonical):
+            continue
+        if (f.station, f.variable) not in spans:
+            norms = rows.drop_duplicates("period_of_year", keep=False).set_index("period_of_year")["norm"]
+            as_read = period_series(observed, f.station, f.variable, period.kind)
+            spans[(f.station, f.variable)] = archive_norm_span(as_read, norms, period.kind, settings)
+        span, whole = spans[(f.station, f.variable)]
+        years = None if span is None else span[2].get(poy)
+        out[f.indicator] = ArchiveNorm(
+            f.indicator, f.station, f.variable, f.unit, float(here.iloc[0]) * conversion_factor(canonical, f.unit),
+            reference_years(store.series(f.station, (f.variable,), period.kind), poy, period.kind, settings),
+            None if span is None or years is None else (span[0], span[1], years), whole)
+    return out
+
+
+def reference_years(agg, period_of_year: int, resolution: str, settings: ClimateSettings) -> tuple | None:
+    """(first, last, years with data) of the computed norm of a period of the year.
+
+    The catalogue's reference period, or the first and last year with data when it is the full
+    record; years with data are those the norm is the mean of (coverage rule applied). None when
+    the series has no value of that period of the year at all and the reference is the full record.
+    """
+    usable = apply_coverage(agg, settings.coverage_for(resolution))
+    years = usable.loc[(usable["period_of_year"] == period_of_year) & usable["value"].notna(), "year"]
+    if settings.reference is not None:
+        first, last = settings.reference
+        return first, last, int(((years >= first) & (years <= last)).sum())
+    if years.empty:
+        return None
+    return int(years.min()), int(years.max()), int(len(years))
+
+
+def _tolerance(norms: np.ndarray) -> np.ndarray:
+    """How far a mean may be from a norm as the archive writes it: half a unit of its last decimal."""
+    decimals = np.array([len(np.format_float_positional(float(v), trim="-").partition(".")[2]) for v in norms])
+    return 0.5 * 10.0 ** -decimals + 1e-9 * np.maximum(1.0, np.abs(norms))
+
+
+def archive_norm_span(agg, norms, resolution: str, settings: ClimateSettings) -> tuple:
+    """The span of years whose means in the data are the archive's norms, and whether it is the whole record.
+
+    ``agg`` is the period series (:func:`~bulletin.series.period_series`), ``norms`` the archive's
+    norm per period of the year [canonical unit]. Every span of at least ``min_years`` years
+    with data, from a year with data to a year with data, is tried: it matches when its mean of
+    every period of the year the archive gives is the norm to the archive's decimals.
+
+    Returns
+    -------
+    tuple
+        ((first, last, {period of year: years with data}), whole record) when exactly one span
+        matches; (None, False) otherwise.
+    """
+    usable = apply_coverage(agg, settings.coverage_for(resolution))
+    usable = usable[usable["value"].notna() & usable["period_of_year"].isin(norms.index)]
+    if usable.empty or norms.empty:
+        return None, False
+    years = np.arange(int(usable["year"].min()), int(usable["year"].max()) + 1)
+    grid = usable.pivot_table(index="year", columns="period_of_year", values="value", aggfunc="first")
+    grid = grid.reindex(index=years, columns=norms.index)
+    present = grid.notna().to_numpy()
+    zero = np.zeros((1, present.shape[1]))
+    sums = np.vstack([zero, np.cumsum(np.where(present, grid.to_numpy(dtype=float), 0.0), axis=0)])
+    counts = np.vstack([zero, np.cumsum(present, axis=0)])
+    first, last = np.triu_indices(len(years))
+    ends = present.any(axis=1)
+    keep = ends[first] & ends[last]
+    first, last = first[keep], last[keep]
+    n = counts[last + 1] - counts[first]
+    mean = (sums[last + 1] - sums[first]) / np.maximum(n, 1)
+    target = norms.to_numpy(dtype=float)
+    match = (n >= max(settings.min_years, 1)).all(axis=1) & (np.abs(mean - target) <= _tolerance(target)).all(axis=1)
+    if match.sum() != 1:
+        return None, False
+    i = int(np.flatnonzero(match)[0])
+    a, b = int(years[first[i]]), int(years[last[i]])
+    per_period = {int(p): int(c) for p, c in zip(norms.index, n[i], strict=True)}
+    return (a, b, per_period), bool(first[i] == 0 and last[i] == len(years) - 1)

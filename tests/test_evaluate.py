@@ -2,6 +2,7 @@
 
 import math
 import textwrap
+from dataclasses import replace
 
 import pytest
 
@@ -345,7 +346,11 @@ def test_a_reservoir_that_fills_has_no_days_left_to_count(tmp_path, network):
     assert f.raw_level == "normal" and f.indicator_value is None and "not_drawn_down" in f.notes
     from bulletin.document.findings import finding_row
 
+    # volumes in the network's display unit (km3 for the Syr Darya; Mm3 where the network says so)
     assert say("en", finding_row(f, cat.indicators[0], network).sentence) == (
+        "D: 9.836 km³; the inflow is at or above the release: the reservoir is not being drawn down.")
+    mm3 = replace(network, volume_unit="Mm3")
+    assert say("en", finding_row(f, cat.indicators[0], mm3).sentence) == (
         "D: 9,836 million m³; the inflow is at or above the release: the reservoir is not being drawn down.")
     # without the release, the days cannot be counted: no_data, never normal
     obs = read_observations([write_csv(tmp_path / "v.csv", rows[:1], header="station,variable,date,value,unit,resolution")],

@@ -104,7 +104,7 @@ def test_a_toy_method_in_one_module_runs_through_every_stage(toy, tmp_path, netw
     (f,) = result.findings
     assert (f.level, f.indicator_value, f.value) == ("watch", pytest.approx(18000.0), pytest.approx(9000.0))
     row = result.bulletin.rows[0]
-    assert say("en", row.sentence) == "Toy: 9,000 million m³, 18,000.0 scaled; watch, above 15,000 scaled."
+    assert say("en", row.sentence) == "Toy: 9.00 km³, 18,000.0 scaled; watch, above 15,000 scaled."  # display unit
     (entry,) = result.bulletin.annex
     assert say("en", entry.method) == "value times a factor, against thresholds"
     assert [(lev, say("en", t)) for lev, t in entry.conditions] == [("watch", "above 15,000 scaled"),

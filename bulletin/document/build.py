@@ -11,13 +11,14 @@ from ..ingest import InputFile
 from ..methods import LEVELS, NO_DATA
 from ..network import Network
 from ..periods import Period, hydrological_year
-from ..products import FILL_UNIT, Products
+from ..products import Products
 from ..qc import QCReport
 from ..text import N_, Localized, Month, PeriodIn, Text
 from .annex import annex
 from .findings import country_summaries, rows_of, severity_key
 from .hydrographs import figure
 from .model import Bulletin, QCRecord
+from .norms import norms_table
 from .overview import basin_map, category_strip, fill_bars
 from .quality import quality_section
 
@@ -31,7 +32,7 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
                    qc: QCReport, period: Period, issued_at: datetime, inputs: list[InputFile],
                    sample_data: bool) -> Bulletin:
     """The bulletin of ``period``: summary, findings, figures, data quality, annex and provenance."""
-    rows = rows_of(findings, catalogue, network, qc, period)
+    rows = rows_of(findings, catalogue, network, qc, period, products.archive_norms)
     key_ids = frozenset(ind.id for ind in catalogue.indicators if ind.key)
     ranked = sorted((r for r in rows if r.level in LEVELS[1:]), key=lambda r: severity_key(r, key_ids))
     lead = Text.of(MSG_LEAD, period_in=PeriodIn(period), total=len(rows),
@@ -50,10 +51,10 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         annex=annex(catalogue, network), inputs=tuple(inputs), reference_period=catalogue.settings.reference_label,
         software_version=__version__, not_evaluated=not_evaluated,
         basin_map=basin_map(network, findings, products.reservoirs),
-        fill_bars=fill_bars(network, findings, products.reservoirs, period, FILL_UNIT),
+        fill_bars=fill_bars(network, findings, products.reservoirs, period, network.volume_unit),
         category_strip=category_strip(network, products.categories, period),
         lead=lead, hydrological_year=Text.of(MSG_MONTH_SPAN, first=Month(hy.start.month), last=Month(hy.end.month)),
-        qc_records=qc_records(qc),
+        qc_records=qc_records(qc), norms=norms_table(rows),
     )
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..catalogue import Catalogue, Indicator
 from ..evaluate import Finding
 from ..methods import DEESCALATION_PERIODS, LEVELS, NO_DATA, Note, Wording, level_rank
 from ..network import Network
 from ..periods import Period, parse_period
+from ..products import ArchiveNorm
 from ..qc import CHECKS, QCReport
 from ..text import N_, Localized, PeriodIn, Text, quantity
 from ..vocabulary import STATE_NAMES, category_text, level_text
 from .conditions import crossed_condition
 from .model import CountrySummary, Row
+from .norms import norm_comparison
+from .volumes import in_volume_unit
 
 # a second sentence when the level is held above the period's own, or in force from before a gap
 MSG_FINDING_HELD = N_("{sentence} The level stays at {level} until the value has been below it for "
@@ -33,12 +38,15 @@ MSG_FINDING_NO_DATA_QC = N_("{name}: no data for this period ({coverage} of days
 
 
 def finding_row(f: Finding, ind: Indicator, network: Network, qc: QCReport | None = None,
-                period: Period | None = None, deescalation_periods: int = DEESCALATION_PERIODS) -> Row:
+                period: Period | None = None, deescalation_periods: int = DEESCALATION_PERIODS,
+                archive: ArchiveNorm | None = None) -> Row:
     """One finding as the bulletin shows it.
 
     The sentence states what the period's own value shows (raw level); when the effective level
     is held above it, or a level is in force from before a gap in the data, a second sentence
     says so. The method words its own sentence (:meth:`~bulletin.methods.Method.sentence`).
+    A reservoir's volumes, in its sentence too, are shown in the network's volume unit;
+    ``archive`` is the norm the data's archive publishes for the finding's series and period.
     """
     st = network[f.station]
     name = Localized.of(ind.names)
@@ -67,16 +75,24 @@ def finding_row(f: Finding, ind: Indicator, network: Network, qc: QCReport | Non
         raw_text = Text.of(MSG_RAW_LEVEL, level=level_text(raw))
     elif f.level == NO_DATA and f.level_in_force:
         raw_text = Text.of(MSG_LAST_LEVEL, level=level_text(f.level_in_force["level"]))
-    return Row(finding=f, station_name=Localized.of(st.names), country=st.country, indicator_name=name,
-               value=value, norm=quantity(f.norm, f.unit), pct_of_norm=quantity(f.pct_of_norm, "%"),
-               percentile=quantity(f.percentile, "", 0), last_year=quantity(f.last_year, f.unit),
-               previous=quantity(f.previous_period, f.unit), coverage=quantity(100 * f.coverage, "%"), level=f.level,
-               category=f.category, category_text=category_text(f.category), condition=condition, sentence=sentence,
-               qc_flags=tuple(check_title(c) for c in f.qc_flags),
-               state=f.state, state_text=Text.of(STATE_NAMES[f.state]) if f.state else None,
-               raw_level=raw if held else None, raw_text=raw_text,
-               compared=None if f.indicator_value is None else
-               ind.method.compared_quantity(f.indicator_value, f.indicator_unit))
+    row = Row(finding=f, station_name=Localized.of(st.names), country=st.country, indicator_name=name,
+              value=value, norm=quantity(f.norm, f.unit), pct_of_norm=quantity(f.pct_of_norm, "%"),
+              percentile=quantity(f.percentile, "", 0), last_year=quantity(f.last_year, f.unit),
+              previous=quantity(f.previous_period, f.unit), coverage=quantity(100 * f.coverage, "%"), level=f.level,
+              category=f.category, category_text=category_text(f.category), condition=condition, sentence=sentence,
+              qc_flags=tuple(check_title(c) for c in f.qc_flags),
+              state=f.state, state_text=Text.of(STATE_NAMES[f.state]) if f.state else None,
+              raw_level=raw if held else None, raw_text=raw_text,
+              compared=None if f.indicator_value is None else
+              ind.method.compared_quantity(f.indicator_value, f.indicator_unit),
+              archive_norm=None if archive is None else norm_comparison(archive, f.norm, network))
+    return in_volume_units(row, network.volume_unit) if f.variable == "volume" else row
+
+
+def in_volume_units(row: Row, unit: str) -> Row:
+    """``row`` with the volumes of its quantities and sentences in ``unit`` (the finding itself unchanged)."""
+    shown = ("value", "norm", "last_year", "previous", "condition", "sentence", "compared")
+    return replace(row, **{k: in_volume_unit(getattr(row, k), unit) for k in shown})
 
 
 def severity_key(row: Row, key_ids: frozenset = frozenset()):
@@ -104,8 +120,11 @@ def country_summaries(rows: list[Row], network: Network) -> tuple:
     return tuple(out)
 
 
-def rows_of(findings: list[Finding], catalogue: Catalogue, network: Network, qc: QCReport, period: Period) -> list[Row]:
-    """A row per finding, in the order of the findings."""
+def rows_of(findings: list[Finding], catalogue: Catalogue, network: Network, qc: QCReport, period: Period,
+            archive_norms: dict | None = None) -> list[Row]:
+    """A row per finding, in the order of the findings; ``archive_norms``: indicator id -> ArchiveNorm."""
     by_id = {ind.id: ind for ind in catalogue.indicators}
-    return [finding_row(f, by_id[f.indicator], network, qc, period, catalogue.deescalation_for(by_id[f.indicator]))
+    archive_norms = archive_norms or {}
+    return [finding_row(f, by_id[f.indicator], network, qc, period, catalogue.deescalation_for(by_id[f.indicator]),
+                        archive_norms.get(f.indicator))
             for f in findings]

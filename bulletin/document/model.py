@@ -43,6 +43,29 @@ class Row:
     raw_level: str | None = None  # the level of the thresholds alone, when not ``level``
     raw_text: Text | None = None  # "this period alone: watch", when the level is held above it
     compared: Quantity | None = None  # the value compared with the thresholds, when not ``value`` (31 % fill)
+    archive_norm: NormComparison | None = None  # the norm the data's archive publishes, when it does
+
+
+@dataclass(frozen=True)
+class NormComparison:
+    """A finding's computed norm beside the norm its archive publishes, with the years each is the mean of.
+
+    ``norm`` and ``archive`` are shown with one decimal more than the findings table, ``cell``
+    under the computed norm in that table. ``value`` [``unit``, the finding's] and ``span``
+    (first, last, years with data; None when not found) are what the results JSON gives.
+    """
+
+    station: str
+    variable: str
+    label: Text  # "Pskem at Mullala: discharge"
+    norm: Quantity  # the computed norm
+    reference: Text | None  # its reference period: "1981–2010"
+    archive: Quantity  # the norm as published in the archive
+    archive_reference: Text  # "reference period not stated in the archive; equal to the mean of ..."
+    cell: Text  # "archive: 50 m³/s"
+    value: float  # the archive's norm [unit]
+    unit: str
+    span: tuple | None  # (first, last, years with data) whose mean in the data equals the archive's norms
 
 
 @dataclass(frozen=True)
@@ -198,6 +221,7 @@ class Bulletin:
     lead: Text | None = None  # the sentence that opens the summary: indicators evaluated, by level
     hydrological_year: Text | None = None  # the months of the hydrological year ("October to September")
     qc_records: tuple = ()  # QCRecord of every run of flagged days
+    norms: tuple = ()  # NormComparison per series whose archive publishes its norm of the period
 
     def indicator_names(self, ids) -> tuple:
         """The names (Localized) of the catalogue's indicators ``ids``."""

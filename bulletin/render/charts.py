@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
+from ..text import DECIMALS  # noqa: E402
 from .i18n import Localizer  # noqa: E402
 from .palette import CATEGORY_COLOURS, LEVEL_COLOURS  # noqa: E402
 from .svg import RC_PARAMS, figure_svg  # noqa: E402
@@ -34,6 +35,10 @@ from .symbols import (  # noqa: E402
 
 # ---- reservoir fill ------------------------------------------------------------------------
 
+LABEL_GAP = 3.0
+"""Least gap between two labels of the fill bars [display pixels of the figure]."""
+
+
 class _Quantity(NamedTuple):
     """A value to format with :meth:`Localizer.quantity`."""
 
@@ -42,12 +47,31 @@ class _Quantity(NamedTuple):
     decimals: int
 
 
-def _short_number(loc: Localizer, v: float) -> str:
-    """A volume with the decimals it needs (at most two): 9, 10.4, 1.48."""
-    for d in (0, 1, 2):
+def _short_number(loc: Localizer, v: float, most: int = 2) -> str:
+    """A volume with the decimals it needs, at most ``most``: 9, 10.4, 1.48 (km³); 9000 (million m³, ``most`` 0)."""
+    for d in range(most + 1):
         if abs(v - round(v, d)) < 1e-6:
             return loc.number(v, d)
-    return loc.number(v, 2)
+    return loc.number(v, most)
+
+
+def _clear_labels(left, right, ax, renderer) -> None:
+    """Move the names left and the values right, each all alike, where a long volume would touch them (million m³).
+
+    ``left``: (name, dead volume) pairs; ``right``: (total volume, value or level) pairs.
+    """
+    def extent(t):
+        return t.get_window_extent(renderer)
+
+    width = ax.get_window_extent(renderer).width
+    overlap = max((extent(n).x1 + LABEL_GAP - extent(e).x0 for n, e in left), default=0.0)
+    if overlap > 0:
+        for n, _ in left:
+            n.set_x(n.get_position()[0] - overlap / width)
+    overlap = max((extent(e).x1 + LABEL_GAP - extent(t).x0 for e, t in right), default=0.0)
+    if overlap > 0:
+        for _, t in right:
+            t.set_x(t.get_position()[0] + overlap / width)
 
 
 def fill_bars_svg(fb, loc: Localizer, labels: dict, fig_id: str = "fig-reservoir-fill") -> str:
@@ -72,6 +96,7 @@ def fill_bars_svg(fb, loc: Localizer, labels: dict, fig_id: str = "fig-reservoir
     """
     bars = fb.bars
     n = len(bars)
+    decimals = DECIMALS.get(fb.unit, 2)  # of the volumes: 2 in km³, whole million m³
     row_in = 0.38
     legend_in = 0.26
     height = n * row_in + legend_in + 0.06
@@ -84,6 +109,7 @@ def fill_bars_svg(fb, loc: Localizer, labels: dict, fig_id: str = "fig-reservoir
         ax.set_axis_off()
         renderer = f.canvas.get_renderer()
         half = 0.16
+        ends, right = [], []  # (name, dead volume) left of each bar; (total volume, value or level) right of it
         for i, b in enumerate(bars):
             span = (b.capacity - b.floor) or 1.0
 
@@ -110,9 +136,9 @@ def fill_bars_svg(fb, loc: Localizer, labels: dict, fig_id: str = "fig-reservoir
                 ax.plot([x, x], [i - half, i + half + 0.08], color=INK, linewidth=0.6, linestyle=(0, (2, 1)),
                         zorder=5)
                 ax.plot([x], [i + half + 0.12], zorder=6, **marker_style(level, 0.75))
-                t = ax.text(x, i + half + 0.21, _short_number(loc, v), ha="center", va="top", fontsize=5.8,
+                t = ax.text(x, i + half + 0.21, _short_number(loc, v, decimals), ha="center", va="top", fontsize=5.8,
                             color=MUTED, zorder=6)
-                box = t.get_window_extent(renderer)
+                box = t.get_window_extent(renderer).padded(LABEL_GAP / 2)
                 if any(box.overlaps(p) for p in placed):
                     t.remove()
                 else:
@@ -125,19 +151,25 @@ def fill_bars_svg(fb, loc: Localizer, labels: dict, fig_id: str = "fig-reservoir
                 ax.plot([fx(b.last_year)], [i - half - 0.12], marker="v", markersize=5, markerfacecolor="#ffffff",
                         markeredgecolor=INK, markeredgewidth=0.8, linestyle="none", zorder=7)
             # the ends of the bar: dead (or zero) and total volume
-            ax.text(-0.012, i, _short_number(loc, b.floor), ha="right", va="center", fontsize=5.8, color=MUTED)
-            ax.text(1.012, i, _short_number(loc, b.capacity), ha="left", va="center", fontsize=5.8, color=MUTED)
+            floor = ax.text(-0.012, i, _short_number(loc, b.floor, decimals), ha="right", va="center", fontsize=5.8,
+                            color=MUTED)
+            capacity = ax.text(1.012, i, _short_number(loc, b.capacity, decimals), ha="left", va="center",
+                               fontsize=5.8, color=MUTED)
             # the name on the left, the value and its level on the right
-            ax.text(-0.07, i, loc.value(b.name), ha="right", va="center", fontsize=7.5, fontweight="bold",
-                    color=INK)
+            name = ax.text(-0.07, i, loc.value(b.name), ha="right", va="center", fontsize=7.5, fontweight="bold",
+                           color=INK)
+            ends.append((name, floor))
             if b.volume is None:
                 value = labels["no_data"]
             else:
-                value = loc.quantity(_Quantity(b.volume, fb.unit, 2))
+                value = loc.quantity(_Quantity(b.volume, fb.unit, decimals))
                 if b.fill is not None:
                     value = f"{value} · {loc.quantity(_Quantity(b.fill, '%', 0))}"
-            ax.text(1.09, i - 0.07, value, ha="left", va="center", fontsize=7.2, fontweight="bold", color=INK)
-            ax.text(1.09, i + 0.23, labels["level"][key], ha="left", va="center", fontsize=6.3, color=MUTED)
+            right.append((capacity, ax.text(1.09, i - 0.07, value, ha="left", va="center", fontsize=7.2,
+                                            fontweight="bold", color=INK)))
+            right.append((capacity, ax.text(1.09, i + 0.23, labels["level"][key], ha="left", va="center", fontsize=6.3,
+                                            color=MUTED)))
+        _clear_labels(ends, right, ax, renderer)
         handles = [Line2D([], [], color=INK, linewidth=1.8),
                    Line2D([], [], marker="v", markersize=5, markerfacecolor="#ffffff", markeredgecolor=INK,
                           linestyle="none")]

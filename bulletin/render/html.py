@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from ..resources import resource_path
-from ..text import N_, NP_
+from ..text import N_, NP_, Quantity
 from ..vocabulary import CATEGORY_NAMES, LEVEL_NAMES
 from .figures import hydrograph_svg
 from .i18n import Localizer
@@ -93,8 +93,23 @@ def environment(loc: Localizer, template_dir: str | Path | None = None) -> jinja
     env.filters.update({
         "t": loc.text, "v": loc.value, "q": loc.quantity, "num": loc.number, "unit": loc.unit,
         "period": loc.period, "date": loc.date, "datetime": loc.datetime, "msg": loc.gettext,
+        "qb": lambda q: breakable_quantity(loc, q),
     })
     return env
+
+
+def breakable_quantity(loc: Localizer, q) -> str:
+    """A quantity that a narrow table cell may break between its number and the words of a unit of several words.
+
+    "9,836 million m³" may go to three lines; "9.84 km³" and "120 m³/s" stay as :meth:`Localizer.quantity` writes them.
+    """
+    text = loc.quantity(q)
+    if q.value is None or not q.unit or q.unit == "%" or " " not in loc.unit(q.unit):
+        return text
+    number = loc.quantity(Quantity(q.value, "", q.decimals, q.signed))
+    if not text.startswith(number + "\u00a0"):
+        return text
+    return f"{number} {text[len(number) + 1:].replace(chr(0xA0), ' ')}"
 
 
 def render_html(bulletin, lang: str, template_dir=None) -> str:

@@ -43,10 +43,28 @@ def results(bulletin) -> dict:
             "not_in_season": list(b.not_in_season),
             "not_evaluated": [{"indicator": i, "reason": reason} for i, reason in b.not_evaluated],
         },
-        "findings": [r.finding.as_json() for r in b.rows],
+        "findings": [finding_json(r) for r in b.rows],
         "qc": [{"station": r.station, "variable": r.variable, "check": r.check, "severity": r.severity,
                 "first": r.first, "last": r.last, "days": r.days, "sentence": r.sentence} for r in b.qc_records],
     })
+
+
+def finding_json(row) -> dict:
+    """A finding of the results JSON, with ``archive_norm`` after ``norm`` when its archive publishes a norm.
+
+    The finding's own fields are in the units of its indicator, whatever unit the bulletin shows
+    volumes in; ``archive_norm`` is in the finding's unit too.
+    """
+    out = row.finding.as_json()
+    a = row.archive_norm
+    if a is None:
+        return out
+    block = {"value": a.value, "unit": a.unit,
+             "reference_period": None if a.span is None else f"{a.span[0]}-{a.span[1]}",
+             "years": None if a.span is None else a.span[2]}
+    keys = list(out)
+    at = keys.index("norm") + 1
+    return {k: out[k] for k in keys[:at]} | {"archive_norm": block} | {k: out[k] for k in keys[at:]}
 
 
 @lru_cache(maxsize=1)
