@@ -311,8 +311,13 @@ def test_the_shipped_configuration(network):
     config = load_qc_config()
     checks = config.checks_for("naryn_uchkurgan", "discharge")
     assert list(checks) == ["duplicates", "unsorted", "gaps", "future", "negative", "implausible", "flat_line",
-                            "spike", "completeness"]
+                            "spike", "completeness", "period_outlier", "period_jump", "period_flat_line",
+                            "empty_values", "missing_periods"]
     assert checks["flat_line"] == {"days": 10, "ignore_zero": True}
+    assert checks["period_outlier"] == {"n_sd": 3, "factor": 2, "isolation": 3, "min_years": 10, "min_sd": 0.05,
+                                        "zero_offset": 0.01, "max_zero_share": 0.25}
+    # a reservoir's volume follows its operation, not the climate: not judged against other years
+    assert "period_outlier" not in config.checks_for("toktogul", "volume")
     assert "flat_line" in config.checks_for("bahri_tojik_tailwater", "discharge")
     # the station exception comes from the network file
     assert "flat_line" not in with_station_exceptions(config, network).checks_for("bahri_tojik_tailwater", "discharge")

@@ -7,6 +7,8 @@ compared along the river is data of the network file (section ``flow_links``). S
 
 - :mod:`.registry`: :class:`CheckResult`, the registry :data:`CHECKS`, :func:`runs`;
 - :mod:`.checks`: checks of one series (structure, range, behaviour, completeness);
+- :mod:`.periodic`: checks of values given per pentad, dekad or month (other years,
+  neighbours, repeats, empty values and missing periods);
 - :mod:`.consistency`: checks across series (reservoir balance, flows along the river);
 - :mod:`.report`: :class:`QCReport`;
 - :func:`run_qc` here: runs them all.
@@ -27,6 +29,7 @@ from ..ingest import Observations
 from ..network import Network
 from . import checks as _checks  # noqa: F401  (registers the checks)
 from . import consistency as _consistency  # noqa: F401
+from . import periodic as _periodic  # noqa: F401
 from .config import QCConfig, load_links, load_qc_config, with_station_exceptions
 from .registry import CHECKS, SEVERITIES, Check, CheckResult, check, runs
 from .report import ERROR_COLUMNS, FLAG_COLUMNS, QCReport
@@ -79,21 +82,21 @@ def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime
     for (station, variable, resolution), g in frame.groupby(["station", "variable", "resolution"], sort=False):
         st = network.stations.get(station) if network else None
         configured = config.checks_for(station, variable)
+        context = {"as_of": as_of_ts, "resolution": resolution}
         values = g.groupby("date", sort=True)["value"].first()
-        s = values.asfreq("D") if resolution == "day" else values
+        s = values.asfreq("D") if resolution == "day" else _periodic.period_grid(values, resolution)
         if s.empty:
             continue
         error_mask = np.zeros(len(s), dtype=bool)
         checked = s  # later checks see the series without the values already flagged as errors
         for name, params in configured.items():
             chk = CHECKS[name]
-            if name == "completeness" or (resolution != "day" and not (chk.pointwise or chk.kind == "rows")):
+            if name == "completeness" or not chk.runs_on(resolution):
                 continue
+            params = {**params, **{k: context[k] for k in chk.context}}
             if chk.kind == "rows":
                 result = chk.func(g[_ROW_COLUMNS], st, params)
             else:
-                if "as_of" in chk.context:
-                    params = {**params, "as_of": as_of_ts}
                 result = chk.func(checked, st, params)
             _flag_rows(out, station, variable, resolution, name, result, s.index)
             if result.severity == "error":

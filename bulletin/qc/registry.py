@@ -14,8 +14,10 @@ a severity. Three kinds of check differ in what they are given:
     removed) and the parameters; the result also names the series its flags belong to.
 
 ``pointwise`` series checks judge each value on its own, so they also run on values given
-per dekad or month. Parameters are declared with their defaults when a check is registered;
-the configuration may set only those (:mod:`bulletin.qc.config`).
+per pentad, dekad or month. ``periodic`` checks run only on such values (:mod:`.periodic`):
+their series holds every period from the first to the last row, a period without a row being
+NaN. Parameters are declared with their defaults when a check is registered; the
+configuration may set only those (:mod:`bulletin.qc.config`).
 """
 
 from __future__ import annotations
@@ -67,6 +69,13 @@ class Check:
     choices: dict = field(default_factory=dict)  # parameter -> allowed values
     context: tuple = ()  # run-time inputs given by run_qc, never configured (e.g. as_of)
     pointwise: bool = False
+    periodic: bool = False  # runs only on values given per pentad, dekad or month
+
+    def runs_on(self, resolution: str) -> bool:
+        """Whether the check runs on a series of ``resolution`` (``day``, ``pentad``, ``dekad``, ``month``)."""
+        if self.periodic:
+            return resolution != "day"
+        return resolution == "day" or self.pointwise or self.kind == "rows"
 
     @property
     def description(self) -> str:
@@ -81,8 +90,8 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
-def check(name: str, *, title: str, kind: str = "series", pointwise: bool = False, choices: dict | None = None,
-          context: tuple = (), **defaults):
+def check(name: str, *, title: str, kind: str = "series", pointwise: bool = False, periodic: bool = False,
+          choices: dict | None = None, context: tuple = (), **defaults):
     """Decorator that registers a check under ``name``, shown in the bulletin as ``title``.
 
     ``title`` is a message id marked with :func:`~bulletin.text.N_`; keyword arguments are the
@@ -92,7 +101,8 @@ def check(name: str, *, title: str, kind: str = "series", pointwise: bool = Fals
         raise ValueError(f"check {name}: kind {kind!r} is not one of {KINDS}")
 
     def wrap(func: Callable) -> Callable:
-        CHECKS[name] = Check(name, func, title, kind, dict(defaults), dict(choices or {}), tuple(context), pointwise)
+        CHECKS[name] = Check(name, func, title, kind, dict(defaults), dict(choices or {}), tuple(context), pointwise,
+                             periodic)
         return func
 
     return wrap
