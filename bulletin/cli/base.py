@@ -279,7 +279,7 @@ def notes_of(obs, network) -> None:
 
 
 CSV_FLOAT_FORMAT = "%.6g"
-"""Numbers in every CSV output: 6 significant digits (README, "Outputs")."""
+"""Numbers in every CSV output of the data commands: 6 significant digits (README, "Using it")."""
 
 
 def emit_csv(frame: pd.DataFrame, out_file: str | None) -> None:
