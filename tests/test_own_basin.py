@@ -239,3 +239,24 @@ def test_init_writes_a_skeleton_that_validates_and_issues(runner, tmp_path):
     issued = _invoke(runner, "generate", "--config", out / "bulletin.yaml", "--out", tmp_path / "b", "--format", "json",
                      "--issued-at", ISSUED, "--period", "2015-09-d3")
     assert issued.exit_code == 0, issued.stderr
+
+
+@shared_data(ARCHIVE)
+def test_a_typo_in_the_archive_is_named_in_the_bulletin_and_kept_out(runner, tmp_path):
+    """Pskem 2015-09-30 typed 3910 for 39.1: an error, counted as one value, and its findings say why."""
+    text = ARCHIVE.read_text(encoding="utf-8")
+    assert text.count("\n2015-09-30,39.1,") == 1
+    typo = tmp_path / "archive.csv"
+    typo.write_text(text.replace("\n2015-09-30,39.1,", "\n2015-09-30,3910,"), encoding="utf-8")
+    result = _invoke(runner, "generate", *CHIRCHIK, "--data", typo, "--period", "2015-09-d3", "--out", tmp_path,
+                     "--format", "json,html", "--lang", "en", "--issued-at", ISSUED)
+    assert result.exit_code == 0, result.stderr
+    findings = {f["indicator"]: f for f in json.loads((tmp_path / "chirchik-2015-09-d3.json").read_text())["findings"]}
+    assert findings["pskem_mullala_norm"]["level"] == "no_data"
+    assert findings["pskem_mullala_status"]["level"] == "no_data"
+    html = (tmp_path / "chirchik-2015-09-d3.en.html").read_text(encoding="utf-8")
+    assert "values far from the same period of other years (error): values flagged: 1" in html
+    strict = _invoke(runner, "check-data", *CHIRCHIK, "--data", typo, "--as-of", "2016-01-01", "--strict")
+    assert strict.exit_code == 1 and "period_outlier" in strict.output
+    clean = _invoke(runner, "check-data", *CHIRCHIK, "--data", ARCHIVE, "--as-of", "2016-01-01", "--strict")
+    assert clean.exit_code == 0, clean.output

@@ -93,3 +93,10 @@ def test_period_keys_vectorised():
     assert list(years) == [2024] * 4
     assert list(dekads) == [4, 5, 6, 36]
     assert list(period_keys(dates, "month")[1]) == [2, 2, 2, 12]
+
+
+def test_period_keys_of_pentads():
+    """Pentads are days 1-5, 6-10, 11-15, 16-20, 21-25 and 26 to the month's end (72 a year)."""
+    dates = pd.DatetimeIndex(["2026-01-05", "2026-01-06", "2026-01-31", "2026-02-28", "2026-12-26"])
+    years, pentads = period_keys(dates, "pentad")
+    assert pentads.tolist() == [1, 2, 6, 12, 72] and years.tolist() == [2026] * 5

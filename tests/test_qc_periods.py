@@ -272,3 +272,15 @@ def test_typos_of_every_kind_are_caught_in_the_archive(archive):
                 assert flagged[["check", "severity"]].values.tolist() == [["period_jump", "warning"]]
                 continue
             assert report.errors["date"].tolist() == [pd.Timestamp(day)], (day, factor)
+
+
+def test_the_quality_section_counts_values_of_aggregated_series_not_days():
+    """Flags on dekad values are counted as values whose last day is in the window."""
+    from bulletin.document.quality import _flagged_values
+
+    runs = pd.DataFrame({"first": pd.to_datetime(["2015-09-10", "2015-11-30"]),
+                         "last": pd.to_datetime(["2015-09-30", "2015-12-31"])})
+    # window 15 Sep - 20 Dec: 20 and 30 Sep; 30 Nov, 10 and 20 Dec (31 Dec is after it)
+    assert _flagged_values(runs, "dekad", np.datetime64("2015-09-15"), np.datetime64("2015-12-20")) == 5
+    months = pd.DataFrame({"first": pd.to_datetime(["2015-01-31"]), "last": pd.to_datetime(["2015-12-31"])})
+    assert _flagged_values(months, "month", np.datetime64("2015-10-01"), np.datetime64("2015-11-20")) == 1

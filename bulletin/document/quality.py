@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..catalogue import Catalogue
 from ..evaluate import Finding
 from ..methods import NO_DATA
 from ..network import Network
-from ..periods import Period, hydrological_year
+from ..periods import PERIODS_PER_YEAR, Period, hydrological_year, period_end, period_keys
 from ..qc import QCReport
 from ..text import N_, NP_, Localized, Text, quantity
 from .findings import check_title
@@ -19,6 +20,7 @@ SEVERITY_NAMES = {"error": NP_("severity", "error"), "warning": NP_("severity", 
                   "info": NP_("severity", "info")}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 MSG_QUALITY_FLAG = N_("{check} ({severity}): {days} d.")
+MSG_QUALITY_FLAG_VALUES = N_("{check} ({severity}): values flagged: {days}")  # pentad, dekad or month values
 MSG_QUALITY_NO_DATA = N_("{name}: no data, values flagged as errors left out")
 
 
@@ -28,6 +30,31 @@ def _flagged_days(flags, start: np.datetime64, end: np.datetime64) -> int:
     first = flags["first"].clip(lower=start)
     last = flags["last"].clip(upper=end)
     return int(((last - first).dt.days + 1).clip(lower=0).sum())
+
+
+def _flagged_values(flags, resolution: str, start: np.datetime64, end: np.datetime64) -> int:
+    """Values of the runs in ``flags`` (a run is of consecutive pentads, dekads or months) within [start, end].
+
+    Each period's value is dated on its last day, so a period counts when that day is in the window.
+    """
+    first = pd.DatetimeIndex(flags["first"].clip(lower=start))
+    last = pd.DatetimeIndex(flags["last"].clip(upper=end))
+    per_year = PERIODS_PER_YEAR[resolution]
+    y0, p0 = period_keys(first, resolution)
+    y1, p1 = period_keys(last, resolution)
+    # a period whose last day is after the window's end is not in it
+    last_ends = np.array([period_end(resolution, y, p) for y, p in zip(y1, p1, strict=True)], dtype="datetime64[D]")
+    after = (last.values.astype("datetime64[D]") != last_ends).astype(int)
+    n = (y1 * per_year + p1) - (y0 * per_year + p0) + 1 - after
+    return int(np.clip(n, 0, None).sum())
+
+
+def _flag_count(g, start, end) -> tuple[int, str]:
+    """(count, message) of one check's flags on a series: days of a daily series, else values."""
+    resolution = g["resolution"].iloc[0]
+    if resolution == "day":
+        return _flagged_days(g, start, end), MSG_QUALITY_FLAG
+    return _flagged_values(g, resolution, start, end), MSG_QUALITY_FLAG_VALUES
 
 
 def quality_section(qc: QCReport, findings: list[Finding], coverage: dict, network: Network, period: Period,
@@ -50,10 +77,10 @@ def quality_section(qc: QCReport, findings: list[Finding], coverage: dict, netwo
     for (station_id, variable), share in sorted(coverage.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
         mine = in_year[(in_year["station"] == station_id) & (in_year["variable"] == variable)]
         per_check = [
-            QualityFlag(check, severity, days, Text.of(MSG_QUALITY_FLAG, check=check_title(check),
-                                                      severity=Text.of(SEVERITY_NAMES[severity]), days=days))
-            for (check, severity), g in mine.groupby(["check", "severity"], sort=True)
-            if (days := _flagged_days(g, start, end)) > 0
+            QualityFlag(check, severity, n, Text.of(message, check=check_title(check),
+                                                   severity=Text.of(SEVERITY_NAMES[severity]), days=n))
+            for (check, severity, _res), g in mine.groupby(["check", "severity", "resolution"], sort=True)
+            for n, message in [_flag_count(g, start, end)] if n > 0
         ]
         per_check.sort(key=lambda q: (SEVERITY_ORDER[q.severity], q.check))
         flagged_in_period = qc.for_period(station_id, variable, period.start, period.end)
