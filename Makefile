@@ -8,7 +8,7 @@ ISSUED_AT ?=
 SAMPLE_OUT ?= data/sample
 
 .DEFAULT_GOAL := help
-.PHONY: help install bulletin test golden lint bench sample-data i18n clean
+.PHONY: help install bulletin test golden lint bench bench-qc sample-data i18n clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -36,6 +36,9 @@ lint: $(STAMP) ## Check the code with ruff
 
 bench: $(STAMP) ## Ingest time and peak memory, 500 stations x 30 years daily, every format (several minutes)
 	$(PY) benchmarks/ingest.py $(BENCH_ARGS)
+
+bench-qc: $(STAMP) ## QC of dekad and month values on the real archives in ../shared/data: flags per check, typos caught (minutes)
+	$(PY) benchmarks/qc_archive.py $(BENCH_ARGS)
 
 sample-data: $(STAMP) ## Regenerate the synthetic sample data in data/sample (deterministic; SAMPLE_OUT=dir to write elsewhere)
 	$(PY) tools/samplegen.py --out $(SAMPLE_OUT)
