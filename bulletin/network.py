@@ -5,6 +5,7 @@ Read from ``data/basin/syrdarya.yaml``; every problem is reported at once with i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -15,6 +16,9 @@ from .errors import ConfigError
 from .periods import Seasons
 from .resources import resource_path
 from .units import conversion_factor
+
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+"""Network and station ids: they name output files and appear in the results JSON."""
 
 VOLUME_UNITS = ("km3", "Mm3")
 """Units the bulletin can show reservoir volumes in (``network.display.volume_unit``)."""
@@ -79,13 +83,17 @@ class Network:
     country_labels: dict = field(default_factory=dict)  # code -> ((lon, lat), ...) where the map writes its name
     volume_unit: str = "km3"  # the unit the bulletin shows reservoir volumes in: km3 or Mm3 (network.display)
 
-    def resolve(self, name: str) -> str | None:
-        """Network id of a station id or alias (case-insensitive), or None."""
+    def resolve(self, name: str, variable: str | None = None) -> str | None:
+        """Network id of a station id or alias (case-insensitive), or None.
+
+        With ``variable``, a station whose kind reports it is preferred: a name shared by a gauge
+        and a reservoir (Charvak) resolves to the gauge for a discharge, to the reservoir for a volume.
+        """
         key = name.strip().casefold()
-        for s in self.stations.values():
-            if key == s.id.casefold() or key in (a.casefold() for a in s.aliases):
-                return s.id
-        return None
+        found = [s for s in self.stations.values() if key == s.id.casefold() or key in (a.casefold() for a in s.aliases)]
+        if variable is not None:
+            found.sort(key=lambda s: variable not in KIND_VARIABLES[s.kind])
+        return found[0].id if found else None
 
     def suggest(self, name: str) -> str:
         """A ' (did you mean ...?)' suffix for an unknown station name, or ''.
@@ -183,6 +191,13 @@ def load_network(path: str | Path | None = None) -> Network:
         if missing:
             errors.append(f"{where}: missing {', '.join(missing)}.")
             continue
+        if not isinstance(s["id"], str) or not ID_PATTERN.fullmatch(s["id"]):
+            errors.append(f"{where}.id: '{s['id']}' is not an id: use lower-case letters, digits and _, starting "
+                          "with a letter (codes and other names go under aliases).")
+        bad = [k for k in ("lat", "lon") if isinstance(s[k], bool) or not isinstance(s[k], (int, float))]
+        if bad:
+            errors.append(f"{where}: {' and '.join(bad)} must be numbers [degrees], e.g. lat: 41.5.")
+            continue
         if s["kind"] not in STATION_KINDS:
             errors.append(f"{where}.kind: '{s['kind']}' is not one of {', '.join(STATION_KINDS)}.")
         if s["country"] not in countries:
@@ -214,12 +229,23 @@ def load_network(path: str | Path | None = None) -> Network:
             stage_levels=dict(s.get("stage_levels") or {}), short_names=dict(s.get("short_name") or {}),
             qc=s.get("qc") if isinstance(s.get("qc"), dict) else {}, **volumes,
         )
+    seen: dict[tuple[str, str], str] = {}
+    for st in stations.values():
+        for name in (st.id, *st.aliases):
+            other = seen.setdefault((name.casefold(), st.kind), st.id)
+            if other != st.id:
+                errors.append(f"{file}: station {st.id}: the name '{name}' is also a name of {other}, a {st.kind} "
+                              "too: a name in a data file must point to one station of each kind.")
     for st in stations.values():
         if st.downstream is not None and st.downstream not in stations:
             errors.append(f"{file}: station {st.id}: downstream '{st.downstream}' is not a station of the network.")
+    net_id = head.get("id", "network")
+    if not isinstance(net_id, str) or not ID_PATTERN.fullmatch(net_id):
+        errors.append(f"{file}: network.id: {net_id!r} is not an id: use lower-case letters, digits and _, starting "
+                      "with a letter (it names the output files).")
     if errors:
         raise ConfigError(f"{file}: the network file has {len(errors)} problem(s):", details=errors,
                           hint="correct the keys named above.")
-    return Network(id=head.get("id", "network"), names=dict(head.get("name", {})), countries=countries,
+    return Network(id=net_id, names=dict(head.get("name", {})), countries=countries,
                    seasons=seasons, stations=stations, sources=sources, path=str(file),
                    outlet=dict(head.get("outlet") or {}), country_labels=country_labels, volume_unit=volume_unit)

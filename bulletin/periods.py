@@ -288,17 +288,9 @@ def latest_complete(kind: str, last_day: date) -> Period:
 
 def period_keys(dates: pd.DatetimeIndex, resolution: str) -> tuple[np.ndarray, np.ndarray]:
     """Calendar year and period of year (pentad 1-72, dekad 1-36 or month 1-12) of each date, vectorised."""
-    years = dates.year.to_numpy()
-    months = dates.month.to_numpy()
-    if resolution == "month":
-        return years, months
-    if resolution == "dekad":
-        days = dates.day.to_numpy()
-        return years, (months - 1) * 3 + np.where(days <= 10, 1, np.where(days <= 20, 2, 3))
-    if resolution == "pentad":  # 1-5, 6-10, 11-15, 16-20, 21-25, 26 to the month's end
-        days = dates.day.to_numpy()
-        return years, (months - 1) * 6 + np.minimum((days - 1) // 5, 5) + 1
-    raise ValueError(f"unknown resolution {resolution!r}")
+    if resolution not in PERIODS_PER_YEAR:
+        raise ValueError(f"unknown resolution {resolution!r}")
+    return pd.DatetimeIndex(dates).year.to_numpy(), period_of_year(resolution, dates)
 
 
 def period_end(resolution: str, year: int, period_of_year: int) -> date:

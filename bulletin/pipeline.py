@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from .catalogue import Catalogue, load_catalogue
 from .document import Bulletin, build_bulletin
 from .errors import DataQualityError, UsageError
-from .evaluate import Finding, evaluate
+from .evaluate import Finding, assess_period, evaluate
 from .ingest import Observations, read_observations, sample_data_path
 from .methods import NO_DATA
 from .network import Network, load_network
@@ -54,12 +53,6 @@ LOOKBACK_FOR_DATA = 36
 """How many periods ``latest`` and the refusal message look back for a period with enough data."""
 
 
-def _share_with_data(catalogue: Catalogue, network: Network, store: SeriesStore, period: Period) -> tuple[int, int]:
-    """(indicators with a value in ``period``, indicators evaluated in ``period``)."""
-    due = [ind for ind in catalogue.indicators if ind.not_evaluated_reason(period, network.seasons) is None]
-    return sum(not math.isnan(store.at(ind.station, ind.series, period)) for ind in due), len(due)
-
-
 def enough_data(with_data: int, total: int) -> bool:
     """Whether a period whose ``total`` findings include ``with_data`` with data may be issued.
 
@@ -69,37 +62,62 @@ def enough_data(with_data: int, total: int) -> bool:
     return total > 0 and with_data >= MIN_SHARE_WITH_DATA * total
 
 
-def last_period_with_data(catalogue: Catalogue, network: Network, store: SeriesStore, start: Period) -> Period | None:
-    """The latest period at or before ``start`` (same kind) in which enough indicators have data."""
-    period = start
-    for _ in range(LOOKBACK_FOR_DATA):
-        if enough_data(*_share_with_data(catalogue, network, store, period)):
-            return period
-        period = period.previous()
-    return None
+@dataclass
+class DataCoverage:
+    """Which periods have findings with data: the rule of ``latest`` and of the refusal, one and the same.
+
+    A finding has data when its indicator's assessment of the period is not ``no_data``
+    (:func:`~bulletin.evaluate.assess_period`: a value with enough coverage, and for a
+    status, enough years of climatology).
+    """
+
+    catalogue: Catalogue
+    network: Network
+    store: SeriesStore
+    qc: QCReport
+
+    def due(self, period: Period) -> list:
+        """The indicators evaluated in ``period`` (valid then, and in season)."""
+        return [ind for ind in self.catalogue.indicators if ind.not_evaluated_reason(period, self.network.seasons) is None]
+
+    def counts(self, period: Period) -> tuple[int, int]:
+        """(findings with data, findings) of ``period``."""
+        due = self.due(period)
+        with_data = sum(assess_period(ind, period, self.store, self.qc, self.network).level != NO_DATA for ind in due)
+        return with_data, len(due)
+
+    def last_with_data(self, start: Period) -> Period | None:
+        """The latest period at or before ``start`` (same kind) with enough findings with data."""
+        period = start
+        for _ in range(LOOKBACK_FOR_DATA):
+            if enough_data(*self.counts(period)):
+                return period
+            period = period.previous()
+        return None
 
 
-def resolve_period(text: str, obs: Observations, network: Network, catalogue: Catalogue,
-                   store: SeriesStore, allow_no_data: bool = False) -> Period:
-    """``latest`` -> the latest dekad with enough good data (:func:`enough_data`); else the parsed period.
+def resolve_period(text: str, obs: Observations, network: Network, coverage: DataCoverage,
+                   allow_no_data: bool = False) -> Period:
+    """``latest`` -> the latest dekad with enough findings with data (else month); or the parsed period.
 
     With ``allow_no_data``, ``latest`` is the latest dekad fully covered by the data when none has enough.
     """
     if text == "latest":
         if obs.last_date is None:
-            raise DataQualityError("the data hold no observation, so there is no latest period.",
-                                   hint="pass data files with --data.")
+            raise DataQualityError("the data hold no value, so there is no latest period"
+                                   + (f" ({len(obs.frame)} rows, all empty)." if len(obs.frame) else "."),
+                                   hint="pass data files with values with --data.")
         end = latest_complete("dekad", obs.last_date)
-        found = last_period_with_data(catalogue, network, store, end)
+        found = coverage.last_with_data(end) or coverage.last_with_data(latest_complete("month", obs.last_date))
         if found is None and allow_no_data:
             return end
         if found is None:
             raise DataQualityError(
-                f"no dekad of the {LOOKBACK_FOR_DATA} up to {end.label} has data for at least "
-                f"{MIN_SHARE_WITH_DATA:.0%} of the indicators of the catalogue {catalogue.id} (the data end on "
-                f"{obs.last_date:%Y-%m-%d}).",
-                hint="check that the data files hold the stations and variables of the catalogue "
-                     "('bulletin check-data' lists what was read), or name a period with --period.")
+                f"no dekad or month of the {LOOKBACK_FOR_DATA} up to {end.label} has data for at least "
+                f"{MIN_SHARE_WITH_DATA:.0%} of the indicators of the catalogue {coverage.catalogue.id} (the data "
+                f"end on {obs.last_date:%Y-%m-%d}).",
+                hint="check that the data files hold the stations and variables of the catalogue, with enough "
+                     "years for its norms ('bulletin check-data' lists what was read), or name a period with --period.")
         return found
     period = parse_period(text, network.seasons)
     if period.kind not in ("dekad", "month"):
@@ -108,25 +126,30 @@ def resolve_period(text: str, obs: Observations, network: Network, catalogue: Ca
     return period
 
 
-def refuse_empty(findings: list[Finding], period: Period, obs: Observations, catalogue: Catalogue,
-                 network: Network, store: SeriesStore) -> None:
+def refuse_empty(findings: list[Finding], period: Period, obs: Observations, coverage: DataCoverage) -> None:
     """Raise when too few findings of ``period`` have data: an empty bulletin must not look like a calm one."""
+    if not findings:
+        raise DataQualityError(
+            f"{period.label}: no indicator of the catalogue {coverage.catalogue.id} applies in this period "
+            "(each lies outside its validity or its season), so there is nothing to issue.",
+            hint="check valid_from, valid_to and season of the indicators ('bulletin validate'), or issue another "
+                 "period.")
     with_data = sum(f.level != NO_DATA for f in findings)
     if enough_data(with_data, len(findings)):
         return
     ended = "" if obs.last_date is None else f"; the data end on {obs.last_date:%Y-%m-%d}"
-    start = period
-    if obs.last_date is not None and period.end > obs.last_date:
+    start = period.previous()
+    if obs.last_date is not None and start.end > obs.last_date:
         start = latest_complete(period.kind, obs.last_date)
-    before = last_period_with_data(catalogue, network, store, start)
-    where = (f" The latest {period.kind} with data for at least {MIN_SHARE_WITH_DATA:.0%} of the indicators is "
-             f"{before.label}." if before else "")
-    option = f"--period {before.label}, " if before else ""
+    before = coverage.last_with_data(start)
+    where = (f" The latest {period.kind} before it with data for at least {MIN_SHARE_WITH_DATA:.0%} of the "
+             f"indicators is {before.label}." if before else "")
+    first = f"issue a period with data (--period {before.label}), " if before else ""
     raise DataQualityError(
         f"{period.label}: {len(findings) - with_data} of {len(findings)} findings have no data{ended}; "
         f"the bulletin is not issued, so that a period without data is not read as a calm one.{where}",
-        hint=f"issue a period with data ({option}or 'latest'), add the missing data with --data, or pass "
-             "--allow-no-data to issue this period anyway (it then says on page one how many findings have no data).")
+        hint=f"{first}add the missing data with --data, or pass --allow-no-data to issue this period anyway (it "
+             "then says on page one how many findings have no data).")
 
 
 def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_path=None,
@@ -148,10 +171,11 @@ def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_pat
         raise DataQualityError("every observation was flagged as an error by the quality checks.",
                                hint="run 'bulletin check-data' on the same files to see the flags.")
     store = SeriesStore(good, catalogue.settings)
-    target = resolve_period(period, good, network, catalogue, store, allow_no_data)
+    coverage = DataCoverage(catalogue, network, store, qc)
+    target = resolve_period(period, good, network, coverage, allow_no_data)
     findings = evaluate(catalogue, network, good, qc, target, store)
     if not allow_no_data:
-        refuse_empty(findings, target, good, catalogue, network, store)
+        refuse_empty(findings, target, good, coverage)
     products = compute_products(catalogue, network, findings, store, qc, target, observed=obs)
     bulletin = build_bulletin(catalogue=catalogue, network=network, findings=findings, products=products, qc=qc,
                               period=target, issued_at=issued_at, inputs=obs.inputs,

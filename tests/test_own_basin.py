@@ -79,7 +79,8 @@ def test_latest_is_the_latest_dekad_with_data_not_the_last_rows(runner, tmp_path
     result = _invoke(runner, "generate", *CHIRCHIK, "--data", ARCHIVE, "--out", tmp_path, "--format", "json",
                      "--issued-at", "2016-01-05T06:00:00+05:00")
     assert result.exit_code == 0, result.stderr
-    assert "Bulletin chirchik-2015-09-d3" in result.output
+    assert "Bulletin chirchik-2015-09-d3" in result.stdout
+    assert "note: latest" not in result.stderr  # the last value is of 2015-09-30: no period was passed over
 
 
 @shared_data(ARCHIVE)
@@ -88,7 +89,8 @@ def test_a_period_without_data_is_refused_naming_the_last_one_with_data(runner, 
                      "--format", "json", "--issued-at", "2016-01-05T06:00:00+05:00")
     assert result.exit_code == 1
     assert "2015-12-d3: 11 of 11 findings have no data; the data end on 2015-09-30" in result.stderr
-    assert "The latest dekad with data for at least 50% of the indicators is 2015-09-d3." in result.stderr
+    assert "The latest dekad before it with data for at least 50% of the indicators is 2015-09-d3." in result.stderr
+    assert "--period 2015-09-d3" in result.stderr
     assert "--allow-no-data" in result.stderr and "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir())
 
@@ -98,7 +100,7 @@ def test_after_the_data_end_the_sample_is_refused_and_allowed_only_on_request(ru
     refused = _invoke(runner, *args, "--format", "json")
     assert refused.exit_code == 1
     assert "2026-11-d3: 23 of 23 findings have no data; the data end on 2026-11-20" in refused.stderr
-    assert "is 2026-11-d2." in refused.stderr
+    assert "before it with data for at least 50% of the indicators is 2026-11-d2." in refused.stderr
     allowed = _invoke(runner, *args, "--format", "html", "--lang", "en,ru", "--allow-no-data")
     assert allowed.exit_code == 0, allowed.stderr
     en = (tmp_path / "syrdarya-2026-11-d3.en.html").read_text(encoding="utf-8")
@@ -116,6 +118,8 @@ def test_latest_skips_dekads_where_most_indicators_lack_data(runner, tmp_path):
                      "--format", "json", "--issued-at", "2026-12-01T06:00:00+05:00")
     assert result.exit_code == 0, result.stderr
     assert "Bulletin syrdarya-2026-11-d2" in result.output
+    assert ("note: latest is 2026-11-d2, the latest period in which at least half of the findings have data; "
+            "the data end on 2026-11-30") in result.stderr
 
 
 # ---- hints that fit --------------------------------------------------------------------------
@@ -260,3 +264,140 @@ def test_a_typo_in_the_archive_is_named_in_the_bulletin_and_kept_out(runner, tmp
     assert strict.exit_code == 1 and "period_outlier" in strict.output
     clean = _invoke(runner, "check-data", *CHIRCHIK, "--data", ARCHIVE, "--as-of", "2016-01-01", "--strict")
     assert clean.exit_code == 0, clean.output
+
+
+def test_init_takes_the_kind_from_the_variables_and_writes_what_loads(runner, tmp_path):
+    """One year of data; a reservoir with volume only; an inflow-only reservoir; codes 12 and st_12."""
+    rows = ([f"12,discharge,2024-05-{d:02d},5,m3/s" for d in range(1, 31)]
+            + [f"st_12,discharge,2024-05-{d:02d},6,m3/s" for d in range(1, 31)]
+            + [f"lake,volume,2024-05-{d:02d},900,Mm3" for d in range(1, 31)]
+            + [f"r2,inflow,2024-05-{d:02d},40,m3/s" for d in range(1, 31)])
+    data = write_csv(tmp_path / "d.csv", rows)
+    out = tmp_path / "mine"
+    result = _invoke(runner, "init", "--data", data, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    network = yaml.safe_load((out / "network.yaml").read_text(encoding="utf-8"))
+    assert [(s["id"], s["kind"], s["aliases"]) for s in network["stations"]] == [
+        ("st_12_2", "gauge", ["12"]), ("lake", "reservoir", ["lake"]), ("r2", "reservoir", ["r2"]),
+        ("st_12", "gauge", ["st_12"])]  # an id is never another station's code
+    catalogue = yaml.safe_load((out / "catalogue.yaml").read_text(encoding="utf-8"))
+    assert catalogue["settings"]["reference_period"] == "2024-2024" and catalogue["settings"]["min_years"] == 1
+    assert {i["variable"] for i in catalogue["indicators"]} == {"discharge", "volume", "inflow"}
+    project = yaml.safe_load((out / "bulletin.yaml").read_text(encoding="utf-8"))
+    assert project["data"] == ["../d.csv"]  # relative to the project file
+    checked = _invoke(runner, "check-data", "--config", out / "bulletin.yaml", "--as-of", "2024-06-01")
+    assert checked.exit_code == 0, checked.stderr
+
+
+def test_init_refuses_a_code_that_no_kind_of_station_reports(runner, tmp_path):
+    data = write_csv(tmp_path / "d.csv", ["x,discharge,2024-05-01,5,m3/s", "x,volume,2024-05-01,900,Mm3"])
+    result = _invoke(runner, "init", "--data", data, "--out", tmp_path / "mine")
+    assert result.exit_code == 2
+    assert "'x' reports discharge, volume, which no one kind of station reports" in result.stderr
+    assert not (tmp_path / "mine").exists()
+
+
+def _network_with(tmp_path, extra_stations=(), **head):
+    raw = yaml.safe_load(open(NETWORK, encoding="utf-8"))
+    raw["network"].update(head)
+    raw["stations"] += list(extra_stations)
+    path = tmp_path / "n.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+CHARVAK = {"id": "charvak", "kind": "reservoir", "name": {"en": "Charvak", "ru": "Чарвак"}, "country": "UZ",
+           "river": {"en": "Chirchik", "ru": "Чирчик"}, "lat": 41.62, "lon": 70.0, "downstream": None}
+
+
+def test_a_name_shared_by_a_gauge_and_a_reservoir_resolves_by_the_variable(tmp_path):
+    gauge = {**CHARVAK, "id": "chatkal_charvak", "kind": "gauge", "aliases": ["Charvak"]}
+    network = load_network(_network_with(tmp_path, [CHARVAK, gauge]))
+    assert network.resolve("Charvak", "discharge") == "chatkal_charvak"
+    assert network.resolve("Charvak", "volume") == "charvak"
+    data = write_csv(tmp_path / "d.csv", ["Charvak,discharge,1965-01-01,35.6,m3/s", "Charvak,volume,1965-01-01,1900,Mm3"])
+    assert sorted(read_observations([data], network).keys()) == [("charvak", "volume"), ("chatkal_charvak", "discharge")]
+    # with --keep-unknown-stations a row named exactly like a station of another kind cannot be kept apart
+    only_reservoir = load_network(_network_with(tmp_path, [CHARVAK]))
+    wrong = write_csv(tmp_path / "w.csv", ["charvak,discharge,1965-01-01,35.6,m3/s"])
+    with pytest.raises(Exception, match="'charvak' names the reservoir charvak, which has no discharge"):
+        read_observations([wrong], only_reservoir, allow_unknown_stations=True)
+
+
+def test_the_network_refuses_ids_that_are_not_ids_shared_names_and_missing_coordinates(runner, tmp_path):
+    twin = {**CHARVAK, "id": "charvak2", "aliases": ["charvak"]}
+    path = _network_with(tmp_path, [CHARVAK, twin, {**CHARVAK, "id": "nowhere", "lat": None}], id="../../x")
+    result = _invoke(runner, "validate", "--network", path, "--catalogue", CATALOGUE)
+    assert result.exit_code == 1
+    assert "network.id: '../../x' is not an id" in result.stderr
+    assert "station charvak2: the name 'charvak' is also a name of charvak, a reservoir too" in result.stderr
+    assert "(nowhere): lat must be numbers [degrees]" in result.stderr and "internal error" not in result.stderr
+
+
+def test_the_catalogue_refuses_a_variable_the_station_does_not_report(runner, tmp_path):
+    cat = yaml.safe_load(open(CATALOGUE, encoding="utf-8"))
+    cat["indicators"][0]["variable"] = "volume"
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(cat, allow_unicode=True), encoding="utf-8")
+    result = _invoke(runner, "validate", "--network", NETWORK, "--catalogue", path)
+    assert result.exit_code == 1
+    assert ("chatkal_khudaydod is a gauge, which reports no volume (a gauge reports discharge, stage)"
+            in result.stderr)
+
+
+def test_a_period_in_which_no_indicator_applies_is_refused_as_such(runner, tmp_path):
+    cat = yaml.safe_load(open(CATALOGUE, encoding="utf-8"))
+    for ind in cat["indicators"]:
+        ind["valid_from"] = "2020-01-01"
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(cat, allow_unicode=True), encoding="utf-8")
+    data = write_csv(tmp_path / "d.csv", [f"16290,discharge,2015-09-{d:02d},39,m3/s" for d in range(1, 31)])
+    result = _invoke(runner, "generate", "--network", NETWORK, "--catalogue", path, "--data", data, "--period",
+                     "2015-09-d3", "--out", tmp_path / "o", "--format", "json", "--issued-at", ISSUED)
+    assert result.exit_code == 1
+    assert "2015-09-d3: no indicator of the catalogue chirchik-ews applies in this period" in result.stderr
+
+
+def test_latest_falls_back_to_months_and_never_suggests_the_refused_period(runner, tmp_path):
+    """Monthly values only: latest is a month. Two years of dekads: a status has too few years for a norm,
+    so no period has data, and the refusal suggests none."""
+    cat = yaml.safe_load(open(CATALOGUE, encoding="utf-8"))
+    cat["indicators"] = [i for i in cat["indicators"] if i["station"] == "chirchik_gazalkent"]
+    monthly_catalogue = tmp_path / "c.yaml"
+    monthly_catalogue.write_text(yaml.safe_dump(cat, allow_unicode=True), encoding="utf-8")
+    ends = pd.date_range("1991-01-31", "2010-12-31", freq="ME")
+    data = write_csv(tmp_path / "m.csv", [f"16262,discharge,{d:%Y-%m-%d},{100 + d.year - 1990 + d.month},m3/s,month"
+                                          for d in ends], header="station,variable,date,value,unit,resolution")
+    result = _invoke(runner, "generate", "--network", NETWORK, "--catalogue", monthly_catalogue, "--data", data,
+                     "--out", tmp_path / "o", "--format", "json", "--issued-at", "2011-01-05T00:00:00+05:00")
+    assert result.exit_code == 0, result.stderr
+    assert "Bulletin chirchik-2010-12 " in result.stdout
+    short = write_csv(tmp_path / "s.csv", [f"16290,discharge,{y}-09-{d:02d},39,m3/s" for y in (2014, 2015)
+                                            for d in range(1, 31)])
+    refused = _invoke(runner, "generate", "--network", NETWORK, "--catalogue", CATALOGUE, "--data", short,
+                      "--period", "2015-09-d3", "--out", tmp_path / "o2", "--format", "json", "--issued-at", ISSUED)
+    assert refused.exit_code == 1
+    assert "--period 2015-09-d3" not in refused.stderr and "before it with data" not in refused.stderr
+
+
+def test_dollar_signs_in_names_are_text_not_mathtext(runner, tmp_path):
+    raw = yaml.safe_load(open(NETWORK, encoding="utf-8"))
+    raw["stations"][1]["short_name"]["en"] = r"Mullala $\bad{x $5-$10"
+    path = tmp_path / "n.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    data = write_csv(tmp_path / "d.csv", [f"16290,discharge,2015-09-{d:02d},39,m3/s" for d in range(1, 31)])
+    result = _invoke(runner, "generate", "--network", path, "--catalogue", CATALOGUE, "--data", data, "--period",
+                     "2015-09-d3", "--out", tmp_path / "o", "--format", "html", "--lang", "en", "--issued-at", ISSUED,
+                     "--allow-no-data")
+    assert result.exit_code == 0, result.stderr
+    html = (tmp_path / "o" / "chirchik-2015-09-d3.en.html").read_text(encoding="utf-8")
+    assert r"Mullala $\bad{x $5-$10" in html
+
+
+@pytest.mark.parametrize("command", ["generate", "validate"])
+def test_an_own_network_without_a_catalogue_is_told_to_name_one(runner, tmp_path, command):
+    result = _invoke(runner, command, "--network", NETWORK, *(["--out", tmp_path] if command == "generate" else []))
+    assert result.exit_code == 2
+    assert "is given without a catalogue, and the default catalogue, the Syr Darya sample's, does not fit it" \
+        in result.stderr
+    assert "--catalogue" in result.stderr and not list(tmp_path.iterdir())

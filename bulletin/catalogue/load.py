@@ -17,7 +17,7 @@ from ..config import Collector, did_you_mean, names, parse_date
 from ..errors import ConfigError
 from ..methods import DEESCALATION_PERIODS, METHODS, OPERATORS, ParseContext
 from ..methods.registry import method_keys
-from ..network import Network
+from ..network import KIND_VARIABLES, Network
 from ..periods import Seasons
 from ..resources import resource_path
 from ..units import load_variables, unit_dimension
@@ -221,6 +221,10 @@ def _parse_indicator(c: Collector, where: str, spec, rules, variables, network, 
     station = spec["station"]
     if network is not None and station not in network:
         c.add(f"{where}.station", f"'{station}' is not a station of the network{network.suggest(station)}")
+    elif network is not None and variable in variables and not network.takes(station, variable):
+        kind = network[station].kind
+        c.add(f"{where}.variable", f"{station} is a {kind}, which reports no {variable} (a {kind} reports "
+              f"{', '.join(KIND_VARIABLES[kind])}); correct the variable, or the kind of the station in the network")
     for key, owner in owners.items():
         if key in spec and owner != name:
             c.add(f"{where}.{key}", f"only the {owner} method takes '{key}'")

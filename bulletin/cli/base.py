@@ -116,7 +116,7 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
 
 # ---- the setup every command shares: project file, network, catalogue, QC, data --------------
 
-PROJECT_KEYS = ("network", "catalogue", "qc", "data", "reader", "station_from_name")
+PROJECT_KEYS = ("network", "catalogue", "qc", "data", "reader", "station", "variable", "unit", "station_from_name")
 """Keys of a project file (``--config``): paths are relative to the file."""
 
 
@@ -151,10 +151,30 @@ class Setup:
         return load_network(self.network)
 
     def load_catalogue(self, network):
-        """The catalogue of this setup, validated against ``network``."""
+        """The catalogue of this setup, validated against ``network``.
+
+        The default catalogue is the Syr Darya sample's: when it does not fit a network of one's
+        own, the message says to name a catalogue rather than list every station it lacks.
+        """
         from ..catalogue import load_catalogue
 
-        return load_catalogue(self.catalogue, network)
+        try:
+            return load_catalogue(self.catalogue, network)
+        except ConfigError as exc:
+            if self.catalogue is not None or self.network is None:
+                raise
+            raise UsageError(f"the network {self.network} is given without a catalogue, and the default catalogue, "
+                             f"the Syr Darya sample's, does not fit it ({len(exc.details)} problem(s)).",
+                             hint="name your catalogue with --catalogue, or in the project file (--config); "
+                                  "'bulletin init' writes a starting one.") from exc
+
+    def climate_settings(self, network):
+        """Reference period, coverage and category edges: the catalogue's, else the shipped catalogue's defaults."""
+        from ..catalogue import load_catalogue
+
+        if self.catalogue is None:
+            return load_catalogue(None, None).settings
+        return self.load_catalogue(network).settings
 
     def qc_config(self):
         """The QC configuration of this setup (None: the shipped one)."""
@@ -199,7 +219,7 @@ def load_project(path: str) -> dict:
             errors.append(f"{file}: data: expected a path or a list of paths.")
         else:
             out["data"] = [str(file.parent / d) for d in items]
-    for key in ("reader", "station_from_name"):
+    for key in ("reader", "station", "variable", "unit", "station_from_name"):
         if raw.get(key) is not None:
             out[key] = str(raw[key])
     if errors:
@@ -214,7 +234,8 @@ def make_setup(config, network, catalogue, qc, data, reader, station, variable, 
     project = load_project(config) if config else {}
     return Setup(network=network or project.get("network"), catalogue=catalogue or project.get("catalogue"),
                  qc=qc or project.get("qc"), data=list(data) or project.get("data", []),
-                 reader=reader or project.get("reader"), station=station, variable=variable, unit=unit,
+                 reader=reader or project.get("reader"), station=station or project.get("station"),
+                 variable=variable or project.get("variable"), unit=unit or project.get("unit"),
                  station_from_name=station_from_name or project.get("station_from_name"), keep_unknown=keep_unknown)
 
 
@@ -249,9 +270,12 @@ _DATA_OPTIONS = [
 ]
 
 
-def setup_options(with_data: bool = True):
-    """The options every command shares, turned into one ``setup`` argument (:class:`Setup`)."""
-    options = _CONFIG_OPTIONS + (_DATA_OPTIONS if with_data else [])
+def setup_options(with_data: bool = True, with_config: bool = True):
+    """The options every command shares, turned into one ``setup`` argument (:class:`Setup`).
+
+    The command is wrapped in :func:`handles_errors` (the project file is read here).
+    """
+    options = (_CONFIG_OPTIONS if with_config else []) + (_DATA_OPTIONS if with_data else [])
 
     def decorate(func):
         @functools.wraps(func)

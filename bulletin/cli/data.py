@@ -2,8 +2,8 @@
 
 They take the same setup options as ``generate`` (network, catalogue, QC configuration, data)
 and treat stations that are not in the network the same way: refused, unless
-``--keep-unknown-stations``. Every CSV they write has a ``unit`` column and numbers with 6
-significant digits.
+``--keep-unknown-stations``. The CSV of climatology, status and ssi has a ``unit`` column and
+numbers with 6 significant digits; check-data's report counts flags and has no values.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
-from .base import _parse_issued_at, emit_csv, handles_errors, main, notes_of, setup_options, write_atomic
+from .base import _parse_issued_at, emit_csv, main, notes_of, setup_options, write_atomic
 
 reference_option = click.option("--reference", default=None,
                                 help="Reference period FIRST-LAST (e.g. 1991-2020) or 'full'. Default: the catalogue's.")
@@ -34,12 +34,13 @@ resolution_option = click.option("--resolution", type=click.Choice(["dekad", "mo
               help="Write the report as CSV (.csv) or JSON (.json) instead of a table.")
 @click.option("--as-of", default=None, help="Date after which values are flagged as future (default: today, UTC).")
 @click.option("--strict", is_flag=True, help="Exit 1 when a check of severity 'error' flags any value.")
-@handles_errors
 def check_data(setup, out_file, as_of, strict):
     """Quality-control report of the data only, with the network's flow links and station exceptions."""
     from ..qc import run_qc
 
     network = setup.load_network()
+    if setup.catalogue:  # not used by the checks; validated, so that the whole configuration is checked at once
+        setup.load_catalogue(network)
     today = _parse_issued_at(as_of).date() if as_of else datetime.now(UTC).date()
     obs = setup.read(network)
     report = run_qc(obs, network, as_of=today, config=setup.qc_config())
@@ -67,7 +68,7 @@ def _climate_inputs(setup, reference):
     from ..qc import run_qc
 
     network = setup.load_network()
-    settings = setup.load_catalogue(network).settings
+    settings = setup.climate_settings(network)
     if reference is not None:
         try:
             settings = type(settings)(parse_reference(reference), settings.min_coverage, settings.min_years,
@@ -102,7 +103,6 @@ def _per_series(obs, resolution, settings):
 @resolution_option
 @reference_option
 @csv_out_option
-@handles_errors
 def climatology_cmd(setup, resolution, reference, out_file):
     """Norms and percentiles per period of year, for every station and variable in the data."""
     obs, settings = _climate_inputs(setup, reference)
@@ -122,7 +122,6 @@ def climatology_cmd(setup, resolution, reference, out_file):
 @resolution_option
 @reference_option
 @csv_out_option
-@handles_errors
 def status_cmd(setup, resolution, reference, out_file):
     """HydroSOS status category of every period in the data."""
     from ..climatology import status_table
@@ -150,7 +149,6 @@ def status_cmd(setup, resolution, reference, out_file):
               help="Distribution fitted per calendar month (fisk: log-logistic).")
 @reference_option
 @csv_out_option
-@handles_errors
 def ssi_cmd(setup, scale, distribution, reference, out_file):
     """Standardized streamflow index of every month, for every flow series in the data (unit 1: dimensionless)."""
     from ..series import period_series

@@ -10,6 +10,7 @@ indicator, which needs no threshold, over the latest 30 whole years of the data.
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -17,12 +18,13 @@ from pathlib import Path
 import click
 import yaml
 
-from ..errors import UsageError
+from ..errors import BulletinError, ConfigError, UsageError
 from ..methods.status import StatusCategoryMethod
-from .base import Setup, handles_errors, main, setup_options, write_all_atomic
+from ..network import KIND_VARIABLES
+from .base import Setup, main, setup_options, write_all_atomic
 
-RESERVOIR_VARIABLES = {"volume", "level", "inflow", "release"}
-FLOW_VARIABLES = ("discharge", "inflow")
+STATUS_VARIABLES = ("discharge", "inflow", "volume", "stage")
+"""Series that get a starting HydroSOS status indicator (it needs no threshold)."""
 ID_PATTERN = re.compile(r"[^a-z0-9_]+")
 
 
@@ -36,13 +38,27 @@ def station_id(code: str) -> str:
     return f"st_{text}" if text[0].isdigit() else text
 
 
-def kind_of(variables: set[str]) -> str:
-    """gauge, reservoir or intake, from the variables a station reports."""
-    if variables & RESERVOIR_VARIABLES - {"inflow"} or {"inflow", "release"} <= variables:
-        return "reservoir"
-    if variables == {"withdrawal"}:
-        return "intake"
-    return "gauge"
+def kind_of(code: str, variables: set[str]) -> str:
+    """The kind of station that reports all of ``variables`` (:data:`~bulletin.network.KIND_VARIABLES`).
+
+    >>> kind_of("x", {"inflow"}), kind_of("x", {"discharge", "stage"}), kind_of("x", {"withdrawal"})
+    ('reservoir', 'gauge', 'intake')
+    """
+    for kind, reported in KIND_VARIABLES.items():
+        if variables <= set(reported):
+            return kind
+    raise UsageError(f"'{code}' reports {', '.join(sorted(variables))}, which no one kind of station reports ("
+                     + "; ".join(f"{k}: {', '.join(v)}" for k, v in KIND_VARIABLES.items()) + ").",
+                     hint="name the series of different stations differently in the data, or write the network "
+                          "by hand (data/README.md).")
+
+
+def reference_years(obs) -> tuple[int, int, int]:
+    """(first, last, min_years): the latest 30 years with values, and at most 10 years asked for a norm."""
+    years = sorted(set(obs.frame["date"][obs.frame["value"].notna()].dt.year))
+    last = years[-1]
+    first = max(years[0], last - 29)
+    return first, last, min(10, last - first + 1)
 
 
 def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
@@ -50,25 +66,32 @@ def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
     by_station: dict[str, set] = {}
     for code, variable in obs.keys():
         by_station.setdefault(code, set()).add(variable)
-    years = obs.frame["date"][obs.frame["value"].notna()].dt.year
-    last = int(years.max()) - 1 if len(years) else 2020
-    first = max(int(years.min()), last - 29) if len(years) else last - 29
-    stations, indicators = [], []
+    first, last, min_years = reference_years(obs)
+    stations, indicators, used = [], [], set()
     for code in sorted(by_station):
-        sid = station_id(code)
+        sid = base = station_id(code)
+        n = 1
+        while sid in used or (sid in by_station and sid != code):  # codes 12 and st_12 both make st_12
+            n += 1
+            sid = f"{base}_{n}"
+        used.add(sid)
         fill = f"{code} (FILL IN)"
-        stations.append({"id": sid, "kind": kind_of(by_station[code]), "name": {"en": fill, "ru": fill},
+        stations.append({"id": sid, "kind": kind_of(code, by_station[code]), "name": {"en": fill, "ru": fill},
                          "country": "XX", "river": {"en": "FILL IN", "ru": "FILL IN"}, "lat": 0.0, "lon": 0.0,
                          "downstream": None, "aliases": [code]})
-        for variable in FLOW_VARIABLES:
+        for variable in STATUS_VARIABLES:
             if variable in by_station[code]:
                 indicators.append({
                     "id": f"{sid}_{variable}_status", "name": {"en": f"{variable} status, {code}",
                                                              "ru": f"{variable} status, {code} (FILL IN)"},
-                    "station": sid, "variable": variable, "method": StatusCategoryMethod.name, "valid_from": f"{first}-01-01",
-                    "season": "all", "rule": "FLOW-1",
+                    "station": sid, "variable": variable, "method": StatusCategoryMethod.name,
+                    "valid_from": f"{first}-01-01", "season": "all", "rule": "STATUS-1",
                     "levels": {"low": "warning", "below_normal": "watch", "normal": "normal",
                                "above_normal": "normal", "high": "watch"}})
+    if not indicators:
+        raise UsageError(f"the data hold no {', '.join(STATUS_VARIABLES)} series, for which a starting indicator "
+                         "(a HydroSOS status) could be written.", hint="write the catalogue by hand, from the "
+                         "comments of indicators/syrdarya.yaml.")
     network = {"network": {"id": basin_id, "name": {"en": f"{basin_id} (FILL IN)", "ru": f"{basin_id} (FILL IN)"},
                            "countries": {"XX": {"en": "FILL IN", "ru": "FILL IN"}},
                            "conventions": {"hydrological_year_start": 10, "growing_season": [4, 9]},
@@ -79,8 +102,8 @@ def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
         "catalogue": {"id": f"{basin_id}-ews", "version": "0.1.0-draft", "status": "sample", "agreed": None,
                       "parties": ["XX"], "title": dict(text), "notice": dict(text)},
         "settings": {"reference_period": f"{first}-{last}", "min_coverage": {"dekad": 0.7, "month": 0.5},
-                     "min_years": 10, "category_edges": [10, 25, 75, 90], "deescalation_periods": 2},
-        "rules": [{"id": "FLOW-1", "version": "0.1-draft", "title": dict(text),
+                     "min_years": min_years, "category_edges": [10, 25, 75, 90], "deescalation_periods": 2},
+        "rules": [{"id": "STATUS-1", "version": "0.1-draft", "title": dict(text),
                    "agreement": {"document": dict(text), "article": None, "date": None}, "basis": dict(text)}],
         "indicators": indicators}
     return network, catalogue
@@ -92,12 +115,11 @@ HEADER = ("# Written by 'bulletin init' from {files}. Fill in every FILL IN (nam
 
 
 @main.command("init")
-@setup_options()
+@setup_options(with_config=False)
 @click.option("--id", "basin_id", default="mybasin", show_default=True, help="Id of the new network (letters, digits, _).")
 @click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False),
               help="Folder for network.yaml, catalogue.yaml and bulletin.yaml.")
 @click.option("--force", is_flag=True, help="Overwrite files of those names.")
-@handles_errors
 def init_cmd(setup: Setup, basin_id, out_dir, force):
     """Write a starting network, catalogue and project file for the stations found in the data."""
     from ..catalogue import load_catalogue
@@ -117,19 +139,23 @@ def init_cmd(setup: Setup, basin_id, out_dir, force):
     existing = [str(p) for p in names.values() if p.exists()]
     if existing and not force:
         raise UsageError(f"{', '.join(existing)} already exist(s).", hint="choose another --out, or pass --force.")
-    data = [str(Path(d).resolve()) for d in setup.data]
+    # the data named relative to the project file, so that the folder can be moved with them
+    data = [os.path.relpath(Path(d).resolve(), out.resolve()) for d in setup.data]
     project = {"network": "network.yaml", "catalogue": "catalogue.yaml", "data": data}
-    if setup.reader:
-        project["reader"] = setup.reader
-    if setup.station_from_name:
-        project["station_from_name"] = setup.station_from_name
+    for key in ("reader", "station", "variable", "unit", "station_from_name"):
+        if getattr(setup, key):
+            project[key] = getattr(setup, key)
     header = HEADER.format(files=", ".join(Path(d).name for d in setup.data), project=names["project"])
     texts = {names["network"]: header + _dump(network), names["catalogue"]: header + _dump(catalogue),
              names["project"]: "# Project file: bulletin generate --config bulletin.yaml\n" + _dump(project)}
     with tempfile.TemporaryDirectory() as tmp:  # the skeleton must load as it is written, before it is
         for p, t in texts.items():
             (Path(tmp) / p.name).write_text(t, encoding="utf-8")
-        load_catalogue(Path(tmp) / "catalogue.yaml", load_network(Path(tmp) / "network.yaml"))
+        try:
+            load_catalogue(Path(tmp) / "catalogue.yaml", load_network(Path(tmp) / "network.yaml"))
+        except ConfigError as exc:  # a defect of init, not of the user's data
+            raise BulletinError(f"init wrote a configuration that does not load: {exc}".replace(tmp, str(out)),
+                                hint="please report it with the command you ran; nothing was written.") from exc
     write_all_atomic({p: t.encode("utf-8") for p, t in texts.items()})
     kinds = {k: sum(s["kind"] == k for s in network["stations"]) for k in ("gauge", "reservoir", "intake")}
     click.echo(f"wrote {names['network']} ({', '.join(f'{n} {k}' for k, n in kinds.items() if n)}), "

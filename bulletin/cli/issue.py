@@ -26,13 +26,15 @@ from .base import _csv_list, _parse_issued_at, handles_errors, main, notes_of, s
               help="Folder of templates that override the default ones.")
 @click.option("--allow-no-data", is_flag=True,
               help="Issue the period even when fewer than half of its findings have data (refused otherwise).")
-@handles_errors
 def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, allow_no_data):
     """Generate the bulletin (HTML, PDF, JSON) for one period."""
+    from ..periods import latest_complete
     from ..pipeline import run
     from ..render.outputs import check_request, render_all
 
     check_request(langs, formats)  # before the data are read: a typo costs nothing
+    if setup.catalogue is None and setup.network is not None:
+        setup.load_catalogue(setup.load_network())  # the default catalogue must fit a network of one's own
     result = run(data=setup.data, period=period, issued_at=_parse_issued_at(issued_at),
                  catalogue_path=setup.catalogue, network_path=setup.network, qc_path=setup.qc,
                  read_options=setup.read_options(), allow_no_data=allow_no_data)
@@ -41,6 +43,10 @@ def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, al
     out = Path(out_dir)
     write_all_atomic({out / name: payload for name, payload in outputs.items()})
     notes_of(result.observations, result.network)
+    last = result.evaluated.last_date if result.evaluated is not None else None
+    if period == "latest" and last is not None and result.period.label != latest_complete("dekad", last).label:
+        click.echo(f"note: latest is {result.period.label}, the latest period in which at least half of the "
+                   f"findings have data; the data end on {last:%Y-%m-%d}", err=True)
     levels = {lev: sum(1 for f in result.findings if f.level == lev)
               for lev in ("alert", "warning", "watch", "normal", "no_data")}
     click.echo(f"Bulletin {b.id} ({b.period.label}), issue {b.issue_number}: "
@@ -52,7 +58,6 @@ def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, al
 @main.command("i18n-status")
 @setup_options(with_data=False)
 @click.option("--verbose", "-v", is_flag=True, help="List the message ids and the names that are not translated.")
-@handles_errors
 def i18n_status(setup, verbose):
     """How many messages, and names of the network and catalogue, each language translates; the others fall back to Russian."""
     from ..render import i18n
@@ -74,7 +79,6 @@ def i18n_status(setup, verbose):
 
 @main.command()
 @setup_options(with_data=False)
-@handles_errors
 def validate(setup):
     """Validate the network, the catalogue against it, and the QC configuration; report every problem at once."""
     from ..qc import load_qc_config

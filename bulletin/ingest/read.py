@@ -103,7 +103,8 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
             if path not in named and name_pattern.fullmatch(path.name) is None:
                 notes.append(f"{path.name}: skipped, its name does not match '{station_from_name}'")
                 continue
-            options = ReadOptions(station_of_file(path, name_pattern, station_from_name, station), variable, unit)
+            options = ReadOptions(station_of_file(path, name_pattern, station_from_name, station), variable, unit,
+                                  f"taken from the file name {path.name} (--station-from-name)")
         raw = read_table(path, reader, options)
         if raw.rows.empty and not raw.notes:
             raise IngestError(f"{path}: the file holds no observation.",

@@ -48,6 +48,7 @@ class ReadOptions:
     station: str | None = None
     variable: str | None = None
     unit: str | None = None
+    station_origin: str = "given with --station"  # where ``station`` came from, for messages
 
 
 @dataclass

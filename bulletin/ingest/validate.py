@@ -53,6 +53,8 @@ class _Problems:
         self.filled: dict[str, np.ndarray] = {}
         self.found: list[tuple[int, str]] = []
         self.hints: list[str] = []  # how to fix problems that the reader's own hint does not cover
+        self.origins: dict[str, str] = {}  # field -> where a value filled in came from, if not its option
+        self.station_problems = 0  # of the problems found, how many are stations not in the network or of another kind
 
     def places(self, idx: np.ndarray, fld: str) -> list[str]:
         """The place of ``fld`` in the rows ``idx``, the most precise given.
@@ -75,7 +77,8 @@ class _Problems:
                          for p, c, ln in zip(parts, texts, lines, strict=True)]
             out = [w if isinstance(w, str) and w else o for w, o in zip(texts, out, strict=True)]
         if fld in self.filled:
-            out = [f"the {fld} given with --{fld}" if f else p
+            origin = self.origins.get(fld, f"given with --{fld}")
+            out = [f"the {fld} {origin}" if f else p
                    for f, p in zip(self.filled[fld][idx], out, strict=True)]
         return out
 
@@ -98,7 +101,7 @@ class _Problems:
         """Raise one error with every problem found; the station hints replace the reader's when they are all."""
         if self.found:
             self.found.sort(key=lambda p: p[0])
-            only_stations = all(": unknown station '" in p or "' names the " in p for _, p in self.found)
+            only_stations = self.station_problems == len(self.found)
             hints = list(dict.fromkeys(self.hints)) + ([] if only_stations and self.hints else [hint])
             _raise(path, [p for _, p in self.found], "; ".join(hints))
 
@@ -118,6 +121,7 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     rows = table.rows.reset_index(drop=True)
     variables = load_variables()
     problems = _Problems(rows)
+    problems.origins["station"] = options.station_origin
 
     given = {}
     for fld in GIVEN_FIELDS:
@@ -183,21 +187,24 @@ def _resolve_stations(station_in: pd.Series, missing: pd.Series, variable: pd.Se
     """
     if network is None:
         return station_in
-    resolved = station_in.map({name: network.resolve(name) for name in station_in.unique() if name})
-    pairs = pd.DataFrame({"name": station_in.to_numpy(), "id": resolved.to_numpy(), "variable": variable.to_numpy()})
+    pairs = pd.DataFrame({"name": station_in.to_numpy(), "variable": variable.to_numpy()})
+    keys = pairs.drop_duplicates().copy()  # resolved once per name and variable, not per row
+    keys["id"] = [network.resolve(n, v) if n else None for n, v in zip(keys["name"], keys["variable"], strict=True)]
+    pairs = pairs.merge(keys, on=["name", "variable"], how="left", sort=False)
+    resolved = pd.Series(pairs["id"].to_numpy(dtype=object), index=station_in.index, dtype=object)
     wrong_kind = np.zeros(len(pairs), dtype=bool)
     for (name, sid, var), idx in pairs.dropna().groupby(["name", "id", "variable"], sort=False).groups.items():
         if var in load_variables() and not network.takes(sid, var):
             rows_of = np.zeros(len(pairs), dtype=bool)
             rows_of[np.asarray(idx)] = True
             wrong_kind |= rows_of
-            if allow_unknown:  # kept under its own name, as a station not in the network
+            if allow_unknown and name not in network:  # kept apart under its own name, as a station not in the network
                 continue
             kind = network[sid].kind
             text = (f"'{name}' names the {kind} {sid}, which has no {var} (a {kind} reports "
                     f"{', '.join(KIND_VARIABLES[kind])})")
             problems.hints.append(f"if '{name}' is another station than {sid}, add it to {network.path} as a "
-                                  f"station of its own, with aliases: ['{name}'] and the kind that reports {var}")
+                                  f"station of its own, of the kind that reports {var}, with aliases: ['{name}']")
             _report_rows(problems, rows_of, text)
     resolved = resolved.mask(pd.Series(wrong_kind, index=resolved.index))
     if allow_unknown:
@@ -209,7 +216,8 @@ def _resolve_stations(station_in: pd.Series, missing: pd.Series, variable: pd.Se
         problems.hints.append(
             f"a station not in the network {network.id} is a code to add to the aliases of its station in "
             f"{network.path} (e.g. aliases: ['{first}']), or a new station to add under stations there "
-            "('bulletin init --data FILE' writes starting entries); --keep-unknown-stations reads the file without it")
+            "('bulletin init --data FILE --out DIR' writes an entry for every code of the data, to copy from); "
+            "--keep-unknown-stations reads the file without it")
     for name in pd.unique(names[unknown]):  # once per station: an archive holds thousands of rows of each
         rows_of = unknown & (names == name)
         text = f"unknown station '{name}'" + network.suggest(name)
@@ -223,6 +231,7 @@ def _report_rows(problems: _Problems, rows_of: np.ndarray, text: str) -> None:
     if n > 1 and not problems.filled["station"][np.flatnonzero(rows_of)[0]]:
         text += f" on {n} rows, the first here"
     problems.report_first(rows_of, "station", text)
+    problems.station_problems += 1
 
 
 def _conversion_factors(variable: pd.Series, units: pd.Series, problems: _Problems) -> np.ndarray:

@@ -25,6 +25,8 @@ RC_PARAMS = {
     # no background rectangles (figure and axes patches): the page shows through, with the
     # watermark of a sample bulletin; patches drawn on purpose (legend frames, tanks) keep their fill
     "savefig.transparent": True,
+    # names come from the network and catalogue files: "$5-$10" is text, never mathtext to parse
+    "text.parse_math": False,
 }
 """Matplotlib rc parameters of every figure (use with :func:`matplotlib.pyplot.rc_context`)."""
 
