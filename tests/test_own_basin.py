@@ -71,6 +71,7 @@ def test_a_bulletin_of_the_real_archive_with_its_own_network(runner, tmp_path):
     assert (f["raw_level"], f["level"], f["state"]) == ("normal", "watch", "de-escalated")
     html = (tmp_path / "chirchik-2015-09-d3.en.html").read_text(encoding="utf-8")
     assert "Pskem at Mullala" in html and "Toktogul" not in html
+    assert "Indicators without data in this period: 3 of 11. The situation at those stations is unknown." in html
 
 
 @shared_data(ARCHIVE)
