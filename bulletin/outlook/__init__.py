@@ -1,0 +1,22 @@
+"""Probabilistic outlook: ensemble streamflow prediction from the record, assessed with the catalogue's methods.
+
+- :mod:`~bulletin.outlook.esp`: traces of river flows, one per historical year, conditioned on
+  today's anomaly;
+- :mod:`~bulletin.outlook.reservoirs`: the dekad mass balance of reservoirs on those traces;
+- :mod:`~bulletin.outlook.store`: observations for the past and traces for the coming dekads,
+  as an indicator method asks for them;
+- :mod:`~bulletin.outlook.assess`: every trace assessed as an observation is, summarised per
+  indicator and lead (:class:`~bulletin.outlook.model.Outlook`).
+"""
+
+from .assess import assess_traces, outlook, outlook_leads, trace_store
+from .esp import FlowTraces, Record, conditioned_traces, flow_traces, lag1_autocorrelation, log_anomalies, trace_years
+from .model import IndicatorOutlook, Lead, Outlook, OutlookRow
+from .reservoirs import ReservoirTraces, mass_balance, recent_median
+from .store import FLOW_VARIABLES, NotSimulated, TraceStore
+
+__all__ = [
+    "FLOW_VARIABLES", "FlowTraces", "IndicatorOutlook", "Lead", "NotSimulated", "Outlook", "OutlookRow", "Record",
+    "ReservoirTraces", "TraceStore", "assess_traces", "conditioned_traces", "flow_traces", "lag1_autocorrelation",
+    "log_anomalies", "mass_balance", "outlook", "outlook_leads", "recent_median", "trace_store", "trace_years",
+]

@@ -1,0 +1,162 @@
+"""The outlook: every trace assessed with the catalogue's own methods, summarised per indicator and lead.
+
+An indicator is assessed in a coming dekad exactly as :func:`bulletin.evaluate.assess_period`
+assesses an observed one, with arrays: its method's ``assess`` is given the traces of the
+indicator's series (:class:`~bulletin.outlook.store.TraceStore` answers what else it asks of
+the data), its thresholds turn the compared values into levels, and the notes' effects apply
+(``normal``, then ``no_data``). Quality control does not apply to simulated values. The alert
+state (hysteresis) is not applied: the outlook gives the raw level of each trace.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..catalogue import Catalogue, Indicator
+from ..climatology import CATEGORIES, NO_DATA
+from ..evaluate import applied_thresholds
+from ..methods import LEVELS, Inputs, level_of_rank, threshold_ranks
+from ..network import Network
+from ..periods import Period, season_of
+from ..units import conversion_factor, load_variables
+from .esp import dekad_index, trace_years
+from .model import IndicatorOutlook, Lead, Outlook, OutlookRow
+from .store import NotSimulated, TraceStore
+
+NEAR_LEADS = (1, 2, 3)
+SEASON_END = "season_end"
+NOT_IN_SEASON = "outside its season or validity in every dekad of the outlook"
+
+
+def outlook_leads(issue: Period, seasons) -> tuple[Lead, ...]:
+    """The leads reported: the next 1, 2 and 3 dekads (``d+1`` ...) and the last dekad of the season.
+
+    The season is the growing or non-growing season of the first dekad after ``issue`` (an
+    outlook issued in the season's last dekad looks to the end of the next one).
+    """
+    first = issue.shift(1)
+    end = Period.containing("dekad", season_of(first, seasons).end)
+    last = dekad_index(end) - dekad_index(issue)
+    leads = [Lead(f"d+{k}", k, issue.shift(k).label) for k in NEAR_LEADS]
+    return (*leads, Lead(SEASON_END, last, end.label))
+
+
+def categories(values: np.ndarray, clim_row) -> np.ndarray:
+    """HydroSOS category of each value (:func:`bulletin.climatology.categorise`, for arrays)."""
+    v = np.asarray(values, dtype=float)
+    edges = [float(clim_row[f"edge{i}"]) for i in range(1, 5)]
+    if any(np.isnan(e) for e in edges):
+        return np.full(v.shape, NO_DATA, dtype=object)
+    out = np.select([v <= e for e in edges], CATEGORIES[:4], CATEGORIES[4]).astype(object)
+    out[np.isnan(v)] = NO_DATA
+    return out
+
+
+def assess_traces(ind: Indicator, period: Period, data: TraceStore, network: Network) -> tuple[np.ndarray, np.ndarray]:
+    """(level ranks, values [canonical unit]) of every trace of ``ind`` in ``period``; raises NotSimulated."""
+    value = np.asarray(data.at(ind.station, ind.series, period), dtype=float)
+    store = data.store
+    clim = store.climatology(ind.station, ind.series, period.kind)
+    poy = period.period_of_year
+    canonical = load_variables()[ind.variable].unit
+    inputs = Inputs(value, canonical, clim, poy, categories(value, clim.loc[poy]), data, network)
+    result = ind.method.assess(ind, period, inputs)
+    if result.ranks is not None:
+        ranks = np.asarray(result.ranks)
+    else:
+        limits = {t.level: t.value for t in applied_thresholds(ind, period, store, network.seasons)}
+        ranks = threshold_ranks(result.compared, limits, ind.operator)
+        if any(np.isnan(x) for x in limits.values()):
+            ranks = np.full(value.shape, -1)  # no reference for a relative threshold: never normal
+    ranks = np.broadcast_to(ranks, value.shape).astype(int)
+    masks = [(note, np.broadcast_to(np.asarray(where, dtype=bool), value.shape)) for note, where in result.notes]
+    for note, mask in masks:
+        if note.effect == LEVELS[0]:
+            ranks = np.where(mask, 0, ranks)
+    for note, mask in masks:
+        if note.effect == NO_DATA:
+            ranks = np.where(mask, -1, ranks)
+    return np.where(np.isnan(value), -1, ranks), value
+
+
+def _row(ind: Indicator, lead: Lead, ranks: np.ndarray, values: np.ndarray, unit: str) -> OutlookRow:
+    n = len(ranks)
+    probabilities = {lev: float(np.sum(ranks == k)) / n for k, lev in enumerate(LEVELS)}
+    missing = float(np.sum(ranks < 0)) / n
+    if missing > 0:
+        probabilities[level_of_rank(-1)] = missing
+    finite = values[np.isfinite(values)]
+    if finite.size:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            p10, median, p90 = (float(x) for x in np.percentile(finite, [10, 50, 90]))
+    else:
+        p10 = median = p90 = None
+    return OutlookRow(ind.id, lead.label, lead.lead, lead.period, probabilities, median, p10, p90, unit)
+
+
+def trace_store(catalogue: Catalogue, network: Network, store, issue: Period, n_leads: int,
+                excluded: int | None = None) -> TraceStore:
+    """The data of an outlook issued after ``issue``: observations, and traces of ``n_leads`` dekads.
+
+    The traces come from every hydrological year of the record (the span of the observations)
+    but ``excluded``, by default the hydrological year of ``issue``.
+    """
+    if issue.kind != "dekad":
+        raise ValueError(f"the outlook is issued after a dekad, not a {issue.kind}")
+    seasons = network.seasons
+    if excluded is None:
+        excluded = seasons.hydrological_year_of(issue.start)
+    dates = store.obs.frame["date"][store.obs.frame["value"].notna()]
+    years = (trace_years(dates.min().date(), dates.max().date(), issue, n_leads, excluded, seasons)
+             if len(dates) else ())
+    return TraceStore(store, network, catalogue, issue, n_leads, years, excluded)
+
+
+def outlook(catalogue: Catalogue, network: Network, store, issue: Period, excluded: int | None = None) -> Outlook:
+    """The probabilistic outlook of every indicator after the issue dekad ``issue``.
+
+    Parameters
+    ----------
+    catalogue, network
+        The indicators and the basin.
+    store : bulletin.series.SeriesStore
+        The observations (the record the traces come from, and today's state).
+    issue : Period
+        The dekad just ended (in a hindcast, the dekad the forecast is issued after).
+    excluded : int, optional
+        The hydrological year kept out of the traces, of ``rho`` and of the recent releases;
+        by default the hydrological year of ``issue``, the year forecast.
+
+    Every dekad up to the end of the season is simulated and assessed (the first crossing is
+    sought in all of them); rows are given for the leads of :func:`outlook_leads`.
+    """
+    seasons = network.seasons
+    leads = outlook_leads(issue, seasons)
+    data = trace_store(catalogue, network, store, issue, max(lead.lead for lead in leads), excluded)
+    years, excluded = data.years, data.excluded
+    variables = load_variables()
+    out, left_out = [], []
+    for ind in catalogue.indicators:
+        canonical = variables[ind.variable].unit
+        unit = ind.value_unit(canonical)
+        factor = conversion_factor(canonical, unit)
+        assessed: dict[int, tuple] = {}
+        try:
+            for k, period in enumerate(data.periods, start=1):
+                if ind.not_evaluated_reason(period, seasons) is None:
+                    assessed[k] = assess_traces(ind, period, data, network)
+        except NotSimulated as exc:
+            left_out.append((ind.id, str(exc)))
+            continue
+        if not assessed or not years:
+            left_out.append((ind.id, NOT_IN_SEASON if years else "no year of the record gives a trace"))
+            continue
+        crossing = next((k for k, (ranks, _) in sorted(assessed.items()) if np.mean(ranks >= 1) >= 0.5), None)
+        rows = tuple(_row(ind, lead, assessed[lead.lead][0], assessed[lead.lead][1] * factor, unit)
+                     for lead in leads if lead.lead in assessed)
+        out.append(IndicatorOutlook(ind.id, ind.station, "-".join(ind.series), unit, crossing,
+                                    None if crossing is None else issue.shift(crossing).label, rows))
+    return Outlook(issue.label, leads, tuple(out), tuple(years), excluded, tuple(left_out), data.rhos())
