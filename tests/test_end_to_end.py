@@ -106,7 +106,8 @@ def test_html_structure(sample, network, lang):
         assert state is None or state.get_text(strip=True)
     changes = [(li["data-indicator"], li["data-state"]) for li in soup.select("#summary ul.changes > li")]
     assert changes == [("toktogul_volume_low", "escalated"), ("toktogul_days_left", "escalated"),
-                       ("toktogul_winter_release", "escalated"), ("shardara_volume_high", "new")]
+                       ("toktogul_winter_release", "escalated"), ("shardara_volume_high", "new"),
+                       ("toktogul_release_schedule_ngs", "de-escalated"), ("syrdarya_akdzhar_status", "ended")]
     assert soup.select_one("#summary .nothing-new") is None
     assert len(soup.select("#findings thead th[scope=col]")) == 9
     # a figure per key station, inline SVG with alt text

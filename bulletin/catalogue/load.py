@@ -21,18 +21,20 @@ from ..network import KIND_VARIABLES, Network
 from ..periods import Seasons
 from ..resources import resource_path
 from ..units import load_variables, unit_dimension
+from .issuer import parse_instructions, parse_issuer
 from .model import Agreement, Catalogue, Indicator, Rule
 from .thresholds import parse_thresholds
 
 SEASON_NAMES = ("all", "gs", "ngs")
-_TOP_KEYS = ("catalogue", "settings", "rules", "indicators")
+_TOP_KEYS = ("catalogue", "settings", "rules", "indicators", "issuer")
+_REQUIRED_SECTIONS = ("catalogue", "settings", "rules", "indicators")
 _HEAD_KEYS = ("id", "version", "status", "agreed", "parties", "title", "notice")
 _SETTINGS_KEYS = ("reference_period", "min_coverage", "min_years", "category_edges", "deescalation_periods")
-_RULE_KEYS = ("id", "version", "title", "agreement", "basis")
+_RULE_KEYS = ("id", "version", "title", "agreement", "basis", "instructions")
 _AGREEMENT_KEYS = ("document", "article", "date")
 _INDICATOR_KEYS = ("id", "name", "station", "variable", "method", "season", "unit", "display_unit", "operator",
                    "thresholds", "thresholds_by_period", "relative_to", "rule", "key", "deescalation_periods",
-                   "valid_from", "valid_to")
+                   "valid_from", "valid_to", "instructions")
 _THRESHOLD_KEYS = ("thresholds", "thresholds_by_period", "relative_to", "operator")
 
 
@@ -101,7 +103,7 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
     variables = load_variables()
     seasons = network.seasons if network is not None else Seasons()
     c.keys("", raw, _TOP_KEYS)
-    for k in _TOP_KEYS:
+    for k in _REQUIRED_SECTIONS:
         if k not in raw:
             c.add(k, "required section is missing")
     head = raw.get("catalogue") or {}
@@ -113,6 +115,7 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
     notices = names(c, "catalogue.notice", head["notice"]) if head.get("notice") else {}
     agreed = parse_date(c, "catalogue.agreed", head.get("agreed"))
     parties = _parse_parties(c, head.get("parties"), network)
+    issuer = parse_issuer(c, raw.get("issuer"))
 
     settings = _parse_settings(c, raw.get("settings") or {})
     deescalation = _parse_deescalation(c, "settings.deescalation_periods",
@@ -135,7 +138,8 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
                                    Agreement(names(c, f"{where}.agreement.document", ag.get("document")),
                                              None if ag.get("article") is None else str(ag["article"]),
                                              parse_date(c, f"{where}.agreement.date", ag.get("date"))),
-                                   names(c, f"{where}.basis", r["basis"]) if r.get("basis") else {})
+                                   names(c, f"{where}.basis", r["basis"]) if r.get("basis") else {},
+                                   parse_instructions(c, f"{where}.instructions", r.get("instructions")))
 
     indicators = []
     dated: list[tuple[str, Indicator]] = []  # (key path, indicator) of those whose validity parsed
@@ -160,7 +164,8 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
     return Catalogue(id=str(head["id"]), version=str(head["version"]), status=str(head["status"]),
                      agreed=agreed, parties=parties,
                      titles=titles, notices=notices, settings=settings, rules=rules,
-                     indicators=tuple(indicators), path=str(file), deescalation_periods=deescalation)
+                     indicators=tuple(indicators), path=str(file), deescalation_periods=deescalation,
+                     issuer=issuer)
 
 
 def _parse_deescalation(c: Collector, where: str, value) -> int:
@@ -252,6 +257,7 @@ def _parse_indicator(c: Collector, where: str, spec, rules, variables, network, 
     display_unit = _display_unit(c, where, spec, variables)
     deescalation = (None if spec.get("deescalation_periods") is None else
                     _parse_deescalation(c, f"{where}.deescalation_periods", spec["deescalation_periods"]))
+    instructions = parse_instructions(c, f"{where}.instructions", spec.get("instructions"))
     if method is None:
         return None
     return Indicator(id=str(spec["id"]), names=names_, station=str(station), variable=str(variable), method=method,
@@ -259,7 +265,8 @@ def _parse_indicator(c: Collector, where: str, spec, rules, variables, network, 
                      unit=spec.get("unit"), operator=spec.get("operator") if method.uses_thresholds else None,
                      thresholds=thresholds, key=bool(spec.get("key", False)), display_unit=display_unit,
                      deescalation_periods=deescalation, valid_from=valid_from, valid_to=valid_to, threshold_by=threshold_by,
-                     threshold_table=threshold_table, relative_to=relative_to, params=params)
+                     threshold_table=threshold_table, relative_to=relative_to, params=params,
+                     instructions=instructions)
 
 
 def _validity(start: str | None, end: str | None) -> str:

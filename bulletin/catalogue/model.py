@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..climatology import ClimateSettings
 from ..methods import DEESCALATION_PERIODS, Method, Threshold
 from ..periods import Period, Seasons
 from ..text import localized
+from .issuer import Issuer
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Rule:
     titles: dict
     agreement: Agreement
     basis: dict  # where the thresholds come from, per language
+    instructions: dict = field(default_factory=dict)  # level -> what it means and what to do, per language
 
     def title(self, lang: str) -> str:
         """The rule's title in ``lang``."""
@@ -87,6 +89,9 @@ class Indicator:
     threshold_table: tuple = ()
     relative_to: str | None = None  # None | "norm" (% of the norm) | "percentile" (of the reference)
     params: object = None  # the method's own parameters
+    # level -> the agreed text of what the level means and what is recommended, per language
+    # (CAP's instruction); the rule's instructions for a level the indicator gives none
+    instructions: dict = field(default_factory=dict)
 
     @property
     def series(self) -> tuple[str, ...]:
@@ -100,6 +105,10 @@ class Indicator:
     def name(self, lang: str) -> str:
         """The indicator's name in ``lang``."""
         return localized(self.names, lang)
+
+    def instruction(self, level: str) -> dict | None:
+        """The instruction of ``level`` ({lang: text}): the indicator's own, else its rule's; None when neither gives one."""
+        return self.instructions.get(level) or getattr(self.rule, "instructions", {}).get(level) or None
 
     def valid_on(self, day: dt.date) -> bool:
         """Whether ``day`` lies within the indicator's validity (both ends inclusive)."""
@@ -161,6 +170,7 @@ class Catalogue:
     indicators: tuple[Indicator, ...]
     path: str
     deescalation_periods: int = DEESCALATION_PERIODS  # default of the indicators (settings)
+    issuer: Issuer | None = None  # the body that issues the bulletin, with its contacts
 
     @property
     def is_sample(self) -> bool:

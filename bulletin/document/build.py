@@ -37,7 +37,7 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
     ranked = sorted((r for r in rows if r.level in LEVELS[1:]), key=lambda r: severity_key(r, key_ids))
     lead = Text.of(MSG_LEAD, period_in=PeriodIn(period), total=len(rows),
                    **{lev: sum(r.level == lev for r in rows) for lev in (*LEVELS, NO_DATA)})
-    changes = sorted((r for r in rows if r.state in ("new", "escalated")), key=severity_key)
+    changes = changed_rows(rows)
     evaluated_ids = {f.indicator for f in findings}
     not_evaluated = tuple((ind.id, ind.not_evaluated_reason(period, network.seasons) or "season")
                           for ind in catalogue.indicators if ind.id not in evaluated_ids)
@@ -55,7 +55,32 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         category_strip=category_strip(network, products.categories, period),
         lead=lead, hydrological_year=Text.of(MSG_MONTH_SPAN, first=Month(hy.start.month), last=Month(hy.end.month)),
         qc_records=qc_records(qc), norms=norms_table(rows),
+        next_period=period.shift(1) if period.kind in ("dekad", "month") else None,
+        next_issue_at=next_issue_at(period, issued_at) if period.kind in ("dekad", "month") else None,
     )
+
+
+CHANGE_ORDER = ("new", "escalated", "de-escalated", "ended")
+"""The states page one lists as changes since the last bulletin, in the order it lists them."""
+
+
+def changed_rows(rows) -> list:
+    """The rows whose level changed since the last bulletin: new, escalated, de-escalated, ended.
+
+    Raised levels come first, then lowered ones; within each state the most severe first.
+    """
+    return sorted((r for r in rows if r.state in CHANGE_ORDER),
+                  key=lambda r: (CHANGE_ORDER.index(r.state) > 1, severity_key(r)))
+
+
+def next_issue_at(period: Period, issued_at: datetime) -> datetime:
+    """When the next issue is due: the next period's end plus this issue's delay after its period's end.
+
+    >>> from bulletin.periods import Period
+    >>> next_issue_at(Period.dekad(2026, 11, 2), datetime(2026, 11, 21, 6)).isoformat()
+    '2026-12-01T06:00:00'
+    """
+    return issued_at + (period.shift(1).end - period.end)
 
 
 def issue_number(period: Period) -> str:

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from ..catalogue import Catalogue, Indicator
 from ..evaluate import Finding
-from ..methods import DEESCALATION_PERIODS, LEVELS, NO_DATA, Note, Wording, level_rank
+from ..methods import DEESCALATION_PERIODS, LEVELS, NO_DATA, OPERATORS, Note, Wording, level_rank
 from ..network import Network
 from ..periods import Period, parse_period
 from ..products import ArchiveNorm
 from ..qc import CHECKS, QCReport
-from ..text import N_, Localized, PeriodIn, Text, quantity
+from ..text import N_, Localized, PeriodIn, Quantity, Text, decimals_of, quantity
 from ..vocabulary import STATE_NAMES, category_text, level_text
 from .conditions import crossed_condition
 from .model import CountrySummary, Row
 from .norms import norm_comparison
 from .volumes import in_volume_unit
 
-# a second sentence when the level is held above the period's own, or in force from before a gap
-MSG_FINDING_HELD = N_("{sentence} The level stays at {level} until the value has been below it for "
-                      "{periods} periods in a row.")
+# a second sentence when the level is held above the period's own, or in force from before a gap;
+# a held level comes down when the value is back on the safe side of its threshold: above a
+# low-side limit (operator < or <=), below a high-side one (> or >=)
+MSG_FINDING_HELD_LOW = N_("{sentence} This period alone is at {raw}; the level is held at {level} until the "
+                          "value has been back above the {level} threshold ({threshold}) for {periods} periods "
+                          "in a row.")
+MSG_FINDING_HELD_HIGH = N_("{sentence} This period alone is at {raw}; the level is held at {level} until the "
+                           "value has been back below the {level} threshold ({threshold}) for {periods} periods "
+                           "in a row.")
+MSG_FINDING_HELD = N_("{sentence} This period alone is at {raw}; the level is held at {level} until the "
+                      "period's own level has been lower for {periods} periods in a row.")
 MSG_LEVEL_IN_FORCE = N_("{sentence} The level {period_in}, the last with data, was {level}.")
 MSG_RAW_LEVEL = N_("this period alone: {level}")
 MSG_LAST_LEVEL = N_("last with data: {level}")
@@ -69,7 +78,7 @@ def finding_row(f: Finding, ind: Indicator, network: Network, qc: QCReport | Non
         sentence = Text.of(MSG_LEVEL_IN_FORCE, sentence=sentence, level=level_text(f.level_in_force["level"]),
                            period_in=PeriodIn(parse_period(f.level_in_force["period"], network.seasons)))
     if held:
-        sentence = Text.of(MSG_FINDING_HELD, sentence=sentence, level=level_text(f.level), periods=deescalation_periods)
+        sentence = held_sentence(sentence, f, ind, raw, deescalation_periods)
     raw_text = None
     if held:
         raw_text = Text.of(MSG_RAW_LEVEL, level=level_text(raw))
@@ -85,8 +94,33 @@ def finding_row(f: Finding, ind: Indicator, network: Network, qc: QCReport | Non
               raw_level=raw if held else None, raw_text=raw_text,
               compared=None if f.indicator_value is None else
               ind.method.compared_quantity(f.indicator_value, f.indicator_unit),
-              archive_norm=None if archive is None else norm_comparison(archive, f.norm, network))
+              archive_norm=None if archive is None else norm_comparison(archive, f.norm, network),
+              instruction=instruction_of(ind, f.level))
     return in_volume_units(row, network.volume_unit) if f.variable == "volume" else row
+
+
+def held_sentence(sentence: Text, f: Finding, ind: Indicator, raw: str, periods: int) -> Text:
+    """``sentence`` and why the level is held above the period's own ``raw`` level.
+
+    The threshold of the held level, as it applied in the period, tells how the level comes
+    down: the value back above a low-side limit (operator < or <=) or back below a high-side
+    one (> or >=) for ``periods`` periods in a row. A method without thresholds (a category
+    mapped to levels), or a threshold unknown in the period, gets the general sentence.
+    """
+    params = {"sentence": sentence, "raw": level_text(raw), "level": level_text(f.level), "periods": periods}
+    t = next((t for t in f.applied if t.level == f.level), None)
+    if t is None or t.operator not in OPERATORS or t.value is None or math.isnan(t.value):
+        return Text.of(MSG_FINDING_HELD, **params)
+    q = quantity(t.value, t.unit, decimals_of(t.value))
+    threshold = Quantity(q.value, q.unit, q.decimals, ind.method.signed)
+    msg = MSG_FINDING_HELD_LOW if t.operator in ("<", "<=") else MSG_FINDING_HELD_HIGH
+    return Text.of(msg, threshold=threshold, **params)
+
+
+def instruction_of(ind: Indicator, level: str) -> Localized | None:
+    """The catalogue's instruction for ``level`` of the indicator (or of its rule); None when it gives none."""
+    texts = ind.instruction(level) if level in LEVELS[1:] else None
+    return Localized.of(texts) if texts else None
 
 
 def in_volume_units(row: Row, unit: str) -> Row:

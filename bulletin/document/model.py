@@ -44,6 +44,7 @@ class Row:
     raw_text: Text | None = None  # "this period alone: watch", when the level is held above it
     compared: Quantity | None = None  # the value compared with the thresholds, when not ``value`` (31 % fill)
     archive_norm: NormComparison | None = None  # the norm the data's archive publishes, when it does
+    instruction: Localized | None = None  # what the finding's level means and what is recommended (catalogue)
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ class Bulletin:
     rows: tuple
     countries: tuple
     key_rows: tuple  # the most important findings, for page one
-    changes: tuple  # rows new or escalated since the last bulletin, most severe first
+    changes: tuple  # rows whose level changed since the last bulletin: new or escalated, then lowered
     figures: tuple
     quality: QualitySection
     annex: tuple
@@ -222,6 +223,13 @@ class Bulletin:
     hydrological_year: Text | None = None  # the months of the hydrological year ("October to September")
     qc_records: tuple = ()  # QCRecord of every run of flagged days
     norms: tuple = ()  # NormComparison per series whose archive publishes its norm of the period
+    next_period: Period | None = None  # the period of the next issue
+    next_issue_at: datetime | None = None  # when the next issue is due (same delay after its period's end)
+
+    @property
+    def issuer(self):
+        """The issuing body of the catalogue (:class:`~bulletin.catalogue.Issuer`), or None."""
+        return self.catalogue.issuer
 
     def indicator_names(self, ids) -> tuple:
         """The names (Localized) of the catalogue's indicators ``ids``."""

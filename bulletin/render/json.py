@@ -42,6 +42,9 @@ def results(bulletin) -> dict:
             "sample_data": b.sample_data,
             "not_in_season": list(b.not_in_season),
             "not_evaluated": [{"indicator": i, "reason": reason} for i, reason in b.not_evaluated],
+            "issuer": None if b.issuer is None else b.issuer.as_json(),
+            "next_issue": None if b.next_issue_at is None else {
+                "period": b.next_period.label, "issued_at": b.next_issue_at.isoformat()},
         },
         "findings": [finding_json(r) for r in b.rows],
         "qc": [{"station": r.station, "variable": r.variable, "check": r.check, "severity": r.severity,
@@ -52,10 +55,13 @@ def results(bulletin) -> dict:
 def finding_json(row) -> dict:
     """A finding of the results JSON, with ``archive_norm`` after ``norm`` when its archive publishes a norm.
 
+    ``instruction`` is the catalogue's text for the finding's level, per language (null when none).
+
     The finding's own fields are in the units of its indicator, whatever unit the bulletin shows
     volumes in; ``archive_norm`` is in the finding's unit too.
     """
     out = row.finding.as_json()
+    out["instruction"] = None if row.instruction is None else dict(row.instruction.names)
     a = row.archive_norm
     if a is None:
         return out

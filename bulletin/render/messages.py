@@ -103,7 +103,8 @@ def config_texts(network=None, catalogue=None) -> dict[str, dict]:
 
     Keys say what each text names: ``network: name``, ``network: outlet``, ``country KG``,
     ``station toktogul: name`` (``short_name``, ``river``), ``catalogue: title`` (``notice``),
-    ``rule SD-RES-1: title`` (``basis``, ``agreement``) and ``indicator toktogul_fill: name``.
+    ``rule SD-RES-1: title`` (``basis``, ``agreement``), ``indicator toktogul_fill: name``,
+    ``issuer: name`` (``address``) and ``indicator bahri_tojik_margin: instruction alert`` (also of a rule).
     The renderer imports no stage: ``network`` (a :class:`bulletin.network.Network`) and
     ``catalogue`` (a :class:`bulletin.catalogue.Catalogue`) are read by their attributes only.
     """
@@ -122,6 +123,13 @@ def config_texts(network=None, catalogue=None) -> dict[str, dict]:
             texts.update({f"rule {rule.id}: title": rule.titles, f"rule {rule.id}: basis": rule.basis,
                           f"rule {rule.id}: agreement": rule.agreement.documents})
         texts.update({f"indicator {ind.id}: name": ind.names for ind in catalogue.indicators})
+        issuer = getattr(catalogue, "issuer", None)
+        if issuer is not None:
+            texts.update({"issuer: name": issuer.names, "issuer: address": issuer.addresses})
+        for owner, kind in [(r, "rule") for r in catalogue.rules.values()] + [(i, "indicator")
+                                                                               for i in catalogue.indicators]:
+            texts.update({f"{kind} {owner.id}: instruction {level}": text
+                          for level, text in getattr(owner, "instructions", {}).items()})
     return {key: dict(names or {}) for key, names in texts.items()}
 
 
