@@ -6,7 +6,9 @@
 - :mod:`~bulletin.outlook.store`: observations for the past and traces for the coming dekads,
   as an indicator method asks for them;
 - :mod:`~bulletin.outlook.assess`: every trace assessed as an observation is, summarised per
-  indicator and lead (:class:`~bulletin.outlook.model.Outlook`).
+  indicator and lead (:class:`~bulletin.outlook.model.Outlook`);
+- :mod:`~bulletin.outlook.verify`: past outlooks re-issued without their year and scored against
+  what was observed (:class:`~bulletin.outlook.verify.Verification`).
 """
 
 from .assess import assess_traces, outlook, outlook_leads, trace_store
@@ -14,9 +16,11 @@ from .esp import FlowTraces, Record, conditioned_traces, flow_traces, lag1_autoc
 from .model import IndicatorOutlook, Lead, Outlook, OutlookRow
 from .reservoirs import ReservoirTraces, mass_balance, recent_median
 from .store import FLOW_VARIABLES, NotSimulated, TraceStore
+from .verify import LeadScores, ReliabilityBin, Verification, verify_outlooks
 
 __all__ = [
-    "FLOW_VARIABLES", "FlowTraces", "IndicatorOutlook", "Lead", "NotSimulated", "Outlook", "OutlookRow", "Record",
-    "ReservoirTraces", "TraceStore", "assess_traces", "conditioned_traces", "flow_traces", "lag1_autocorrelation",
-    "log_anomalies", "mass_balance", "outlook", "outlook_leads", "recent_median", "trace_store", "trace_years",
+    "FLOW_VARIABLES", "FlowTraces", "IndicatorOutlook", "Lead", "LeadScores", "NotSimulated", "Outlook", "OutlookRow",
+    "Record", "ReliabilityBin", "ReservoirTraces", "TraceStore", "Verification", "assess_traces", "conditioned_traces",
+    "flow_traces", "lag1_autocorrelation", "log_anomalies", "mass_balance", "outlook", "outlook_leads", "recent_median",
+    "trace_store", "trace_years", "verify_outlooks",
 ]
