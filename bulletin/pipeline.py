@@ -13,6 +13,7 @@ from .evaluate import Finding, assess_period, evaluate
 from .ingest import Observations, read_observations, sample_data_path
 from .methods import NO_DATA
 from .network import Network, load_network
+from .outlook import Outlook, outlook
 from .periods import Period, latest_complete, parse_period
 from .products import Products, compute_products
 from .qc import QCReport, load_qc_config, run_qc
@@ -24,7 +25,8 @@ class Run:
     """Everything one run produced.
 
     ``observations`` as read, ``evaluated`` without the values QC flagged as errors (what the
-    findings were computed from).
+    findings were computed from); ``outlook`` the probabilistic outlook issued after the
+    period (None for a monthly bulletin).
     """
 
     network: Network
@@ -36,6 +38,7 @@ class Run:
     products: Products
     bulletin: Bulletin
     evaluated: Observations | None = None
+    outlook: Outlook | None = None
 
 
 def uses_sample_data(paths) -> bool:
@@ -161,6 +164,9 @@ def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_pat
     errors, so their coverage counts good days only; warnings are listed and their values used.
     A period in which fewer than :data:`MIN_SHARE_WITH_DATA` of the findings have data is
     refused (:func:`refuse_empty`) unless ``allow_no_data``.
+
+    A dekad bulletin carries the outlook of the coming dekads (:func:`bulletin.outlook.outlook`),
+    computed from the same series store as the findings; a monthly bulletin carries none.
     """
     network = load_network(network_path)
     catalogue = load_catalogue(catalogue_path, network)
@@ -177,7 +183,8 @@ def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_pat
     if not allow_no_data:
         refuse_empty(findings, target, good, coverage)
     products = compute_products(catalogue, network, findings, store, qc, target, observed=obs)
+    ahead = outlook(catalogue, network, store, target) if target.kind == "dekad" else None
     bulletin = build_bulletin(catalogue=catalogue, network=network, findings=findings, products=products, qc=qc,
                               period=target, issued_at=issued_at, inputs=obs.inputs,
-                              sample_data=uses_sample_data(data))
-    return Run(network, catalogue, obs, qc, target, findings, products, bulletin, good)
+                              sample_data=uses_sample_data(data), outlook=ahead)
+    return Run(network, catalogue, obs, qc, target, findings, products, bulletin, good, ahead)

@@ -24,7 +24,7 @@ def test_latest_dekad_outputs_in_every_language_asked(sample):
     out, result = sample
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([f"syrdarya-{PERIOD}.{lang}.{ext}" for lang in SAMPLE_LANGS for ext in ("html", "pdf")]
-                           + [f"syrdarya-{PERIOD}.json", f"syrdarya-{PERIOD}.findings.csv"])
+                           + [f"syrdarya-{PERIOD}.json", f"syrdarya-{PERIOD}.findings.csv", f"syrdarya-{PERIOD}.outlook.csv"])
     assert f"Bulletin syrdarya-{PERIOD}" in result.output
 
 

@@ -30,8 +30,12 @@ MSG_MONTH_SPAN = N_("{first} to {last}")
 
 def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Finding], products: Products,
                    qc: QCReport, period: Period, issued_at: datetime, inputs: list[InputFile],
-                   sample_data: bool) -> Bulletin:
-    """The bulletin of ``period``: summary, findings, figures, data quality, annex and provenance."""
+                   sample_data: bool, outlook=None) -> Bulletin:
+    """The bulletin of ``period``: summary, findings, figures, data quality, annex and provenance.
+
+    ``outlook`` (:class:`bulletin.outlook.Outlook`, or None) is carried as computed: the
+    machine-readable outputs give it; no page shows it yet.
+    """
     rows = rows_of(findings, catalogue, network, qc, period, products.archive_norms)
     key_ids = frozenset(ind.id for ind in catalogue.indicators if ind.key)
     ranked = sorted((r for r in rows if r.level in LEVELS[1:]), key=lambda r: severity_key(r, key_ids))
@@ -57,6 +61,7 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         qc_records=qc_records(qc), norms=norms_table(rows),
         next_period=period.shift(1) if period.kind in ("dekad", "month") else None,
         next_issue_at=next_issue_at(period, issued_at) if period.kind in ("dekad", "month") else None,
+        outlook=outlook,
     )
 
 

@@ -225,6 +225,7 @@ class Bulletin:
     norms: tuple = ()  # NormComparison per series whose archive publishes its norm of the period
     next_period: Period | None = None  # the period of the next issue
     next_issue_at: datetime | None = None  # when the next issue is due (same delay after its period's end)
+    outlook: object = None  # bulletin.outlook.Outlook of the coming dekads (dekad bulletins), or None
 
     @property
     def issuer(self):

@@ -1,4 +1,4 @@
-"""The results JSON (DESIGN.md) and the findings CSV, validated against the packaged schema."""
+"""The results JSON (DESIGN.md), the findings CSV and the outlook CSV, validated against the packaged schema."""
 
 from __future__ import annotations
 
@@ -25,9 +25,13 @@ def _round(x, ndigits: int = 4):
 
 
 def results(bulletin) -> dict:
-    """The results document of one bulletin: metadata, findings, QC flags."""
+    """The results document of one bulletin: metadata, findings, QC flags, and the outlook of a dekad bulletin.
+
+    ``outlook`` (last, absent when the bulletin carries none) is the outlook's own JSON form
+    (:meth:`bulletin.outlook.Outlook.as_json`), rounded as every number of the document.
+    """
     b = bulletin
-    return _round({
+    doc = {
         "bulletin": {
             "id": b.id,
             "issue_number": b.issue_number,
@@ -49,7 +53,10 @@ def results(bulletin) -> dict:
         "findings": [finding_json(r) for r in b.rows],
         "qc": [{"station": r.station, "variable": r.variable, "check": r.check, "severity": r.severity,
                 "first": r.first, "last": r.last, "days": r.days, "sentence": r.sentence} for r in b.qc_records],
-    })
+    }
+    if b.outlook is not None:
+        doc["outlook"] = b.outlook.as_json()
+    return _round(doc)
 
 
 def finding_json(row) -> dict:
@@ -107,4 +114,30 @@ def findings_csv(doc: dict) -> str:
     for f in doc["findings"]:
         row = {"raw_level": None, "indicator_value": None, "indicator_unit": None, **f, "qc_flags": ";".join(f["qc_flags"]), "rule_id": f["rule"]["id"]}
         w.writerow(["" if row[c] is None else row[c] for c in FINDING_COLUMNS])
+    return buf.getvalue()
+
+
+OUTLOOK_COLUMNS = ("indicator", "lead", "period", "unit", "median", "p10", "p90", "p_normal", "p_watch", "p_warning",
+                   "p_alert", "p_no_data")
+OUTLOOK_LEVELS = ("normal", "watch", "warning", "alert", "no_data")
+
+
+def outlook_csv(doc: dict) -> str | None:
+    """The outlook as CSV, one row per indicator and lead (``lead`` is its label: d+1 ... season_end).
+
+    The numbers are those of the results JSON; a level no trace reaches has probability 0.
+    None when the document has no outlook (a monthly bulletin).
+    """
+    block = doc.get("outlook")
+    if block is None:
+        return None
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(OUTLOOK_COLUMNS)
+    for ind in block["indicators"]:
+        for r in ind["rows"]:
+            p = r["probabilities"]
+            w.writerow([r["indicator"], r["lead_label"], r["period"], r["unit"],
+                        *("" if r[k] is None else r[k] for k in ("median", "p10", "p90")),
+                        *(p.get(lev) or 0.0 for lev in OUTLOOK_LEVELS)])
     return buf.getvalue()

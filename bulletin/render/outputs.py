@@ -1,7 +1,7 @@
 """Every output of one bulletin, rendered in memory: ``render_all(bulletin, langs, formats)``.
 
-The results JSON (validated against its schema), the findings CSV, and per language the HTML
-page and the archival PDF that carries the JSON. Nothing is written here: the caller writes
+The results JSON (validated against its schema), the findings CSV, the outlook CSV (dekad
+bulletins), and per language the HTML page and the archival PDF that carries the JSON. Nothing is written here: the caller writes
 the files, all or none (``bulletin.cli`` writes them under temporary names and renames them).
 """
 
@@ -42,7 +42,8 @@ def render_all(bulletin, langs, formats, template_dir=None) -> dict[str, bytes]:
     Returns
     -------
     dict
-        ``<id>.json``, ``<id>.findings.csv``, ``<id>.<lang>.html``, ``<id>.<lang>.pdf``, in that order.
+        ``<id>.json``, ``<id>.findings.csv``, ``<id>.outlook.csv`` (when the bulletin has an outlook),
+        ``<id>.<lang>.html``, ``<id>.<lang>.pdf``, in that order.
     """
     check_request(langs, formats)
     b = bulletin
@@ -54,6 +55,9 @@ def render_all(bulletin, langs, formats, template_dir=None) -> dict[str, bytes]:
         outputs[f"{b.id}.json"] = results_bytes
     if "csv" in formats:
         outputs[f"{b.id}.findings.csv"] = results_json.findings_csv(doc).encode("utf-8")
+        outlook = results_json.outlook_csv(doc)
+        if outlook is not None:
+            outputs[f"{b.id}.outlook.csv"] = outlook.encode("utf-8")
     if "html" in formats or "pdf" in formats:
         from .html import render_html
 
