@@ -183,3 +183,11 @@ def test_a_held_level_is_explained_and_nothing_new_is_said(tmp_path, lang):
     assert row.select_one(".raw-level").get_text(strip=True)
     assert soup.select_one("#summary .nothing-new").get_text(strip=True)
     assert not soup.select("#summary ul.changes")
+
+
+def test_the_findings_say_which_way_a_level_comes_down(sample):
+    """A low-side limit comes down when the value is back above it, a high-side one when below."""
+    out, _ = sample
+    html = (out / f"syrdarya-{PERIOD}.en.html").read_text(encoding="utf-8")
+    assert "stayed back on the safe side of that threshold (above a low-side limit, below a high-side one)" in html
+    assert "has stayed below it for several periods" not in html
