@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .catalogue import Catalogue, Indicator
 from .climatology import status_of, weibull_quantile
 from .ingest import Observations
@@ -111,6 +113,33 @@ class PeriodAssessment:
     details: Details | None = None
 
 
+def level_ranks(ind: Indicator, result, applied: tuple[AppliedThreshold, ...], value, notes=()) -> np.ndarray:
+    """Level rank of a period's value (-1 no data, 0 normal ... 3 alert); a number or one per trace.
+
+    The method's ranks, else the value compared with the applied thresholds; then, for every
+    method alike, a note with the effect ``normal`` sets normal where it holds, and one with the
+    effect ``no_data`` (``notes`` hold everywhere; a relative threshold without its reference
+    is :attr:`Note.NO_REFERENCE`), or a missing value, sets no data. Findings and outlook traces
+    are ranked by this one function.
+    """
+    value = np.asarray(value, dtype=float)
+    if result.ranks is not None:
+        ranks = np.asarray(result.ranks)
+    else:
+        ranks = threshold_ranks(result.compared, {t.level: t.value for t in applied}, ind.operator)
+    ranks = np.broadcast_to(ranks, value.shape).astype(int)
+    everywhere = np.ones(value.shape, dtype=bool)
+    masks = [(note, everywhere) for note in notes]
+    masks += [(note, np.broadcast_to(np.asarray(where, dtype=bool), value.shape)) for note, where in result.notes]
+    if any(math.isnan(t.value) for t in applied):
+        masks.append((Note.NO_REFERENCE, everywhere))
+    for effect, rank in (("normal", 0), (NO_DATA, -1)):  # normal first: no data wins over it
+        for note, mask in masks:
+            if note.effect == effect:
+                ranks = np.where(mask, rank, ranks)
+    return np.where(np.isnan(value), -1, ranks)
+
+
 def assess_period(ind: Indicator, period: Period, store: SeriesStore, qc: QCReport, network: Network,
                   details: bool = False) -> PeriodAssessment:
     """Value and raw level of ``ind`` in ``period`` (the same computation for every period).
@@ -127,17 +156,11 @@ def assess_period(ind: Indicator, period: Period, store: SeriesStore, qc: QCRepo
     applied = applied_thresholds(ind, period, store, network.seasons)
     inputs = Inputs(value, canonical, climatology, period.period_of_year, status["category"], store, network)
     result = ind.method.assess(ind, period, inputs)
-    if result.ranks is not None:
-        rank = int(result.ranks)
-    else:
-        rank = int(threshold_ranks(result.compared, {t.level: t.value for t in applied}, ind.operator))
-    notes = _qc_notes(qc, ind, period) + [note for note, where in result.notes if bool(where)]
+    qc_notes = _qc_notes(qc, ind, period)
+    rank = int(level_ranks(ind, result, applied, value, qc_notes))
+    notes = qc_notes + [note for note, where in result.notes if bool(where)]
     if any(math.isnan(t.value) for t in applied):
         notes.append(Note.NO_REFERENCE)  # a relative threshold without its norm or distribution: never normal
-    if any(n.effect == "normal" for n in notes):
-        rank = 0
-    if any(n.effect == NO_DATA for n in notes) or math.isnan(value):
-        rank = -1
     if math.isnan(value):
         notes.insert(0, Note.COVERAGE if coverage > 0 else Note.MISSING)
     shown = clean(result.compared) if result.shown_unit is not None else None

@@ -16,8 +16,8 @@ import numpy as np
 
 from ..catalogue import Catalogue, Indicator
 from ..climatology import CATEGORIES, NO_DATA
-from ..evaluate import applied_thresholds
-from ..methods import LEVELS, Inputs, level_of_rank, threshold_ranks
+from ..evaluate import applied_thresholds, level_ranks
+from ..methods import LEVELS, Inputs, level_of_rank
 from ..network import Network
 from ..periods import Period, season_of
 from ..units import conversion_factor, load_variables
@@ -63,22 +63,8 @@ def assess_traces(ind: Indicator, period: Period, data: TraceStore, network: Net
     canonical = load_variables()[ind.variable].unit
     inputs = Inputs(value, canonical, clim, poy, categories(value, clim.loc[poy]), data, network)
     result = ind.method.assess(ind, period, inputs)
-    if result.ranks is not None:
-        ranks = np.asarray(result.ranks)
-    else:
-        limits = {t.level: t.value for t in applied_thresholds(ind, period, store, network.seasons)}
-        ranks = threshold_ranks(result.compared, limits, ind.operator)
-        if any(np.isnan(x) for x in limits.values()):
-            ranks = np.full(value.shape, -1)  # no reference for a relative threshold: never normal
-    ranks = np.broadcast_to(ranks, value.shape).astype(int)
-    masks = [(note, np.broadcast_to(np.asarray(where, dtype=bool), value.shape)) for note, where in result.notes]
-    for note, mask in masks:
-        if note.effect == LEVELS[0]:
-            ranks = np.where(mask, 0, ranks)
-    for note, mask in masks:
-        if note.effect == NO_DATA:
-            ranks = np.where(mask, -1, ranks)
-    return np.where(np.isnan(value), -1, ranks), value
+    ranks = level_ranks(ind, result, applied_thresholds(ind, period, store, network.seasons), value)
+    return ranks, value
 
 
 def _row(ind: Indicator, lead: Lead, ranks: np.ndarray, values: np.ndarray, unit: str) -> OutlookRow:
