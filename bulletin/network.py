@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 
-import yaml
-
 from .errors import ConfigError
+from .files import read_yaml
 from .periods import Seasons
 from .resources import resource_path
 from .units import conversion_factor
@@ -82,6 +81,7 @@ class Network:
     outlet: dict = field(default_factory=dict)  # name of the water body the network ends in, per language
     country_labels: dict = field(default_factory=dict)  # code -> ((lon, lat), ...) where the map writes its name
     volume_unit: str = "km3"  # the unit the bulletin shows reservoir volumes in: km3 or Mm3 (network.display)
+    flow_links: dict = field(default_factory=dict)  # the flow_links section as written; validated by bulletin.qc
 
     def resolve(self, name: str, variable: str | None = None) -> str | None:
         """Network id of a station id or alias (case-insensitive), or None.
@@ -138,13 +138,7 @@ _STATION_KEYS = {
 def load_network(path: str | Path | None = None) -> Network:
     """Read and validate the network file; all errors are reported at once."""
     file = Path(path) if path else default_network_path()
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read the network file ({exc.strerror}).",
-                          hint="pass an existing file with --network.") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{file}: not valid YAML: {exc}") from exc
+    raw = read_yaml(file, "network file", "pass an existing file with --network.")
     errors: list[str] = []
     if not isinstance(raw, dict) or "network" not in raw or "stations" not in raw:
         raise ConfigError(f"{file}: a network file needs the keys 'network' and 'stations'.")
@@ -248,4 +242,5 @@ def load_network(path: str | Path | None = None) -> Network:
                           hint="correct the keys named above.")
     return Network(id=net_id, names=dict(head.get("name", {})), countries=countries,
                    seasons=seasons, stations=stations, sources=sources, path=str(file),
-                   outlet=dict(head.get("outlet") or {}), country_labels=country_labels, volume_unit=volume_unit)
+                   outlet=dict(head.get("outlet") or {}), country_labels=country_labels, volume_unit=volume_unit,
+                   flow_links=raw.get("flow_links") or {})

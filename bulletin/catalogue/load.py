@@ -15,6 +15,7 @@ import yaml
 from ..climatology import ClimateSettings, parse_reference
 from ..config import Collector, did_you_mean, names, parse_date
 from ..errors import ConfigError
+from ..files import read_yaml
 from ..methods import DEESCALATION_PERIODS, METHODS, OPERATORS, ParseContext
 from ..methods.registry import method_keys
 from ..network import KIND_VARIABLES, Network
@@ -90,13 +91,7 @@ def _parse_parties(c: Collector, value, network: Network | None) -> tuple[str, .
 def load_catalogue(path: str | Path | None = None, network: Network | None = None) -> Catalogue:
     """Read and validate a catalogue file against the network and the variables."""
     file = Path(path) if path else default_catalogue_path()
-    try:
-        raw = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read the catalogue ({exc.strerror}).",
-                          hint="pass an existing file with --catalogue.") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{file}: not valid YAML: {exc}", hint="fix the YAML syntax at the line shown.") from exc
+    raw = read_yaml(file, "catalogue", "pass an existing file with --catalogue.", loader=_Loader)
     if not isinstance(raw, dict):
         raise ConfigError(f"{file}: a catalogue is a mapping with keys {', '.join(_TOP_KEYS)}.")
     c = Collector(file)

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import click
 import pandas as pd
-import yaml
 
 from .. import __version__
 from ..errors import BulletinError, ConfigError, UsageError
+from ..files import read_yaml
 
 
 def _fail(exc: BulletinError) -> None:
@@ -192,13 +192,7 @@ class Setup:
 def load_project(path: str) -> dict:
     """The keys of a project file, paths resolved against its folder; every problem at once."""
     file = Path(path)
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read the project file ({exc.strerror}).",
-                          hint="pass an existing file with --config.") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{file}: not valid YAML: {exc}") from exc
+    raw = read_yaml(file, "project file", "pass an existing file with --config.")
     if not isinstance(raw, dict):
         raise ConfigError(f"{file}: a project file is a mapping of {', '.join(PROJECT_KEYS)}.",
                           hint="see 'Your own stations' in the README.")

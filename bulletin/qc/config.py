@@ -28,9 +28,8 @@ from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..errors import ConfigError
+from ..files import read_yaml
 from ..resources import resource_path
 from ..units import load_variables
 from .consistency import parse_series_key
@@ -240,12 +239,7 @@ def with_station_exceptions(config: QCConfig, network) -> QCConfig:
 def load_qc_config(path: str | None = None) -> QCConfig:
     """The validated ``qc`` section of variables.yml (default: the shipped file)."""
     file = Path(path) if path else resource_path("indicators", "variables.yml")
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read the variables file ({exc.strerror}).") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{file}: not valid YAML: {exc}") from exc
+    raw = read_yaml(file, "variables file", "pass an existing file with --qc.") or {}
     return parse_qc_config(raw.get("qc"), str(file))
 
 
@@ -332,9 +326,4 @@ def load_links(network) -> tuple[Link, ...]:
     """The flow links of the network file (none without a network or a ``flow_links`` section)."""
     if network is None or not getattr(network, "path", None):
         return ()
-    file = Path(network.path)
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return ()  # load_network has read this file already; nothing more to say here
-    return parse_links(raw.get("flow_links"), network, str(file))
+    return parse_links(network.flow_links, network, network.path)
