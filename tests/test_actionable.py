@@ -4,6 +4,7 @@ import json
 import textwrap
 from datetime import UTC, datetime, timedelta, timezone
 
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
@@ -14,8 +15,9 @@ from bulletin.periods import Period
 from bulletin.pipeline import run
 from bulletin.render.html import render_html
 from bulletin.render.json import results, validate
+from bulletin.resources import resource_path
 
-from .conftest import daily_rows, say, write_csv
+from .conftest import daily_rows, generate, say, write_csv
 
 TASHKENT = timezone(timedelta(hours=5))
 ISSUER = """
@@ -210,11 +212,18 @@ def test_held_level_sentence_high_side_limit(bulletin):
     assert "ниже порога уровня «тревога» (5 км³)" in say("ru", row.sentence)
 
 
-def test_sample_held_reservoir_sentence_is_right_way_round(sample):
-    doc = json.loads((sample[0] / "syrdarya-2026-11-d2.json").read_text(encoding="utf-8"))
+def test_sample_held_reservoir_sentence_is_right_way_round(tmp_path):
+    # Bahri Tojik, dead volume 1,480 Mm3: within 150 Mm3 of it (alert) on the last days of the October
+    # dekads, 175 Mm3 above it on 10 November (warning): the alert is held in 2026-11-d1
+    frame = pd.read_csv(resource_path("data", "sample", "bahri_tojik.csv.gz"))
+    volume = frame[frame["variable"] == "volume"].set_index("date")["value"]
+    assert all(volume[day] - 1480 < 150 for day in ("2026-10-10", "2026-10-20", "2026-10-31"))
+    assert 150 <= volume["2026-11-10"] - 1480 < 300
+    generate(tmp_path, "--period", "2026-11-d1", "--format", "html,json", "--lang", "en")
+    doc = json.loads((tmp_path / "syrdarya-2026-11-d1.json").read_text(encoding="utf-8"))
     bahri = {f["indicator"]: f for f in doc["findings"]}["bahri_tojik_margin"]
     assert (bahri["raw_level"], bahri["level"]) == ("warning", "alert")
-    html = (sample[0] / "syrdarya-2026-11-d2.en.html").read_text(encoding="utf-8")
+    html = (tmp_path / "syrdarya-2026-11-d1.en.html").read_text(encoding="utf-8")
     row = BeautifulSoup(html, "html.parser").select_one("#summary ol.key-findings li[data-indicator=bahri_tojik_margin]")
     text = row.get_text(" ").replace("\xa0", " ").replace("\u2060", "")
     assert "This period alone is at warning" in text

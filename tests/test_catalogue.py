@@ -24,13 +24,26 @@ def test_shipped_catalogue_is_valid_and_complete(network):
     assert [t.value for t in by_id["toktogul_volume_low"].thresholds] == [11.0, 10.0, 9.0]
     assert by_id["north_aral_inflow_min"].season == "gs"
     assert by_id["north_aral_inflow_min"].thresholds[-1].value == 30.0
-    assert by_id["kazaly_stage"].thresholds[1].value == 640 and by_id["kazaly_stage"].thresholds[2].value == 743
+    # alert from the dangerous stage 640 cm (an agreed critical limit crossed)
+    assert [t.value for t in by_id["kazaly_stage"].thresholds] == [600, 620, 640]
     assert by_id["toktogul_winter_release"].season == "ngs"
-    # fill of Toktogul's useful volume: alert at the critical 9 km3 = (9 - 5.5) / 14 = 25 %
+    # fill of Toktogul's useful volume, the same levels as the volume: alert at the critical 9 km3 =
+    # (9 - 5.5) / 14 = 25 %, warning at 10 km3 = 32 %, watch at 11 km3 = 39 %
     fill = by_id["toktogul_fill"]
     assert (fill.method.name, fill.station, fill.variable, fill.unit, fill.rule.id) == (
         "reservoir_fill", "toktogul", "volume", "%", "SD-RES-1")
-    assert [t.value for t in fill.thresholds] == [50.0, 35.0, 25.0]
+    assert [t.value for t in fill.thresholds] == [39.0, 32.0, 25.0]
+    assert [round(5.5 + 14 * t.value / 100) for t in fill.thresholds] == [
+        t.value for t in by_id["toktogul_volume_low"].thresholds]
+    # the same severity across indicators: a value against the norm or the record alone reaches
+    # at most warning; alert is kept for agreed critical limits
+    relative = [i for i in cat.indicators if i.method.name in ("percent_of_norm", "status_category", "change")]
+    assert len(relative) == 10
+    for ind in relative:
+        levels = {t.level for t in ind.thresholds} | set(dict(getattr(ind.params, "levels", ())).values())
+        assert "alert" not in levels, ind.id
+    assert {t.level: t.value for t in by_id["andijan_inflow_norm"].thresholds} == {"watch": 75.0, "warning": 50.0}
+    assert {t.level: t.value for t in by_id["withdrawal_limit_tj"].thresholds}["alert"] == 100.0  # projected above the limit
     # alert state: two dekads below a level before it comes down, for every indicator
     assert cat.deescalation_periods == 2
     assert {cat.deescalation_for(i) for i in cat.indicators} == {2}
@@ -392,5 +405,36 @@ def test_catalogue_texts_fall_back_to_russian_then_english(tmp_path, network):
     # the annex of a Kazakh bulletin names the catalogue and its notice in Russian
     env = environment(Localizer("kk"))
     env.globals["level_name"] = str
-    html = env.get_template("_annex.html").render(bulletin=SimpleNamespace(catalogue=cat, annex=()), lang="kk")
+    html = env.get_template("_annex.html").render(bulletin=SimpleNamespace(catalogue=cat, annex=(), verification=None), lang="kk")
     assert "<p class=\"explain\">Т, " in html and "Н</p>" in html and "<td>Док</td>" in html
+
+
+def test_levels_basis_says_how_the_levels_were_set_in_every_language(tmp_path, network):
+    # the shipped catalogue says it, per language, like its notice
+    cat = load_catalogue(network=network)
+    assert set(cat.levels_basis) == {"en", "ru", "kk", "ky", "tg", "uz"}
+    for level in ("watch", "warning", "alert"):
+        assert level in cat.levels_basis_text("en")
+    assert cat.levels_basis_text("kk") == cat.levels_basis["kk"] and cat.levels_basis_text("de") == cat.levels_basis["en"]
+    # optional: a catalogue without it has none
+    cat = load_catalogue(_write(tmp_path, BASE + ONE), network)
+    assert cat.levels_basis == {} and cat.levels_basis_text("en") == ""
+    # given, it is read per language with the fallback of the other catalogue texts
+    text = BASE.replace("title: {en: T, ru: Т}}", "title: {en: T, ru: Т}, levels_basis: {en: L, ru: Л}}") + ONE
+    cat = load_catalogue(_write(tmp_path, text), network)
+    assert cat.levels_basis == {"en": "L", "ru": "Л"}
+    assert [cat.levels_basis_text(lang) for lang in ("en", "ru", "tg", "de")] == ["L", "Л", "Л", "L"]
+
+
+@pytest.mark.parametrize(("value", "error"), [
+    ("Levels are set to mean the same severity", "catalogue.levels_basis: needs a name per language, e.g. {en: ..., ru: ...}"),
+    ("[en, ru]", "catalogue.levels_basis: needs a name per language, e.g. {en: ..., ru: ...}"),
+    ("{en: L}", "catalogue.levels_basis.ru: the ru text is missing"),
+])
+def test_levels_basis_of_the_wrong_type_is_an_error_naming_the_key(tmp_path, network, value, error):
+    text = BASE.replace("title: {en: T, ru: Т}}", f"title: {{en: T, ru: Т}}, levels_basis: {value}}}") + ONE
+    assert _errors(_write(tmp_path, text), network) == [error]
+    # and a misspelt key is an unknown key
+    text = BASE.replace("title: {en: T, ru: Т}}", "title: {en: T, ru: Т}, level_basis: {en: L, ru: Л}}") + ONE
+    assert any(line.startswith("catalogue.level_basis") and "levels_basis" in line
+               for line in _errors(_write(tmp_path, text), network))

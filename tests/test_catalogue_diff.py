@@ -105,10 +105,10 @@ def test_validity_varying_thresholds_and_schedule_are_reported(tmp_path, network
                                                    load_catalogue(_variant(tmp_path, "new.yaml", change), network))]
     assert "~ indicator toktogul_inflow_norm: valid_to: (none) -> 2026-12-31" in lines
     assert "~ indicator toktogul_inflow_norm: threshold gs watch: (none) -> < 80 %" in lines
-    assert "~ indicator toktogul_inflow_norm: threshold watch: < 80 % -> (none)" in lines
+    assert "~ indicator toktogul_inflow_norm: threshold watch: < 75 % -> (none)" in lines
     assert "~ indicator toktogul_inflow_norm: thresholds_vary_by: (none) -> season" in lines
     assert "~ indicator toktogul_winter_release: relative_to: (none) -> percentile" in lines
-    assert "~ indicator toktogul_winter_release: threshold watch: > 450 m3/s -> > 90 percentile" in lines
+    assert "~ indicator toktogul_winter_release: threshold watch: > 700 m3/s -> > 90 percentile" in lines
     assert ("~ indicator toktogul_release_schedule_gs: schedule: [schedules/toktogul_2026_gs.csv] -> "
             "[schedules/toktogul_2026-27_ngs.csv, schedules/toktogul_2026_gs.csv]") in lines
 

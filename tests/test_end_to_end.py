@@ -1,8 +1,10 @@
 """End to end: the sample bulletin (Russian, English, Tajik), checked by structure, text and schema."""
 
 import json
+from pathlib import Path
 
 import jsonschema
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
@@ -15,9 +17,18 @@ from .conftest import SAMPLE_LANGS
 from .conftest import SAMPLE_PERIOD as PERIOD
 from .conftest import generate as _generate
 
+SAMPLE_DATA = Path(__file__).resolve().parent.parent / "data" / "sample"
+
 
 def _doc(out):
     return json.loads((out / f"syrdarya-{PERIOD}.json").read_text(encoding="utf-8"))
+
+
+def _daily(station, variable):
+    """A daily series of the sample data, read with pandas (not with the bulletin's readers)."""
+    frame = pd.read_csv(SAMPLE_DATA / f"{station}.csv.gz", parse_dates=["date"])
+    rows = frame[frame["variable"] == variable]
+    return pd.Series(rows["value"].to_numpy(float), index=pd.DatetimeIndex(rows["date"]))
 
 
 def test_latest_dekad_outputs_in_every_language_asked(sample):
@@ -42,14 +53,25 @@ def test_json_follows_the_schema_and_the_contract(sample, network):
     levels = {f["level"] for f in doc["findings"]}
     assert levels & {"warning", "alert"}, "the sample bulletin must show a warning or an alert"
     assert "no_data" in levels  # the sample has an incomplete gauge in the latest dekad
-    # alert states, from the sample's dekads before 2026-11-d2
+    # alert states, from the sample's dekads before 2026-11-d2; a volume is that of the dekad's last day
     states = {f["indicator"]: (f["raw_level"], f["level"], f["state"]) for f in doc["findings"]}
-    assert states["toktogul_volume_low"] == ("warning", "warning", "escalated")  # watch in 11-d1
-    assert states["shardara_volume_high"] == ("watch", "watch", "new")  # normal before
-    assert states["andijan_inflow_norm"] == ("alert", "alert", "continuing")  # alert, warning, alert: no flip
-    assert states["syrdarya_akdzhar_status"] == ("normal", "normal", "ended")  # watch held, then 2 normal dekads
+    toktogul = _daily("toktogul", "volume")
+    assert 9000 <= toktogul["2026-11-10"] < 10000 and 9000 <= toktogul["2026-11-20"] < 10000
+    assert states["toktogul_volume_low"] == ("warning", "warning", "continuing")  # below 10 km3 in 11-d1 too
+    fill = {day: 100 * (toktogul[day] - 5500) / 14000 for day in ("2026-11-10", "2026-11-20")}
+    assert 32 <= fill["2026-11-10"] < 39 and 25 <= fill["2026-11-20"] < 32, fill
+    assert states["toktogul_fill"] == ("warning", "warning", "escalated")  # watch in 11-d1
+    margin = _daily("bahri_tojik", "volume")[["2026-10-10", "2026-10-20", "2026-10-31", "2026-11-10", "2026-11-20"]] - 1480
+    assert (margin.iloc[:3] < 150).all() and (margin.iloc[3:] >= 150).all(), margin.tolist()
+    assert states["bahri_tojik_margin"] == ("warning", "warning", "de-escalated")  # alert in October, held in 11-d1
+    assert states["chirchik_chinaz_status"] == ("normal", "watch", "continuing")  # high until 11-d1: watch held
+    assert states["shardara_volume_high"] == ("normal", "normal", None)  # 4.07 km3, below the watch 4.6 km3
+    assert states["andijan_inflow_norm"] == ("watch", "watch", "continuing")
     assert states["keles_mouth_status"] == ("no_data", "no_data", None)
     assert states["kazaly_stage"] == ("normal", "normal", None)
+    # a mix of HydroSOS categories at the river stations, not all low
+    categories = {f["indicator"]: f["category"] for f in doc["findings"] if f["indicator"].endswith("_status")}
+    assert set(categories.values()) >= {"normal", "below_normal", "above_normal"}, categories
 
 
 def test_findings_csv_has_one_row_per_finding(sample):
@@ -58,9 +80,10 @@ def test_findings_csv_has_one_row_per_finding(sample):
     assert lines[0].startswith("indicator,station,variable,period,value,unit,level")
     assert lines[0].endswith(",indicator_value,indicator_unit")
     assert len(lines) - 1 == len(_doc(out)["findings"])
-    # the value compared with the thresholds: Toktogul fill (9,836 - 5,500) / 14,000 = 30.97 %
+    # the value compared with the thresholds: Toktogul fill (volume on 20 November - 5,500) / 14,000
+    volume = _daily("toktogul", "volume")["2026-11-20"]
     fill = next(line for line in lines if line.startswith("toktogul_fill,")).split(",")
-    assert float(fill[-2]) == pytest.approx(100 * (9836 - 5500) / 14000, abs=1e-3) and fill[-1] == "%"
+    assert float(fill[-2]) == pytest.approx(100 * (volume - 5500) / 14000, abs=1e-3) and fill[-1] == "%"
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
@@ -80,10 +103,11 @@ def test_html_structure(sample, network, lang):
     # summary: one row per country, in network order
     assert [tr["data-country"] for tr in soup.select("#summary table.countries tbody tr")] == list(network.countries)
     # the three most important: by level, then the catalogue's key indicators, then new or escalated,
-    # then the furthest from normal; the sample has three alerts, none key, all continuing, all at
-    # percentile 3.2 (1/31), so they keep the catalogue's order
+    # then the furthest from normal; the sample has one alert (Tajikistan's withdrawals), then among
+    # its five warnings the key toktogul_volume_low, then the escalated toktogul_fill and
+    # toktogul_days_left, both at percentile 3.2 (1/31), in the catalogue's order
     assert [li["data-indicator"] for li in soup.select("#summary ol.key-findings > li")] == [
-        "bahri_tojik_margin", "andijan_inflow_norm", "charvak_inflow_norm"]
+        "withdrawal_limit_tj", "toktogul_volume_low", "toktogul_fill"]
     # the summary opens with the count of findings per level, as the JSON has them
     n = {lev: sum(f["level"] == lev for f in doc["findings"]) for lev in ("alert", "warning", "watch", "normal", "no_data")}
     lead = soup.select_one("#summary > p.lead").get_text()
@@ -105,9 +129,8 @@ def test_html_structure(sample, network, lang):
         assert (state["data-state"] if state else None) == f["state"]
         assert state is None or state.get_text(strip=True)
     changes = [(li["data-indicator"], li["data-state"]) for li in soup.select("#summary ul.changes > li")]
-    assert changes == [("toktogul_volume_low", "escalated"), ("toktogul_days_left", "escalated"),
-                       ("toktogul_winter_release", "escalated"), ("shardara_volume_high", "new"),
-                       ("toktogul_release_schedule_ngs", "de-escalated"), ("syrdarya_akdzhar_status", "ended")]
+    assert changes == [("toktogul_fill", "escalated"), ("toktogul_days_left", "escalated"),
+                       ("bahri_tojik_margin", "de-escalated"), ("toktogul_release_schedule_ngs", "de-escalated")]
     assert soup.select_one("#summary .nothing-new") is None
     assert len(soup.select("#findings thead th[scope=col]")) == 9
     # a figure per key station, inline SVG with alt text

@@ -91,8 +91,9 @@ def longest_run(mask: np.ndarray) -> int:
 
 def test_regeneration_reproduces_the_committed_files_byte_for_byte(tmp_path):
     written = generate(tmp_path, NETWORK_PATH)
-    committed = sorted(path.name for path in SAMPLE_DIR.iterdir())
-    assert sorted(path.name for path in written) == committed, "data/sample holds other files than the generator writes"
+    # data/sample may hold other files than the generator's (a sample scenario file): only the series count
+    committed = sorted(path.name for path in SAMPLE_DIR.glob("*.csv.gz"))
+    assert sorted(path.name for path in written) == committed, "data/sample holds other series than the generator writes"
     differing = [path.name for path in written if path.read_bytes() != (SAMPLE_DIR / path.name).read_bytes()]
     assert not differing, f"committed files differ from a fresh generation: {differing} (run make sample-data)"
 
@@ -194,6 +195,22 @@ def test_toktogul_volume_is_lowest_in_spring_and_highest_in_autumn(sample):
     assert 9000 <= by_month.min() <= 12000 and 15000 <= by_month.max() <= 19000, f"monthly means {by_month.round(0).tolist()}"
 
 
+def test_reservoirs_are_drawn_down_and_refilled_differently_each_year(stations, sample):
+    # the lowest volume of each year spreads over a realistic part of the useful volume
+    for station in (s for s in stations if s["kind"] == "reservoir"):
+        sid = station["id"]
+        volume = series(sample, sid, "volume")["2012" if sid == "koksaray" else "1995":"2025"]
+        lowest = volume.groupby(volume.index.year).min()
+        capacity = (station.get("useful_volume") or station["total_volume"])["value"] * 1000.0
+        spread = (lowest.quantile(0.9) - lowest.quantile(0.1)) / capacity
+        assert spread >= 0.05, f"{sid}: yearly minimum volumes P10-P90 span {spread:.1%} of {capacity:.0f} Mm3"
+    # Toktogul at the end of winter: about 7 to 13 km3 across the years of the energy regime
+    volume = series(sample, "toktogul", "volume")["1995":"2026"]
+    spring = volume[volume.index.month.isin([3, 4])]
+    lowest = spring.groupby(spring.index.year).min()
+    assert lowest.min() < 8000 and lowest.max() > 12000, f"Toktogul March-April minima {lowest.min():.0f}-{lowest.max():.0f} Mm3"
+
+
 def test_koksaray_has_no_rows_before_2011(sample):
     assert sample["koksaray"]["date"].min() >= KOKSARAY_FIRST_DAY
 
@@ -224,6 +241,17 @@ def test_charvak_inflow_follows_the_published_monthly_means(sample):
     assert np.all((ratio > 0.85) & (ratio < 1.15)), f"monthly means {by_month.round(0).tolist()}"
 
 
+def test_natural_flows_vary_like_real_dekad_series(sample):
+    # Uzhydromet Chirchik archive 1932-2015 (Charvak inflow, Chatkal, Pskem): lag-1 autocorrelation
+    # of the dekad log-anomalies 0.84-0.87, spread of the November anomalies about 0.22
+    for sid, variable in (("naryn_uchterek", "discharge"), ("charvak", "inflow"), ("karadarya_uchtepe", "discharge")):
+        dekads = np.log(dekad_means(series(sample, sid, variable)).loc[1991:2020])
+        anomaly = dekads - dekads.groupby(level=[1, 2]).transform("mean")
+        lag1 = anomaly.autocorr(1)
+        november = anomaly.xs((11, 2), level=[1, 2]).std()
+        assert 0.8 <= lag1 <= 0.93 and 0.15 <= november <= 0.3, f"{sid}: lag-1 {lag1:.2f}, November sd {november:.2f}"
+
+
 def test_arys_peaks_in_spring(sample):
     discharge = series(sample, "arys_mouth", "discharge")
     by_month = discharge.groupby(discharge.index.month).mean()
@@ -244,6 +272,16 @@ def test_situation_a_dry_year_takes_toktogul_below_critical_volume(sample):
     assert 7300 <= spring_min <= 8000, f"Toktogul spring 2026 minimum {spring_min:.0f} Mm3"
     latest = volume[LAST_DAY]
     assert 9500 <= latest <= 9950, f"Toktogul on 2026-11-20: {latest:.0f} Mm3"
+    # the drought is centred on the Naryn and the Fergana valley: the tributaries are not all dry
+    shares = {}
+    for sid, variable in (("karadarya_uchtepe", "discharge"), ("charvak", "inflow"), ("arys_mouth", "discharge"),
+                          ("keles_mouth", "discharge")):
+        flow = series(sample, sid, variable)
+        growing = flow[flow.index.month.isin(range(4, 10))]
+        by_year = growing.groupby(growing.index.year).mean()
+        shares[sid] = by_year[2026] / by_year.loc[1991:2020].mean()
+    assert shares["karadarya_uchtepe"] < 0.75 and 0.8 <= shares["charvak"] <= 1.05, shares
+    assert shares["arys_mouth"] > 1.05 and shares["keles_mouth"] > 1.05, shares
     release = series(sample, "toktogul", "release")["2026-11-11":"2026-11-20"].mean()
     assert 560 <= release <= 650, f"Toktogul release 2026-11-11..20: {release:.0f} m3/s"
 
@@ -267,7 +305,7 @@ def test_situation_b_kazaly_stage_dangerous_in_2024_and_critical_in_2005(sample)
     assert 1 <= critical_days <= 15, f"Kazaly above {CRITICAL_STAGE} cm on {critical_days} days in winter 2004/05"
     open_water = stage[stage.index.month.isin([5, 6, 7, 8, 9])]
     low, high = open_water.quantile(0.1), open_water.quantile(0.9)
-    assert 350 <= low and high <= 550, f"open-water stage (10-90 %) {low:.0f}-{high:.0f} cm, expected within 350-550 cm"
+    assert 350 <= low and high <= 600, f"open-water stage (10-90 %) {low:.0f}-{high:.0f} cm, expected within 350-600 cm"
 
 
 def test_situation_c_north_aral_inflow_below_30_in_summer_2026(sample):
@@ -285,7 +323,7 @@ def test_situation_d_shardara_filling_in_the_latest_dekad(sample):
     filling = (series(sample, "shardara", "inflow") - series(sample, "shardara", "release"))[latest].mean()
     assert 300 <= filling <= 450, f"Shardara inflow - release 2026-11-11..20: {filling:.0f} m3/s"
     volume = series(sample, "shardara", "volume")[latest]
-    assert volume.between(3800, 4300).all(), f"Shardara volume 2026-11-11..20: {volume.min():.0f}-{volume.max():.0f} Mm3"
+    assert volume.between(3700, 4300).all(), f"Shardara volume 2026-11-11..20: {volume.min():.0f}-{volume.max():.0f} Mm3"
 
 
 def test_situation_e_gaps_like_a_real_archive(stations, sample):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
@@ -19,8 +20,18 @@ from bulletin.text import Quantity, Text
 from .conftest import SAMPLE_PERIOD as PERIOD
 from .conftest import generate
 
+
+def _volumes(station: str) -> pd.Series:
+    """The daily volumes of a reservoir in data/sample [Mm3], read with pandas, indexed by date text."""
+    frame = pd.read_csv(resource_path("data", "sample", f"{station}.csv.gz"))
+    return frame[frame["variable"] == "volume"].set_index("date")["value"]
+
+
 # data/sample/toktogul.csv.gz: the volume at the end of 2026-11-d2, of 2025-11-d2 and of 2026-11-d1
-TOKTOGUL = {"2026-11-20": 9836, "2025-11-20": 12801, "2026-11-10": 10234}  # Mm3
+_TOKTOGUL = _volumes("toktogul")
+TOKTOGUL = {day: int(_TOKTOGUL[day]) for day in ("2026-11-20", "2025-11-20", "2026-11-10")}  # Mm3
+# its norm: the mean of the volumes on 20 November 1991-2020 (the catalogue's reference period)
+TOKTOGUL_NORM = _TOKTOGUL[[f"{year}-11-20" for year in range(1991, 2021)]].mean()
 
 
 @pytest.fixture(scope="module")
@@ -53,17 +64,18 @@ def test_toktogul_is_shown_in_million_m3(both):
     row = _row(_soup(both["Mm3"]), "toktogul_volume_low")
     cells = [_text(td) for td in row.find_all("td")]
     value, last_year, previous = cells[0], cells[4], cells[5]
-    assert value == f"{TOKTOGUL['2026-11-20']:,} million m³" == "9,836 million m³"
-    assert last_year == "12,801 million m³" and previous == "10,234 million m³"
+    assert value == f"{TOKTOGUL['2026-11-20']:,} million m³" == "9,593 million m³"
+    assert last_year == f"{TOKTOGUL['2025-11-20']:,} million m³" and previous == f"{TOKTOGUL['2026-11-10']:,} million m³"
     # the catalogue's threshold, 10 km3, in the same unit
     assert _text(row.th.select_one(".condition")) == "below 10,000 million m³"
     ru = _row(_soup(both["Mm3"], "ru"), "toktogul_volume_low")
-    assert _text(ru.find_all("td")[0]) == "9 836 млн м³"
+    assert _text(ru.find_all("td")[0]) == f"{TOKTOGUL['2026-11-20']:,} млн м³".replace(",", " ")
 
 
 def test_the_shipped_network_shows_km3_as_before(both):
     row = _row(_soup(both["km3"]), "toktogul_volume_low")
-    assert _text(row.find_all("td")[0]) == "9.84 km³" and _text(row.th.select_one(".condition")) == "below 10 km³"
+    shown = f"{TOKTOGUL['2026-11-20'] / 1000:.2f} km³"
+    assert _text(row.find_all("td")[0]) == shown == "9.59 km³" and _text(row.th.select_one(".condition")) == "below 10 km³"
 
 
 def test_every_reservoir_volume_of_the_page_is_in_the_unit(both):
@@ -71,7 +83,8 @@ def test_every_reservoir_volume_of_the_page_is_in_the_unit(both):
     page = _text(soup)
     assert "km³" not in page
     sentences = [_text(li) for li in soup.select("#summary li, .countries li")]
-    said = ("Toktogul volume below the critical volume: 9,836 million m³ (last year 12,801 million m³), 66% of norm; "
+    said = (f"Toktogul volume against the critical volume: {TOKTOGUL['2026-11-20']:,} million m³ "
+            f"(last year {TOKTOGUL['2025-11-20']:,} million m³), {100 * TOKTOGUL['2026-11-20'] / TOKTOGUL_NORM:.0f}% of norm; "
             "warning, below 10,000 million m³.")
     assert any(said in s for s in sentences)  # followed by the catalogue's instruction of the level
     # the annex: the seasonal withdrawal limits the catalogue gives in km3 (0.365 km3)
@@ -79,12 +92,15 @@ def test_every_reservoir_volume_of_the_page_is_in_the_unit(both):
     assert "non-growing season 2025/26: 365 million m³" in limits
     # Bahri Tojik: the margin above the dead volume, a value the method words, and its thresholds
     margin = _text(_row(soup, "bahri_tojik_margin").th)
-    assert "compared with the thresholds: 170 million m³" in margin and "below 300 million m³" in margin
+    above_dead = int(_volumes("bahri_tojik")["2026-11-20"]) - 1480  # dead volume 1.48 km3
+    assert f"compared with the thresholds: {above_dead} million m³" in margin and "below 300 million m³" in margin
     annex = _text(soup.select_one('table.annex-table tr[data-indicator="shardara_volume_high"]'))
-    assert "at or above 4,200 million m³" in annex and "at or above 5,200 million m³" in annex
+    assert "at or above 4,600 million m³" in annex and "at or above 5,200 million m³" in annex
     caption = _text(soup.select_one("figure.reservoir-fill figcaption"))
     assert caption.startswith("Reservoir volumes at the end of the period, million m³.")
-    assert "Toktogul: 9,836 million m³, 31% of useful volume" in soup.select_one("figure.reservoir-fill .svg")[
+    fill = 100 * (TOKTOGUL["2026-11-20"] - 5500) / 14000
+    assert f"Toktogul: {TOKTOGUL['2026-11-20']:,} million m³, {fill:.0f}% of useful volume" in soup.select_one(
+        "figure.reservoir-fill .svg")[
         "aria-label"].replace("\xa0", " ").replace("\u2060", "")
     titles = [_text(f.figcaption) for f in soup.select("figure.hydrograph")]
     assert "Toktogul reservoir: volume, million m³" in titles

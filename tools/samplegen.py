@@ -3,12 +3,15 @@
 The data are not observations. They are built from published figures of the basin (monthly
 regimes, mean flows, reservoir capacities, operating regimes, travel times) with a fixed random
 seed, so that every run gives the same bytes. A few situations are built in on purpose so that the
-bulletin can show every warning level (see ``data/README.md``):
+bulletin can show every warning level (see ``data/README.md``, which also tells the scenario of
+the hydrological years 2025/26 and 2026/27):
 
-a. a dry hydrological year 2025/26 that takes Toktogul below 9 km3 in spring 2026;
+a. a hydrological year 2025/26 dry in the Naryn and the Fergana valley (near normal on the
+   Chirchik, wet on the Arys and the Keles) that takes Toktogul below 9 km3 in spring 2026;
 b. Shardara near full under high winter inflow in January-February 2024, with Kazaly stage above
    the dangerous level that winter and above the critical level in winter 2004/05;
-c. inflow to the North Aral Sea below 30 m3/s in summer 2026;
+c. inflow to the North Aral Sea below 30 m3/s in summer 2026, while Shardara and Koksaray hold
+   their water;
 d. Shardara filling fast in the last dekad, 2026-11-11..20;
 e. gaps: scattered missing days, a three-month block at ``arys_mouth`` in 2008 and only four days
    of ``keles_mouth`` in the last dekad;
@@ -18,14 +21,19 @@ f. Tajikistan withdrawing about 13 % above its usual pace in the non-growing sea
 The model, upstream to downstream along the ``downstream`` links of the network file:
 
 * natural flows: a daily climatology that keeps the monthly means of the regime, times a yearly
-  wetness factor (an AR(1) process shared by the basin, with station-specific perturbations and a
-  few designed years) and smooth day-to-day AR(1) noise on the log flow;
+  wetness factor (an AR(1) process shared by the basin, a perturbation shared by the rivers of a
+  region, a station-specific one, and a few designed years) and smooth day-to-day AR(1) noise on
+  the log flow, with persistence and spread close to those of the Uzhydromet Chirchik archive;
 * gauges: upstream outflows routed with travel lags, plus lateral inflow, minus irrigation
   withdrawals (capped at a share of the water available), plus delayed return flows, minus
   channel losses;
 * reservoirs: an exact daily mass balance (volume [Mm3] changes by (inflow - release) * 0.0864),
   with operating rules per reservoir; release rises (spill) when the reservoir would overfill and
-  is cut when it would fall below dead volume.
+  is cut when it would fall below dead volume. The target volumes of the irrigation reservoirs
+  and of Shardara, the water Koksaray keeps over the summer, the winter releases of Toktogul and
+  the winter capacity of the iced lower channel change from year to year with the year's wetness,
+  a random yearly plan and the severity of the winter, so that every reservoir is drawn down and
+  refilled differently each year.
 
 Withdrawals accounted per country (stations of kind ``intake``) are dekad means drawn on their
 own: a monthly shape per season scaled to the ICWC limits of 2025 (data/README.md) times a yearly
@@ -76,14 +84,26 @@ CSV_HEADER = "station,variable,date,value,unit"
 
 # ---------------------------------------------------------------------------------------------
 # Yearly wetness: AR(1) on the log of a basin-wide factor, per hydrological year (October-
-# September, named by the year in which it ends).
+# September, named by the year in which it ends), plus a regional and a station-specific
+# perturbation, so that the tributaries of one year are not all in the same category.
 WETNESS_LAG1_CORRELATION = 0.4
 WETNESS_LOG_SD = 0.2
+# Regions whose rivers share a yearly perturbation of the log wetness: the Naryn, the Kara Darya
+# and the Fergana valley (snow and glaciers of the Fergana and Alay ranges); the Chirchik and the
+# Akhangaran (western Tien Shan); the Keles and the Arys (Talas Alatau and Karatau, rain and low
+# snow).
+WETNESS_REGIONS = {
+    "naryn": "fergana", "naryn_lateral": "fergana", "kara_darya": "fergana",
+    "fergana_north": "fergana", "fergana_south": "fergana",
+    "chirchik": "chirchik", "chirchik_lateral": "chirchik", "akhangaran": "chirchik",
+    "keles": "karatau", "arys": "karatau",
+}
+REGION_LOG_SD = 0.12
 # Snowmelt timing: a basin-wide shift of the seasonal cycle per hydrological year [days].
-MELT_TIMING_SD_DAYS = 5.0
+MELT_TIMING_SD_DAYS = 7.0
 # Designed hydrological years (factor on the mean flow): 1992-1993 normal to wet, at the end of
 # the irrigation regime; 2001, 2008 and 2023 dry; 2003-2005 and 2010 wet; 2024-2025 near normal,
-# then the dry year 2025/26 (situation a).
+# then the dry year 2025/26 (situation a), and a hydrological year 2026/27 that starts dry.
 DESIGNED_WETNESS = {
     1992: 1.00,
     1993: 1.15,
@@ -96,7 +116,17 @@ DESIGNED_WETNESS = {
     2023: 0.85,
     2024: 1.05,
     2025: 1.05,
-    2026: 0.68,
+    2026: 0.85,
+    2027: 0.90,
+}
+# Designed regional factors (on top of the basin factor): 2024/25 a little dry in the Fergana
+# valley; the drought of 2025/26 is centred on the Naryn and the Fergana valley (about 0.68 of
+# the mean with the basin factor), the Chirchik basin has a year near normal and the Keles and
+# the Arys a wet spring; 2026/27 starts dry in the Fergana valley.
+DESIGNED_REGIONAL_WETNESS = {
+    2025: {"fergana": 0.93},
+    2026: {"fergana": 0.80, "chirchik": 1.25, "karatau": 1.55},
+    2027: {"fergana": 0.90, "chirchik": 1.15, "karatau": 1.25},
 }
 
 # Seasonal scaling of the day-to-day noise (largest in the melt season), January-December.
@@ -120,19 +150,19 @@ class NaturalRegime:
     station_sd : float
         Standard deviation of the station-specific yearly perturbation of the log flow [-].
     slow_noise_sd, fast_noise_sd : float
-        Standard deviations of the slow (lag-1 correlation 0.97) and fast (0.8) AR(1) noise
+        Standard deviations of the slow (lag-1 correlation 0.95) and fast (0.8) AR(1) noise
         components of the daily log flow [-].
     """
 
     monthly_shape: tuple[float, ...]
     annual_mean: float
     wetness_sensitivity: float = 1.0
-    station_sd: float = 0.06
-    slow_noise_sd: float = 0.10
-    fast_noise_sd: float = 0.07
+    station_sd: float = 0.08
+    slow_noise_sd: float = 0.12
+    fast_noise_sd: float = 0.15
 
 
-SLOW_NOISE_LAG1 = 0.97
+SLOW_NOISE_LAG1 = 0.95
 FAST_NOISE_LAG1 = 0.8
 
 CHARVAK_INFLOW_MONTHLY = (65, 63, 86, 226, 423, 547, 410, 234, 136, 100, 87, 73)
@@ -153,7 +183,7 @@ NATURAL_REGIMES = {
     # Charvak inflow, Uzhydromet monthly means 1932-2015.
     "chirchik": NaturalRegime(CHARVAK_INFLOW_MONTHLY,
                               float(np.dot(CHARVAK_INFLOW_MONTHLY, MONTH_LENGTHS) / DAYS_PER_YEAR),
-                              fast_noise_sd=0.09),
+                              fast_noise_sd=0.18),
     # Ugam and small tributaries of the Chirchik below Charvak.
     "chirchik_lateral": NaturalRegime((10, 10, 14, 28, 45, 48, 30, 18, 12, 11, 11, 10), 21.0,
                                       0.8, 0.10),
@@ -162,10 +192,10 @@ NATURAL_REGIMES = {
                                 0.8, 0.10),
     # Keles at the mouth (net of upstream use); rain and low snow, spring peak.
     "keles": NaturalRegime((16, 20, 34, 38, 28, 14, 8, 7, 8, 11, 14, 15), 18.0,
-                           1.2, 0.10, 0.15, 0.12),
+                           1.2, 0.10, 0.18, 0.24),
     # Arys: 46.6 m3/s; rain and low snow, March-May peak.
     "arys": NaturalRegime((36, 44, 72, 98, 82, 52, 30, 21, 19, 24, 31, 34), 46.6,
-                          1.3, 0.12, 0.15, 0.12),
+                          1.3, 0.12, 0.18, 0.24),
 }
 # Gauges and reservoirs without an upstream station take a natural regime.
 NATURAL_SOURCES = {
@@ -275,23 +305,23 @@ TOKTOGUL_UPPER_RULE = (15500, 14000, 13000, 12500, 13000, 14500, 16500, 18000, 1
                        18000, 17000)
 TOKTOGUL_UPPER_TRACKING_DAYS = 20.0
 # Winter release factor from the volume on 1 October: linear in the volume, within bounds.
-TOKTOGUL_WINTER_REFERENCE_VOLUME = 16000.0
+TOKTOGUL_WINTER_REFERENCE_VOLUME = 16500.0
 TOKTOGUL_WINTER_FACTOR_BOUNDS = (0.6, 1.1)
 TOKTOGUL_WINTER_FACTOR_SLOPE = 0.8
 # Below this volume [Mm3] winter releases are reduced in proportion to the volume left above dead.
 TOKTOGUL_PROTECTION_VOLUME = 7000.0
-TOKTOGUL_INITIAL_VOLUME = 17000.0
+TOKTOGUL_INITIAL_VOLUME = 14000.0
 # Energy demand of a winter (by hydrological year): random around 1 on top of the volume factor.
 TOKTOGUL_WINTER_DEMAND_SD = 0.04
 # Designed operating choices: in these periods the factor on the release schedule is set, whatever
 # the volume (first day, last day, factor [-]).
 DESIGNED_TOKTOGUL_RELEASE_FACTORS = (
-    ("2004-12-01", "2005-01-31", 1.55),  # cold winter 2004/05: winter flood below Shardara
+    ("2004-12-01", "2005-01-31", 1.48),  # cold winter 2004/05: winter flood below Shardara
     ("2007-12-01", "2008-02-29", 1.15),  # cold winter 2007/08
     ("2023-10-01", "2023-12-14", 0.80),  # water held after the dry summer 2023
     ("2023-12-15", "2024-02-10", 1.42),  # cold spell (situation b)
     ("2025-10-01", "2026-03-31", 1.00),  # winter of the dry year 2025/26 (situation a)
-    ("2026-04-01", "2026-09-30", 0.75),  # summer 2026: releases kept low to refill
+    ("2026-04-01", "2026-09-30", 0.72),  # summer 2026: releases kept low to refill
     ("2026-10-01", "2026-11-20", 1.10),  # energy regime despite the low reservoir
 )
 # Day-to-day variation of the releases of power plants [-] (AR(1), lag-1 correlation 0.8).
@@ -323,6 +353,14 @@ class RuleCurve:
         Volume at the start of the simulation [Mm3].
     designed_shifts : tuple of (str, str, float)
         Designed operating choices: first day, last day and shift of the target volume [Mm3].
+    wetness : tuple of str
+        Natural regimes whose yearly wetness sets the year's operating target (their mean log
+        wetness); empty: the basin's.
+    wetness_gain : float
+        Exponent of the wetness factor on the target volume above dead volume [-].
+    yearly_log_sd : float
+        Standard deviation of the random yearly component of the log target above dead volume
+        (the year's energy and irrigation plans) [-].
     """
 
     target_volume: tuple[float, ...]
@@ -331,40 +369,71 @@ class RuleCurve:
     tracking_days: float
     initial_volume: float
     designed_shifts: tuple[tuple[str, str, float], ...] = ()
+    wetness: tuple[str, ...] = ()
+    wetness_gain: float = 1.0
+    yearly_log_sd: float = 0.12
 
-    def target(self, calendar: Calendar) -> np.ndarray:
-        """Daily target volume, designed shifts included [Mm3]."""
-        return (_month_start_interpolated(self.target_volume, calendar.year_position)
+    def target(self, calendar: Calendar, dead: float, log_wetness: dict[str, np.ndarray],
+               purpose: str) -> np.ndarray:
+        """Daily target volume of each year, designed shifts included [Mm3].
+
+        The curve's storage above dead volume is scaled by the year's wetness factor to the power
+        ``wetness_gain`` and by a random yearly factor (held April-September, passing from one
+        year to the next in October-March, like the wetness); it never rises above the curve's
+        highest value.
+        """
+        curve = _month_start_interpolated(self.target_volume, calendar.year_position)
+        keys = self.wetness or ("basin",)
+        wetness = sum(log_wetness[key] for key in keys) / len(keys)
+        years = _hydro_years(calendar)
+        plan = _daily_from_yearly(calendar, years, _rng(f"operating plan {purpose}")
+                                  .standard_normal(len(years)) * self.yearly_log_sd)
+        scaled = dead + (curve - dead) * np.exp(self.wetness_gain * wetness + plan)
+        return (np.minimum(scaled, max(self.target_volume))
                 + _designed_series(calendar, self.designed_shifts, 0.0))
 
 
+# The target of each year follows the wetness of the reservoir's own river (a dry year is drawn
+# down deeper and refilled less) and a random yearly plan.
 RULE_CURVES = {
     "andijan": RuleCurve((800, 850, 900, 950, 1200, 1550, 1800, 1600, 1100, 650, 650, 750),
-                         (40, 40, 40, 60, 80, 100, 120, 120, 100, 60, 40, 40), 500.0, 30.0, 800.0),
-    # Winter power in the cold spell of 2023/24 (situation b) and in autumn 2026 (situation d).
+                         (40, 40, 40, 60, 80, 100, 120, 120, 100, 60, 40, 40), 500.0, 30.0, 800.0,
+                         wetness=("kara_darya",), wetness_gain=1.5, yearly_log_sd=0.15),
+    # Winter power in the cold spell of 2023/24 (situation b) and in autumn 2026.
     "charvak": RuleCurve((1350, 1150, 950, 800, 950, 1400, 1850, 2000, 1950, 1800, 1650, 1500),
                          (80, 80, 80, 100, 150, 200, 200, 150, 100, 80, 80, 80), 700.0, 20.0,
                          1600.0, (("2023-12-25", "2024-02-05", -300.0),
-                                  ("2026-10-01", "2026-11-20", -300.0))),
+                                  ("2026-10-01", "2026-11-20", -300.0)),
+                         wetness=("chirchik",), wetness_gain=1.2, yearly_log_sd=0.12),
     "bahri_tojik": RuleCurve((3000, 3200, 3500, 3800, 3800, 3600, 3100, 2500, 2200, 2200, 2400,
                               2700),
                              (400, 400, 400, 300, 300, 350, 350, 300, 250, 300, 400, 400),
                              1400.0, 20.0, 2200.0, (("2023-12-25", "2024-02-05", -800.0),
-                                                    ("2026-10-01", "2026-11-20", -900.0))),
+                                                    ("2026-10-01", "2026-11-20", -600.0)),
+                             wetness=("naryn", "kara_darya"), wetness_gain=1.0,
+                             yearly_log_sd=0.12),
 }
 
 # ---------------------------------------------------------------------------------------------
 # Shardara and Koksaray, operated together.
-# Designed: from December 2023 to February 2024 as much is released as the iced channel and
-# Koksaray take, which makes room before the high inflow (situation b); from July 2026 Shardara
-# holds water after the dry spring and is filled early in the autumn (situations c and d).
+# Designed: from July to November 2023 Shardara keeps more water after the dry summer; from
+# December 2023 to February 2024 as much is released as the iced channel and Koksaray take, which
+# makes room before the high inflow (situation b); from 20 May 2026 Shardara holds water in the
+# dry year (its releases fall to their minimum) and is filled early in the autumn (situations c
+# and d).
 SHARDARA_RULE = RuleCurve((4400, 4600, 4800, 4900, 4600, 4000, 3300, 2800, 2500, 2500, 3300, 4200),
                           (400, 400, 400, 300, 350, 350, 350, 300, 250, 250, 250, 400),
                           1500.0, 10.0, 2000.0,
-                          (("2023-12-01", "2024-02-29", -1500.0),
-                           ("2026-07-01", "2026-11-20", 1000.0)))
-# Safe winter capacity of the lower channel under ice, November-March [m3/s].
+                          (("2023-07-01", "2023-11-30", 600.0),
+                           ("2023-12-01", "2024-02-29", -1500.0),
+                           ("2026-05-20", "2026-11-20", 1000.0)),
+                          wetness=("naryn", "kara_darya", "chirchik"), wetness_gain=0.6,
+                          yearly_log_sd=0.12)
+# Safe winter capacity of the lower channel under ice, November-March, in the most severe winters
+# [m3/s]; a milder winter (ice severity s, 0.4-1) carries (1 + ICE_CAPACITY_GAIN * (1 - s)) times
+# more.
 SHARDARA_ICE_CAPACITY = {11: 600.0, 12: 500.0, 1: 450.0, 2: 450.0, 3: 550.0}
+ICE_CAPACITY_GAIN = 0.15
 SHARDARA_ICE_MONTHS = tuple(SHARDARA_ICE_CAPACITY)
 # Kyzylkum canal, taken at the dam and counted in the release, January-December [m3/s].
 KYZYLKUM_CANAL = (10, 10, 15, 60, 110, 130, 130, 110, 70, 20, 10, 10)
@@ -374,7 +443,7 @@ ARNASAY_VOLUMES = (4950.0, 5250.0)
 # Designed: spill to Arnasay limited in two winters (first day, last day, limit [m3/s]), so that
 # more goes into the iced lower channel: winter flood 2004/05, high stage at Kazaly in 2024.
 DESIGNED_ARNASAY_LIMITS = (("2004-12-01", "2005-02-28", 360.0),
-                           ("2024-01-01", "2024-02-29", 400.0))
+                           ("2024-01-01", "2024-02-29", 300.0))
 # Near full, more is released into the iced lower channel: up to 400 m3/s more.
 FORCED_RIVER_RELEASE = 400.0
 FORCED_RELEASE_VOLUMES = (5150.0, 5350.0)
@@ -386,6 +455,14 @@ KOKSARAY_MAX_RELEASE = 400.0
 KOKSARAY_INTAKE_CLOSING = (2800.0, 3000.0)
 # Target volume for the summer return of water, first day of each month [Mm3].
 KOKSARAY_SUMMER_TARGET = (3000, 3000, 3000, 2800, 2500, 1900, 1200, 600, 300, 200, 200, 200)
+# Water kept over the summer [Mm3]: KOKSARAY_CARRY_OVER times the basin wetness factor to the
+# power KOKSARAY_CARRY_GAIN and a random yearly factor (a dry summer needs the water downstream).
+KOKSARAY_CARRY_OVER = 300.0
+KOKSARAY_CARRY_GAIN = 2.0
+KOKSARAY_CARRY_LOG_SD = 0.4
+# Designed: Koksaray keeps its water from July 2026, as Shardara does (first day, last day, volume
+# kept [Mm3]; situation c).
+DESIGNED_KOKSARAY_KEPT = (("2026-07-01", "2026-11-20", 1300.0),)
 KOKSARAY_TRACKING_DAYS = 15.0
 
 # ---------------------------------------------------------------------------------------------
@@ -480,6 +557,11 @@ class Calendar:
     def index_of(self, day: str | pd.Timestamp) -> int:
         """Index of a day on the axis."""
         return int((pd.Timestamp(day) - self.dates[0]).days)
+
+
+def _hydro_years(calendar: Calendar) -> np.ndarray:
+    """Hydrological years of the yearly series, one more on each side of the calendar."""
+    return np.arange(calendar.hydro_year[0] - 1, calendar.hydro_year[-1] + 2)
 
 
 def _rng(purpose: str) -> np.random.Generator:
@@ -618,12 +700,44 @@ def _daily_from_yearly(calendar: Calendar, hydro_years: np.ndarray,
     return np.interp(day_number, anchor_days, anchor_values)
 
 
-def _natural_flows(calendar: Calendar) -> dict[str, np.ndarray]:
-    """Daily natural flows of every regime [m3/s]."""
-    hydro_years = np.arange(calendar.hydro_year[0] - 1, calendar.hydro_year[-1] + 2)
+@dataclass(frozen=True)
+class NaturalFlows:
+    """Natural flows and the yearly wetness behind them, on the simulation axis.
+
+    Attributes
+    ----------
+    flows : dict of str to numpy.ndarray
+        Daily natural flow of every regime [m3/s].
+    log_wetness : dict of str to numpy.ndarray
+        Daily log of the yearly wetness factor of every regime, and of the basin (key
+        ``"basin"``), as the flows carry it (held April-September, linear October-March) [-].
+    """
+
+    flows: dict[str, np.ndarray]
+    log_wetness: dict[str, np.ndarray]
+
+
+def _regional_log_wetness(hydro_years: np.ndarray) -> dict[str, np.ndarray]:
+    """Yearly log perturbation of every region; designed years pinned [-]."""
+    regions = sorted(set(WETNESS_REGIONS.values()))
+    out = {}
+    for region in regions:
+        values = _rng(f"region {region}").standard_normal(len(hydro_years)) * REGION_LOG_SD
+        for i, year in enumerate(hydro_years):
+            designed = DESIGNED_REGIONAL_WETNESS.get(int(year), {})
+            if region in designed:
+                values[i] = math.log(designed[region])
+        out[region] = values
+    return out
+
+
+def _natural_flows(calendar: Calendar) -> NaturalFlows:
+    """Daily natural flows of every regime [m3/s] and their yearly wetness."""
+    hydro_years = _hydro_years(calendar)
     designed_log = {year: math.log(factor) for year, factor in DESIGNED_WETNESS.items()}
     basin_log_wetness = _yearly_series("wetness", hydro_years, WETNESS_LAG1_CORRELATION,
                                        WETNESS_LOG_SD, designed_log)
+    regional = _regional_log_wetness(hydro_years)
     melt_shift = _daily_from_yearly(calendar, hydro_years,
                                     _rng("melt timing").standard_normal(len(hydro_years))
                                     * MELT_TIMING_SD_DAYS)
@@ -636,9 +750,10 @@ def _natural_flows(calendar: Calendar) -> dict[str, np.ndarray]:
     shared_weight = math.sqrt(SHARED_NOISE_SHARE)
     own_weight = math.sqrt(1.0 - SHARED_NOISE_SHARE)
     flows = {}
+    log_wetness = {"basin": _daily_from_yearly(calendar, hydro_years, basin_log_wetness)}
     for name, regime in NATURAL_REGIMES.items():
         rng = _rng(f"natural {name}")
-        yearly = (regime.wetness_sensitivity * basin_log_wetness
+        yearly = (regime.wetness_sensitivity * (basin_log_wetness + regional[WETNESS_REGIONS[name]])
                   + rng.standard_normal(len(hydro_years)) * regime.station_sd)
         slow = shared_weight * shared_slow + own_weight * _ar1(rng, length, SLOW_NOISE_LAG1, 1.0)
         fast = shared_weight * shared_fast + own_weight * _ar1(rng, length, FAST_NOISE_LAG1, 1.0)
@@ -646,9 +761,10 @@ def _natural_flows(calendar: Calendar) -> dict[str, np.ndarray]:
         climatology = _mean_preserving_climatology(regime.monthly_shape)
         seasonal = np.interp(calendar.year_position - melt_shift, np.arange(DAYS_PER_YEAR),
                              climatology, period=DAYS_PER_YEAR)
-        flow = seasonal * np.exp(_daily_from_yearly(calendar, hydro_years, yearly) + log_noise)
+        log_wetness[name] = _daily_from_yearly(calendar, hydro_years, yearly)
+        flow = seasonal * np.exp(log_wetness[name] + log_noise)
         flows[name] = flow * regime.annual_mean / flow[in_reference].mean()
-    return flows
+    return NaturalFlows(flows, log_wetness)
 
 
 # =============================================================================================
@@ -754,8 +870,10 @@ def _operate_toktogul(calendar: Calendar, inflow: np.ndarray,
         if winter:
             wanted *= 0.5 + 0.5 * min(1.0, max(0.0, (stored - capacity.dead)
                                                / (TOKTOGUL_PROTECTION_VOLUME - capacity.dead)))
-        wanted += max(0.0, stored - upper_rule[t]) / (TOKTOGUL_UPPER_TRACKING_DAYS
-                                                      * MM3_PER_M3S_DAY)
+        if t >= energy_start:
+            # In the irrigation regime the 1984 protocol held winter releases low: only spill.
+            wanted += max(0.0, stored - upper_rule[t]) / (TOKTOGUL_UPPER_TRACKING_DAYS
+                                                          * MM3_PER_M3S_DAY)
         stored, release[t] = _balance_step(stored, inflow[t], wanted * operator_noise[t],
                                            capacity.dead, capacity.total)
         volume[t] = stored
@@ -770,9 +888,8 @@ def _rule_curve_release(rule: RuleCurve, smoothed_inflow: float, stored: float, 
 
 
 def _operate_rule_curve(calendar: Calendar, inflow: np.ndarray, capacity: Capacity,
-                        rule: RuleCurve) -> ReservoirSeries:
-    """Irrigation reservoir following its target volume curve."""
-    target = rule.target(calendar)
+                        rule: RuleCurve, target: np.ndarray) -> ReservoirSeries:
+    """Irrigation reservoir following its target volume of each day [Mm3]."""
     min_release = _monthly_interpolated(rule.min_release, calendar.year_position)
     release = np.empty(len(calendar))
     volume = np.empty(len(calendar))
@@ -789,7 +906,8 @@ def _operate_rule_curve(calendar: Calendar, inflow: np.ndarray, capacity: Capaci
 
 
 def _operate_shardara_and_koksaray(calendar: Calendar, inflow: np.ndarray, shardara: Capacity,
-                                   koksaray: Capacity) -> tuple[ReservoirSeries, ReservoirSeries]:
+                                   koksaray: Capacity, log_wetness: dict[str, np.ndarray]
+                                   ) -> tuple[ReservoirSeries, ReservoirSeries]:
     """Shardara with the Kyzylkum canal, the Arnasay spillway and the Koksaray counter-regulator.
 
     In winter the release into the lower channel is limited by ice; Koksaray (from 2011) takes the
@@ -798,10 +916,20 @@ def _operate_shardara_and_koksaray(calendar: Calendar, inflow: np.ndarray, shard
     """
     rule = SHARDARA_RULE
     length = len(calendar)
-    target = rule.target(calendar)
+    target = rule.target(calendar, shardara.dead, log_wetness, "shardara")
+    years = _hydro_years(calendar)
+    carry_over = KOKSARAY_CARRY_OVER * np.exp(
+        KOKSARAY_CARRY_GAIN * log_wetness["basin"]
+        + _daily_from_yearly(calendar, years, _rng("koksaray carry-over").standard_normal(len(years))
+                             * KOKSARAY_CARRY_LOG_SD))
+    severity = _ice_severity(calendar)
+    winter_of_day = calendar.dates.year.to_numpy() + (calendar.month >= 10)
+    ice_factor = 1.0 + ICE_CAPACITY_GAIN * (1.0 - np.array([severity[y] for y in winter_of_day]))
     min_release = _monthly_interpolated(rule.min_release, calendar.year_position)
     canal = _monthly_interpolated(KYZYLKUM_CANAL, calendar.year_position)
-    koksaray_target = _month_start_interpolated(KOKSARAY_SUMMER_TARGET, calendar.year_position)
+    koksaray_target = np.fmax(np.maximum(
+        _month_start_interpolated(KOKSARAY_SUMMER_TARGET, calendar.year_position), carry_over),
+        _designed_series(calendar, DESIGNED_KOKSARAY_KEPT, np.nan))
     koksaray_start = calendar.index_of(KOKSARAY_FIRST_DAY)
     arnasay_limit = _designed_series(calendar, DESIGNED_ARNASAY_LIMITS, ARNASAY_MAX_SPILL)
     release = np.empty(length)
@@ -818,7 +946,8 @@ def _operate_shardara_and_koksaray(calendar: Calendar, inflow: np.ndarray, shard
         koksaray_open = t >= koksaray_start
         smoothed += (inflow[t] - smoothed) / INFLOW_SMOOTHING_DAYS
         iced = month in SHARDARA_ICE_MONTHS
-        ice_capacity = SHARDARA_ICE_CAPACITY.get(month, rule.max_release)
+        ice_capacity = (SHARDARA_ICE_CAPACITY[month] * ice_factor[t] if iced
+                        else rule.max_release)
         if iced:
             river_capacity = ice_capacity + FORCED_RIVER_RELEASE * _ramp(
                 stored, *FORCED_RELEASE_VOLUMES)
@@ -952,7 +1081,8 @@ def simulate(stations: list[dict]) -> Simulation:
     """
     _check_model_covers(stations)
     calendar = Calendar.build(SPIN_UP_START, LAST_DAY)
-    natural = _natural_flows(calendar)
+    natural_flows = _natural_flows(calendar)
+    natural = natural_flows.flows
     kinds = {station["id"]: station["kind"] for station in stations}
     capacities = {station["id"]: Capacity.from_station(station) for station in stations
                   if station["kind"] == "reservoir"}
@@ -979,12 +1109,25 @@ def simulate(stations: list[dict]) -> Simulation:
             reservoirs[sid] = _operate_toktogul(calendar, arriving, capacities[sid])
         elif sid == "shardara":
             reservoirs["shardara"], reservoirs["koksaray"] = _operate_shardara_and_koksaray(
-                calendar, arriving, capacities["shardara"], capacities["koksaray"])
+                calendar, arriving, capacities["shardara"], capacities["koksaray"],
+                natural_flows.log_wetness)
         elif sid != "koksaray":
-            reservoirs[sid] = _operate_rule_curve(calendar, arriving, capacities[sid],
-                                                  RULE_CURVES[sid])
+            rule = RULE_CURVES[sid]
+            target = rule.target(calendar, capacities[sid].dead, natural_flows.log_wetness, sid)
+            reservoirs[sid] = _operate_rule_curve(calendar, arriving, capacities[sid], rule,
+                                                  target)
         outflow[sid] = reservoirs[sid].river_outflow
     return Simulation(calendar, discharge, reservoirs, capacities)
+
+
+def _ice_severity(calendar: Calendar) -> dict[int, float]:
+    """Ice severity of every winter, named by the year of its January: random, full in designed winters [-]."""
+    winters = np.arange(calendar.dates.year[0], calendar.dates.year[-1] + 2)
+    low, high = KAZALY_ICE_SEVERITY_RANGE
+    severity = dict(zip(winters.tolist(), _rng("kazaly ice").uniform(low, high, len(winters)),
+                        strict=True))
+    severity.update(DESIGNED_ICE_SEVERITY)
+    return severity
 
 
 def kazaly_stage(calendar: Calendar, discharge: np.ndarray) -> np.ndarray:
@@ -995,11 +1138,7 @@ def kazaly_stage(calendar: Calendar, discharge: np.ndarray) -> np.ndarray:
     severity of the winter, up to 80 cm.
     """
     open_water = KAZALY_RATING_OFFSET + KAZALY_RATING_COEFFICIENT * np.sqrt(discharge)
-    winters = np.unique(calendar.dates.year)
-    low, high = KAZALY_ICE_SEVERITY_RANGE
-    severity = dict(zip(winters, _rng("kazaly ice").uniform(low, high, len(winters)),
-                        strict=True))
-    severity.update(DESIGNED_ICE_SEVERITY)
+    severity = _ice_severity(calendar)
     # Ice cover: forms during 1-15 December, full until the end of February, gone by 8 March.
     position = calendar.year_position
     forming = np.clip((position - 334.0) / 14.0, 0.0, 1.0)
@@ -1007,7 +1146,7 @@ def kazaly_stage(calendar: Calendar, discharge: np.ndarray) -> np.ndarray:
     cover = np.where(calendar.month == 12, forming, np.where(calendar.month <= 3, breaking, 0.0))
     # A winter is named by the year of its January; December belongs to the next one.
     winter_of_day = calendar.dates.year.to_numpy() + (calendar.month == 12)
-    winter_severity = np.array([severity.get(year, high) for year in winter_of_day])
+    winter_severity = np.array([severity[year] for year in winter_of_day])
     ice = (KAZALY_ICE_MAX_CM * cover * winter_severity
            * np.clip((discharge - KAZALY_ICE_DISCHARGES[0])
                      / (KAZALY_ICE_DISCHARGES[1] - KAZALY_ICE_DISCHARGES[0]), 0.0, 1.0))

@@ -29,7 +29,7 @@ from .thresholds import parse_thresholds
 SEASON_NAMES = ("all", "gs", "ngs")
 _TOP_KEYS = ("catalogue", "settings", "rules", "indicators", "issuer")
 _REQUIRED_SECTIONS = ("catalogue", "settings", "rules", "indicators")
-_HEAD_KEYS = ("id", "version", "status", "agreed", "parties", "title", "notice")
+_HEAD_KEYS = ("id", "version", "status", "agreed", "parties", "title", "notice", "levels_basis")
 _SETTINGS_KEYS = ("reference_period", "min_coverage", "min_years", "category_edges", "deescalation_periods")
 _RULE_KEYS = ("id", "version", "title", "agreement", "basis", "instructions")
 _AGREEMENT_KEYS = ("document", "article", "date")
@@ -108,6 +108,8 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
         c.add("catalogue.status", f"'{head.get('status')}' must be 'sample' or 'agreed'")
     titles = names(c, "catalogue.title", head.get("title"))
     notices = names(c, "catalogue.notice", head["notice"]) if head.get("notice") else {}
+    levels_basis = (names(c, "catalogue.levels_basis", head["levels_basis"])
+                    if head.get("levels_basis") is not None else {})
     agreed = parse_date(c, "catalogue.agreed", head.get("agreed"))
     parties = _parse_parties(c, head.get("parties"), network)
     issuer = parse_issuer(c, raw.get("issuer"))
@@ -160,7 +162,7 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
                      agreed=agreed, parties=parties,
                      titles=titles, notices=notices, settings=settings, rules=rules,
                      indicators=tuple(indicators), path=str(file), deescalation_periods=deescalation,
-                     issuer=issuer)
+                     issuer=issuer, levels_basis=levels_basis)
 
 
 def _parse_deescalation(c: Collector, where: str, value) -> int:

@@ -171,6 +171,9 @@ class Catalogue:
     path: str
     deescalation_periods: int = DEESCALATION_PERIODS  # default of the indicators (settings)
     issuer: Issuer | None = None  # the body that issues the bulletin, with its contacts
+    # how the levels were set (what watch, warning and alert mean across indicators), per language;
+    # empty when the catalogue does not say
+    levels_basis: dict = field(default_factory=dict)
 
     @property
     def is_sample(self) -> bool:
@@ -184,6 +187,10 @@ class Catalogue:
     def notice(self, lang: str) -> str:
         """The catalogue's notice in ``lang`` (with the fallback of :func:`~bulletin.text.localized`); '' when none."""
         return localized(self.notices, lang)
+
+    def levels_basis_text(self, lang: str) -> str:
+        """How the catalogue's levels were set, in ``lang`` (with the fallback of :func:`~bulletin.text.localized`); '' when none."""
+        return localized(self.levels_basis, lang)
 
     def as_json(self) -> dict:
         """Id, version and date of agreement, as the results JSON names the catalogue."""

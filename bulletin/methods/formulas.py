@@ -217,12 +217,15 @@ def days_of_release_left(volume, dead_volume, release, inflow=0.0):
     --------
     >>> days_of_release_left(1864, 1000, 600, inflow=500)
     100.0
+    >>> days_of_release_left(1000, 1000, 500, inflow=500)
+    0.0
     """
     v, dead, q_out, q_in = (_array(x) for x in (volume, dead_volume, release, inflow))
     net = q_out - q_in
     missing = np.isnan(v) | np.isnan(dead) | np.isnan(net)
     with np.errstate(invalid="ignore", divide="ignore"):
         days = np.where(net > 0, np.maximum(v - dead, 0.0) / (np.where(net > 0, net, 1.0) * MM3_PER_M3S_DAY), np.inf)
+        days = np.where(v <= dead, 0.0, days)  # at the dead volume nothing is left to release, whatever the flows
     return _out(np.where(missing, np.nan, days))
 
 

@@ -119,6 +119,7 @@ def config_texts(network=None, catalogue=None) -> dict[str, dict]:
     if catalogue is not None:
         texts["catalogue: title"] = catalogue.titles
         texts["catalogue: notice"] = catalogue.notices
+        texts["catalogue: levels_basis"] = catalogue.levels_basis
         for rule in catalogue.rules.values():
             texts.update({f"rule {rule.id}: title": rule.titles, f"rule {rule.id}: basis": rule.basis,
                           f"rule {rule.id}: agreement": rule.agreement.documents})
