@@ -6,6 +6,13 @@ indicator's series (:class:`~bulletin.outlook.store.TraceStore` answers what els
 the data), its thresholds turn the compared values into levels, and the notes' effects apply
 (``normal``, then ``no_data``). Quality control does not apply to simulated values. The alert
 state (hysteresis) is not applied: the outlook gives the raw level of each trace.
+
+The probabilities of a row are shares of the traces *used*: the years whose traces of every
+simulated series the indicator reads have a value in every dekad simulated
+(:meth:`~bulletin.outlook.store.TraceStore.complete`), so that a gap in a record takes its year
+out of the indicator's rows instead of counting it as ``no_data``; ``n_traces`` gives their
+number. When no year is complete, a row uses the traces that have a level at its lead, and it is
+``no_data`` only when none has (``n_traces`` 0).
 """
 
 from __future__ import annotations
@@ -67,8 +74,15 @@ def assess_traces(ind: Indicator, period: Period, data: TraceStore, network: Net
     return ranks, value
 
 
-def _row(ind: Indicator, lead: Lead, ranks: np.ndarray, values: np.ndarray, unit: str) -> OutlookRow:
+def _row(ind: Indicator, lead: Lead, ranks: np.ndarray, values: np.ndarray, unit: str,
+         used: np.ndarray | None = None) -> OutlookRow:
+    """The row of one lead: shares of the ``used`` traces (all by default) at each level, and their spread."""
+    if used is not None:
+        ranks, values = ranks[used], values[used]
     n = len(ranks)
+    if n == 0:
+        probabilities = {lev: 0.0 for lev in LEVELS} | {level_of_rank(-1): 1.0}
+        return OutlookRow(ind.id, lead.label, lead.lead, lead.period, probabilities, None, None, None, unit, 0)
     probabilities = {lev: float(np.sum(ranks == k)) / n for k, lev in enumerate(LEVELS)}
     missing = float(np.sum(ranks < 0)) / n
     if missing > 0:
@@ -80,15 +94,56 @@ def _row(ind: Indicator, lead: Lead, ranks: np.ndarray, values: np.ndarray, unit
             p10, median, p90 = (float(x) for x in np.percentile(finite, [10, 50, 90]))
     else:
         p10 = median = p90 = None
-    return OutlookRow(ind.id, lead.label, lead.lead, lead.period, probabilities, median, p10, p90, unit)
+    return OutlookRow(ind.id, lead.label, lead.lead, lead.period, probabilities, median, p10, p90, unit, n)
+
+
+def used_traces(complete: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """The traces a row uses: the complete ones, else (none complete) those with a level (module docstring)."""
+    return complete if complete.any() else ranks >= 0
+
+
+def reached_levels(assessed: dict, complete: np.ndarray | None = None) -> tuple:
+    """((level, share), ...) for watch, warning, alert: the share of traces at that level or above in any dekad.
+
+    ``assessed`` maps each lead to (level ranks of the traces, values). The shares are over the
+    complete traces (``complete``, as the rows use them); when none is complete, over the traces
+    with a level in at least one dekad. A trace without a level in a dekad (rank -1) reaches no
+    level there.
+    """
+    highest = np.max(np.vstack([ranks for ranks, _ in assessed.values()]), axis=0)
+    used = complete if complete is not None and complete.any() else highest >= 0
+    if not used.any():
+        return tuple((lev, 0.0) for lev in LEVELS[1:])
+    return tuple((lev, float(np.mean(highest[used] >= k))) for k, lev in enumerate(LEVELS) if k >= 1)
+
+
+def trajectory(ind: Indicator, data: TraceStore, factor: float, complete: np.ndarray | None = None) -> tuple:
+    """((period, p10, median, p90), ...) of the value of ``ind`` over the traces, every dekad simulated.
+
+    [the unit of the indicator's value, ``factor`` times the canonical unit]; over the complete
+    traces when any is complete, else over every trace with a value in that dekad.
+    """
+    out = []
+    for period in data.periods:
+        values = np.asarray(data.at(ind.station, ind.series, period), dtype=float) * factor
+        if complete is not None and complete.any():
+            values = values[complete]
+        finite = values[np.isfinite(values)]
+        if finite.size:
+            p10, median, p90 = (float(x) for x in np.percentile(finite, [10, 50, 90]))
+        else:
+            p10 = median = p90 = None
+        out.append((period.label, p10, median, p90))
+    return tuple(out)
 
 
 def trace_store(catalogue: Catalogue, network: Network, store, issue: Period, n_leads: int,
-                excluded: int | None = None) -> TraceStore:
+                excluded: int | None = None, changes: tuple = ()) -> TraceStore:
     """The data of an outlook issued after ``issue``: observations, and traces of ``n_leads`` dekads.
 
     The traces come from every hydrological year of the record (the span of the observations)
-    but ``excluded``, by default the hydrological year of ``issue``.
+    but ``excluded``, by default the hydrological year of ``issue``; ``changes`` are a
+    scenario's (:class:`~bulletin.outlook.changes.TraceChange`).
     """
     if issue.kind != "dekad":
         raise ValueError(f"the outlook is issued after a dekad, not a {issue.kind}")
@@ -98,10 +153,11 @@ def trace_store(catalogue: Catalogue, network: Network, store, issue: Period, n_
     dates = store.obs.frame["date"][store.obs.frame["value"].notna()]
     years = (trace_years(dates.min().date(), dates.max().date(), issue, n_leads, excluded, seasons)
              if len(dates) else ())
-    return TraceStore(store, network, catalogue, issue, n_leads, years, excluded)
+    return TraceStore(store, network, catalogue, issue, n_leads, years, excluded, changes)
 
 
-def outlook(catalogue: Catalogue, network: Network, store, issue: Period, excluded: int | None = None) -> Outlook:
+def outlook(catalogue: Catalogue, network: Network, store, issue: Period, excluded: int | None = None,
+            changes: tuple = ()) -> Outlook:
     """The probabilistic outlook of every indicator after the issue dekad ``issue``.
 
     Parameters
@@ -115,14 +171,21 @@ def outlook(catalogue: Catalogue, network: Network, store, issue: Period, exclud
     excluded : int, optional
         The hydrological year kept out of the traces, of ``rho`` and of the recent releases;
         by default the hydrological year of ``issue``, the year forecast.
+    changes : tuple of TraceChange, optional
+        A scenario's changes of the inputs (:mod:`bulletin.outlook.scenario`).
 
     Every dekad up to the end of the season is simulated and assessed (the first crossing is
     sought in all of them); rows are given for the leads of :func:`outlook_leads`.
     """
+    leads = outlook_leads(issue, network.seasons)
+    data = trace_store(catalogue, network, store, issue, max(lead.lead for lead in leads), excluded, changes)
+    return assess_outlook(catalogue, network, data, leads)
+
+
+def assess_outlook(catalogue: Catalogue, network: Network, data: TraceStore, leads: tuple[Lead, ...]) -> Outlook:
+    """Every indicator of ``catalogue`` assessed on the traces of ``data``, in rows for ``leads``."""
     seasons = network.seasons
-    leads = outlook_leads(issue, seasons)
-    data = trace_store(catalogue, network, store, issue, max(lead.lead for lead in leads), excluded)
-    years, excluded = data.years, data.excluded
+    issue, years, excluded = data.issue, data.years, data.excluded
     variables = load_variables()
     out, left_out = [], []
     for ind in catalogue.indicators:
@@ -131,18 +194,23 @@ def outlook(catalogue: Catalogue, network: Network, store, issue: Period, exclud
         factor = conversion_factor(canonical, unit)
         assessed: dict[int, tuple] = {}
         try:
-            for k, period in enumerate(data.periods, start=1):
-                if ind.not_evaluated_reason(period, seasons) is None:
-                    assessed[k] = assess_traces(ind, period, data, network)
+            with data.reading() as read:
+                for k, period in enumerate(data.periods, start=1):
+                    if ind.not_evaluated_reason(period, seasons) is None:
+                        assessed[k] = assess_traces(ind, period, data, network)
         except NotSimulated as exc:
             left_out.append((ind.id, str(exc)))
             continue
         if not assessed or not years:
             left_out.append((ind.id, NOT_IN_SEASON if years else "no year of the record gives a trace"))
             continue
-        crossing = next((k for k, (ranks, _) in sorted(assessed.items()) if np.mean(ranks >= 1) >= 0.5), None)
-        rows = tuple(_row(ind, lead, assessed[lead.lead][0], assessed[lead.lead][1] * factor, unit)
+        complete = data.complete(read)
+        used = {k: used_traces(complete, ranks) for k, (ranks, _) in assessed.items()}
+        crossing = next((k for k, (ranks, _) in sorted(assessed.items())
+                         if used[k].any() and np.mean(ranks[used[k]] >= 1) >= 0.5), None)
+        rows = tuple(_row(ind, lead, assessed[lead.lead][0], assessed[lead.lead][1] * factor, unit, used[lead.lead])
                      for lead in leads if lead.lead in assessed)
         out.append(IndicatorOutlook(ind.id, ind.station, "-".join(ind.series), unit, crossing,
-                                    None if crossing is None else issue.shift(crossing).label, rows))
+                                    None if crossing is None else issue.shift(crossing).label, rows,
+                                    reached_levels(assessed, complete), trajectory(ind, data, factor, complete)))
     return Outlook(issue.label, leads, tuple(out), tuple(years), excluded, tuple(left_out), data.rhos())

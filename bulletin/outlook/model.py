@@ -28,7 +28,9 @@ class OutlookRow:
     ``probabilities`` maps each level (normal, watch, warning, alert, and no_data when any
     trace has no level) to its share of the traces; the shares sum to 1. ``median``, ``p10``
     and ``p90`` are percentiles of the value over the traces with a value [``unit``, the unit
-    the finding shows its value in]; None when no trace has one.
+    the finding shows its value in]; None when no trace has one. ``n_traces`` is the number of
+    traces (years) the shares are of: the years that give the indicator a complete trace
+    (:mod:`bulletin.outlook.assess`); None when not counted.
     """
 
     indicator: str
@@ -40,6 +42,7 @@ class OutlookRow:
     p10: float | None
     p90: float | None
     unit: str
+    n_traces: int | None = None
 
     def at_least(self, level: str) -> float:
         """Share of the traces at ``level`` or a more severe one (watch: watch, warning or alert)."""
@@ -49,7 +52,8 @@ class OutlookRow:
         """The row as JSON values (NaN as null)."""
         return {"indicator": self.indicator, "lead_label": self.lead_label, "lead": self.lead, "period": self.period,
                 "probabilities": {k: clean(v) for k, v in self.probabilities.items()},
-                "median": clean(self.median), "p10": clean(self.p10), "p90": clean(self.p90), "unit": self.unit}
+                "median": clean(self.median), "p10": clean(self.p10), "p90": clean(self.p90), "unit": self.unit,
+                **({} if self.n_traces is None else {"n_traces": self.n_traces})}
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,12 @@ class IndicatorOutlook:
     traces stand at the indicator's first level above normal or higher, i.e. the median of the
     traces' levels is above normal; for a method with thresholds this is the median of the
     compared value crossing its first threshold. None when it does not within the outlook.
+
+    ``reached`` gives, for watch, warning and alert, the share of the traces at that level or a
+    more severe one in at least one dekad assessed up to the end of the season (the probability
+    that the level is reached "by" the season's end). ``trajectory`` gives, for every dekad
+    simulated, (period, p10, median, p90) of the value over the traces [``unit``], whether or
+    not the indicator applies in that dekad (the fan charts draw it).
     """
 
     indicator: str
@@ -69,12 +79,17 @@ class IndicatorOutlook:
     first_crossing: int | None
     first_crossing_period: str | None
     rows: tuple[OutlookRow, ...]
+    reached: tuple = ()
+    trajectory: tuple = ()
 
     def as_json(self) -> dict:
         """The indicator's block of the outlook."""
         return {"indicator": self.indicator, "station": self.station, "variable": self.variable, "unit": self.unit,
                 "first_crossing": None if self.first_crossing is None else
                 {"lead": self.first_crossing, "period": self.first_crossing_period},
+                "reached": {level: clean(p) for level, p in self.reached},
+                "trajectory": [{"period": period, "p10": clean(p10), "median": clean(median), "p90": clean(p90)}
+                               for period, p10, median, p90 in self.trajectory],
                 "rows": [r.as_json() for r in self.rows]}
 
 

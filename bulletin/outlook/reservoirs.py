@@ -5,7 +5,8 @@ Per dekad k of ``days`` days, with the inflow I_k of a trace and the planned rel
     V_k = V_k-1 + (I_k - R_k) * days * 86400 / 1e6          [Mm3]
 
 bounded below by the dead volume (the release is cut so that the volume stays at the dead
-volume) and above by the total volume (the excess is spilled: released on top of R_k). A start
+volume: the release is then what the balance leaves, the inflow plus the volume drawn above
+the dead volume) and above by the total volume (the excess is spilled: released on top of R_k). A start
 volume already below the dead volume (or above the total volume) is not forced to it: the bound
 is then the volume of the dekad before.
 """
@@ -81,8 +82,11 @@ def mass_balance(station: str, start: float, inflow: np.ndarray, planned: np.nda
             unknown = np.isnan(free)  # no inflow in this trace: unknown from here on
             cut = np.where(unknown, np.nan, np.where(free < floor, (floor - free) / to_mm3, 0.0))
             over = np.where(unknown, np.nan, np.where(free > ceiling, (free - ceiling) / to_mm3, 0.0))
-        v = np.clip(free, floor, ceiling)
-        volume[:, k], spill[:, k], release[:, k] = v, over, planned[:, k] - cut + over
+        v_next = np.clip(free, floor, ceiling)
+        # a cut release is what the balance leaves: exactly the inflow when the volume stays at the floor
+        out = np.where(cut > 0, inflow[:, k] + (v - v_next) / to_mm3, planned[:, k] + over)
+        v = v_next
+        volume[:, k], spill[:, k], release[:, k] = v, over, out
     return ReservoirTraces(station, float(start), dead, total, days, inflow, np.array(planned), release, spill, volume)
 
 
