@@ -6,12 +6,17 @@ STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 ISSUED_AT ?=
 SAMPLE_OUT ?= data/sample
+# The sample's verification file (bulletin generate shows its scores in the annex): 3 hydrological years.
+VERIFY_FROM ?= 2023-10-d1
+VERIFY_TO ?= 2026-09-d3
+VERIFICATION ?= data/verification/sample.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install bulletin test golden lint bench bench-qc sample-data i18n clean
+.PHONY: help install bulletin test golden lint bench bench-ingest bench-outlook bench-qc verification sample-data \
+	i18n clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +39,19 @@ golden: $(STAMP) ## Rewrite the golden files in tests/golden (sample results JSO
 lint: $(STAMP) ## Check the code with ruff
 	$(VENV)/bin/ruff check bulletin tests benchmarks tools
 
-bench: $(STAMP) ## Ingest time and peak memory, 500 stations x 30 years daily, every format (several minutes)
+bench: bench-ingest bench-outlook ## Both benchmarks below
+
+bench-ingest: $(STAMP) ## Ingest time and peak memory, 500 stations x 30 years daily, every format (minutes; BENCH_ARGS)
 	$(PY) benchmarks/ingest.py $(BENCH_ARGS)
+
+bench-outlook: $(STAMP) ## Outlook: 25-year hindcast, share of one bulletin's time, vs floors (minutes; OUTLOOK_ARGS=--quick)
+	$(PY) benchmarks/outlook.py $(OUTLOOK_ARGS)
 
 bench-qc: $(STAMP) ## QC of dekad and month values on the real archives in ../shared/data: flags per check, typos caught (minutes)
 	$(PY) benchmarks/qc_archive.py $(BENCH_ARGS)
+
+verification: $(STAMP) ## Rewrite data/verification/sample.json, the sample's outlook scores (bulletin verify, 3 years)
+	$(VENV)/bin/bulletin verify --from $(VERIFY_FROM) --to $(VERIFY_TO) --scores-only --out $(VERIFICATION)
 
 sample-data: $(STAMP) ## Regenerate the synthetic sample data in data/sample (deterministic; SAMPLE_OUT=dir to write elsewhere)
 	$(PY) tools/samplegen.py --out $(SAMPLE_OUT)

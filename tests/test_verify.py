@@ -1,19 +1,32 @@
-"""Verification of past outlooks: the scores by hand, and a hindcast of a few dekads of the sample."""
+"""Verification of past outlooks: the scores by hand, a hindcast of a few dekads of the sample, the verification file."""
 
 from __future__ import annotations
 
 import json
 import math
+from datetime import datetime
+from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from bulletin import __version__
 from bulletin.catalogue import load_catalogue
 from bulletin.cli import main
-from bulletin.errors import UsageError
-from bulletin.ingest import read_observations
+from bulletin.cli.base import load_project, make_setup
+from bulletin.errors import ConfigError, UsageError
+from bulletin.ingest import read_observations, sha256_of
 from bulletin.outlook import verify_outlooks
+from bulletin.outlook.scores import (
+    FORMAT,
+    FORMAT_VERSION,
+    VerificationScores,
+    load_verification,
+    portable_path,
+)
+from bulletin.outlook.scores import schema as verification_schema
 from bulletin.outlook.verify import (
     EventPair,
     allowable_error_scores,
@@ -27,8 +40,14 @@ from bulletin.outlook.verify import (
     ratio,
     reliability_table,
 )
+from bulletin.pipeline import run
 from bulletin.qc import run_qc
+from bulletin.render.json import schema as results_schema
 from bulletin.series import SeriesStore
+
+from .conftest import SAMPLE_ISSUED, SAMPLE_PERIOD
+
+ISSUED = datetime.fromisoformat(SAMPLE_ISSUED)
 
 # ---- the scores, by hand --------------------------------------------------------------------
 
@@ -154,14 +173,153 @@ def test_hindcast_of_the_sample(hindcast):
     json.dumps(v.as_json())
 
 
-def test_verify_command(tmp_path):
-    out = tmp_path / "scores.json"
+@pytest.fixture(scope="module")
+def scores_file(tmp_path_factory):
+    """``bulletin verify --out`` of two dekads of the sample: (path, CLI result)."""
+    out = tmp_path_factory.mktemp("verify") / "scores.json"
     result = CliRunner().invoke(main, ["verify", "--from", "2025-11-d1", "--to", "2025-11-d2", "--out", str(out)])
     assert result.exit_code == 0, result.output
+    return out, result
+
+
+def test_verify_command(scores_file):
+    out, result = scores_file
     assert "Brier" in result.output and "S/sigma" in result.output and "in-sample" in result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert [s["label"] for s in data["leads"]] == ["d+1", "d+2", "d+3"]
     assert [r["excluded_year"] for r in data["reissues"]] == [2025, 2025]
+
+
+def test_verification_file_describes_itself(scores_file, network):
+    data = json.loads(scores_file[0].read_text(encoding="utf-8"))
+    jsonschema.validate(data, verification_schema())
+    assert list(data)[:7] == ["format", "format_version", "command", "software_version", "catalogue", "network",
+                              "inputs"]
+    assert (data["format"], data["format_version"]) == (FORMAT, FORMAT_VERSION)
+    assert data["command"] == "bulletin verify --from 2025-11-d1 --to 2025-11-d2"
+    assert data["software_version"] == __version__
+    cat = load_catalogue(None, network)
+    assert data["catalogue"]["id"] == cat.id and data["catalogue"]["version"] == cat.version
+    assert data["catalogue"]["sha256"] == sha256_of(Path(cat.path))
+    obs = read_observations(None, network)
+    assert data["inputs"] == [{"path": i.path, "sha256": i.sha256} for i in obs.inputs]
+    assert all(not Path(i["path"]).is_absolute() for i in data["inputs"])
+    assert (data["first"], data["last"], data["issues"], data["years"]) == ("2025-11-d1", "2025-11-d2", 2, [2025])
+    for lead in data["leads"]:
+        for key in ("n", "base_rate", "brier", "brier_climatology", "bss", "hits", "misses", "false_alarms",
+                    "hit_rate", "false_alarm_ratio", "flow_n", "flow_within_share", "s_over_sigma", "reliability"):
+            assert key in lead, key
+
+
+def test_verification_file_loads(scores_file):
+    path = scores_file[0]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    v = load_verification(path)
+    assert isinstance(v, VerificationScores)
+    assert (v.first, v.last, v.command, v.issues, v.years) == (data["first"], data["last"], data["command"], 2, (2025,))
+    assert [s.as_json() for s in v.leads] == data["leads"]  # every score as written, to the last digit
+    assert v.lead("d+2").label == "d+2" and v.same_data is None and not v.matches
+    with pytest.raises(KeyError):
+        v.lead("d+9")
+    json.dumps(v.as_json())
+
+
+def test_scores_only_leaves_out_the_pairs(tmp_path, scores_file):
+    out = tmp_path / "small.json"
+    result = CliRunner().invoke(main, ["verify", "--from", "2025-11-d1", "--to", "2025-11-d2", "--scores-only",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    small, full = (json.loads(p.read_text(encoding="utf-8")) for p in (out, scores_file[0]))
+    assert not small.keys() & {"reissues", "pairs", "flow_pairs"}
+    assert small == {k: v for k, v in full.items() if k not in ("reissues", "pairs", "flow_pairs")}
+    assert load_verification(out).leads == load_verification(scores_file[0]).leads
+
+
+def _write(path, doc):
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    (lambda d: d["leads"][1].pop("brier"), "leads[1]: 'brier' is a required property"),
+    (lambda d: d["leads"][0].update(hits="many"), "leads[0].hits: 'many' is not of type 'integer'"),
+    (lambda d: d["leads"][2]["reliability"][3].update(count=-1), "leads[2].reliability[3].count: -1"),
+    (lambda d: d.update(format_version=99), "format_version: 1 was expected"),
+    (lambda d: d.pop("inputs"), "(top level): 'inputs' is a required property"),
+])
+def test_a_malformed_verification_file_names_the_file_and_the_key(tmp_path, scores_file, change, key):
+    doc = json.loads(scores_file[0].read_text(encoding="utf-8"))
+    change(doc)
+    bad = _write(tmp_path / "bad.json", doc)
+    with pytest.raises(ConfigError) as err:
+        load_verification(bad)
+    text = str(err.value)
+    assert f"{bad}: the verification file has" in text and f"{bad}: {key}" in text
+    assert "bulletin verify" in text and "make verification" in text  # how to fix it
+
+
+def test_a_missing_or_broken_verification_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigError, match=r"no-such\.json: cannot read the verification file"):
+        load_verification(tmp_path / "no-such.json")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": ', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"broken\.json: the verification file is not valid JSON \(line 1"):
+        load_verification(broken)
+
+
+def test_generate_refuses_a_wrong_verification_file_before_reading_the_data(tmp_path):
+    missing = tmp_path / "nowhere.json"
+    result = CliRunner().invoke(main, ["generate", "--out", str(tmp_path / "out"), "--verification", str(missing)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{missing}: cannot read the verification file" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_generate_attaches_the_verification_to_the_run(scores_file, tmp_path):
+    path = scores_file[0]
+    r = run(period=SAMPLE_PERIOD, issued_at=ISSUED, verification_path=path, with_outlook=False)
+    v = r.verification
+    assert isinstance(v, VerificationScores) and r.bulletin.verification is v
+    assert v.path == portable_path(path) and v.command == "bulletin verify --from 2025-11-d1 --to 2025-11-d2"
+    assert v.leads == load_verification(path).leads
+    assert v.same_data and v.same_catalogue and v.matches  # the sample, the shipped catalogue
+    assert r.outlook is None and r.bulletin.outlook is None  # --no-outlook
+    # the same scores said to come from other data: not the bulletin's
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["inputs"][0]["sha256"] = "0" * 64
+    other = load_verification(_write(tmp_path / "other.json", doc)).compared_with(r.observations.inputs, r.catalogue)
+    assert (other.same_data, other.same_catalogue, other.matches) == (False, True, False)
+    doc["catalogue"]["version"] = "0.0.0"
+    other = load_verification(_write(tmp_path / "other.json", doc)).compared_with(r.observations.inputs, r.catalogue)
+    assert (other.same_data, other.same_catalogue) == (False, False)
+
+
+def test_generate_no_outlook_and_a_verification_of_other_data(scores_file, tmp_path):
+    doc = json.loads(scores_file[0].read_text(encoding="utf-8"))
+    doc["inputs"] = doc["inputs"][1:]
+    other = _write(tmp_path / "other.json", doc)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["generate", "--out", str(out), "--issued-at", SAMPLE_ISSUED, "--period",
+                                       SAMPLE_PERIOD, "--format", "json", "--lang", "en", "--no-outlook",
+                                       "--verification", str(other)])
+    assert result.exit_code == 0, result.output + result.stderr
+    data = json.loads((out / f"syrdarya-{SAMPLE_PERIOD}.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, results_schema())
+    assert "outlook" not in data  # as a monthly bulletin: the schema's outlook block is optional
+    assert "computed on other data than this bulletin's" in result.stderr
+
+
+def test_project_file_names_the_verification_relative_to_itself(tmp_path):
+    project = tmp_path / "proj" / "bulletin.yaml"
+    project.parent.mkdir()
+    project.write_text("verification: scores/v.json\n", encoding="utf-8")
+    assert load_project(str(project))["verification"] == str(project.parent / "scores" / "v.json")
+    assert make_setup(str(project), None, None, None, (), None, None, None, None, None, False).verification == \
+        str(project.parent / "scores" / "v.json")
+    project.write_text("verification: [a, b]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_project(str(project))
+    assert "verification: expected a path" in str(err.value)
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -116,7 +116,8 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
 
 # ---- the setup every command shares: project file, network, catalogue, QC, data --------------
 
-PROJECT_KEYS = ("network", "catalogue", "qc", "data", "reader", "station", "variable", "unit", "station_from_name")
+PROJECT_KEYS = ("network", "catalogue", "qc", "data", "reader", "station", "variable", "unit", "station_from_name",
+                "verification")
 """Keys of a project file (``--config``): paths are relative to the file."""
 
 
@@ -138,6 +139,7 @@ class Setup:
     unit: str | None = None
     station_from_name: str | None = None
     keep_unknown: bool = False
+    verification: str | None = None  # the verification file (bulletin verify --out) 'generate' shows the scores of
 
     def read_options(self) -> dict:
         """Keyword arguments of :func:`bulletin.ingest.read_observations` (besides paths and network)."""
@@ -200,7 +202,7 @@ def load_project(path: str) -> dict:
 
     errors = [f"{file}: {k}: unknown key{did_you_mean(k, PROJECT_KEYS)}" for k in raw if k not in PROJECT_KEYS]
     out: dict = {}
-    for key in ("network", "catalogue", "qc"):
+    for key in ("network", "catalogue", "qc", "verification"):
         if raw.get(key) is not None:
             if not isinstance(raw[key], str):
                 errors.append(f"{file}: {key}: expected a path, got {raw[key]!r}.")
@@ -230,7 +232,8 @@ def make_setup(config, network, catalogue, qc, data, reader, station, variable, 
                  qc=qc or project.get("qc"), data=list(data) or project.get("data", []),
                  reader=reader or project.get("reader"), station=station or project.get("station"),
                  variable=variable or project.get("variable"), unit=unit or project.get("unit"),
-                 station_from_name=station_from_name or project.get("station_from_name"), keep_unknown=keep_unknown)
+                 station_from_name=station_from_name or project.get("station_from_name"), keep_unknown=keep_unknown,
+                 verification=project.get("verification"))
 
 
 _CONFIG_OPTIONS = [

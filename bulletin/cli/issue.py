@@ -26,7 +26,13 @@ from .base import _csv_list, _parse_issued_at, handles_errors, main, notes_of, s
               help="Folder of templates that override the default ones.")
 @click.option("--allow-no-data", is_flag=True,
               help="Issue the period even when fewer than half of its findings have data (refused otherwise).")
-def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, allow_no_data):
+@click.option("--verification", "verification", default=None, type=click.Path(dir_okay=False),
+              help="Verification file of the outlook ('bulletin verify --out'), shown in the annex. Default: the "
+                   "sample's (make verification) when no --data is given.")
+@click.option("--no-outlook", "no_outlook", is_flag=True,
+              help="Skip the outlook of the coming dekads (for timing it; the bulletin then has no outlook).")
+def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, allow_no_data, verification,
+             no_outlook):
     """Generate the bulletin (HTML, PDF, JSON) for one period."""
     from ..periods import latest_complete
     from ..pipeline import run
@@ -37,12 +43,19 @@ def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, al
         setup.load_catalogue(setup.load_network())  # the default catalogue must fit a network of one's own
     result = run(data=setup.data, period=period, issued_at=_parse_issued_at(issued_at),
                  catalogue_path=setup.catalogue, network_path=setup.network, qc_path=setup.qc,
-                 read_options=setup.read_options(), allow_no_data=allow_no_data)
+                 read_options=setup.read_options(), allow_no_data=allow_no_data, with_outlook=not no_outlook,
+                 verification_path=verification or setup.verification)
     b = result.bulletin
     outputs = render_all(b, langs, formats, template_dir)  # everything is rendered before anything is written
     out = Path(out_dir)
     write_all_atomic({out / name: payload for name, payload in outputs.items()})
     notes_of(result.observations, result.network)
+    scores = result.verification
+    if scores is not None and not scores.matches:
+        other = " and ".join(w for w, same in (("data", scores.same_data), ("catalogue", scores.same_catalogue))
+                             if not same)
+        click.echo(f"note: the verification scores of {scores.path} were computed on other {other} than this "
+                   f"bulletin's ({scores.command}); the annex says so", err=True)
     last = result.evaluated.last_date if result.evaluated is not None else None
     if period == "latest" and last is not None and result.period.label != latest_complete("dekad", last).label:
         click.echo(f"note: latest is {result.period.label}, the latest period in which at least half of the "

@@ -47,15 +47,37 @@ def scores_table(v) -> str:
     return "\n".join(lines)
 
 
+def verify_command(setup, first: str, last: str) -> str:
+    """The command line that computes the same scores: the range and the options that change them.
+
+    The data, catalogue, network and QC configuration are named as given (a path under the
+    working folder relative to it); the project file is not named, the files it gives are.
+    """
+    from ..outlook.scores import command_line, portable_path
+
+    options = [("--data", portable_path(d)) for d in setup.data]
+    options += [(f"--{name}", portable_path(value)) for name, value in
+                (("catalogue", setup.catalogue), ("network", setup.network), ("qc", setup.qc)) if value]
+    options += [(f"--{name.replace('_', '-')}", value) for name, value in setup.read_options().items()
+                if isinstance(value, str)]
+    if setup.keep_unknown:
+        options.append(("--keep-unknown-stations", None))
+    return command_line(first, last, options)
+
+
 @main.command("verify")
 @setup_options()
 @click.option("--from", "first", required=True, help="First issue dekad (e.g. 2025-10-d1).")
 @click.option("--to", "last", required=True, help="Last issue dekad (e.g. 2026-09-d3).")
 @click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False),
-              help="Write the scores, every outlook re-issued and every pair as JSON.")
-def verify(setup, first, last, out_file):
+              help="Write the scores, with the command, software version, catalogue and inputs (SHA-256) they come "
+                   "from, every outlook re-issued and every pair as JSON (bulletin generate --verification reads it).")
+@click.option("--scores-only", is_flag=True,
+              help="With --out: leave out every outlook re-issued and every pair (a small file of the scores).")
+def verify(setup, first, last, out_file, scores_only):
     """Verify past outlooks: re-issue each dekad's outlook without its hydrological year and score it."""
     from ..outlook import verify_outlooks
+    from ..outlook.scores import verification_document
     from ..outlook.verify import issue_range
     from ..qc import run_qc
     from ..series import SeriesStore
@@ -68,7 +90,9 @@ def verify(setup, first, last, out_file):
     store = SeriesStore(qc.clean(obs), catalogue.settings)
     result = verify_outlooks(catalogue, network, store, qc, first, last)
     if out_file:
-        payload = json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n"
+        doc = verification_document(result, catalogue=catalogue, network=network, inputs=obs.inputs,
+                                    command=verify_command(setup, first, last), scores_only=scores_only)
+        payload = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
         write_atomic(Path(out_file), payload.encode("utf-8"))
     click.echo(scores_table(result))
     if out_file:

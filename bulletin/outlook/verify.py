@@ -311,8 +311,9 @@ class Verification:
         raise KeyError(label)
 
     def as_json(self) -> dict:
-        """The verification as JSON: the range, the scores per lead, every outlook re-issued and every pair."""
-        return {"first": self.first, "last": self.last, "event": f"{EVENT_LEVEL} or higher",
+        """The verification as JSON: the range (with the number of issue dekads and their hydrological years), the scores per lead, every outlook re-issued and every pair."""
+        return {"first": self.first, "last": self.last, "issues": len(self.reissues),
+                "years": sorted({p.year for p in self.pairs}), "event": f"{EVENT_LEVEL} or higher",
                 "decision_probability": DECISION_PROBABILITY, "allowable_error_sigma": ALLOWABLE_ERROR,
                 "leads": [s.as_json() for s in self.leads], "skipped": self.skipped,
                 "reissues": [r.as_json() for r in self.reissues],
