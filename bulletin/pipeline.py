@@ -14,8 +14,9 @@ from .ingest import Observations, read_observations, sample_data_path
 from .methods import NO_DATA
 from .network import Network, load_network
 from .outlook import Outlook, outlook
+from .outlook.scores import SAMPLE_VERIFICATION, VerificationScores, load_verification, sample_verification_path
 from .periods import Period, latest_complete, parse_period
-from .products import Products, compute_products
+from .products import Products, compute_products, outlook_fans
 from .qc import QCReport, load_qc_config, run_qc
 from .series import SeriesStore
 
@@ -26,7 +27,10 @@ class Run:
 
     ``observations`` as read, ``evaluated`` without the values QC flagged as errors (what the
     findings were computed from); ``outlook`` the probabilistic outlook issued after the
-    period (None for a monthly bulletin).
+    period (None for a monthly bulletin, or when it was not asked for); ``verification`` the
+    scores of past outlooks read from a verification file
+    (:class:`~bulletin.outlook.scores.VerificationScores`, compared with this run's inputs and
+    catalogue: ``same_data``, ``same_catalogue``, ``matches``), or None.
     """
 
     network: Network
@@ -39,6 +43,7 @@ class Run:
     bulletin: Bulletin
     evaluated: Observations | None = None
     outlook: Outlook | None = None
+    verification: VerificationScores | None = None
 
 
 def uses_sample_data(paths) -> bool:
@@ -155,8 +160,17 @@ def refuse_empty(findings: list[Finding], period: Period, obs: Observations, cov
              "then says on page one how many findings have no data).")
 
 
+def default_verification(data) -> Path | None:
+    """The verification file a bulletin shows when none is named: the embedded sample's, when no data are given and it exists."""
+    if data:
+        return None
+    path = sample_verification_path()
+    return path if path.is_file() else None
+
+
 def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_path=None,
-        network_path=None, read_options: dict | None = None, qc_path=None, allow_no_data: bool = False) -> Run:
+        network_path=None, read_options: dict | None = None, qc_path=None, allow_no_data: bool = False,
+        with_outlook: bool = True, verification_path=None) -> Run:
     """Read, check, evaluate and assemble one bulletin.
 
     QC runs on the observations as read, with the issue date as ``as_of`` (values dated after
@@ -166,11 +180,21 @@ def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_pat
     refused (:func:`refuse_empty`) unless ``allow_no_data``.
 
     A dekad bulletin carries the outlook of the coming dekads (:func:`bulletin.outlook.outlook`),
-    computed from the same series store as the findings; a monthly bulletin carries none.
+    computed from the same series store as the findings; a monthly bulletin carries none, nor
+    does a run with ``with_outlook`` False.
+
+    ``verification_path`` names a verification file (``bulletin verify --out``; default
+    :func:`default_verification`): it is read first, so that a wrong file costs nothing, and
+    the run's ``verification`` says whether it was computed on the same data and catalogue.
     """
     network = load_network(network_path)
     catalogue = load_catalogue(catalogue_path, network)
+    default = None if verification_path else default_verification(data)
+    scores = (load_verification(verification_path) if verification_path else
+              load_verification(default, "/".join(SAMPLE_VERIFICATION)) if default else None)
     obs = read_observations(data or None, network, **(read_options or {}))
+    if scores is not None:
+        scores = scores.compared_with(obs.inputs, catalogue)
     qc = run_qc(obs, network, as_of=issued_at.date(), config=load_qc_config(qc_path) if qc_path else None)
     good = qc.clean(obs)
     if good.last_date is None and obs.last_date is not None:
@@ -183,8 +207,9 @@ def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_pat
     if not allow_no_data:
         refuse_empty(findings, target, good, coverage)
     products = compute_products(catalogue, network, findings, store, qc, target, observed=obs)
-    ahead = outlook(catalogue, network, store, target) if target.kind == "dekad" else None
+    ahead = outlook(catalogue, network, store, target) if with_outlook and target.kind == "dekad" else None
     bulletin = build_bulletin(catalogue=catalogue, network=network, findings=findings, products=products, qc=qc,
                               period=target, issued_at=issued_at, inputs=obs.inputs,
-                              sample_data=uses_sample_data(data), outlook=ahead)
-    return Run(network, catalogue, obs, qc, target, findings, products, bulletin, good, ahead)
+                              sample_data=uses_sample_data(data), outlook=ahead,
+                              fans=outlook_fans(catalogue, network, store, ahead, target), verification=scores)
+    return Run(network, catalogue, obs, qc, target, findings, products, bulletin, good, ahead, scores)

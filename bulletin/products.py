@@ -8,7 +8,8 @@
   discharge in the last periods;
 - the coverage of every series the quality section speaks of;
 - :class:`ArchiveNorm`: the norm an archive publishes for a finding's series and period, with the
-  years each norm is the mean of.
+  years each norm is the mean of;
+- :class:`Fan`: the outlook of a reservoir's volume or a key series drawn over its recent past.
 
 Reservoir volumes are in the network's display unit (``network.display.volume_unit``).
 
@@ -155,6 +156,19 @@ def hydrograph(ind: Indicator, store: SeriesStore, period: Period, network: Netw
                      * factor for q in xs)
 
     norm = clim_col("mean")
+    thresholds = threshold_lines(ind, store, xs, norm, network, unit)
+    return Hydrograph(ind.id, ind.station, ind.variable, unit, tuple(xs),
+                      tuple(value(q) if q.end <= period.end else None for q in xs),
+                      tuple(value(q.same_period_last_year()) for q in xs), norm, clim_col("p10"), clim_col("p90"),
+                      thresholds, xs.index(period) if period in xs else len(xs) - 1)
+
+
+def threshold_lines(ind: Indicator, store: SeriesStore, xs, norm, network: Network, unit: str) -> tuple:
+    """((level, value per period of ``xs`` [``unit``]), ...): the thresholds of ``ind`` as a figure draws them.
+
+    None where the indicator does not apply (outside its season or validity); ``norm`` is the
+    norm of each period [``unit``], for thresholds relative to it.
+    """
     st = network[ind.station]
     per_level: dict[str, list] = {}
     for i, q in enumerate(xs):
@@ -163,11 +177,7 @@ def hydrograph(ind: Indicator, store: SeriesStore, period: Period, network: Netw
         for t in applied_thresholds(ind, q, store, network.seasons):
             per_level.setdefault(t.level, [None] * len(xs))[i] = ind.method.figure_threshold(
                 ind, t, q, norm[i], st, unit)
-    thresholds = tuple((lev, tuple(per_level[lev])) for lev in LEVELS[1:] if lev in per_level)
-    return Hydrograph(ind.id, ind.station, ind.variable, unit, tuple(xs),
-                      tuple(value(q) if q.end <= period.end else None for q in xs),
-                      tuple(value(q.same_period_last_year()) for q in xs), norm, clim_col("p10"), clim_col("p90"),
-                      thresholds, xs.index(period) if period in xs else len(xs) - 1)
+    return tuple((lev, tuple(per_level[lev])) for lev in LEVELS[1:] if lev in per_level)
 
 
 def reservoir_states(catalogue: Catalogue, network: Network, findings: list[Finding], store: SeriesStore,
@@ -351,3 +361,78 @@ def archive_norm_span(agg, norms, resolution: str, settings: ClimateSettings) ->
     a, b = int(years[first[i]]), int(years[last[i]])
     per_period = {int(p): int(c) for p, c in zip(norms.index, n[i], strict=True)}
     return (a, b, per_period), bool(first[i] == 0 and last[i] == len(years) - 1)
+
+
+FAN_PAST_DEKADS = 12
+"""Observed dekads a fan chart shows before the spread of the outlook (the issue dekad is the last)."""
+
+
+@dataclass(frozen=True)
+class Fan:
+    """The outlook of one series after the issue dekad, over its observed recent past [``unit``]; None where missing.
+
+    ``observed`` runs up to the issue dekad (at ``issue_index``), ``p10``, ``median`` and
+    ``p90`` (percentiles of the traces) from the dekad after it; ``norm`` and the thresholds
+    cover both.
+    """
+
+    indicator: str
+    station: str
+    variable: str
+    unit: str
+    periods: tuple  # Period per dekad
+    issue_index: int
+    observed: tuple
+    norm: tuple
+    p10: tuple
+    median: tuple
+    p90: tuple
+    thresholds: tuple  # ((level, values per period), ...)
+    n_traces: int
+
+
+def fan_indicators(catalogue: Catalogue, outlook) -> list:
+    """The indicators a fan chart is drawn for: the key ones and those on a reservoir volume, one per series.
+
+    Only indicators of a single series the outlook assessed; catalogue order.
+    """
+    assessed = {i.indicator for i in outlook.indicators}
+    seen, out = set(), []
+    for ind in catalogue.indicators:
+        series = (ind.station, ind.variable)
+        if (ind.id in assessed and len(ind.series) == 1 and (ind.key or ind.variable == "volume")
+                and series not in seen):
+            seen.add(series)
+            out.append(ind)
+    return out
+
+
+def outlook_fans(catalogue: Catalogue, network: Network, store: SeriesStore, outlook, period: Period) -> tuple:
+    """A :class:`Fan` per indicator of :func:`fan_indicators`; empty without an outlook.
+
+    Volumes are drawn in the network's volume unit, other series in the unit of the indicator's value.
+    """
+    if outlook is None:
+        return ()
+    fans = []
+    for ind in fan_indicators(catalogue, outlook):
+        io = outlook.indicator(ind.id)
+        canonical = load_variables()[ind.variable].unit
+        unit = network.volume_unit if ind.variable == "volume" else ind.value_unit(canonical)
+        factor, scale = conversion_factor(canonical, unit), conversion_factor(io.unit, unit)
+        past = [period.shift(-k) for k in range(FAN_PAST_DEKADS - 1, -1, -1)]
+        ahead = {label: (p10, median, p90) for label, p10, median, p90 in io.trajectory}
+        xs = past + [period.shift(k) for k in range(1, len(io.trajectory) + 1)]
+        clim = store.climatology(ind.station, ind.series, "dekad")
+
+        def scaled(v, f):
+            return None if v is None or not math.isfinite(v) else v * f
+
+        norm = tuple(scaled(float(clim.loc[q.period_of_year, "mean"]), factor) for q in xs)
+        spread = [ahead.get(q.label, (None, None, None)) if q.end > period.end else (None, None, None) for q in xs]
+        fans.append(Fan(ind.id, ind.station, ind.variable, unit, tuple(xs), len(past) - 1,
+                        tuple(scaled(clean(store.at(ind.station, ind.series, q)), factor) if q.end <= period.end
+                              else None for q in xs),
+                        norm, *(tuple(scaled(s[i], scale) for s in spread) for i in range(3)),
+                        threshold_lines(ind, store, xs, norm, network, unit), len(outlook.traces_years)))
+    return tuple(fans)

@@ -64,7 +64,7 @@ class Text:
     """A sentence to translate: message id, optional context, and named parameters.
 
     Parameter values may be str, numbers, :class:`Quantity`, :class:`Localized`,
-    :class:`Unit`, :class:`PeriodIn`, a Period or another :class:`Text`; the renderer formats
+    :class:`Unit`, :class:`PeriodIn`, a Period, a date or another :class:`Text`; the renderer formats
     each for the language.
     """
 

@@ -7,7 +7,8 @@ The data are made by hand so that every expected value can be worked out on pape
 - Toktogul volume 10,000 + 100 (y - 1991) Mm3 in every dekad of 1991-2025 and 9,500 Mm3 in
   2026: norm of 2026-11-d2 = mean over 1991-2020 = 10,000 + 100 * 14.5 = 11,450 Mm3; last year
   (2025) 13,400 Mm3; fill (9,500 - 5,500) / (19,500 - 5,500) = 28.57 % of useful volume.
-- Shardara volume 3,000 Mm3 until 2025 and 4,300 Mm3 in 2026 (watch at 4.2 km3 and above).
+- Shardara volume 3,000 Mm3 until 2025 and 4,700 Mm3 in 2026 (watch at 4.6 km3 and above):
+  fill (4,700 - 1,000) / (5,400 - 1,000) = 84.09 % of useful volume.
 - Kokbulak discharge 100 + (y - 1991) m3/s in 1991-2020 (values 100..129 in every dekad), and
   chosen values in the 12 dekads up to 2026-11-d2. Weibull edges of those 30 values: P10 =
   102.1, P25 = 106.75, P75 = 122.25, P90 = 126.9 (positions i/31).
@@ -58,7 +59,7 @@ def _toktogul(p):
 def _shardara(p):
     if p.start.year <= 2025:
         return 3000
-    return 4300 if p.end <= PERIOD.end else None
+    return 4700 if p.end <= PERIOD.end else None
 
 
 @pytest.fixture(scope="module")
@@ -77,13 +78,13 @@ def test_map_gives_each_station_the_highest_level_of_its_findings(hand_made, net
     stations = {s.id: s for s in hand_made.bulletin.basin_map.stations}
     # every gauge and reservoir, upstream to downstream; withdrawal accounts are not river points
     assert list(stations) == [sid for sid, st in network.stations.items() if st.kind != "intake"]
-    # Toktogul: volume below 10 km3 and fill below 35 % (warning); inflow, release and the
+    # Toktogul: volume below 10 km3 and fill below 32 % (warning); inflow, release and the
     # schedule have no data: the highest is warning
     levels = {f.indicator: f.level for f in hand_made.findings if f.station == "toktogul"}
     assert levels["toktogul_volume_low"] == levels["toktogul_fill"] == "warning"
     assert levels["toktogul_inflow_norm"] == "no_data"
     assert stations["toktogul"].level == "warning"
-    assert stations["shardara"].level == "watch"  # 4.3 km3 >= 4.2; the filling pressure has no data
+    assert stations["shardara"].level == "watch"  # 4.7 km3 >= 4.6; the filling pressure has no data
     assert stations["syrdarya_kokbulak"].level == "normal"  # 120 m3/s: normal category
     assert stations["keles_mouth"].level == "no_data"  # an indicator, but no data
     assert stations["naryn_uchterek"].level is None  # no indicator at all
@@ -97,7 +98,7 @@ def test_map_gives_each_station_the_highest_level_of_its_findings(hand_made, net
 def test_map_reservoir_fill_is_the_share_of_useful_volume(hand_made):
     stations = {s.id: s for s in hand_made.bulletin.basin_map.stations}
     assert stations["toktogul"].fill.value == pytest.approx(100 * (9500 - 5500) / (19500 - 5500))  # 28.57 %
-    assert stations["shardara"].fill.value == pytest.approx(100 * (4300 - 1000) / (5400 - 1000))  # 75 %
+    assert stations["shardara"].fill.value == pytest.approx(100 * (4700 - 1000) / (5400 - 1000))  # 84.09 %
     assert stations["andijan"].fill.value is None  # no volume in the data
     assert stations["naryn_uchterek"].fill is None  # a gauge
     b = hand_made.bulletin.basin_map
@@ -115,14 +116,14 @@ def test_fill_bars_carry_volume_norm_last_year_and_thresholds(hand_made):
     assert t.fill == pytest.approx(400 / 14)
     assert t.norm == pytest.approx(11.45)
     assert t.last_year == pytest.approx(13.4)
-    # toktogul_volume_low (9, 10, 11 km3) and toktogul_fill (25, 35, 50 % of 14 km3 above 5.5 km3:
-    # 9.0, 10.4, 12.5 km3); the two alerts at 9 km3 are one mark
+    # toktogul_volume_low (9, 10, 11 km3) and toktogul_fill (25, 32, 39 % of 14 km3 above 5.5 km3:
+    # 9.0, 9.98, 10.96 km3); the two alerts at 9 km3 are one mark
     assert [lev for lev, _ in t.thresholds] == ["alert", "warning", "warning", "watch", "watch"]
-    assert [v for _, v in t.thresholds] == pytest.approx([9.0, 10.0, 10.4, 11.0, 12.5])
+    assert [v for _, v in t.thresholds] == pytest.approx([9.0, 9.98, 10.0, 10.96, 11.0])
     assert t.level == "warning"
     s = bars["shardara"]
-    assert (s.volume, s.norm, s.last_year, s.fill) == pytest.approx((4.3, 3.0, 3.0, 75.0))
-    assert s.thresholds == (("watch", 4.2), ("warning", 4.8), ("alert", 5.2))
+    assert (s.volume, s.norm, s.last_year, s.fill) == pytest.approx((4.7, 3.0, 3.0, 100 * 3700 / 4400))
+    assert s.thresholds == (("watch", 4.6), ("warning", 5.0), ("alert", 5.2))
     assert s.level == "watch"
 
 
@@ -198,7 +199,7 @@ def test_map_svg_has_one_marker_per_station_with_a_shape_per_level(hand_made, pa
         assert len(refs) == len(set(refs)) >= 3, kind  # different levels, different shapes
     # text kept as text (svg.fonttype none): the labels are <text> elements, no glyph outlines
     texts = _texts(root)
-    for label in ("Toktogul 29%", "Shardara 75%", "Kokbulak", "Uch-Terek", "KAZAKHSTAN", "North Aral Sea",
+    for label in ("Toktogul 29%", "Shardara 84%", "Kokbulak", "Uch-Terek", "KAZAKHSTAN", "North Aral Sea",
                   "Highest level in this bulletin", "warning", "no indicator", "reservoir: fill not known"):
         assert label in texts, label
     assert not [e for e in root.iter() if "DejaVuSans" in (e.get("id") or "")]
@@ -210,8 +211,9 @@ def test_fill_bars_svg_shows_value_marks_and_level(pages):
             if g.get("id", "").startswith("fig-reservoir-fill-bar-")}
     assert bars == {"fig-reservoir-fill-bar-toktogul": "warning", "fig-reservoir-fill-bar-shardara": "watch"}
     texts = _texts(root)
-    for label in ("Toktogul", "9.50\xa0km³ · 29%", "5.5", "19.5", "9", "10", "11", "12.5", "4.30\xa0km³ · 75%", "4.2",
-                  "4.8", "5.2", "norm of the period", "same period last year", "threshold: alert"):
+    # the marks of 10 and 11 km3 are too close to those of the fill (9.98, 10.96 km3) to carry a label
+    for label in ("Toktogul", "9.50\xa0km³ · 29%", "5.5", "19.5", "9", "9.98", "10.96", "4.70\xa0km³ · 84%", "4.6",
+                  "5", "5.2", "norm of the period", "same period last year", "threshold: alert"):
         assert label in texts, label
     _, root_ru = _svg(pages["ru"], "fig-reservoir-fill")
     assert "9,50\xa0км³ · 29\xa0%" in _texts(root_ru) and "предупреждение" in _texts(root_ru)
@@ -293,9 +295,9 @@ def test_figures_have_captions_and_alt_text_from_the_data(pages, lang, map_count
         assert ("Toktogul: 9.50 km³, 29% of useful volume (norm 11.45 km³, last year 13.40 km³). Level: warning."
                 in alt["fig-reservoir-fill"])
         assert "Toktogul reservoir: warning." in alt["fig-basin-map"]
-    # the summary comes first, then the overview, then the findings; the strip before the hydrographs
+    # the summary comes first, then the outlook, the overview and the findings; the strip before the hydrographs
     order = [s["id"] for s in soup.select("main > section")]
-    assert order[:5] == ["summary", "overview", "findings", "status", "figures"]
+    assert order[:5] == ["summary", "outlook", "overview", "findings", "status"]
     assert [f["id"] for f in soup.select("#status figure")] == ["fig-category-strip"]
     assert all("hydrograph" in f["class"] for f in soup.select("#figures figure"))
 

@@ -35,7 +35,7 @@ from bulletin.resources import resource_path
 from .conftest import SAMPLE_ISSUED, SAMPLE_LANGS, SAMPLE_PERIOD
 
 BULLETIN_ID = f"syrdarya-{SAMPLE_PERIOD}"
-SECTIONS = ("summary", "overview", "findings", "status", "figures", "quality", "annex", "provenance")
+SECTIONS = ("summary", "outlook", "overview", "findings", "status", "figures", "quality", "annex", "provenance")
 NS = {"x": "adobe:ns:meta/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
       "dc": "http://purl.org/dc/elements/1.1/", "xmp": "http://ns.adobe.com/xap/1.0/",
       "pdfaid": "http://www.aiim.org/pdfa/ns/id/"}

@@ -10,7 +10,7 @@ from ..evaluate import Finding
 from ..ingest import InputFile
 from ..methods import LEVELS, NO_DATA
 from ..network import Network
-from ..periods import Period, hydrological_year
+from ..periods import Period, hydrological_year, parse_period
 from ..products import Products
 from ..qc import QCReport
 from ..text import N_, Localized, Month, PeriodIn, Text
@@ -19,6 +19,7 @@ from .findings import country_summaries, rows_of, severity_key
 from .hydrographs import figure
 from .model import Bulletin, QCRecord
 from .norms import norms_table
+from .outlook import outlook_section
 from .overview import basin_map, category_strip, fill_bars
 from .quality import quality_section
 
@@ -30,11 +31,13 @@ MSG_MONTH_SPAN = N_("{first} to {last}")
 
 def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Finding], products: Products,
                    qc: QCReport, period: Period, issued_at: datetime, inputs: list[InputFile],
-                   sample_data: bool, outlook=None) -> Bulletin:
-    """The bulletin of ``period``: summary, findings, figures, data quality, annex and provenance.
+                   sample_data: bool, outlook=None, fans: tuple = (), verification=None) -> Bulletin:
+    """The bulletin of ``period``: summary, outlook, findings, figures, data quality, annex and provenance.
 
-    ``outlook`` (:class:`bulletin.outlook.Outlook`, or None) is carried as computed: the
-    machine-readable outputs give it; no page shows it yet.
+    ``outlook`` (:class:`bulletin.outlook.Outlook`, or None) is carried as computed for the
+    machine-readable outputs and worded for the pages with its fan charts ``fans``
+    (:class:`bulletin.products.Fan`); ``verification`` (the scores of past outlooks, or None)
+    is shown in the annex.
     """
     rows = rows_of(findings, catalogue, network, qc, period, products.archive_norms)
     key_ids = frozenset(ind.id for ind in catalogue.indicators if ind.key)
@@ -61,7 +64,10 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         qc_records=qc_records(qc), norms=norms_table(rows),
         next_period=period.shift(1) if period.kind in ("dekad", "month") else None,
         next_issue_at=next_issue_at(period, issued_at) if period.kind in ("dekad", "month") else None,
-        outlook=outlook,
+        outlook=outlook, outlook_section=outlook_section(outlook, fans, catalogue, network),
+        verification=verification,
+        verification_span=None if verification is None else
+        (parse_period(verification.first, network.seasons), parse_period(verification.last, network.seasons)),
     )
 
 

@@ -181,6 +181,74 @@ class AnnexEntry:
 
 
 @dataclass(frozen=True)
+class OutlookRisk:
+    """One key risk of the outlook: an indicator's most severe level that enough traces reach."""
+
+    indicator: str
+    country: str
+    level: str  # the level reached (watch, warning or alert), or a more severe one
+    probability: float  # share of the traces at ``level`` or above in at least one dekad [0-1]
+    sentence: Text
+
+
+@dataclass(frozen=True)
+class OutlookCell:
+    """One indicator at one lead: the share of traces at each level and the spread of the value."""
+
+    level: str  # the most likely level (no_data when most traces have none)
+    probabilities: tuple  # ((level, Quantity %), ...) normal, watch, warning, alert, then no_data if any
+    median: Quantity
+    p10: Quantity
+    p90: Quantity
+
+
+@dataclass(frozen=True)
+class OutlookTableRow:
+    """An indicator of the outlook: a cell per lead and the first dekad at which its median crosses a threshold."""
+
+    indicator: str
+    name: Localized
+    country: str
+    cells: tuple  # OutlookCell per lead of the section, None where the indicator is not assessed
+    first_crossing: object  # Period, or None
+
+
+@dataclass(frozen=True)
+class FanFigure:
+    """A fan chart: observed dekads, then the median and P10-P90 of the traces, with norm and thresholds."""
+
+    id: str
+    title: Text
+    unit: str
+    x_periods: tuple
+    issue_index: int
+    observed: tuple
+    norm: tuple
+    p10: tuple
+    median: tuple
+    p90: tuple
+    thresholds: tuple  # ((level, values per x), ...)
+    alt: tuple  # Texts: the figure in words
+
+
+@dataclass(frozen=True)
+class OutlookSection:
+    """The outlook of the coming dekads, as the bulletin shows it."""
+
+    issue_period: Period
+    season_end: Period
+    leads: tuple  # (label, Period) per column: d+1, d+2, d+3, season end
+    intro: tuple  # Texts: how the outlook was made
+    risks: tuple  # OutlookRisk, most severe first
+    page_one: tuple  # the first risks, that page one names
+    no_risk: Text | None  # the sentence shown when there is no risk
+    table: tuple  # OutlookTableRow, catalogue order
+    fans: tuple  # FanFigure
+    left_out: tuple  # Localized names of the indicators the outlook does not assess
+    n_traces: int
+
+
+@dataclass(frozen=True)
 class QCRecord:
     """One run of flagged days of one series, for the results JSON."""
 
@@ -226,6 +294,9 @@ class Bulletin:
     next_period: Period | None = None  # the period of the next issue
     next_issue_at: datetime | None = None  # when the next issue is due (same delay after its period's end)
     outlook: object = None  # bulletin.outlook.Outlook of the coming dekads (dekad bulletins), or None
+    outlook_section: OutlookSection | None = None  # the outlook as the pages show it
+    verification: object = None  # bulletin.outlook.scores.VerificationScores of past outlooks, or None
+    verification_span: tuple | None = None  # (first, last) issue dekads (Period) the verification covers
 
     @property
     def issuer(self):

@@ -14,7 +14,7 @@ import jinja2
 from ..resources import resource_path
 from ..text import N_, NP_, Quantity
 from ..vocabulary import CATEGORY_NAMES, LEVEL_NAMES
-from .figures import hydrograph_svg
+from .figures import fan_svg, hydrograph_svg
 from .i18n import Localizer
 from .overview import basin_map_svg, category_strip_svg, fill_bars_svg
 from .palette import css_custom_properties
@@ -22,6 +22,11 @@ from .palette import css_custom_properties
 LEGEND = {
     "current": N_("this year"), "last_year": N_("last year"), "norm": N_("norm"),
     "band": N_("P10–P90 range"), "watch": NP_("level", "watch"), "warning": NP_("level", "warning"),
+    "alert": NP_("level", "alert"),
+}
+FAN_LEGEND = {
+    "observed": N_("observed"), "median": N_("outlook: median"), "band": N_("outlook: P10–P90 of the traces"),
+    "norm": N_("norm"), "watch": NP_("level", "watch"), "warning": NP_("level", "warning"),
     "alert": NP_("level", "alert"),
 }
 NO_INDICATOR = N_("no indicator")
@@ -63,6 +68,8 @@ class TemplateContext:
         The palette as CSS custom properties, then the screen and print stylesheets, inlined.
     basin_map, fill_bars, category_strip : Picture or None
         The schematic map, the reservoir fill bars and the HydroSOS strip.
+    fans : tuple
+        (FanFigure, inline SVG, alt text) per fan chart of the outlook.
     """
 
     bulletin: object
@@ -72,6 +79,7 @@ class TemplateContext:
     basin_map: Picture | None = None
     fill_bars: Picture | None = None
     category_strip: Picture | None = None
+    fans: tuple = ()
 
     def as_dict(self) -> dict:
         """The fields as the template's variables."""
@@ -94,6 +102,7 @@ def environment(loc: Localizer, template_dir: str | Path | None = None) -> jinja
         "t": loc.text, "v": loc.value, "q": loc.quantity, "num": loc.number, "unit": loc.unit,
         "period": loc.period, "date": loc.date, "datetime": loc.datetime, "msg": loc.gettext,
         "qb": lambda q: breakable_quantity(loc, q),
+        "pct": lambda share, decimals=0: loc.quantity(Quantity(None if share is None else share * 100, "%", decimals)),
     })
     return env
 
@@ -121,11 +130,16 @@ def render_html(bulletin, lang: str, template_dir=None) -> str:
         svg = hydrograph_svg(fig, loc, labels)
         alt = _alt(fig.alt, loc) if fig.alt else loc.text(fig.title)
         figures.append((fig, svg, alt))
+    fans = []
+    if bulletin.outlook_section is not None:
+        fan_labels = {k: loc.gettext(v) for k, v in FAN_LEGEND.items()}
+        for fig in bulletin.outlook_section.fans:
+            fans.append((fig, fan_svg(fig, loc, fan_labels), _alt(fig.alt, loc)))
     css = "\n".join([css_custom_properties(), *(resource_path("templates", name).read_text(encoding="utf-8")
                                                 for name in ("bulletin.css", "print.css"))])
     env = environment(loc, template_dir)
     env.globals["level_name"] = lambda level: loc.gettext(LEVEL_NAMES[level])
-    ctx = TemplateContext(bulletin=bulletin, lang=lang, figures=tuple(figures), css=css,
+    ctx = TemplateContext(bulletin=bulletin, lang=lang, figures=tuple(figures), css=css, fans=tuple(fans),
                           **overview_pictures(bulletin, loc))
     return env.get_template("bulletin.html").render(**ctx.as_dict())
 

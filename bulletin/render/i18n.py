@@ -104,7 +104,7 @@ class Localizer:
         return template.format(**{k: self.value(v) for k, v in t.params})
 
     def value(self, v) -> str:
-        """Any document value as text: Text, Localized, Quantity, Unit, Month, Period, PeriodIn, number or str."""
+        """Any document value as text: Text, Localized, Quantity, Unit, Month, Period, PeriodIn, date, number or str."""
         if isinstance(v, Text):
             return self.text(v)
         if isinstance(v, Localized):
@@ -120,6 +120,8 @@ class Localizer:
             return self.period(v)
         if isinstance(v, PeriodIn):
             return self.period_in(v.period)
+        if isinstance(v, date):
+            return self.date(v)
         if isinstance(v, (int, float)):
             return self.number(v, 0 if isinstance(v, int) else 1)
         return str(v)
