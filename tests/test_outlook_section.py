@@ -183,3 +183,16 @@ def test_the_annex_prints_the_scores_of_the_verification_file(html_pages):
         assert cell["false_alarm_ratio"] == f"{s['false_alarm_ratio']:.2f}"
         assert cell["n"] == f"{s['n']:,}"
         assert cell["s_over_sigma"] == f"{s['s_over_sigma']:.2f}"
+
+
+def test_a_cell_shows_the_value_compared_with_the_thresholds(html_pages):
+    """Days of release left are shown in days, as the thresholds are, not as the volume of the series."""
+    pages, results = html_pages
+    days = next(i for i in results["outlook"]["indicators"] if i["indicator"] == "toktogul_days_left")
+    tr = pages["en"].select_one('table.outlook-table tr[data-indicator="toktogul_days_left"]')
+    for td, row in zip(tr.select("td.outlook-cell"), days["rows"], strict=True):
+        c = row["compared"]
+        assert c["unit"] == "d" and c["p10"] <= c["median"] <= c["p90"]
+        assert td.select_one(".spread").get_text(" ", strip=True).startswith(f"{c['median']:,.0f}\u00a0day")
+    volume = next(i for i in results["outlook"]["indicators"] if i["indicator"] == "toktogul_volume_low")
+    assert all("compared" not in row for row in volume["rows"])

@@ -63,7 +63,7 @@ def outlook_section(outlook, fans, catalogue: Catalogue, network: Network) -> Ou
         ind = by_id[io.indicator]
         country = network[ind.station].country
         rows = {r.lead_label: r for r in io.rows}
-        cells = tuple(None if label not in rows else _cell(rows[label], vu) for label, _ in leads)
+        cells = tuple(None if label not in rows else _cell(ind, rows[label], vu) for label, _ in leads)
         crossing = None if io.first_crossing_period is None else parse_period(io.first_crossing_period,
                                                                              network.seasons)
         table.append(OutlookTableRow(ind.id, Localized.of(ind.names), country, cells, crossing))
@@ -87,14 +87,22 @@ def outlook_section(outlook, fans, catalogue: Catalogue, network: Network) -> Ou
                           tuple(fan_figure(f, network, end) for f in fans), left_out, len(years))
 
 
-def _cell(row, volume_unit: str) -> OutlookCell:
+def _cell(ind, row, volume_unit: str) -> OutlookCell:
+    """The cell of one row: the shares of the levels and the spread of a value.
+
+    The value is the one compared with the thresholds when the method shows it (days of release
+    left, % of useful volume), else the series' value.
+    """
     probs = [(lev, row.probabilities.get(lev, 0.0)) for lev in LEVELS]
     if row.probabilities.get(NO_DATA, 0.0) > 0:
         probs.append((NO_DATA, row.probabilities[NO_DATA]))
     likely = max(probs, key=lambda lp: lp[1])[0]
-    return OutlookCell(likely, tuple((lev, quantity(p * 100, "%", 0)) for lev, p in probs),
-                       *in_volume_unit(tuple(quantity(v, row.unit) for v in (row.median, row.p10, row.p90)),
-                                       volume_unit))
+    if row.compared is not None:
+        unit, *values = row.compared
+        spread = tuple(ind.method.compared_quantity(v, unit) for v in (values[1], values[0], values[2]))
+    else:
+        spread = in_volume_unit(tuple(quantity(v, row.unit) for v in (row.median, row.p10, row.p90)), volume_unit)
+    return OutlookCell(likely, tuple((lev, quantity(p * 100, "%", 0)) for lev, p in probs), *spread)
 
 
 def _risk(ind, io, country: str, end: Period, volume_unit: str) -> OutlookRisk | None:

@@ -61,8 +61,14 @@ def categories(values: np.ndarray, clim_row) -> np.ndarray:
     return out
 
 
-def assess_traces(ind: Indicator, period: Period, data: TraceStore, network: Network) -> tuple[np.ndarray, np.ndarray]:
-    """(level ranks, values [canonical unit]) of every trace of ``ind`` in ``period``; raises NotSimulated."""
+def assess_traces(ind: Indicator, period: Period, data: TraceStore, network: Network,
+                  compared: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(level ranks, values [canonical unit]) of every trace of ``ind`` in ``period``; raises NotSimulated.
+
+    When the method compares another value than the series' with the thresholds (and shows it,
+    :attr:`~bulletin.methods.registry.Assessment.shown_unit`), ``compared[period]`` is set to
+    (that value per trace, its unit).
+    """
     value = np.asarray(data.at(ind.station, ind.series, period), dtype=float)
     store = data.store
     clim = store.climatology(ind.station, ind.series, period.kind)
@@ -71,12 +77,30 @@ def assess_traces(ind: Indicator, period: Period, data: TraceStore, network: Net
     inputs = Inputs(value, canonical, clim, poy, categories(value, clim.loc[poy]), data, network)
     result = ind.method.assess(ind, period, inputs)
     ranks = level_ranks(ind, result, applied_thresholds(ind, period, store, network.seasons), value)
+    if compared is not None and result.shown_unit is not None and result.compared is not None:
+        compared[period] = (np.broadcast_to(np.asarray(result.compared, dtype=float), value.shape), result.shown_unit)
     return ranks, value
 
 
+def _percentiles(values: np.ndarray) -> tuple:
+    """(p10, median, p90) of the finite values; Nones when there is none."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return None, None, None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return tuple(float(x) for x in np.percentile(finite, [10, 50, 90]))
+
+
 def _row(ind: Indicator, lead: Lead, ranks: np.ndarray, values: np.ndarray, unit: str,
-         used: np.ndarray | None = None) -> OutlookRow:
-    """The row of one lead: shares of the ``used`` traces (all by default) at each level, and their spread."""
+         used: np.ndarray | None = None, compared: tuple | None = None) -> OutlookRow:
+    """The row of one lead: shares of the ``used`` traces (all by default) at each level, and their spread.
+
+    ``compared``: (compared value per trace, its unit), when the method shows it (:func:`assess_traces`).
+    """
+    if compared is not None:
+        c = compared[0] if used is None else compared[0][used]
+        compared = (compared[1], *_percentiles(c))
     if used is not None:
         ranks, values = ranks[used], values[used]
     n = len(ranks)
@@ -87,14 +111,8 @@ def _row(ind: Indicator, lead: Lead, ranks: np.ndarray, values: np.ndarray, unit
     missing = float(np.sum(ranks < 0)) / n
     if missing > 0:
         probabilities[level_of_rank(-1)] = missing
-    finite = values[np.isfinite(values)]
-    if finite.size:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            p10, median, p90 = (float(x) for x in np.percentile(finite, [10, 50, 90]))
-    else:
-        p10 = median = p90 = None
-    return OutlookRow(ind.id, lead.label, lead.lead, lead.period, probabilities, median, p10, p90, unit, n)
+    p10, median, p90 = _percentiles(values)
+    return OutlookRow(ind.id, lead.label, lead.lead, lead.period, probabilities, median, p10, p90, unit, n, compared)
 
 
 def used_traces(complete: np.ndarray, ranks: np.ndarray) -> np.ndarray:
@@ -128,12 +146,7 @@ def trajectory(ind: Indicator, data: TraceStore, factor: float, complete: np.nda
         values = np.asarray(data.at(ind.station, ind.series, period), dtype=float) * factor
         if complete is not None and complete.any():
             values = values[complete]
-        finite = values[np.isfinite(values)]
-        if finite.size:
-            p10, median, p90 = (float(x) for x in np.percentile(finite, [10, 50, 90]))
-        else:
-            p10 = median = p90 = None
-        out.append((period.label, p10, median, p90))
+        out.append((period.label, *_percentiles(values)))
     return tuple(out)
 
 
@@ -193,11 +206,12 @@ def assess_outlook(catalogue: Catalogue, network: Network, data: TraceStore, lea
         unit = ind.value_unit(canonical)
         factor = conversion_factor(canonical, unit)
         assessed: dict[int, tuple] = {}
+        compared: dict = {}
         try:
             with data.reading() as read:
                 for k, period in enumerate(data.periods, start=1):
                     if ind.not_evaluated_reason(period, seasons) is None:
-                        assessed[k] = assess_traces(ind, period, data, network)
+                        assessed[k] = assess_traces(ind, period, data, network, compared)
         except NotSimulated as exc:
             left_out.append((ind.id, str(exc)))
             continue
@@ -208,7 +222,8 @@ def assess_outlook(catalogue: Catalogue, network: Network, data: TraceStore, lea
         used = {k: used_traces(complete, ranks) for k, (ranks, _) in assessed.items()}
         crossing = next((k for k, (ranks, _) in sorted(assessed.items())
                          if used[k].any() and np.mean(ranks[used[k]] >= 1) >= 0.5), None)
-        rows = tuple(_row(ind, lead, assessed[lead.lead][0], assessed[lead.lead][1] * factor, unit, used[lead.lead])
+        rows = tuple(_row(ind, lead, assessed[lead.lead][0], assessed[lead.lead][1] * factor, unit, used[lead.lead],
+                          compared.get(data.periods[lead.lead - 1]))
                      for lead in leads if lead.lead in assessed)
         out.append(IndicatorOutlook(ind.id, ind.station, "-".join(ind.series), unit, crossing,
                                     None if crossing is None else issue.shift(crossing).label, rows,

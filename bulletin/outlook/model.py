@@ -30,7 +30,9 @@ class OutlookRow:
     and ``p90`` are percentiles of the value over the traces with a value [``unit``, the unit
     the finding shows its value in]; None when no trace has one. ``n_traces`` is the number of
     traces (years) the shares are of: the years that give the indicator a complete trace
-    (:mod:`bulletin.outlook.assess`); None when not counted.
+    (:mod:`bulletin.outlook.assess`); None when not counted. ``compared`` is (unit, p10, median,
+    p90) of the value compared with the thresholds, for a method whose compared value is not the
+    value itself (days of release left, % of useful volume); None otherwise.
     """
 
     indicator: str
@@ -43,6 +45,7 @@ class OutlookRow:
     p90: float | None
     unit: str
     n_traces: int | None = None
+    compared: tuple | None = None
 
     def at_least(self, level: str) -> float:
         """Share of the traces at ``level`` or a more severe one (watch: watch, warning or alert)."""
@@ -53,7 +56,10 @@ class OutlookRow:
         return {"indicator": self.indicator, "lead_label": self.lead_label, "lead": self.lead, "period": self.period,
                 "probabilities": {k: clean(v) for k, v in self.probabilities.items()},
                 "median": clean(self.median), "p10": clean(self.p10), "p90": clean(self.p90), "unit": self.unit,
-                **({} if self.n_traces is None else {"n_traces": self.n_traces})}
+                **({} if self.n_traces is None else {"n_traces": self.n_traces}),
+                **({} if self.compared is None else {"compared": {
+                    "unit": self.compared[0], "p10": clean(self.compared[1]), "median": clean(self.compared[2]),
+                    "p90": clean(self.compared[3])}})}
 
 
 @dataclass(frozen=True)
