@@ -156,7 +156,13 @@ def test_table_cells_agree_with_the_json(html_pages):
     for td, row in zip(tr.select("td.outlook-cell"), first["rows"], strict=True):
         shown = {s["data-level"]: s.get_text(" ", strip=True) for s in td.select(".prob")}
         for level in ("watch", "warning", "alert"):
-            assert shown[level].endswith(f"{round(row['probabilities'][level] * 100)}%"), (level, shown, row)
+            p = row["probabilities"][level]
+            if p == 0:
+                assert level not in shown
+            else:
+                assert shown[level] == f"{round(p * 100)}%", (level, shown, row)
+        # every share in words for a screen reader, normal included
+        assert td["aria-label"].startswith(f"normal {round(row['probabilities']['normal'] * 100)}%")
 
 
 def test_sample_languages_carry_the_section(sample):

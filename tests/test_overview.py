@@ -252,7 +252,9 @@ def test_a_level_has_one_colour_in_the_page_and_in_the_figures(hand_made, pages)
     assert root_block < style.index("Screen and shared styles") < style.index("Print (A4) layout")
     declared = dict(re.findall(r"(--level-[a-z-]+):\s*(#[0-9a-f]{6});", style[:style.index("}", root_block)]))
     assert {k.replace("_", "-"): v for k, v in LEVEL_COLOURS.items()} == {
-        k.removeprefix("--level-"): v for k, v in declared.items() if not k.endswith("-tint")}
+        k.removeprefix("--level-"): v for k, v in declared.items() if not k.endswith(("-tint", "-bar"))}
+    # the outlook's probability bars draw watch, warning and alert in the same colours
+    assert all(declared[f"--level-{lev}-bar"] == LEVEL_COLOURS[lev] for lev in ("watch", "warning", "alert"))
     _, root = _svg(html, "fig-basin-map")
     for g in root.iter(f"{SVG}g"):
         level = g.get("data-level")

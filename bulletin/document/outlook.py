@@ -101,7 +101,8 @@ def _cell(ind, row, volume_unit: str) -> OutlookCell:
         unit, *values = row.compared
         spread = tuple(ind.method.compared_quantity(v, unit) for v in (values[1], values[0], values[2]))
     else:
-        spread = in_volume_unit(tuple(quantity(v, row.unit) for v in (row.median, row.p10, row.p90)), volume_unit)
+        spread = tuple(quantity(v, row.unit) for v in (row.median, row.p10, row.p90))
+    spread = in_volume_unit(spread, volume_unit)
     return OutlookCell(likely, tuple((lev, quantity(p * 100, "%", 0)) for lev, p in probs), *spread)
 
 

@@ -72,19 +72,17 @@ def _decimals(ax) -> int:
     return 0 if span >= 10 else 1 if span >= 1 else 2
 
 
-OUTLOOK_BAND = "#d9d9d9"
-OUTLOOK_MEDIAN = "#000000"
-
-
-def fan_svg(fig, loc: Localizer, labels: dict) -> str:
+def fan_svg(fig, loc: Localizer) -> str:
     """The outlook of a series: observed dekads, then the median and P10-P90 of the traces, norm and thresholds.
+
+    The lines keep the styles of :data:`FAN_STYLES` and :data:`LEVEL_STYLES`; the page gives one
+    legend for all the fan charts (:func:`fan_legend`), so that each figure stays light to lay out.
 
     Parameters
     ----------
     fig : bulletin.document.model.FanFigure
     loc : Localizer
-    labels : dict
-        Translated legend labels: observed, median, band, norm, and one per level.
+        Language of the month names and numbers.
 
     Returns
     -------
@@ -92,7 +90,7 @@ def fan_svg(fig, loc: Localizer, labels: dict) -> str:
         The inline ``<svg>`` element, its ids prefixed with ``fig.id``.
     """
     with plt.rc_context(RC_PARAMS):
-        f, ax = plt.subplots(figsize=(7.0, 2.3))
+        f, ax = plt.subplots(figsize=(7.0, 2.1))
         x = np.arange(len(fig.x_periods))
         at = fig.issue_index
         observed = _series(fig.observed)
@@ -100,13 +98,12 @@ def fan_svg(fig, loc: Localizer, labels: dict) -> str:
         p10, median, p90 = (_series(s) for s in (fig.p10, fig.median, fig.p90))
         for s in (p10, median, p90):
             s[at] = observed[at]
-        ax.fill_between(x, p10, p90, color=OUTLOOK_BAND, linewidth=0, label=labels["band"])
-        ax.plot(x, _series(fig.norm), color="#2171b5", linewidth=1.0, label=labels["norm"])
+        ax.fill_between(x, p10, p90, color=FAN_STYLES["band"]["color"], linewidth=0)
+        ax.plot(x, _series(fig.norm), **FAN_STYLES["norm"])
         for level, values in fig.thresholds:
-            ax.plot(x, _series(values), color=LEVEL_COLOURS[level], linewidth=1.0,
-                    linestyle=LEVEL_STYLES[level], label=labels[level])
-        ax.plot(x, median, color=OUTLOOK_MEDIAN, linewidth=1.6, linestyle=(0, (4, 1.5)), label=labels["median"])
-        ax.plot(x, observed, color="#000000", linewidth=1.8, marker="o", markersize=2.2, label=labels["observed"])
+            ax.plot(x, _series(values), color=LEVEL_COLOURS[level], linewidth=1.0, linestyle=LEVEL_STYLES[level])
+        ax.plot(x, median, **FAN_STYLES["median"])
+        ax.plot(x, observed, **FAN_STYLES["observed"])
         ax.axvline(at, color="#000000", linewidth=0.6, linestyle=":")
         month_starts = [i for i, p in enumerate(fig.x_periods) if p.dekad_number == 1]
         ax.set_xticks(month_starts)
@@ -116,6 +113,39 @@ def fan_svg(fig, loc: Localizer, labels: dict) -> str:
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: loc.number(v, _decimals(ax))))
         ax.set_ylabel(loc.unit(fig.unit))
         ax.grid(axis="y", color="#e0e0e0", linewidth=0.5)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)
-        f.tight_layout()
+        f.subplots_adjust(left=0.09, right=0.99, bottom=0.13, top=0.97)
         return figure_svg(f, fig.id)
+
+
+FAN_STYLES = {
+    "observed": {"color": "#000000", "linewidth": 1.8},
+    "median": {"color": "#000000", "linewidth": 1.4, "linestyle": (0, (4, 1.5))},
+    "band": {"color": "#d9d9d9"},
+    "norm": {"color": "#2171b5", "linewidth": 1.0},
+}
+"""How each line of a fan chart is drawn (the thresholds take :data:`LEVEL_STYLES`)."""
+
+
+def fan_legend(labels: dict) -> str:
+    """One legend of the fan charts as a small inline SVG: a sample of each line with its label.
+
+    ``labels``: translated words for observed, median, band, norm and the levels watch,
+    warning and alert (escaped here: they come from the message catalogues).
+    """
+    from html import escape
+
+    keys = ("observed", "median", "band", "norm", "watch", "warning", "alert")
+    items = []
+    for k in keys:
+        if k == "band":
+            mark = f'<rect x="0" y="3" width="22" height="8" fill="{FAN_STYLES["band"]["color"]}"/>'
+        else:
+            style = FAN_STYLES.get(k) or {"color": LEVEL_COLOURS[k], "linewidth": 1.0, "linestyle": LEVEL_STYLES[k]}
+            dash = style.get("linestyle", "solid")
+            dasharray = "" if dash == "solid" else ' stroke-dasharray="' + " ".join(
+                f"{v * style['linewidth']:g}" for v in dash[1]) + '"'
+            mark = (f'<line x1="0" y1="7" x2="22" y2="7" stroke="{style["color"]}" '
+                    f'stroke-width="{style["linewidth"]:g}"{dasharray}/>')
+        items.append(f'<span class="fan-key" data-key="{k}"><svg width="22" height="14" aria-hidden="true">{mark}'
+                     f'</svg> {escape(labels[k])}</span>')
+    return "".join(items)

@@ -14,7 +14,7 @@ import jinja2
 from ..resources import resource_path
 from ..text import N_, NP_, Quantity
 from ..vocabulary import CATEGORY_NAMES, LEVEL_NAMES
-from .figures import fan_svg, hydrograph_svg
+from .figures import fan_legend, fan_svg, hydrograph_svg
 from .i18n import Localizer
 from .overview import basin_map_svg, category_strip_svg, fill_bars_svg
 from .palette import css_custom_properties
@@ -70,6 +70,8 @@ class TemplateContext:
         The schematic map, the reservoir fill bars and the HydroSOS strip.
     fans : tuple
         (FanFigure, inline SVG, alt text) per fan chart of the outlook.
+    fan_legend : str
+        The one legend of the fan charts (HTML with small inline SVG samples of the lines).
     """
 
     bulletin: object
@@ -80,6 +82,7 @@ class TemplateContext:
     fill_bars: Picture | None = None
     category_strip: Picture | None = None
     fans: tuple = ()
+    fan_legend: str = ""
 
     def as_dict(self) -> dict:
         """The fields as the template's variables."""
@@ -103,8 +106,35 @@ def environment(loc: Localizer, template_dir: str | Path | None = None) -> jinja
         "period": loc.period, "date": loc.date, "datetime": loc.datetime, "msg": loc.gettext,
         "qb": lambda q: breakable_quantity(loc, q),
         "pct": lambda share, decimals=0: loc.quantity(Quantity(None if share is None else share * 100, "%", decimals)),
+        "bar_style": bar_style,
+        "span": lambda pair: number_span(loc, *pair),
     })
     return env
+
+
+def bar_style(probabilities) -> str:
+    """The inline style of a probability bar: a gradient with a segment per level, as wide as its share.
+
+    ``probabilities`` are (level, Quantity %) pairs in level order; the colours are the palette's
+    ``--level-<level>-bar`` properties.
+
+    >>> bar_style((("normal", Quantity(75.0, "%")), ("watch", Quantity(0.0, "%")), ("alert", Quantity(25.0, "%"))))
+    'background: linear-gradient(to right, var(--level-normal-bar) 0.0%, var(--level-normal-bar) 75.0%, \
+var(--level-alert-bar) 75.0%, var(--level-alert-bar) 100.0%)'
+    """
+    stops, at = [], 0.0
+    for level, p in probabilities:
+        if p.value:
+            colour = f"var(--level-{level.replace('_', '-')}-bar)"
+            stops += [f"{colour} {at:.1f}%", f"{colour} {at + p.value:.1f}%"]
+            at += p.value
+    return f"background: linear-gradient(to right, {', '.join(stops)})" if stops else ""
+
+
+def number_span(loc: Localizer, low, high) -> str:
+    """Two quantities as a range of numbers, "4.39–4.45"; spaced around the dash when one is negative, "-75 – -3"."""
+    lo, hi = loc.number(low.value, low.decimals), loc.number(high.value, high.decimals)
+    return f"{lo} – {hi}" if lo.startswith("-") or hi.startswith("-") else f"{lo}–{hi}"
 
 
 def breakable_quantity(loc: Localizer, q) -> str:
@@ -130,16 +160,16 @@ def render_html(bulletin, lang: str, template_dir=None) -> str:
         svg = hydrograph_svg(fig, loc, labels)
         alt = _alt(fig.alt, loc) if fig.alt else loc.text(fig.title)
         figures.append((fig, svg, alt))
-    fans = []
-    if bulletin.outlook_section is not None:
-        fan_labels = {k: loc.gettext(v) for k, v in FAN_LEGEND.items()}
-        for fig in bulletin.outlook_section.fans:
-            fans.append((fig, fan_svg(fig, loc, fan_labels), _alt(fig.alt, loc)))
+    fans, legend = [], ""
+    if bulletin.outlook_section is not None and bulletin.outlook_section.fans:
+        legend = fan_legend({k: loc.gettext(v) for k, v in FAN_LEGEND.items()})
+        fans = [(fig, fan_svg(fig, loc), _alt(fig.alt, loc)) for fig in bulletin.outlook_section.fans]
     css = "\n".join([css_custom_properties(), *(resource_path("templates", name).read_text(encoding="utf-8")
                                                 for name in ("bulletin.css", "print.css"))])
     env = environment(loc, template_dir)
     env.globals["level_name"] = lambda level: loc.gettext(LEVEL_NAMES[level])
     ctx = TemplateContext(bulletin=bulletin, lang=lang, figures=tuple(figures), css=css, fans=tuple(fans),
+                          fan_legend=legend,
                           **overview_pictures(bulletin, loc))
     return env.get_template("bulletin.html").render(**ctx.as_dict())
 

@@ -132,7 +132,8 @@ class Localizer:
         if x is None or (isinstance(x, float) and math.isnan(x)):
             return MISSING
         pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-        return format_decimal(round(float(x), decimals), format=pattern, locale=self.locale)
+        # + 0.0: a value that rounds to zero from below is 0, never "-0"
+        return format_decimal(round(float(x), decimals) + 0.0, format=pattern, locale=self.locale)
 
     def unit(self, unit: str) -> str:
         """A unit as written in this language ("km³", "км³"); an unknown spelling as it is."""

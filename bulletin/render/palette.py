@@ -47,6 +47,9 @@ LEVEL_COLOURS = {
 NO_INDICATOR_COLOUR = LEVEL_COLOURS["no_data"]  # outline of a station without an indicator
 # light backgrounds of the level cell of a table row, in the hue of the level (text stays --ink)
 LEVEL_TINTS = {"watch": "#fdf3c8", "warning": "#fbd9b0", "alert": "#ecc7e6", "no_data": "#eeeeee"}
+# the segments of the outlook's probability bars: normal pale (the share that matters is the rest), the others full
+LEVEL_BARS = {"normal": "#c4dccb", "watch": LEVEL_COLOURS["watch"], "warning": LEVEL_COLOURS["warning"],
+              "alert": LEVEL_COLOURS["alert"], "no_data": LEVEL_COLOURS["no_data"]}
 CATEGORY_COLOURS = {
     "low": "#CD233F",
     "below_normal": "#FFA885",
@@ -76,6 +79,7 @@ def custom_properties() -> dict[str, str]:
     props = {f"--{_name(k)}": v for k, v in INKS.items()}
     props.update({f"--level-{_name(k)}": v for k, v in LEVEL_COLOURS.items()})
     props.update({f"--level-{_name(k)}-tint": v for k, v in LEVEL_TINTS.items()})
+    props.update({f"--level-{_name(k)}-bar": v for k, v in LEVEL_BARS.items()})
     props.update({f"--category-{_name(k)}": v for k, v in CATEGORY_COLOURS.items()})
     return props
 
