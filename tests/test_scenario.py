@@ -154,7 +154,9 @@ def test_no_change_reproduces_the_baseline_exactly(network, sample):
     assert baseline == outlook(cat, network, store, issue).as_json()
     for r in result.results:
         assert r.outlook.as_json() == baseline, r.scenario.id
-        assert not r.differing and not r.notes
+        assert not r.differing
+        # the only note: how far down the river the network's flow links route a change at Toktogul
+        assert all("no chain of flow links" in n for n in r.notes), r.notes
     assert len(result.result("as_planned").changes) == len(planned)
 
 
@@ -291,6 +293,38 @@ scenarios:
         assert part in text, part
     assert all(line.strip().startswith(str(bad)) for line in text.splitlines()[1:-1])
     assert "Traceback" not in text
+
+
+@pytest.mark.parametrize(("change", "key", "message"), [
+    ("{station: toktogul, variable: release, value: .nan, unit: m3/s}", "changes[0].value", "a finite number"),
+    ("{station: toktogul, variable: inflow, factor: .inf}", "changes[0].factor", "a finite number"),
+    ("{station: toktogul, variable: inflow, percentile: 10, from: 0000-01-d1}", "changes[0].from",
+     "is not a dekad or a month"),
+])
+def test_bad_amounts_and_dates_are_errors_naming_the_key(network, tmp_path, change, key, message):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"scenarios:\n  - id: one\n    name: {{en: One}}\n    description: x\n    changes:\n      - {change}\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_scenarios(bad, network)
+    assert f"scenarios[0].{key}" in str(err.value) and message in str(err.value)
+
+
+def test_an_id_that_is_not_text_is_an_error_not_a_crash(network, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scenarios:\n  - id: [x]\n    name: {en: One}\n    description: x\n    changes: []\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"scenarios\[0\]\.id"):
+        load_scenarios(bad, network)
+
+
+def test_a_change_the_network_cannot_route_down_the_river_is_noted(network, sample):
+    """The sample network's flow links carry Toktogul's release to Uchkurgan only: the note names the rest."""
+    from bulletin.outlook.routing import Routing, not_reached
+
+    reached, missing = not_reached(Routing(network), "toktogul")
+    assert reached == ("naryn_uchkurgan",)
+    assert missing and missing[-1] == "bahri_tojik" and "syrdarya_kal" in missing
 
 
 # ---- the command ----------------------------------------------------------------------------

@@ -258,6 +258,36 @@ def test_a_malformed_verification_file_names_the_file_and_the_key(tmp_path, scor
     assert "bulletin verify" in text and "make verification" in text  # how to fix it
 
 
+@pytest.mark.parametrize(("first", "last", "message"), [
+    ("2026-13-d1", "2026-09-d3", "first: '2026-13-d1' is not a dekad of the calendar"),
+    ("0000-01-d1", "2026-09-d3", "first: '0000-01-d1' is not a dekad of the calendar"),
+    ("2025-10-d1", "2024-09-d3", "last (2024-09-d3) is before first (2025-10-d1)"),
+])
+def test_the_span_of_a_verification_file_is_checked_when_it_is_read(tmp_path, scores_file, first, last, message):
+    doc = json.loads(scores_file[0].read_text(encoding="utf-8"))
+    doc.update(first=first, last=last)
+    bad = _write(tmp_path / "span.json", doc)
+    with pytest.raises(ConfigError) as err:
+        load_verification(bad)
+    assert f"{bad}: {message}" in str(err.value)
+
+
+def test_nan_deep_nesting_and_a_missing_count_are_refused(tmp_path, scores_file):
+    text = scores_file[0].read_text(encoding="utf-8")
+    doc = json.loads(text)
+    nan = tmp_path / "nan.json"
+    nan.write_text(text.replace(f'"bss": {json.dumps(doc["leads"][0]["bss"])}', '"bss": NaN', 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"nan\.json: the verification file holds NaN"):
+        load_verification(nan)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"deep\.json: the verification file is nested too deeply"):
+        load_verification(deep)
+    doc.pop("issues")
+    with pytest.raises(ConfigError, match="'issues' is a required property"):
+        load_verification(_write(tmp_path / "issues.json", doc))
+
+
 def test_a_missing_or_broken_verification_file_is_a_clear_error(tmp_path):
     with pytest.raises(ConfigError, match=r"no-such\.json: cannot read the verification file"):
         load_verification(tmp_path / "no-such.json")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..catalogue import Catalogue
 from ..methods import LEVELS, NO_DATA, level_rank
 from ..network import Network
-from ..periods import Period, parse_period
+from ..periods import Period, hydrological_year, parse_period
 from ..text import N_, Localized, Text, Unit, quantity
 from ..vocabulary import level_text
 from .conditions import annex_conditions
@@ -76,8 +76,9 @@ def outlook_section(outlook, fans, catalogue: Catalogue, network: Network) -> Ou
     risks = [r for i, r in enumerate(risks) if all(stations[q.indicator] != stations[r.indicator] for q in risks[:i])]
     threshold = quantity(RISK_MIN_PROBABILITY * 100, "%", 0)
     years = outlook.traces_years
-    intro = (Text.of(MSG_INTRO_TRACES, date=issue.end, n=len(years), first=str(min(years, default="-")),
-                     last=str(max(years, default="-"))),
+    first, last = ((hydrological_year(y, network.seasons) if years else "-") for y in
+                   (min(years, default=0), max(years, default=0)))
+    intro = (Text.of(MSG_INTRO_TRACES, date=issue.end, n=len(years), first=first, last=last),
              Text.of(MSG_INTRO_METHOD), Text.of(MSG_INTRO_READ))
     assessed = {io.indicator for io in outlook.indicators}
     left_out = tuple(Localized.of(ind.names) for ind in catalogue.indicators

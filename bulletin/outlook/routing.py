@@ -189,3 +189,25 @@ class Routing:
         """The river flows upstream of a flow series along the links (:meth:`sources`)."""
         return tuple(s for s in self.sources(station, variable) if s.variable != RELEASE)
 
+
+
+def not_reached(routing: Routing, station: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(reached, not reached): the stations along the river below ``station`` a change there is routed to, and not.
+
+    The river is the chain of ``downstream`` stations of the network, to the first reservoir
+    (whose release, not its inflow, continues the river); a station is reached when a chain of
+    flow links leads to its flow (discharge of a gauge, inflow of a reservoir) from ``station``.
+    """
+    network = routing.network
+    reached, missing, seen = [], [], {station}
+    below = network[station].downstream
+    while below is not None and below in network and below not in seen:
+        seen.add(below)
+        st = network[below]
+        variable = "inflow" if st.kind == "reservoir" else "discharge"
+        if st.kind in ("gauge", "reservoir"):
+            (reached if any(src.station == station for src in routing.sources(below, variable)) else missing).append(below)
+        if st.kind == "reservoir":
+            break
+        below = st.downstream
+    return tuple(reached), tuple(missing)

@@ -29,6 +29,7 @@ from ..periods import Period
 from .assess import assess_outlook, outlook_leads, trace_store
 from .changes import WITHDRAWAL, TraceChange, flow_of
 from .model import Outlook, OutlookRow
+from .routing import not_reached
 from .scenario_file import BASELINE, Scenario, ScenarioFile
 from .store import NotSimulated
 
@@ -212,6 +213,14 @@ def scenario_outlook(catalogue: Catalogue, network: Network, store, issue: Perio
             why = f"it is not simulated ({exc})"
         notes.append(f"{c.station}/{c.variable}: the change has no effect: {why}")
     notes += [f"{s}/{v}: {why}" for (s, v), why in sorted(data.notes.items())]
+    # what travels down the river: a reservoir's release, a gauge's flow (a reservoir's inflow stays in it)
+    travelling = {c.station for c in changes if c.variable == "release" or network[c.station].kind != "reservoir"}
+    for station in sorted(travelling):
+        reached, missing = not_reached(data.routing, station)
+        if missing:
+            notes.append(f"{station}: a change here is routed to {', '.join(reached) or 'no station'} below it, not to "
+                         f"{', '.join(missing)}: no chain of flow links with travel times leads there in the network "
+                         f"(add flow_links to route it further)")
     return ScenarioResult(scenario, changes, tuple(notes), result, compare_outlooks(baseline, result))
 
 

@@ -26,6 +26,7 @@ Every problem is reported at once, each with the file and the key path
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,7 +162,8 @@ def parse_scenarios(raw, network, file: Path) -> ScenarioFile:
         elif sid == BASELINE or sid in ids:
             c.add(f"{where}.id", f"'{sid}' is " + ("reserved for the outlook without changes" if sid == BASELINE
                                                     else "the id of an earlier scenario") + "; choose another")
-        ids.add(sid)
+        if isinstance(sid, str):
+            ids.add(sid)
         texts = names(c, f"{where}.name", spec["name"])
         for lang in texts:
             if lang not in LANGUAGES:
@@ -217,8 +219,8 @@ def _change(c: Collector, where: str, spec, network) -> ChangeSpec | None:
         return None
     key = amounts[0]
     amount = spec[key]
-    if not is_number(amount):
-        c.add(f"{where}.{key}", f"expected a number, got {amount!r}")
+    if not is_number(amount) or not math.isfinite(float(amount)):
+        c.add(f"{where}.{key}", f"expected a finite number, got {amount!r}")
         return None
     amount = float(amount)
     how = {"value": WITHDRAW if variable == WITHDRAWAL else SET, "factor": FACTOR, "percentile": PERCENTILE}[key]
@@ -275,7 +277,7 @@ def _period(c: Collector, where: str, value, last: bool) -> Period | None:
         if not _PERIOD_TEXT.match(text):
             raise UsageError(text)
         period = parse_period(text)
-    except UsageError:
+    except (UsageError, ValueError):  # ValueError: a date the calendar does not have (year 0)
         c.add(where, f"{value!r} is not a dekad or a month; write 2026-12-d1 (a dekad) or 2026-12 (a month)")
         return None
     if period.kind == "month":

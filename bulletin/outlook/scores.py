@@ -38,7 +38,7 @@ from functools import cache
 from pathlib import Path
 
 from .. import __version__
-from ..errors import ConfigError
+from ..errors import ConfigError, UsageError
 from ..ingest import sha256_of
 from ..resources import resource_path
 from .verify import LeadScores, ReliabilityBin, Verification
@@ -239,6 +239,28 @@ def lead_scores_of(doc: dict) -> LeadScores:
     return LeadScores(**{k: doc[k] for k in names}, reliability=bins)
 
 
+def _no_constant(name: str):
+    """``json.loads`` hook: NaN and Infinity are not JSON, and no score can be one."""
+    raise ValueError(name)
+
+
+def _checked_span(file: Path, doc: dict) -> None:
+    """Raise ConfigError naming the key unless ``first`` and ``last`` are dekads, ``first`` not after ``last``."""
+    from ..periods import parse_period
+    from .esp import dekad_index
+
+    periods = {}
+    for key in ("first", "last"):
+        try:
+            periods[key] = parse_period(doc[key])
+        except (UsageError, ValueError) as exc:
+            raise ConfigError(f"{file}: {key}: '{doc[key]}' is not a dekad of the calendar.", hint=HINT) from exc
+        if periods[key].kind != "dekad":
+            raise ConfigError(f"{file}: {key}: '{doc[key]}' is a {periods[key].kind}, not a dekad.", hint=HINT)
+    if dekad_index(periods["last"]) < dekad_index(periods["first"]):
+        raise ConfigError(f"{file}: last ({doc['last']}) is before first ({doc['first']}).", hint=HINT)
+
+
 def load_verification(path: str | Path, name: str | None = None) -> VerificationScores:
     """Read and check a verification file (``bulletin verify --out``) into :class:`VerificationScores`.
 
@@ -260,8 +282,14 @@ def load_verification(path: str | Path, name: str | None = None) -> Verification
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{file}: the verification file is not UTF-8 text.", hint=HINT) from exc
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
+        doc = json.loads(text, parse_constant=_no_constant)
+    except RecursionError as exc:
+        raise ConfigError(f"{file}: the verification file is nested too deeply to be a verification file.",
+                          hint=HINT) from exc
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            raise ConfigError(f"{file}: the verification file holds {exc}, which is not a number a score can be.",
+                              hint=HINT) from exc
         raise ConfigError(f"{file}: the verification file is not valid JSON (line {exc.lineno}, column {exc.colno}: "
                           f"{exc.msg}).", hint=HINT) from exc
     errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(doc), key=lambda e: list(map(str, e.path)))
@@ -269,6 +297,7 @@ def load_verification(path: str | Path, name: str | None = None) -> Verification
         raise ConfigError(f"{file}: the verification file has {len(errors)} problem(s):",
                           details=[f"{file}: {_key_path(e.absolute_path)}: {e.message}" for e in errors[:20]],
                           hint=HINT)
+    _checked_span(file, doc)
     cat = doc["catalogue"]
     return VerificationScores(
         path=name or portable_path(path), first=doc["first"], last=doc["last"], command=doc["command"],
