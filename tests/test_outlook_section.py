@@ -202,3 +202,19 @@ def test_a_cell_shows_the_value_compared_with_the_thresholds(html_pages):
         assert td.select_one(".spread").get_text(" ", strip=True).startswith(f"{c['median']:,.0f}\u00a0day")
     volume = next(i for i in results["outlook"]["indicators"] if i["indicator"] == "toktogul_volume_low")
     assert all("compared" not in row for row in volume["rows"])
+
+
+def test_the_annex_prints_the_reliability_table_of_the_file(html_pages):
+    from bulletin.outlook.scores import sample_verification_path
+
+    pages, _ = html_pages
+    scores = json.loads(sample_verification_path().read_text(encoding="utf-8"))
+    rows = pages["en"].select("section#verification table.reliability-table tbody tr")
+    assert len(rows) == len(scores["leads"][0]["reliability"])
+    for k, tr in enumerate(rows):
+        for td, lead in zip(tr.select("td"), scores["leads"], strict=True):
+            b = lead["reliability"][k]
+            assert td["data-lead"] == lead["label"]
+            want = "—" if not b["count"] else (
+                f"{b['mean_forecast']:.2f} → {b['observed_frequency']:.2f} ({b['count']:,})")
+            assert td.get_text(strip=True) == want

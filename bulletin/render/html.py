@@ -107,6 +107,7 @@ def environment(loc: Localizer, template_dir: str | Path | None = None) -> jinja
         "qb": lambda q: breakable_quantity(loc, q),
         "pct": lambda share, decimals=0: loc.quantity(Quantity(None if share is None else share * 100, "%", decimals)),
         "bar_style": bar_style,
+        "reliability_rows": reliability_rows,
         "span": lambda pair: number_span(loc, *pair),
     })
     return env
@@ -129,6 +130,16 @@ var(--level-alert-bar) 75.0%, var(--level-alert-bar) 100.0%)'
             stops += [f"{colour} {at:.1f}%", f"{colour} {at + p.value:.1f}%"]
             at += p.value
     return f"background: linear-gradient(to right, {', '.join(stops)})" if stops else ""
+
+
+def reliability_rows(leads) -> list:
+    """The reliability tables of several leads side by side: [(bin, ((lead label, bin of that lead), ...)), ...].
+
+    ``leads`` are :class:`~bulletin.outlook.verify.LeadScores` with the same probability classes.
+    """
+    if not leads:
+        return []
+    return [(b, tuple((s.label, s.reliability[k]) for s in leads)) for k, b in enumerate(leads[0].reliability)]
 
 
 def number_span(loc: Localizer, low, high) -> str:
