@@ -58,6 +58,23 @@ def _csv_list(ctx, param, value):
     return items
 
 
+def one_period(ctx, param, value) -> str:
+    """The one period of a ``--period`` given at most once (``multiple=True`` only to see a repetition).
+
+    A repeated ``--period`` or a list of periods is a usage error: a command issues one period,
+    and silently keeping the last of several would issue a period nobody asked for alone.
+    """
+    values = tuple(value or ())
+    if len(values) > 1:
+        raise click.BadParameter(f"given {len(values)} times ({', '.join(values)}); a command issues one period: "
+                                 "run it once per period.", ctx, param)
+    text = values[0] if values else "latest"
+    if "," in text:
+        raise click.BadParameter(f"'{text}' names several periods; a command issues one period: run it once per "
+                                 "period.", ctx, param)
+    return text
+
+
 def _parse_issued_at(text: str | None) -> datetime:
     if text is None:
         return datetime.now(UTC).replace(microsecond=0)

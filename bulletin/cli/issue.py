@@ -7,13 +7,22 @@ from pathlib import Path
 
 import click
 
-from .base import _csv_list, _parse_issued_at, handles_errors, main, notes_of, setup_options, write_all_atomic
+from .base import (
+    _csv_list,
+    _parse_issued_at,
+    handles_errors,
+    main,
+    notes_of,
+    one_period,
+    setup_options,
+    write_all_atomic,
+)
 
 
 @main.command()
 @setup_options()
-@click.option("--period", default="latest", show_default=True,
-              help="Dekad (2026-11-d2) or month (2026-11); 'latest' is the latest dekad in which at least half "
+@click.option("--period", multiple=True, callback=one_period, metavar="PERIOD",
+              help="Dekad (2026-11-d2) or month (2026-11), given once; 'latest' (the default) is the latest dekad in which at least half "
                    "of the indicators have data.")
 @click.option("--lang", "langs", default="ru,en", show_default=True, callback=_csv_list,
               help="Languages, comma-separated.")

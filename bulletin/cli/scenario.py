@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from .base import main, notes_of, setup_options, write_all_atomic
+from .base import main, notes_of, one_period, setup_options, write_all_atomic
 
 CELL = 17
 """Width of one outlook's cell in the table: P(warning or higher) and the median."""
@@ -66,8 +66,8 @@ def comparison_table(result) -> str:
 @main.command("scenario")
 @setup_options()
 @click.argument("spec", type=click.Path(dir_okay=False))
-@click.option("--period", default="latest", show_default=True,
-              help="The issue dekad (2026-11-d2); 'latest' is the latest dekad in which at least half of the "
+@click.option("--period", multiple=True, callback=one_period, metavar="PERIOD",
+              help="The issue dekad (2026-11-d2), given once; 'latest' (the default) is the latest dekad in which at least half of the "
                    "indicators have data, as for generate.")
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
               help="Write scenario.json (every outlook and the comparison) and scenario.csv into this folder.")

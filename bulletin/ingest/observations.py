@@ -20,7 +20,7 @@ ARCHIVE_NORM_COLUMNS = ["station", "variable", "resolution", "period_of_year", "
 
 @dataclass(frozen=True)
 class InputFile:
-    """One file read: its path as given (its name for the embedded sample) and its SHA-256 digest."""
+    """One file read: its path relative to the data root (:func:`~bulletin.ingest.read.relative_to_data_root`) and its SHA-256."""
 
     path: str
     sha256: str

@@ -9,6 +9,7 @@ refusing observations given twice with different values.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -115,12 +116,32 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
             frame = frame.drop(columns="norm")
         frames.append(frame)
         notes += [f"{path.name}: {n}" for n in raw.notes]
-        inputs.append(InputFile(path.name if paths is None else str(path), sha256_of(path)))
+        inputs.append(InputFile(str(path), sha256_of(path)))
+    names = relative_to_data_root([Path(i.path) for i in inputs])
+    inputs = [InputFile(name, i.sha256) for name, i in zip(names, inputs, strict=True)]
     frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
     _check_conflicting_duplicates(frame, files)
     unknown = sorted(set(frame["station"]) - set(network.stations)) if network else []
     archive = pd.concat(norms, ignore_index=True) if norms else empty_norms()
     return Observations(frame, inputs, unknown, archive, notes)
+
+
+def relative_to_data_root(paths: list[Path]) -> list[str]:
+    """Each path relative to the data root, the deepest folder that holds them all ('/' separators).
+
+    Provenance does not depend on how a path was typed (relative, absolute, with ``..``) nor on
+    the machine: the same files give the same names.
+
+    >>> relative_to_data_root([Path("/srv/data/q/a.csv"), Path("/srv/data/../data/v/b.csv")])
+    ['q/a.csv', 'v/b.csv']
+    >>> relative_to_data_root([Path("/srv/data/q/a.csv")])
+    ['a.csv']
+    """
+    if not paths:
+        return []
+    absolute = [Path(os.path.abspath(p)) for p in paths]  # normalised (.. removed), symbolic links kept
+    root = Path(os.path.commonpath([p.parent for p in absolute]))
+    return [p.relative_to(root).as_posix() for p in absolute]
 
 
 def compile_name_pattern(pattern: str) -> re.Pattern:
