@@ -53,17 +53,21 @@ def hydrograph_svg(fig, loc: Localizer, labels: dict) -> str:
         ax.plot(x, _series(fig.current), color="#000000", linewidth=1.8, marker="o", markersize=2.2,
                 label=labels["current"])
         ax.axvline(fig.period_index, color="#000000", linewidth=0.6, linestyle=":")
-        month_starts = [i for i, p in enumerate(fig.x_periods) if p.dekad_number == 1]
-        ax.set_xticks(month_starts)
-        ax.set_xticklabels([loc.month(fig.x_periods[i].start.month, "abbreviated", "stand-alone")
-                            for i in month_starts])
-        ax.set_xlim(-0.5, len(x) - 0.5)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: loc.number(v, _decimals(ax))))
-        ax.set_ylabel(loc.unit(fig.unit))
-        ax.grid(axis="y", color="#e0e0e0", linewidth=0.5)
+        dekad_axes(ax, fig.x_periods, fig.unit, loc)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)
         f.tight_layout()
         return figure_svg(f, fig.id)
+
+
+def dekad_axes(ax, periods, unit: str, loc: Localizer) -> None:
+    """The axes of a figure over dekads: a tick at each month's first dekad, named; the values in ``unit``."""
+    month_starts = [i for i, p in enumerate(periods) if p.dekad_number == 1]
+    ax.set_xticks(month_starts)
+    ax.set_xticklabels([loc.month(periods[i].start.month, "abbreviated", "stand-alone") for i in month_starts])
+    ax.set_xlim(-0.5, len(periods) - 0.5)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: loc.number(v, _decimals(ax))))
+    ax.set_ylabel(loc.unit(unit))
+    ax.grid(axis="y", color="#e0e0e0", linewidth=0.5)
 
 
 def _decimals(ax) -> int:
@@ -105,14 +109,7 @@ def fan_svg(fig, loc: Localizer) -> str:
         ax.plot(x, median, **FAN_STYLES["median"])
         ax.plot(x, observed, **FAN_STYLES["observed"])
         ax.axvline(at, color="#000000", linewidth=0.6, linestyle=":")
-        month_starts = [i for i, p in enumerate(fig.x_periods) if p.dekad_number == 1]
-        ax.set_xticks(month_starts)
-        ax.set_xticklabels([loc.month(fig.x_periods[i].start.month, "abbreviated", "stand-alone")
-                            for i in month_starts])
-        ax.set_xlim(-0.5, len(x) - 0.5)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: loc.number(v, _decimals(ax))))
-        ax.set_ylabel(loc.unit(fig.unit))
-        ax.grid(axis="y", color="#e0e0e0", linewidth=0.5)
+        dekad_axes(ax, fig.x_periods, fig.unit, loc)
         f.subplots_adjust(left=0.09, right=0.99, bottom=0.13, top=0.97)
         return figure_svg(f, fig.id)
 
