@@ -116,9 +116,8 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
             frame = frame.drop(columns="norm")
         frames.append(frame)
         notes += [f"{path.name}: {n}" for n in raw.notes]
-        inputs.append(InputFile(str(path), sha256_of(path)))
-    names = relative_to_data_root([Path(i.path) for i in inputs])
-    inputs = [InputFile(name, i.sha256) for name, i in zip(names, inputs, strict=True)]
+        inputs.append(path)
+    inputs = [InputFile(name, sha256_of(path)) for name, path in zip(relative_to_data_root(inputs), inputs, strict=True)]
     frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
     _check_conflicting_duplicates(frame, files)
     unknown = sorted(set(frame["station"]) - set(network.stations)) if network else []

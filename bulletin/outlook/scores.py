@@ -40,7 +40,9 @@ from pathlib import Path
 from .. import __version__
 from ..errors import ConfigError, UsageError
 from ..ingest import sha256_of
+from ..periods import parse_period
 from ..resources import resource_path
+from .esp import dekad_index
 from .verify import LeadScores, ReliabilityBin, Verification
 
 FORMAT = "bulletin-verification"
@@ -109,7 +111,7 @@ def verification_document(result: Verification, *, catalogue, network, inputs, c
     catalogue, network
         The catalogue and network the outlooks were issued with.
     inputs : iterable of bulletin.ingest.InputFile
-        The data files read; their paths are written as :func:`portable_path` gives them.
+        The data files read, named relative to their data root (as the results JSON names them).
     command : str
         The command that computes the scores again (:func:`command_line`).
     scores_only : bool
@@ -118,7 +120,7 @@ def verification_document(result: Verification, *, catalogue, network, inputs, c
     head = {"format": FORMAT, "format_version": FORMAT_VERSION, "command": command, "software_version": __version__,
             "catalogue": catalogue_ref(catalogue),
             "network": {"id": network.id, "path": Path(network.path).name, "sha256": _file_digest(network.path)},
-            "inputs": [{"path": portable_path(i.path), "sha256": i.sha256} for i in inputs]}
+            "inputs": [{"path": i.path, "sha256": i.sha256} for i in inputs]}
     body = result.as_json()
     if scores_only:
         body = {k: v for k, v in body.items() if k not in DETAIL_KEYS}
@@ -246,9 +248,6 @@ def _no_constant(name: str):
 
 def _checked_span(file: Path, doc: dict) -> None:
     """Raise ConfigError naming the key unless ``first`` and ``last`` are dekads, ``first`` not after ``last``."""
-    from ..periods import parse_period
-    from .esp import dekad_index
-
     periods = {}
     for key in ("first", "last"):
         try:

@@ -6,6 +6,8 @@ text. Threshold lines take the level colours of :mod:`.palette`, and a dash styl
 
 from __future__ import annotations
 
+from html import escape
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -129,8 +131,6 @@ def fan_legend(labels: dict) -> str:
     ``labels``: translated words for observed, median, band, norm and the levels watch,
     warning and alert (escaped here: they come from the message catalogues).
     """
-    from html import escape
-
     keys = ("observed", "median", "band", "norm", "watch", "warning", "alert")
     items = []
     for k in keys:
