@@ -168,24 +168,38 @@ def default_verification(data) -> Path | None:
     return path if path.is_file() else None
 
 
-def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_path=None,
-        network_path=None, read_options: dict | None = None, qc_path=None, allow_no_data: bool = False,
-        with_outlook: bool = True, verification_path=None) -> Run:
-    """Read, check, evaluate and assemble one bulletin.
+@dataclass
+class Prepared:
+    """What every period issued from the same inputs shares: read, checked and aggregated once.
 
-    QC runs on the observations as read, with the issue date as ``as_of`` (values dated after
-    it are errors). The findings are computed from a copy without the values flagged as
-    errors, so their coverage counts good days only; warnings are listed and their values used.
-    A period in which fewer than :data:`MIN_SHARE_WITH_DATA` of the findings have data is
-    refused (:func:`refuse_empty`) unless ``allow_no_data``.
+    ``as_of`` is the issue time the quality checks were run with (values dated after it are
+    errors); ``store`` holds the period series and climatologies of the values QC kept.
+    """
 
-    A dekad bulletin carries the outlook of the coming dekads (:func:`bulletin.outlook.outlook`),
-    computed from the same series store as the findings; a monthly bulletin carries none, nor
-    does a run with ``with_outlook`` False.
+    network: Network
+    catalogue: Catalogue
+    observations: Observations
+    qc: QCReport
+    evaluated: Observations
+    store: SeriesStore
+    coverage: DataCoverage
+    verification: VerificationScores | None
+    sample_data: bool
+    as_of: datetime
+
+
+def prepare(*, data=None, as_of: datetime, catalogue_path=None, network_path=None, read_options: dict | None = None,
+            qc_path=None, verification_path=None) -> Prepared:
+    """Read, check and aggregate the inputs once, for one or many periods (:func:`issue`).
+
+    QC runs on the observations as read, with ``as_of`` (the issue time, or the last issue
+    time of a backfill) as the date after which values are errors. The findings are computed
+    from a copy without the values flagged as errors, so their coverage counts good days only;
+    warnings are listed and their values used.
 
     ``verification_path`` names a verification file (``bulletin verify --out``; default
     :func:`default_verification`): it is read first, so that a wrong file costs nothing, and
-    the run's ``verification`` says whether it was computed on the same data and catalogue.
+    ``verification`` says whether it was computed on the same data and catalogue.
     """
     network = load_network(network_path)
     catalogue = load_catalogue(catalogue_path, network)
@@ -195,21 +209,46 @@ def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_pat
     obs = read_observations(data or None, network, **(read_options or {}))
     if scores is not None:
         scores = scores.compared_with(obs.inputs, catalogue)
-    qc = run_qc(obs, network, as_of=issued_at.date(), config=load_qc_config(qc_path) if qc_path else None)
+    qc = run_qc(obs, network, as_of=as_of.date(), config=load_qc_config(qc_path) if qc_path else None)
     good = qc.clean(obs)
     if good.last_date is None and obs.last_date is not None:
         raise DataQualityError("every observation was flagged as an error by the quality checks.",
                                hint="run 'bulletin check-data' on the same files to see the flags.")
     store = SeriesStore(good, catalogue.settings)
     coverage = DataCoverage(catalogue, network, store, qc)
-    target = resolve_period(period, good, network, coverage, allow_no_data)
+    return Prepared(network, catalogue, obs, qc, good, store, coverage, scores, uses_sample_data(data), as_of)
+
+
+def issue(prepared: Prepared, *, period: str = "latest", issued_at: datetime, allow_no_data: bool = False,
+          with_outlook: bool = True) -> Run:
+    """Evaluate and assemble the bulletin of one period from inputs :func:`prepare` read.
+
+    A period in which fewer than :data:`MIN_SHARE_WITH_DATA` of the findings have data is
+    refused (:func:`refuse_empty`) unless ``allow_no_data``. A dekad bulletin carries the
+    outlook of the coming dekads (:func:`bulletin.outlook.outlook`), computed from the same
+    series store as the findings; a monthly bulletin carries none, nor does a run with
+    ``with_outlook`` False.
+    """
+    p = prepared
+    catalogue, network, store, good, qc = p.catalogue, p.network, p.store, p.evaluated, p.qc
+    target = resolve_period(period, good, network, p.coverage, allow_no_data)
     findings = evaluate(catalogue, network, good, qc, target, store)
     if not allow_no_data:
-        refuse_empty(findings, target, good, coverage)
-    products = compute_products(catalogue, network, findings, store, qc, target, observed=obs)
+        refuse_empty(findings, target, good, p.coverage)
+    products = compute_products(catalogue, network, findings, store, qc, target, observed=p.observations)
     ahead = outlook(catalogue, network, store, target) if with_outlook and target.kind == "dekad" else None
     bulletin = build_bulletin(catalogue=catalogue, network=network, findings=findings, products=products, qc=qc,
-                              period=target, issued_at=issued_at, inputs=obs.inputs,
-                              sample_data=uses_sample_data(data), outlook=ahead,
-                              fans=outlook_fans(catalogue, network, store, ahead, target), verification=scores)
-    return Run(network, catalogue, obs, qc, target, findings, products, bulletin, good, ahead, scores)
+                              period=target, issued_at=issued_at, inputs=p.observations.inputs,
+                              sample_data=p.sample_data, outlook=ahead,
+                              fans=outlook_fans(catalogue, network, store, ahead, target), verification=p.verification)
+    return Run(network, catalogue, p.observations, qc, target, findings, products, bulletin, good, ahead,
+               p.verification)
+
+
+def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_path=None,
+        network_path=None, read_options: dict | None = None, qc_path=None, allow_no_data: bool = False,
+        with_outlook: bool = True, verification_path=None) -> Run:
+    """Read, check, evaluate and assemble one bulletin: :func:`prepare` as of ``issued_at``, then :func:`issue`."""
+    prepared = prepare(data=data, as_of=issued_at, catalogue_path=catalogue_path, network_path=network_path,
+                       read_options=read_options, qc_path=qc_path, verification_path=verification_path)
+    return issue(prepared, period=period, issued_at=issued_at, allow_no_data=allow_no_data, with_outlook=with_outlook)
