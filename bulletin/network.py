@@ -30,6 +30,12 @@ STATION_KINDS = tuple(KIND_VARIABLES)
 """gauge: a river gauge; reservoir; intake: where withdrawals are accounted (a canal head, or a
 country's intakes from the river as the basin water organisation accounts them)."""
 
+UTC_OFFSET_PATTERN = re.compile(r"^[+-](0\d|1[0-4]):[0-5]\d$")
+"""A UTC offset as the network gives it (``network.utc_offset``): sign, hours, minutes, e.g. ``+05:00``."""
+
+DEFAULT_UTC_OFFSET = "+05:00"
+"""The offset the times of the alerts are written with when the network gives none (Tashkent, Bishkek: UTC+5)."""
+
 
 @dataclass(frozen=True)
 class Volume:
@@ -60,6 +66,7 @@ class Station:
     stage_levels: dict = field(default_factory=dict)
     short_names: dict = field(default_factory=dict)  # label on the map, per language
     qc: dict = field(default_factory=dict)  # exceptions to the QC checks: variable -> check -> params or false
+    area: tuple = ()  # the area the station stands for: ((lon, lat), ...) in degrees, closed (first == last); or ()
 
     @property
     def labels(self) -> dict:
@@ -82,6 +89,7 @@ class Network:
     country_labels: dict = field(default_factory=dict)  # code -> ((lon, lat), ...) where the map writes its name
     volume_unit: str = "km3"  # the unit the bulletin shows reservoir volumes in: km3 or Mm3 (network.display)
     flow_links: dict = field(default_factory=dict)  # the flow_links section as written; validated by bulletin.qc
+    utc_offset: str = DEFAULT_UTC_OFFSET  # the offset the alerts' times are written with: "+05:00" (network.utc_offset)
 
     def resolve(self, name: str, variable: str | None = None) -> str | None:
         """Network id of a station id or alias (case-insensitive), or None.
@@ -131,8 +139,52 @@ def default_network_path() -> Path:
 
 _STATION_KEYS = {
     "id", "kind", "name", "country", "river", "lat", "lon", "downstream", "aliases",
-    "total_volume", "useful_volume", "dead_volume", "level_range", "stage_levels", "short_name", "qc",
+    "total_volume", "useful_volume", "dead_volume", "level_range", "stage_levels", "short_name", "qc", "area",
 }
+
+
+def parse_area(value, where: str, errors: list[str]) -> tuple:
+    """A station's ``area``: a list of [lon, lat] pairs in degrees, at least 3 distinct points; closed here.
+
+    Problems are appended to ``errors`` (with ``where``, the station's key path) and () returned.
+
+    >>> parse_area([[70, 41], [71, 41], [71, 42]], "s", [])
+    ((70.0, 41.0), (71.0, 41.0), (71.0, 42.0), (70.0, 41.0))
+    """
+    example = "e.g. area: [[72.5, 41.6], [73.1, 41.6], [72.8, 42.0]]"
+    if not isinstance(value, list) or not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                        for v in p) for p in value):
+        errors.append(f"{where}.area: give a polygon as a list of [lon, lat] pairs in degrees, {example}.")
+        return ()
+    points = tuple((float(lon), float(lat)) for lon, lat in value)
+    outside = [f"[{lon:g}, {lat:g}]" for lon, lat in points if not (-180 <= lon <= 180 and -90 <= lat <= 90)]
+    if outside:
+        errors.append(f"{where}.area: {', '.join(outside)} outside [-180, 180] x [-90, 90]: pairs are [lon, lat] "
+                      "in degrees.")
+        return ()
+    if len(set(points)) < 3:
+        errors.append(f"{where}.area: a polygon needs at least 3 distinct points, {len(set(points))} given; "
+                      f"{example}.")
+        return ()
+    return points if points[0] == points[-1] else (*points, points[0])
+
+
+def parse_utc_offset(value, where: str, errors: list[str]) -> str:
+    """``network.utc_offset``: "+05:00" (the default when None); a problem goes to ``errors``.
+
+    >>> parse_utc_offset("+06:00", "n", []), parse_utc_offset(None, "n", [])
+    ('+06:00', '+05:00')
+    """
+    if value is None:
+        return DEFAULT_UTC_OFFSET
+    if isinstance(value, str) and UTC_OFFSET_PATTERN.fullmatch(value):
+        return value
+    read = (f"was read as the number {value} (YAML reads +10:00 as minutes): quote it, e.g. utc_offset: \"+10:00\""
+            if isinstance(value, (int, float)) else f"{value!r} is not a UTC offset: write a sign, two-digit hours "
+            "(00 to 14) and minutes, e.g. utc_offset: \"+05:00\"")
+    errors.append(f"{where}: {read}.")
+    return DEFAULT_UTC_OFFSET
 
 
 def load_network(path: str | Path | None = None) -> Network:
@@ -212,6 +264,7 @@ def load_network(path: str | Path | None = None) -> Network:
                 errors.append(f"{where}.{key}.source: '{v.get('source')}' is not a key of 'sources'.")
             volumes[key] = Volume(mm3, v.get("source", ""), v.get("note", ""))
         lr = s.get("level_range")
+        area = parse_area(s["area"], where, errors) if s.get("area") is not None else ()
         if s.get("qc") is not None and not isinstance(s.get("qc"), dict):
             errors.append(f"{where}.qc: expected a mapping variable -> check -> parameters or false, "
                           "e.g. {discharge: {flat_line: false}}.")
@@ -221,7 +274,7 @@ def load_network(path: str | Path | None = None) -> Network:
             aliases=tuple(str(a) for a in s.get("aliases") or ()),
             level_range=(float(lr["min"]), float(lr["max"])) if lr else None,
             stage_levels=dict(s.get("stage_levels") or {}), short_names=dict(s.get("short_name") or {}),
-            qc=s.get("qc") if isinstance(s.get("qc"), dict) else {}, **volumes,
+            qc=s.get("qc") if isinstance(s.get("qc"), dict) else {}, area=area, **volumes,
         )
     seen: dict[tuple[str, str], str] = {}
     for st in stations.values():
@@ -233,6 +286,7 @@ def load_network(path: str | Path | None = None) -> Network:
     for st in stations.values():
         if st.downstream is not None and st.downstream not in stations:
             errors.append(f"{file}: station {st.id}: downstream '{st.downstream}' is not a station of the network.")
+    utc_offset = parse_utc_offset(head.get("utc_offset"), f"{file}: network.utc_offset", errors)
     net_id = head.get("id", "network")
     if not isinstance(net_id, str) or not ID_PATTERN.fullmatch(net_id):
         errors.append(f"{file}: network.id: {net_id!r} is not an id: use lower-case letters, digits and _, starting "
@@ -243,4 +297,4 @@ def load_network(path: str | Path | None = None) -> Network:
     return Network(id=net_id, names=dict(head.get("name", {})), countries=countries,
                    seasons=seasons, stations=stations, sources=sources, path=str(file),
                    outlet=dict(head.get("outlet") or {}), country_labels=country_labels, volume_unit=volume_unit,
-                   flow_links=raw.get("flow_links") or {})
+                   flow_links=raw.get("flow_links") or {}, utc_offset=utc_offset)

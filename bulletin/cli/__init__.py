@@ -8,6 +8,7 @@ the data alone, :mod:`.init` the starting configuration for one's own stations.
 from . import data as _data  # noqa: F401  (registers the commands)
 from . import init as _init  # noqa: F401
 from . import issue as _issue  # noqa: F401
+from . import publish as _publish  # noqa: F401
 from . import scenario as _scenario  # noqa: F401
 from . import verify as _verify  # noqa: F401
 from .base import main, write_all_atomic, write_atomic

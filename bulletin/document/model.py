@@ -263,6 +263,23 @@ class QCRecord:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """Where an issue stands in its archive: its number, its revision and what that revision replaces."""
+
+    label: str  # the issue's number in its year, e.g. "5/2026"
+    revision: int  # 1 for the first issue of the period
+    reason: str | None = None  # why the period was issued again (revisions after the first)
+    supersedes: int | None = None  # the revision this one replaces
+    supersedes_issued_at: datetime | None = None
+
+    def as_json(self) -> dict:
+        """The ``revision`` block of the results JSON."""
+        return {"issue": self.label, "revision": self.revision, "reason": self.reason,
+                "supersedes": None if self.supersedes is None else {
+                    "revision": self.supersedes, "issued_at": self.supersedes_issued_at.isoformat()}}
+
+
+@dataclass(frozen=True)
 class Bulletin:
     """The whole bulletin of one period, in no language."""
 
@@ -297,6 +314,8 @@ class Bulletin:
     outlook_section: OutlookSection | None = None  # the outlook as the pages show it
     verification: object = None  # bulletin.outlook.scores.VerificationScores of past outlooks, or None
     verification_span: tuple | None = None  # (first, last) issue dekads (Period) the verification covers
+    revision: Revision | None = None  # the issue's number and revision in its archive (published issues only)
+    since_previous: object = None  # document.since.ChangesSince: the comparison with the archive's previous issue
 
     @property
     def issuer(self):

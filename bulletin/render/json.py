@@ -54,6 +54,10 @@ def results(bulletin) -> dict:
         "qc": [{"station": r.station, "variable": r.variable, "check": r.check, "severity": r.severity,
                 "first": r.first, "last": r.last, "days": r.days, "sentence": r.sentence} for r in b.qc_records],
     }
+    if b.revision is not None:
+        doc["bulletin"]["revision"] = b.revision.as_json()
+    if b.since_previous is not None:
+        doc["changes_since_previous"] = b.since_previous.as_json()
     if b.outlook is not None:
         doc["outlook"] = b.outlook.as_json()
     return _round(doc)

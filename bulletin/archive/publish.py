@@ -1,0 +1,366 @@
+"""Issue bulletins into an archive: one period (``publish``) or every period of a range (``backfill``).
+
+A published issue is the bulletin of :func:`bulletin.pipeline.issue` with its number and
+revision, compared with the previous issue of the archive ("what changed"), and its files:
+the results JSON, the findings and outlook CSV, the HTML and PDF of every language, the
+dekadal series it used as CF NetCDF and CSV, and a CAP 1.2 message per finding at warning or
+above (with an ``Update`` or a ``Cancel`` of the previous issue's messages). The archive's
+index pages, feed and manifest are made again from the manifest, and everything is committed
+as one new generation (:class:`~bulletin.archive.store.ArchiveStore`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
+
+import pandas as pd
+
+from ..datasets import bulletin_series
+from ..document.model import Revision
+from ..document.since import changes_since
+from ..errors import UsageError
+from ..periods import Period, parse_period
+from ..pipeline import Prepared, Run, issue
+from ..render.cap import PreviousAlert, cap_messages
+from ..render.data import series_csv, series_netcdf
+from ..render.outputs import render_all
+from ..render.site import atom_feed, index_pages
+from .manifest import Manifest, empty_manifest, issue_folder
+from .store import ArchiveStore
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When the issue of a period is due: ``lag_days`` after its last day, at ``at`` local time (``utc_offset``).
+
+    >>> from bulletin.periods import Period
+    >>> Schedule().issued_at(Period.dekad(2026, 11, 2)).isoformat()
+    '2026-11-21T10:00:00+05:00'
+    """
+
+    lag_days: int = 1
+    at: time = time(10, 0)
+    utc_offset: str = "+05:00"
+
+    @property
+    def tz(self) -> timezone:
+        """The time zone of the offset."""
+        sign = -1 if self.utc_offset.startswith("-") else 1
+        hours, minutes = self.utc_offset[1:].split(":")
+        return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
+
+    def issued_at(self, period: Period) -> datetime:
+        """The issue time of ``period``."""
+        return datetime.combine(period.end + timedelta(days=self.lag_days), self.at, tzinfo=self.tz)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a publish writes: languages, formats, templates, the CAP sender and the web address of the archive."""
+
+    langs: tuple = ("ru", "en")
+    formats: tuple = ("html", "pdf", "json", "csv")
+    template_dir: str | None = None
+    sender: str | None = None
+    base_url: str | None = None
+
+
+@dataclass
+class Prepared1:
+    """One period made ready to commit: its manifest entry and every file, but its pages not yet rendered."""
+
+    period: Period
+    number: int | None
+    entry: dict
+    bulletin: object
+    files: dict  # name inside the revision folder -> bytes (all but HTML and PDF)
+    folder: str
+
+
+def cap_sender(catalogue, network) -> str:
+    """The CAP ``sender``: the issuer's e-mail, else the host of its web address, else ``<network id>.bulletin``."""
+    issuer = catalogue.issuer
+    if issuer is not None and issuer.email:
+        return issuer.email
+    if issuer is not None and issuer.url:
+        from urllib.parse import urlparse
+
+        host = urlparse(issuer.url).hostname
+        if host:
+            return host
+    return f"{network.id}.bulletin"
+
+
+def places_of(network) -> dict:
+    """Station id -> (lat, lon, polygon as (lat, lon) pairs) for the CAP areas."""
+    return {s.id: (s.lat, s.lon, tuple((lat, lon) for lon, lat in getattr(s, "area", ()) or ()))
+            for s in network.stations.values()}
+
+
+def _series_frame(data: bytes | None):
+    if data is None:
+        return None
+    frame = pd.read_csv(io.BytesIO(data), dtype={"station": str, "variable": str, "period": str, "unit": str})
+    frame["start"] = pd.to_datetime(frame["start"]).dt.date
+    frame["end"] = pd.to_datetime(frame["end"]).dt.date
+    return frame
+
+
+def _find(revision: dict, kind: str) -> str | None:
+    return next((f["name"] for f in revision["files"] if f["kind"] == kind), None)
+
+
+def prepare_issue(prepared: Prepared, manifest: Manifest, store: ArchiveStore, period: Period, issued_at: datetime,
+                  request: Request, *, reason: str | None = None, previous_docs: dict | None = None) -> Prepared1:
+    """Compute the issue of ``period``: the run, its number and revision, what changed, and all but its pages.
+
+    ``previous_docs`` holds the results JSON and series CSV of issues prepared in the same
+    backfill but not yet committed (period label -> (entry, json bytes, series bytes)).
+    """
+    network, seasons = prepared.network, prepared.network.seasons
+    existing = manifest.find(period)
+    if existing is not None and not reason:
+        rev = manifest.current(existing)
+        raise UsageError(f"{period.label} is already in the archive: issue {existing['label']}, revision "
+                         f"{rev['revision']}, issued {rev['issued_at']}; an issue is never changed.",
+                         hint="to correct it, issue it again as a new revision with --reason 'what was corrected'.")
+    if existing is None and reason:
+        raise UsageError(f"{period.label} is not in the archive yet, so there is nothing to revise (--reason).",
+                         hint="publish it without --reason.")
+    if existing is not None and issued_at <= datetime.fromisoformat(manifest.current(existing)["issued_at"]):
+        raise UsageError(f"the revision of {period.label} must be issued after the revision it replaces "
+                         f"({manifest.current(existing)['issued_at']}); --issued-at gives {issued_at.isoformat()}.",
+                         hint="give a later --issued-at, or leave it out (now).")
+    run: Run = issue(prepared, period=period.label, issued_at=issued_at)
+    number = existing["number"] if existing else manifest.next_number(period.start.year)
+    revision = manifest.current(existing)["revision"] + 1 if existing else 1
+    label = f"{number}/{period.start.year}"
+    table = bulletin_series(prepared.catalogue, network, prepared.store, period)
+    since, previous_alerts = None, ()
+    prev = manifest.previous(period, seasons)
+    pending = previous_docs or {}
+    if prev is not None:
+        prev_label = prev["period"]
+        prev_rev = manifest.current(prev)
+        if prev_label in pending:
+            _, doc_bytes, series_bytes = pending[prev_label]
+        else:
+            doc_bytes = store.read(f"{prev_rev['folder']}/{_find(prev_rev, 'json')}")
+            name = _find(prev_rev, "series_csv")
+            series_bytes = store.read(f"{prev_rev['folder']}/{name}") if name else None
+        import json
+
+        since = changes_since(run.bulletin.rows, json.loads(doc_bytes), catalogue=prepared.catalogue,
+                              network=network, previous_label=prev["label"], previous_revision=prev_rev["revision"],
+                              previous_series=_series_frame(series_bytes), series=table.rows)
+    alerts_from = manifest.current(existing) if existing else (manifest.current(prev) if prev else None)
+    if alerts_from is not None:
+        previous_alerts = tuple(PreviousAlert(a["key"], a["identifier"], a["sender"], a["sent"], a["level"],
+                                              a["msg_type"]) for a in alerts_from.get("alerts", ()))
+    old = manifest.current(existing) if existing else None
+    b = dataclasses.replace(
+        run.bulletin, issue_number=label, since_previous=since,
+        revision=Revision(label, revision, reason, old["revision"] if old else None,
+                          datetime.fromisoformat(old["issued_at"]) if old else None))
+    outputs = render_all(b, request.langs, [f for f in request.formats if f not in ("html", "pdf")])
+    outputs[f"{b.id}.series.nc"] = series_netcdf(table, title=f"{network.names.get('en', network.id)}: dekadal "
+                                                 f"series of bulletin {label} ({period.label})",
+                                                 institution=_institution(prepared.catalogue),
+                                                 source=f"bulletin {b.id}, software {b.software_version}")
+    outputs[f"{b.id}.series.csv"] = series_csv(table)
+    sender = request.sender or cap_sender(prepared.catalogue, network)
+    messages = cap_messages(b, request.langs, previous_alerts, sender=sender, revision=revision,
+                            utc_offset=getattr(network, "utc_offset", "+05:00"), places=places_of(network))
+    for m in messages:
+        outputs[m.file_name] = m.xml
+    folder = issue_folder(period.start.year, number, period.label, revision)
+    entry = {
+        "revision": revision, "issued_at": b.issued_at.isoformat(), "reason": reason,
+        "superseded_by": None, "superseded_at": None, "folder": folder, "bulletin_id": b.id,
+        "sample_data": b.sample_data, "files": [],
+        "countries": [{"code": c.code, "names": dict(c.name.names), "level": c.level} for c in b.countries],
+        "counts": {lev: sum(r.level == lev for r in b.rows) for lev in ("alert", "warning", "watch", "normal",
+                                                                         "no_data")},
+        "alerts": [{"key": m.key, "identifier": m.identifier, "sender": sender, "msg_type": m.msg_type,
+                    "level": m.level, "file": m.file_name, "sent": m.sent} for m in messages],
+    }
+    return Prepared1(period, None if existing else number, entry, b, outputs, folder)
+
+
+def _institution(catalogue) -> str:
+    issuer = catalogue.issuer
+    return issuer.name("en") if issuer is not None else catalogue.id
+
+
+def file_kind(name: str) -> tuple[str, str | None]:
+    """(kind, language) of a file of a revision, from its name.
+
+    >>> file_kind("syrdarya-2026-02-d2.ru.pdf"), file_kind("x.series.csv"), file_kind("x.a.b.cap.xml")
+    (('pdf', 'ru'), ('series_csv', None), ('cap', None))
+    """
+    for suffix, kind in ((".cap.xml", "cap"), (".series.nc", "netcdf"), (".series.csv", "series_csv"),
+                         (".findings.csv", "csv"), (".outlook.csv", "outlook_csv"), (".json", "json")):
+        if name.endswith(suffix):
+            return kind, None
+    stem, _, ext = name.rpartition(".")
+    return ext, stem.rpartition(".")[2]
+
+
+def render_pages(b, request: Request) -> dict:
+    """The HTML and PDF of every language of ``b`` (the slow part, run in parallel by a backfill)."""
+    formats = [f for f in request.formats if f in ("html", "pdf")]
+    if not formats:
+        return {}
+    pages = render_all(b, request.langs, formats, request.template_dir)
+    return {k: v for k, v in pages.items() if k.endswith((".html", ".pdf"))}
+
+
+def site_files(manifest: Manifest, store: ArchiveStore, fresh: dict, request: Request) -> dict:
+    """The index pages, feed, manifest and ``latest/`` of the archive described by ``manifest``.
+
+    ``fresh`` holds the files of revisions not yet in the store (path in the archive -> bytes).
+    """
+    files = {}
+    for name, data in index_pages(manifest.data, request.template_dir).items():
+        files[name] = data
+    files["feed.atom"] = atom_feed(manifest.data, base_url=manifest.data.get("base_url"))
+    files["archive.json"] = manifest.dumps()
+    latest = manifest.latest()
+    if latest is not None:
+        rev = manifest.current(latest)
+        for f in rev["files"]:
+            path = f"{rev['folder']}/{f['name']}"
+            files[f"latest/{f['name']}"] = fresh[path] if path in fresh else store.read(path)
+    return files
+
+
+def commit_issue(store: ArchiveStore, manifest: Manifest, one: Prepared1, pages: dict, request: Request) -> dict:
+    """Add the issue ``one`` with its ``pages`` to the manifest and commit it with the site as a new generation."""
+    outputs = {**one.files, **pages}
+    one.entry["files"] = [{"name": n, "kind": file_kind(n)[0], "lang": file_kind(n)[1]} for n in sorted(outputs)]
+    issue_entry = manifest.add(one.period, one.entry, one.number)
+    fresh = {f"{one.folder}/{n}": data for n, data in outputs.items()}
+    store.commit({**fresh, **site_files(manifest, store, fresh, request)})
+    return issue_entry
+
+
+def open_manifest(store: ArchiveStore, prepared: Prepared, request: Request) -> Manifest:
+    """The archive's manifest, checked against the network; a new one for a new archive."""
+    data = store.manifest()
+    manifest = Manifest(data if data is not None else empty_manifest(prepared.network, request.langs,
+                                                                      request.base_url))
+    manifest.check(str(store.root / "archive.json"), prepared.network, prepared.network.seasons)
+    if request.base_url is not None:
+        manifest.data["base_url"] = request.base_url
+    for lang in request.langs:
+        if lang not in manifest.data["languages"]:
+            manifest.data["languages"].append(lang)
+    return manifest
+
+
+def publish(prepared: Prepared, store: ArchiveStore, period: str, issued_at: datetime, request: Request,
+            reason: str | None = None) -> tuple[dict, Prepared1]:
+    """Issue one period into the archive (a new issue, or with ``reason`` a new revision of one)."""
+    with store.locked():
+        manifest = open_manifest(store, prepared, request)
+        target = _resolve(prepared, period)
+        one = prepare_issue(prepared, manifest, store, target, issued_at, request, reason=reason)
+        entry = commit_issue(store, manifest, one, render_pages(one.bulletin, request), request)
+    return entry, one
+
+
+def _resolve(prepared: Prepared, period: str) -> Period:
+    from ..pipeline import resolve_period
+
+    return resolve_period(period, prepared.evaluated, prepared.network, prepared.coverage)
+
+
+def periods_between(first: str, last: str, seasons) -> list[Period]:
+    """Every period from ``first`` to ``last`` (both dekads or both months), in order."""
+    a, b = parse_period(first, seasons), parse_period(last, seasons)
+    if a.kind != b.kind or a.kind not in ("dekad", "month"):
+        raise UsageError(f"--from {first} and --to {last} must both be dekads or both months.",
+                         hint="e.g. --from 2025-10-d1 --to 2026-09-d3.")
+    if b.start < a.start:
+        raise UsageError(f"--to {last} is before --from {first}.", hint="swap them.")
+    out = [a]
+    while out[-1] != b:
+        out.append(out[-1].shift(1))
+    return out
+
+
+def backfill(prepared: Prepared, store: ArchiveStore, periods: list[Period], schedule: Schedule, request: Request,
+             *, workers: int = 1, progress: Callable | None = None) -> list[str]:
+    """Issue every period of ``periods`` not yet in the archive, in order; return the labels issued.
+
+    The data were read, checked and aggregated once (``prepared``). The results, "what
+    changed", the data files and the CAP messages of each period are computed in order (each
+    compares with the one before); the HTML and PDF pages, the slow part, are rendered by
+    ``workers`` processes; each period is committed as soon as its pages are ready, in order,
+    so that an interrupted backfill resumes at the first period not committed.
+    ``progress(done, total, label)`` is called after each commit.
+    """
+    with store.locked():
+        manifest = open_manifest(store, prepared, request)
+        todo = [p for p in periods if manifest.find(p) is None]
+        pending: dict = {}
+        ready = []
+        for period in todo:
+            one = prepare_issue(prepared, manifest, store, period, schedule.issued_at(period), request,
+                                previous_docs=pending)
+            ready.append(one)
+            json_name = next(n for n in one.files if n.endswith(".json"))
+            series_name = next((n for n in one.files if n.endswith(".series.csv")), None)
+            pending[period.label] = (one.entry, one.files[json_name], one.files.get(series_name))
+            _register_pending(manifest, one)
+        for one in ready:  # prepare_issue saw them as issues of the archive: take them out again
+            _unregister_pending(manifest, one)
+        done = []
+        for i, (one, pages) in enumerate(zip(ready, _pages(ready, request, workers), strict=True)):
+            commit_issue(store, manifest, one, pages, request)
+            done.append(one.period.label)
+            if progress is not None:
+                progress(i + 1, len(ready), one.period.label)
+    return done
+
+
+def _register_pending(manifest: Manifest, one: Prepared1) -> None:
+    """Let the next period of a backfill see ``one`` as the previous issue (number, label, alerts)."""
+    manifest.add(one.period, dict(one.entry, files=[]), one.number)
+
+
+def _unregister_pending(manifest: Manifest, one: Prepared1) -> None:
+    issue = manifest.find(one.period)
+    issue["revisions"].pop()
+    if not issue["revisions"]:
+        manifest.issues.remove(issue)
+
+
+_BULLETINS: list = []
+
+
+def _render_one(index: int, request: Request) -> dict:
+    return render_pages(_BULLETINS[index], request)
+
+
+def _pages(ready: list, request: Request, workers: int):
+    """The pages of each prepared issue, in order; rendered by ``workers`` forked processes when above 1."""
+    if workers <= 1 or len(ready) <= 1 or not {"html", "pdf"} & set(request.formats):
+        for one in ready:
+            yield render_pages(one.bulletin, request)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _BULLETINS[:] = [one.bulletin for one in ready]
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_render_one, i, request) for i in range(len(ready))]
+            for f in futures:
+                yield f.result()
+    finally:
+        _BULLETINS.clear()
