@@ -211,7 +211,7 @@ def test_killing_a_commit_at_any_moment_leaves_the_archive_as_before_or_complete
         now = visible(root)
         expected_after = {**before, **{f"issues/2026/{n:03d}/r1/file{i:03d}.bin": bytes([n % 256]) * 20000
                                        for i in range(200)},
-                          "archive.json": ('{"n": %d}' % n).encode(), "index.html": b"<p>%d</p>" % n,
+                          "archive.json": f'{{"n": {n}}}'.encode(), "index.html": b"<p>%d</p>" % n,
                           "feed.atom": b"<feed>%d</feed>" % n}
         assert now == before or now == expected_after, f"kill {n}: the archive is neither as before nor complete"
         outcomes["before" if now == before else "after"] += 1
