@@ -220,3 +220,52 @@ def test_killing_a_commit_at_any_moment_leaves_the_archive_as_before_or_complete
     subprocess.run([sys.executable, "-c", COMMIT_CHILD, str(root), "99"], check=True, env=env, capture_output=True)
     assert not [p for p in (root / "generations").iterdir() if p.name.startswith(".tmp")]  # leftovers removed
     assert len([p for p in (root / "generations").iterdir()]) == 2
+
+
+def test_revised_values_by_hand():
+    from bulletin.document.since import revised_values
+    from bulletin.network import load_network
+
+    network = load_network()
+
+    def frame(rows):
+        return pd.DataFrame(rows, columns=["station", "variable", "period", "start", "end", "value", "unit"])
+
+    before = frame([("toktogul", "volume", "2026-11-d1", "2026-11-01", "2026-11-10", 9634.0, "Mm3"),
+                    ("toktogul", "volume", "2026-11-d2", "2026-11-11", "2026-11-20", 9593.0, "Mm3"),
+                    ("toktogul", "inflow", "2026-11-d1", "2026-11-01", "2026-11-10", 119.188, "m3/s"),
+                    ("toktogul", "inflow", "2026-11-d2", "2026-11-11", "2026-11-20", 100.0, "m3/s")])
+    after = frame([("toktogul", "volume", "2026-11-d1", "2026-11-01", "2026-11-10", 9634.0, "Mm3"),
+                   ("toktogul", "volume", "2026-11-d2", "2026-11-11", "2026-11-20", 9600.0, "Mm3"),  # corrected
+                   ("toktogul", "volume", "2026-11-d3", "2026-11-21", "2026-11-30", 9500.0, "Mm3"),  # new: not a revision
+                   ("toktogul", "inflow", "2026-11-d1", "2026-11-01", "2026-11-10", 119.18749, "m3/s")])  # same to 6 digits
+    got = [r.as_json() for r in revised_values(before, after, network)]
+    assert got == [
+        {"station": "toktogul", "variable": "inflow", "period": "2026-11-d2", "unit": "m3/s", "before": 100.0,
+         "after": None},  # the value is gone from the data
+        {"station": "toktogul", "variable": "volume", "period": "2026-11-d2", "unit": "Mm3", "before": 9593.0,
+         "after": 9600.0}]
+
+
+def test_the_changes_section_shows_what_the_json_says(tmp_path):
+    from bs4 import BeautifulSoup
+
+    from bulletin.render.html import render_html
+
+    d1 = Period.dekad(2026, 11, 1)
+    revised = _shift_dekad(sample_data_path(), tmp_path / "revised", "toktogul", "volume", d1, 0.9)
+    store = ArchiveStore(tmp_path / "arc")
+    publish(prepare(data=None, as_of=at(d1)), store, d1.label, at(d1), JSON_ONLY)
+    _, one = publish(prepare(data=[revised], as_of=at(d1.shift(1))), store, "2026-11-d2", at(d1.shift(1)), JSON_ONLY)
+    block = json.loads(one.files["syrdarya-2026-11-d2.json"])["changes_since_previous"]
+    page = BeautifulSoup(render_html(one.bulletin, "en"), "html.parser")
+    section = page.select_one("section#changes")
+    assert "Compared with issue 1/2026" in section.select_one(".compared-with").get_text()
+    rows = section.select("table.revised-data tbody tr")
+    assert [(r["data-station"], r["data-variable"], r["data-period"]) for r in rows] == [
+        (v["station"], v["variable"], v["period"]) for v in block["revised_data"]][:30]
+    assert ("toktogul", "volume", "2026-11-d1") in {(v["station"], v["variable"], v["period"])
+                                                   for v in block["revised_data"]}
+    shown = {(r["data-indicator"], r["data-station"]) for r in section.select("table.transitions tbody tr")}
+    assert shown == {(c["indicator"], c["station"]) for c in block["transitions"]}
+    assert page.select_one("a[href='#changes']") is not None

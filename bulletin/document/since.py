@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from ..periods import parse_period
@@ -173,12 +174,12 @@ def level_changes(rows, previous_findings: list[dict], catalogue, network) -> tu
     return tuple(transitions), tuple(new), tuple(ended)
 
 
-def revised_values(before, after, network, *, until: str | None = None) -> tuple:
-    """The values of ``before`` that differ in ``after`` (both tidy frames: station, variable, period, value, unit).
+def revised_values(before, after, network) -> tuple:
+    """The values of ``before`` that differ in ``after`` (tidy frames: station, variable, period, start, end, value, unit).
 
     Only the series and periods ``before`` covers are compared (a period after its last is new
-    data, not a revision); ``until`` (a period label) leaves out the rows of ``after`` beyond
-    the previous issue's period. Values are compared at 6 significant digits.
+    data, not a revision). Values differ when more than :data:`REVISION_RTOL` apart, or when
+    one of them is missing. Sorted by station, variable and period.
     """
     if before is None or after is None or before.empty:
         return ()
@@ -189,19 +190,22 @@ def revised_values(before, after, network, *, until: str | None = None) -> tuple
     last = before.groupby(["station", "variable"])["end"].max()
     a = after.merge(last.rename("last_end").reset_index(), on=["station", "variable"], how="inner")
     a = a[a["end"] <= a["last_end"]]
-    merged = before[[*keys, "value", "unit", "start"]].merge(a[[*keys, "value", "start"]], on=keys, how="outer",
-                                                             suffixes=("_before", "_after"))
+    m = before[[*keys, "value", "unit", "start"]].merge(a[[*keys, "value", "unit", "start"]], on=keys, how="outer",
+                                                        suffixes=("_before", "_after"))
+    x, y = m["value_before"].to_numpy(dtype=float), m["value_after"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        differ = np.isnan(x) != np.isnan(y)
+        both = ~np.isnan(x) & ~np.isnan(y)
+        differ[both] = np.abs(x[both] - y[both]) > REVISION_RTOL * np.maximum(np.abs(x[both]), np.abs(y[both]))
+    m = m[differ].assign(start=lambda f: f["start_before"].fillna(f["start_after"]),
+                         unit=lambda f: f["unit_before"].fillna(f["unit_after"]).fillna(""))
+    m = m.sort_values(["station", "variable", "start"], kind="stable")
     out = []
-    for r in merged.itertuples(index=False):
-        x, y = significant(r.value_before), significant(r.value_after)
-        if same_value(x, y):
-            continue
-        unit = r.unit if isinstance(r.unit, str) else ""
+    for r in m.itertuples(index=False):
         names = network[r.station].names if r.station in network.stations else {"en": r.station}
-        out.append((r.station, r.variable, r.start_before if isinstance(r.unit, str) else r.start_after,
-                    RevisedValue(r.station, r.variable, r.period, Localized.of(names), x, y, unit)))
-    out.sort(key=lambda t: (t[0], t[1], str(t[2])))
-    return tuple(t[3] for t in out)
+        out.append(RevisedValue(r.station, r.variable, r.period, Localized.of(names), significant(r.value_before),
+                                significant(r.value_after), r.unit))
+    return tuple(out)
 
 
 def finding_revisions(rows, previous_findings: list[dict], previous_period, network) -> tuple:

@@ -25,6 +25,10 @@ def empty_errors() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="datetime64[ns]" if c == "date" else object) for c in ERROR_COLUMNS})
 
 
+_NO_DATES = np.array([], dtype="datetime64[ns]")
+_NO_CHECKS = np.array([], dtype=object)
+
+
 @dataclass
 class QCReport:
     """Flags per station and variable: one row per check and run of flagged days.
@@ -44,31 +48,52 @@ class QCReport:
     flags: pd.DataFrame = field(default_factory=empty_flags)
     errors: pd.DataFrame = field(default_factory=empty_errors)
     completeness: dict = field(default_factory=dict)
+    # the flags and errors of each (station, variable), split once when a finding first asks
+    _by_series: dict | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _series(self, station: str, variable: str) -> tuple:
+        """(first days, last days, checks, error dates) of one series' flags, as arrays.
+
+        A report is asked about each series many times (every finding, every period of a
+        backfill): it is split by series once.
+        """
+        if self._by_series is None:
+            f, e = self.flags, self.errors
+            errors = {key: g["date"].to_numpy(dtype="datetime64[ns]")
+                      for key, g in e.groupby(["station", "variable"], sort=False)}
+            index = {}
+            for key, g in f.groupby(["station", "variable"], sort=False):
+                index[key] = (g["first"].to_numpy(dtype="datetime64[ns]"), g["last"].to_numpy(dtype="datetime64[ns]"),
+                              g["check"].to_numpy(dtype=object), errors.get(key, _NO_DATES))
+            for key, dates in errors.items():
+                index.setdefault(key, (_NO_DATES, _NO_DATES, _NO_CHECKS, dates))
+            self._by_series = index
+        return self._by_series.get((station, variable), (_NO_DATES, _NO_DATES, _NO_CHECKS, _NO_DATES))
 
     # ---- questions of one finding ------------------------------------------------------
-    def _hits(self, station: str, variable: str, start, end) -> pd.DataFrame:
-        f = self.flags
-        return f[(f["station"] == station) & (f["variable"] == variable)
-                 & (f["first"] <= pd.Timestamp(end)) & (f["last"] >= pd.Timestamp(start))]
+    def _hits(self, station: str, variable: str, start, end) -> np.ndarray:
+        """The checks of the flags of ``station``/``variable`` that overlap [start, end]."""
+        first, last, checks, _ = self._series(station, variable)
+        if not len(checks):
+            return _NO_CHECKS
+        return checks[(first <= np.datetime64(pd.Timestamp(end))) & (last >= np.datetime64(pd.Timestamp(start)))]
 
     def for_period(self, station: str, variable: str, start, end) -> list[str]:
         """Names of the checks that flagged any day of ``station``/``variable`` in [start, end]."""
-        return sorted(set(self._hits(station, variable, start, end)["check"]))
+        return sorted(set(self._hits(station, variable, start, end)))
 
     def errors_in(self, station: str, variable: str, start, end) -> int:
         """Number of values of ``station``/``variable`` in [start, end] flagged as errors."""
-        e = self.errors
-        if e.empty:
+        dates = self._series(station, variable)[3]
+        if not len(dates):
             return 0
-        return int(((e["station"] == station) & (e["variable"] == variable)
-                    & (e["date"] >= pd.Timestamp(start)) & (e["date"] <= pd.Timestamp(end))).sum())
+        return int(((dates >= np.datetime64(pd.Timestamp(start))) & (dates <= np.datetime64(pd.Timestamp(end)))).sum())
 
     def incomplete(self, station: str, variable: str, period) -> bool:
         """True when the completeness rule of ``variable`` flags ``period`` (same resolution)."""
         if self.completeness.get(variable) != period.kind:
             return False
-        hits = self._hits(station, variable, period.start, period.end)
-        return bool((hits["check"] == "completeness").any())
+        return "completeness" in self._hits(station, variable, period.start, period.end)
 
     # ---- the whole report ----------------------------------------------------------------
     @property

@@ -9,7 +9,6 @@ written by SciPy: NetCDF-4/HDF5 files are not byte-reproducible.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
@@ -221,10 +220,17 @@ def series_csv(table) -> bytes:
     lines end with a line feed. Text cells that a spreadsheet would take for a formula are
     neutralised (:func:`neutralise`).
     """
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
     rows = table.rows
-    for record in zip(*(rows[c] for c in CSV_COLUMNS), strict=True):
-        w.writerow([neutralise(_cell(v)) for v in record])
+    cells = {}
+    for c in CSV_COLUMNS:
+        column = rows[c]
+        if pd.api.types.is_float_dtype(column):
+            values = column.to_numpy(dtype=float)
+            text = np.char.mod("%.6g", values).astype(object)
+            text[np.isnan(values)] = ""
+            cells[c] = text
+        else:  # few distinct texts and dates: format each once
+            cells[c] = column.map({v: neutralise(_cell(v)) for v in column.unique()}).to_numpy(dtype=object)
+    buf = io.StringIO()
+    pd.DataFrame(cells, columns=list(CSV_COLUMNS)).to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue().encode("utf-8")
