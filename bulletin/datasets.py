@@ -9,6 +9,7 @@ it receives the table and reaches back into nothing.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,23 +133,55 @@ def dekad_rows(store: SeriesStore, station: str, variable: str, last: Period) ->
         ``last``): a dekad without data has value NaN and coverage 0, and a value below the
         catalogue's ``min_coverage`` [0-1] of a dekad is NaN with its coverage kept.
     """
-    agg = store.series(station, (variable,), RESOLUTION)
-    index = _dekad_index(agg["year"], agg["period_of_year"])
+    full = _full_series(store, station, variable)
     end = int(_dekad_index(last.start.year, last.period_of_year))
-    present = (index <= end) & agg["value"].notna().to_numpy() & (agg["n_days"].to_numpy() > 0)
-    if not present.any():
+    if full is None or full[0][0] > end:
         return empty_rows()
-    full = np.arange(int(index[present].min()), end + 1)
-    values = pd.Series(agg["value"].to_numpy(dtype=float), index=index).groupby(level=0).first()
-    coverage = pd.Series(agg["coverage"].to_numpy(dtype=float), index=index).groupby(level=0).first()
-    values, coverage = values.reindex(full).to_numpy(), coverage.reindex(full).fillna(0.0).to_numpy()
-    values = np.where(coverage >= store.settings.coverage_for(RESOLUTION), values, np.nan)
-    periods = [Period.from_period_of_year(RESOLUTION, int(k // 36), int(k % 36) + 1) for k in full]
+    index, values, coverage, periods = full
+    n = int(np.searchsorted(index, end, side="right"))
+    values, coverage, periods = values[:n], coverage[:n], periods[:n]
+    if end > index[-1]:  # dekads after the last the series has: no value, coverage 0
+        extra = np.arange(int(index[-1]) + 1, end + 1)
+        values = np.concatenate([values, np.full(len(extra), np.nan)])
+        coverage = np.concatenate([coverage, np.zeros(len(extra))])
+        periods = [*periods, *_periods(extra)]
     return pd.DataFrame({
         "station": station, "variable": variable, "period": [p.label for p in periods],
         "start": [p.start for p in periods], "end": [p.end for p in periods], "value": values,
         "unit": load_variables()[variable].unit, "coverage": coverage,
     }, columns=list(SERIES_COLUMNS))
+
+
+_FULL_SERIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Per series store: the dekads of each series, computed once for every period a backfill issues."""
+
+
+def _periods(index) -> list:
+    return [Period.from_period_of_year(RESOLUTION, int(k // 36), int(k % 36) + 1) for k in index]
+
+
+def _full_series(store: SeriesStore, station: str, variable: str):
+    """(dekad numbers, values, coverage, Periods) of one series from its first dekad with data to its last row; None without data.
+
+    Values below the catalogue's ``min_coverage`` of a dekad are NaN (their coverage kept); a
+    dekad without any row has coverage 0.
+    """
+    cache = _FULL_SERIES.setdefault(store, {})
+    key = (station, variable)
+    if key not in cache:
+        agg = store.series(station, (variable,), RESOLUTION)
+        index = _dekad_index(agg["year"], agg["period_of_year"])
+        present = agg["value"].notna().to_numpy() & (agg["n_days"].to_numpy() > 0)
+        if not present.any():
+            cache[key] = None
+            return None
+        full = np.arange(int(index[present].min()), int(index.max()) + 1)
+        values = pd.Series(agg["value"].to_numpy(dtype=float), index=index).groupby(level=0).first()
+        coverage = pd.Series(agg["coverage"].to_numpy(dtype=float), index=index).groupby(level=0).first()
+        values, coverage = values.reindex(full).to_numpy(), coverage.reindex(full).fillna(0.0).to_numpy()
+        values = np.where(coverage >= store.settings.coverage_for(RESOLUTION), values, np.nan)
+        cache[key] = (full, values, coverage, _periods(full))
+    return cache[key]
 
 
 def station_rows(network: Network, stations) -> pd.DataFrame:

@@ -269,3 +269,52 @@ def test_the_changes_section_shows_what_the_json_says(tmp_path):
     shown = {(r["data-indicator"], r["data-station"]) for r in section.select("table.transitions tbody tr")}
     assert shown == {(c["indicator"], c["station"]) for c in block["transitions"]}
     assert page.select_one("a[href='#changes']") is not None
+
+
+def test_backfill_and_revision_through_the_command_line_give_valid_cap_and_cf_files(tmp_path):
+    """The done-when of publishing, on 4 dekads: an index, a feed, CAP files valid against the OASIS XSD,
+    NetCDF passing the CF checker, Update/Cancel messages that reference the previous issue's."""
+    import xml.etree.ElementTree as ET
+
+    from tests.test_cap import validate_cap
+    from tests.test_data_out import cf_check
+
+    arc = tmp_path / "arc"
+    runner = CliRunner()
+    result = runner.invoke(main, ["backfill", "--from", "2026-10-d2", "--to", "2026-11-d2", "--archive", str(arc),
+                                  "--format", "json,csv,netcdf", "--workers", "2"])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "Issued 4 periods (2026-10-d2 to 2026-11-d2)" in result.output
+    result = runner.invoke(main, ["publish", "--archive", str(arc), "--period", "2026-11-d1", "--format",
+                                  "json,csv,netcdf", "--issued-at", "2026-11-12T09:00:00+05:00", "--reason",
+                                  "inflow to Toktogul corrected"])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "issue 3/2026 (2026-11-d1), revision 2" in result.output
+    manifest = check_archive(arc)
+    assert [i["label"] for i in manifest["issues"]] == ["1/2026", "2/2026", "3/2026", "4/2026"]
+    caps = [(rev, f["name"]) for i in manifest["issues"] for rev in i["revisions"] for f in rev["files"]
+            if f["kind"] == "cap"]
+    assert caps, "the sample has findings at warning or above"
+    ns = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
+    identifiers = {}
+    for rev, name in caps:
+        xml = (arc / rev["folder"] / name).read_bytes()
+        assert validate_cap(xml) == [], name
+        doc = ET.fromstring(xml)
+        identifiers[doc.findtext("cap:identifier", namespaces=ns)] = doc.findtext("cap:sent", namespaces=ns)
+        assert doc.findtext("cap:sent", namespaces=ns).endswith("+05:00")
+        assert [i.findtext("cap:language", namespaces=ns) for i in doc.findall("cap:info", ns)] == ["ru", "en"]
+    for rev, name in caps:  # every reference names a message of the archive, with its sender and sent time
+        doc = ET.fromstring((arc / rev["folder"] / name).read_bytes())
+        if doc.findtext("cap:msgType", namespaces=ns) in ("Update", "Cancel"):
+            for ref in doc.findtext("cap:references", namespaces=ns).split():
+                _, identifier, sent = ref.split(",")
+                assert identifiers[identifier] == sent
+    r2 = manifest["issues"][2]["revisions"][1]
+    assert {a["msg_type"] for a in r2["alerts"]} <= {"Update", "Cancel"}  # a revision updates the alerts of r1
+    nc = next(f["name"] for f in r2["files"] if f["kind"] == "netcdf")
+    counts, messages = cf_check(arc / r2["folder"] / nc)
+    assert counts["FATAL"] == counts["ERROR"] == counts["WARN"] == 0, messages
+    feed = ET.fromstring((arc / "feed.atom").read_bytes())
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 5  # one per revision
+    assert (arc / "latest" / "syrdarya-2026-11-d2.json").is_file()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Callable
+import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 
@@ -63,7 +63,7 @@ class Request:
     """What a publish writes: languages, formats, templates, the CAP sender and the web address of the archive."""
 
     langs: tuple = ("ru", "en")
-    formats: tuple = ("html", "pdf", "json", "csv")
+    formats: tuple = ("html", "pdf", "json", "csv", "netcdf")
     template_dir: str | None = None
     sender: str | None = None
     base_url: str | None = None
@@ -97,8 +97,7 @@ def cap_sender(catalogue, network) -> str:
 
 def places_of(network) -> dict:
     """Station id -> (lat, lon, polygon as (lat, lon) pairs) for the CAP areas."""
-    return {s.id: (s.lat, s.lon, tuple((lat, lon) for lon, lat in getattr(s, "area", ()) or ()))
-            for s in network.stations.values()}
+    return {s.id: (s.lat, s.lon, tuple((lat, lon) for lon, lat in s.area)) for s in network.stations.values()}
 
 
 def _series_frame(data: bytes | None):
@@ -114,14 +113,22 @@ def _find(revision: dict, kind: str) -> str | None:
     return next((f["name"] for f in revision["files"] if f["kind"] == kind), None)
 
 
-def prepare_issue(prepared: Prepared, manifest: Manifest, store: ArchiveStore, period: Period, issued_at: datetime,
-                  request: Request, *, reason: str | None = None, previous_docs: dict | None = None) -> Prepared1:
-    """Compute the issue of ``period``: the run, its number and revision, what changed, and all but its pages.
+@dataclass
+class Computed:
+    """What a period's issue needs that does not depend on the archive (picklable: made by a worker process).
 
-    ``previous_docs`` holds the results JSON and series CSV of issues prepared in the same
-    backfill but not yet committed (period label -> (entry, json bytes, series bytes)).
+    ``bulletin`` has no number, revision or comparison yet; ``series`` is the dekadal series it
+    used (None when no data file is asked for); ``data_files`` their NetCDF and CSV.
     """
-    network, seasons = prepared.network, prepared.network.seasons
+
+    period: Period
+    bulletin: object
+    series: object
+    data_files: dict
+
+
+def check_new(manifest: Manifest, period: Period, issued_at: datetime, reason: str | None) -> None:
+    """Raise UsageError unless ``period`` may be issued: new without ``reason``, or a later revision with one."""
     existing = manifest.find(period)
     if existing is not None and not reason:
         rev = manifest.current(existing)
@@ -135,46 +142,66 @@ def prepare_issue(prepared: Prepared, manifest: Manifest, store: ArchiveStore, p
         raise UsageError(f"the revision of {period.label} must be issued after the revision it replaces "
                          f"({manifest.current(existing)['issued_at']}); --issued-at gives {issued_at.isoformat()}.",
                          hint="give a later --issued-at, or leave it out (now).")
+
+
+def compute(prepared: Prepared, period: Period, issued_at: datetime, request: Request) -> Computed:
+    """The run of ``period`` and its data files: the part of an issue that needs no other issue."""
     run: Run = issue(prepared, period=period.label, issued_at=issued_at)
+    b = run.bulletin
+    series, files = None, {}
+    if {"netcdf", "csv"} & set(request.formats):
+        network = prepared.network
+        table = bulletin_series(prepared.catalogue, network, prepared.store, period)
+        series = table.rows
+        if "netcdf" in request.formats:
+            files[f"{b.id}.series.nc"] = series_netcdf(
+                table, title=f"{network.names.get('en', network.id)}: dekadal series used by bulletin {b.id}",
+                institution=_institution(prepared.catalogue), source=f"bulletin {b.id}, software {b.software_version}")
+        if "csv" in request.formats:
+            files[f"{b.id}.series.csv"] = series_csv(table)
+    return Computed(period, b, series, files)
+
+
+def finish(prepared: Prepared, manifest: Manifest, store: ArchiveStore, done: Computed, request: Request, *,
+           reason: str | None = None, pending: dict | None = None) -> Prepared1:
+    """Number ``done``, compare it with the previous issue, write its JSON, CSV and CAP messages: all but its pages.
+
+    ``pending`` holds what the next periods of a backfill need of the ones finished but not yet
+    committed: period label -> (results JSON bytes, series frame or None).
+    """
+    network, seasons, period = prepared.network, prepared.network.seasons, done.period
+    existing = manifest.find(period)
     number = existing["number"] if existing else manifest.next_number(period.start.year)
     revision = manifest.current(existing)["revision"] + 1 if existing else 1
     label = f"{number}/{period.start.year}"
-    table = bulletin_series(prepared.catalogue, network, prepared.store, period)
     since, previous_alerts = None, ()
     prev = manifest.previous(period, seasons)
-    pending = previous_docs or {}
+    pending = pending if pending is not None else {}
     if prev is not None:
-        prev_label = prev["period"]
         prev_rev = manifest.current(prev)
-        if prev_label in pending:
-            _, doc_bytes, series_bytes = pending[prev_label]
+        if prev["period"] in pending:
+            doc_bytes, previous_series = pending[prev["period"]]
         else:
             doc_bytes = store.read(f"{prev_rev['folder']}/{_find(prev_rev, 'json')}")
             name = _find(prev_rev, "series_csv")
-            series_bytes = store.read(f"{prev_rev['folder']}/{name}") if name else None
-        import json
-
-        since = changes_since(run.bulletin.rows, json.loads(doc_bytes), catalogue=prepared.catalogue,
+            previous_series = _series_frame(store.read(f"{prev_rev['folder']}/{name}")) if name else None
+        since = changes_since(done.bulletin.rows, json.loads(doc_bytes), catalogue=prepared.catalogue,
                               network=network, previous_label=prev["label"], previous_revision=prev_rev["revision"],
-                              previous_series=_series_frame(series_bytes), series=table.rows)
+                              previous_series=previous_series, series=done.series)
     alerts_from = manifest.current(existing) if existing else (manifest.current(prev) if prev else None)
     if alerts_from is not None:
         previous_alerts = tuple(PreviousAlert(a["key"], a["identifier"], a["sender"], a["sent"], a["level"],
                                               a["msg_type"]) for a in alerts_from.get("alerts", ()))
     old = manifest.current(existing) if existing else None
     b = dataclasses.replace(
-        run.bulletin, issue_number=label, since_previous=since,
+        done.bulletin, issue_number=label, since_previous=since,
         revision=Revision(label, revision, reason, old["revision"] if old else None,
                           datetime.fromisoformat(old["issued_at"]) if old else None))
-    outputs = render_all(b, request.langs, [f for f in request.formats if f not in ("html", "pdf")])
-    outputs[f"{b.id}.series.nc"] = series_netcdf(table, title=f"{network.names.get('en', network.id)}: dekadal "
-                                                 f"series of bulletin {label} ({period.label})",
-                                                 institution=_institution(prepared.catalogue),
-                                                 source=f"bulletin {b.id}, software {b.software_version}")
-    outputs[f"{b.id}.series.csv"] = series_csv(table)
+    outputs = render_all(b, request.langs, [f for f in request.formats if f in ("json", "csv")])
+    outputs.update(done.data_files)
     sender = request.sender or cap_sender(prepared.catalogue, network)
     messages = cap_messages(b, request.langs, previous_alerts, sender=sender, revision=revision,
-                            utc_offset=getattr(network, "utc_offset", "+05:00"), places=places_of(network))
+                            utc_offset=network.utc_offset, places=places_of(network))
     for m in messages:
         outputs[m.file_name] = m.xml
     folder = issue_folder(period.start.year, number, period.label, revision)
@@ -188,6 +215,7 @@ def prepare_issue(prepared: Prepared, manifest: Manifest, store: ArchiveStore, p
         "alerts": [{"key": m.key, "identifier": m.identifier, "sender": sender, "msg_type": m.msg_type,
                     "level": m.level, "file": m.file_name, "sent": m.sent} for m in messages],
     }
+    pending[period.label] = (outputs[f"{b.id}.json"], done.series)
     return Prepared1(period, None if existing else number, entry, b, outputs, folder)
 
 
@@ -238,14 +266,16 @@ def site_files(manifest: Manifest, store: ArchiveStore, fresh: dict, request: Re
     return files
 
 
-def commit_issue(store: ArchiveStore, manifest: Manifest, one: Prepared1, pages: dict, request: Request) -> dict:
-    """Add the issue ``one`` with its ``pages`` to the manifest and commit it with the site as a new generation."""
-    outputs = {**one.files, **pages}
-    one.entry["files"] = [{"name": n, "kind": file_kind(n)[0], "lang": file_kind(n)[1]} for n in sorted(outputs)]
-    issue_entry = manifest.add(one.period, one.entry, one.number)
-    fresh = {f"{one.folder}/{n}": data for n, data in outputs.items()}
+def commit_issues(store: ArchiveStore, manifest: Manifest, issues: list, request: Request) -> list:
+    """Add each (issue, pages) of ``issues`` to the manifest and commit them with the site as one new generation."""
+    fresh, entries = {}, []
+    for one, pages in issues:
+        outputs = {**one.files, **pages}
+        one.entry["files"] = [{"name": n, "kind": file_kind(n)[0], "lang": file_kind(n)[1]} for n in sorted(outputs)]
+        entries.append(manifest.add(one.period, one.entry, one.number))
+        fresh.update({f"{one.folder}/{n}": data for n, data in outputs.items()})
     store.commit({**fresh, **site_files(manifest, store, fresh, request)})
-    return issue_entry
+    return entries
 
 
 def open_manifest(store: ArchiveStore, prepared: Prepared, request: Request) -> Manifest:
@@ -268,8 +298,9 @@ def publish(prepared: Prepared, store: ArchiveStore, period: str, issued_at: dat
     with store.locked():
         manifest = open_manifest(store, prepared, request)
         target = _resolve(prepared, period)
-        one = prepare_issue(prepared, manifest, store, target, issued_at, request, reason=reason)
-        entry = commit_issue(store, manifest, one, render_pages(one.bulletin, request), request)
+        check_new(manifest, target, issued_at, reason)
+        one = finish(prepared, manifest, store, compute(prepared, target, issued_at, request), request, reason=reason)
+        (entry,) = commit_issues(store, manifest, [(one, render_pages(one.bulletin, request))], request)
     return entry, one
 
 
@@ -291,76 +322,3 @@ def periods_between(first: str, last: str, seasons) -> list[Period]:
     while out[-1] != b:
         out.append(out[-1].shift(1))
     return out
-
-
-def backfill(prepared: Prepared, store: ArchiveStore, periods: list[Period], schedule: Schedule, request: Request,
-             *, workers: int = 1, progress: Callable | None = None) -> list[str]:
-    """Issue every period of ``periods`` not yet in the archive, in order; return the labels issued.
-
-    The data were read, checked and aggregated once (``prepared``). The results, "what
-    changed", the data files and the CAP messages of each period are computed in order (each
-    compares with the one before); the HTML and PDF pages, the slow part, are rendered by
-    ``workers`` processes; each period is committed as soon as its pages are ready, in order,
-    so that an interrupted backfill resumes at the first period not committed.
-    ``progress(done, total, label)`` is called after each commit.
-    """
-    with store.locked():
-        manifest = open_manifest(store, prepared, request)
-        todo = [p for p in periods if manifest.find(p) is None]
-        pending: dict = {}
-        ready = []
-        for period in todo:
-            one = prepare_issue(prepared, manifest, store, period, schedule.issued_at(period), request,
-                                previous_docs=pending)
-            ready.append(one)
-            json_name = next(n for n in one.files if n.endswith(".json"))
-            series_name = next((n for n in one.files if n.endswith(".series.csv")), None)
-            pending[period.label] = (one.entry, one.files[json_name], one.files.get(series_name))
-            _register_pending(manifest, one)
-        for one in ready:  # prepare_issue saw them as issues of the archive: take them out again
-            _unregister_pending(manifest, one)
-        done = []
-        for i, (one, pages) in enumerate(zip(ready, _pages(ready, request, workers), strict=True)):
-            commit_issue(store, manifest, one, pages, request)
-            done.append(one.period.label)
-            if progress is not None:
-                progress(i + 1, len(ready), one.period.label)
-    return done
-
-
-def _register_pending(manifest: Manifest, one: Prepared1) -> None:
-    """Let the next period of a backfill see ``one`` as the previous issue (number, label, alerts)."""
-    manifest.add(one.period, dict(one.entry, files=[]), one.number)
-
-
-def _unregister_pending(manifest: Manifest, one: Prepared1) -> None:
-    issue = manifest.find(one.period)
-    issue["revisions"].pop()
-    if not issue["revisions"]:
-        manifest.issues.remove(issue)
-
-
-_BULLETINS: list = []
-
-
-def _render_one(index: int, request: Request) -> dict:
-    return render_pages(_BULLETINS[index], request)
-
-
-def _pages(ready: list, request: Request, workers: int):
-    """The pages of each prepared issue, in order; rendered by ``workers`` forked processes when above 1."""
-    if workers <= 1 or len(ready) <= 1 or not {"html", "pdf"} & set(request.formats):
-        for one in ready:
-            yield render_pages(one.bulletin, request)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _BULLETINS[:] = [one.bulletin for one in ready]
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_render_one, i, request) for i in range(len(ready))]
-            for f in futures:
-                yield f.result()
-    finally:
-        _BULLETINS.clear()

@@ -17,9 +17,11 @@ def _archive_options(func):
                      help="Archive folder (created when it does not exist)."),
         click.option("--lang", "langs", default="ru,en", show_default=True, callback=_csv_list,
                      help="Languages, comma-separated."),
-        click.option("--format", "formats", default="html,pdf,json,csv", show_default=True, callback=_csv_list,
-                     help="Outputs, comma-separated: html, pdf, json, csv (the results JSON, the series as "
-                          "NetCDF and CSV, and the CAP messages are always written)."),
+        click.option("--format", "formats", default="html,pdf,json,csv,netcdf", show_default=True,
+                     callback=_csv_list,
+                     help="Outputs, comma-separated: html, pdf, json, csv (the findings, the outlook and the series "
+                          "the bulletin used), netcdf (the series as CF NetCDF). The results JSON and the CAP "
+                          "messages are always written."),
         click.option("--templates", "template_dir", default=None, type=click.Path(file_okay=False),
                      help="Folder of templates that override the default ones."),
         click.option("--base-url", default=None,
@@ -35,7 +37,7 @@ def _request(langs, formats, template_dir, base_url, cap_sender):
     from ..archive import Request
     from ..render.outputs import check_request
 
-    check_request(langs, formats)
+    check_request(langs, [f for f in formats if f != "netcdf"] or ["json"])
     if base_url is not None and not re.match(r"^https?://[^\s\"'<>]+/$", base_url):
         raise click.BadParameter(f"'{base_url}' is not a web address ending with '/', e.g. "
                                  "https://example.org/bulletins/.", param_hint="--base-url")

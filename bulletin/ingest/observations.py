@@ -53,8 +53,10 @@ class Observations:
 
     def keys(self) -> list[tuple[str, str]]:
         """(station, variable) pairs present, in order of first appearance."""
-        pairs = self.frame[["station", "variable"]].drop_duplicates()
-        return list(map(tuple, pairs.to_numpy()))
+        if not hasattr(self, "_keys"):  # the frame is not changed once read: asked often, computed once
+            pairs = self.frame[["station", "variable"]].drop_duplicates()
+            self._keys = list(map(tuple, pairs.to_numpy()))
+        return list(self._keys)
 
     def series(self, station: str, variable: str, resolution: str = "day") -> pd.Series:
         """Values of one station and variable at one resolution, indexed by date, sorted."""

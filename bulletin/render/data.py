@@ -98,11 +98,10 @@ def series_dataset(table, *, title: str, institution: str, source: str, referenc
         raise ValueError("rows name stations that the table's stations do not describe")
     periods = rows.drop_duplicates("start").sort_values("start")
     starts, ends = list(periods["start"]), list(periods["end"])
-    time_index = {pd.Timestamp(s): i for i, s in enumerate(starts)}
     station_index = {sid: i for i, sid in enumerate(ids)}
     shape = (len(ids), len(starts))
     s_at = rows["station"].map(station_index).to_numpy(dtype=np.int64)
-    t_at = np.array([time_index[pd.Timestamp(s)] for s in rows["start"]], dtype=np.int64)
+    t_at = pd.Index(pd.to_datetime(pd.Series(starts))).get_indexer(pd.to_datetime(rows["start"])).astype(np.int64)
     data_vars, encoding = {}, {}
     coords = ("lat", "lon", "station_id", "station_name")
     for variable in (v for v in ORDER if v in set(rows["variable"])):

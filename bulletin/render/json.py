@@ -90,11 +90,17 @@ def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def validate(doc: dict) -> None:
-    """Raise RenderError when ``doc`` does not follow the results schema."""
+@lru_cache(maxsize=1)
+def _validator():
+    """The schema's validator, made once (a backfill validates a document per period)."""
     import jsonschema
 
-    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(doc), key=lambda e: list(e.path))
+    return jsonschema.Draft202012Validator(schema())
+
+
+def validate(doc: dict) -> None:
+    """Raise RenderError when ``doc`` does not follow the results schema."""
+    errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.path))
     if errors:
         raise RenderError("the results JSON does not follow its schema:",
                           details=[f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors[:10]])
