@@ -12,7 +12,8 @@ VERIFY_TO ?= 2026-09-d3
 VERIFICATION ?= data/verification/sample.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install bulletin test golden lint bench bench-ingest bench-outlook bench-qc verification sample-data \
+.PHONY: help install bulletin test golden lint bench bench-ingest bench-outlook bench-backfill bench-qc kill-publish \
+	verification sample-data \
 	i18n clean
 
 help: ## List the targets
@@ -39,13 +40,19 @@ golden: $(STAMP) ## Rewrite the golden files in tests/golden (sample results JSO
 lint: $(STAMP) ## Check the code with ruff
 	$(VENV)/bin/ruff check bulletin tests benchmarks tools
 
-bench: bench-ingest bench-outlook ## Both benchmarks below
+bench: bench-ingest bench-outlook bench-backfill ## The three benchmarks below
 
 bench-ingest: $(STAMP) ## Ingest time and peak memory, 500 stations x 30 years daily, every format (minutes; BENCH_ARGS)
 	$(PY) benchmarks/ingest.py $(BENCH_ARGS)
 
 bench-outlook: $(STAMP) ## Outlook: 25-year hindcast, share of one bulletin's time, vs floors (minutes; OUTLOOK_ARGS=--quick)
 	$(PY) benchmarks/outlook.py $(OUTLOOK_ARGS)
+
+bench-backfill: $(STAMP) ## Backfill of 36 dekads into an archive vs one bulletin and WeasyPrint's layout (BACKFILL_ARGS=--quick)
+	$(PY) benchmarks/backfill.py $(BACKFILL_ARGS)
+
+kill-publish: $(STAMP) ## Kill 'bulletin publish' 50 times at random moments; the archive must be as before or complete
+	$(PY) tools/kill_publish.py $(KILL_ARGS)
 
 bench-qc: $(STAMP) ## QC of dekad and month values on the real archives in ../shared/data: flags per check, typos caught (minutes)
 	$(PY) benchmarks/qc_archive.py $(BENCH_ARGS)

@@ -108,6 +108,8 @@ def test_a_revision_needs_a_reason_keeps_the_old_files_and_marks_them_superseded
     doc = json.loads((store.root / new["folder"] / "syrdarya-2026-11-d1.json").read_text(encoding="utf-8"))
     assert doc["bulletin"]["revision"] == {"issue": "1/2026", "revision": 2, "reason": "Toktogul volume corrected",
                                            "supersedes": {"revision": 1, "issued_at": "2026-11-11T10:00:00+05:00"}}
+    # a revision issued later does not move the schedule: the next issue is due when revision 1 said
+    assert doc["bulletin"]["next_issue"] == {"period": "2026-11-d2", "issued_at": "2026-11-21T10:00:00+05:00"}
     with pytest.raises(Exception, match="must be issued after"):
         publish(prepared, store, period.label, at(period, 11), JSON_ONLY, reason="again")
 

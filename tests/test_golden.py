@@ -4,7 +4,14 @@
 
     bulletin generate --period 2026-11-d2 --issued-at 2026-11-21T06:00:00+05:00 --lang en --format html,json
 
-on the embedded sample data. Any change of the output shows here as a failure with the first
+on the embedded sample data, and (``tests/golden/archive/``) of
+
+    bulletin backfill --from 2026-03-d3 --to 2026-04-d2 --archive DIR --lang en --format html,json
+
+three fixed dekads across the start of the growing season, issued into a new archive at the
+times of the default schedule: each dekad's results JSON (with its number and "what changed"),
+the last one's English HTML and CAP messages, the manifest, the index and the feed. Any change
+of the output shows here as a failure with the first
 differing line. When the change is intended, rewrite the files with ``make golden`` (it runs this
 module, ``python -m tests.test_golden``) and review their diff. The test never writes them.
 """
@@ -12,11 +19,16 @@ module, ``python -m tests.test_golden``) and review their diff. The test never w
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+from click.testing import CliRunner
+
+from bulletin.cli import main
 
 from .conftest import generate
 
@@ -28,10 +40,27 @@ CONTEXT = 2  # lines of context around the first difference
 WIDTH = 160  # characters shown of a long line
 
 
+ARCHIVE_PERIODS = ("2026-03-d3", "2026-04-d1", "2026-04-d2")
+
+
 def render(out: Path) -> dict[str, Path]:
-    """Generate the golden bulletin into ``out``; returns {golden file name: generated path}."""
+    """Generate the golden bulletins into ``out``; returns {golden file name: generated path}."""
     generate(out, *ARGS)
-    return {name: out / name for name in FILES}
+    files = {name: out / name for name in FILES}
+    archive = out / "archive"
+    result = CliRunner().invoke(main, ["backfill", "--from", ARCHIVE_PERIODS[0], "--to", ARCHIVE_PERIODS[-1],
+                                       "--archive", str(archive), "--lang", "en", "--format", "html,json",
+                                       "--workers", "1"])
+    assert result.exit_code == 0, result.output + result.stderr
+    manifest = json.loads((archive / "archive.json").read_text(encoding="utf-8"))
+    for issue in manifest["issues"]:
+        rev = issue["revisions"][-1]
+        for f in rev["files"]:
+            if f["kind"] == "json" or issue["period"] == ARCHIVE_PERIODS[-1] and f["kind"] in ("html", "cap"):
+                files[f"archive/{f['name']}"] = archive / rev["folder"] / f["name"]
+    for name in ("archive.json", "index.html", "feed.atom"):
+        files[f"archive/{name}"] = archive / name
+    return files
 
 
 def _clip(line: str, column: int) -> str:
@@ -81,6 +110,9 @@ def test_sample_bulletin_matches_the_golden_files(tmp_path):
             problem = mismatch(name, golden.read_bytes(), path.read_bytes())
             if problem:
                 problems.append(problem)
+    stale = sorted(p.relative_to(GOLDEN).as_posix() for p in (GOLDEN / "archive").glob("*")
+                   if p.relative_to(GOLDEN).as_posix() not in generated)
+    problems += [f"tests/golden/{name} is no longer generated; run `make golden`" for name in stale]
     assert not problems, "\n\n".join(problems)
 
 
@@ -100,8 +132,9 @@ def test_mismatch_names_the_file_the_line_and_the_remedy():
 def write_golden() -> None:
     """Rewrite tests/golden (``make golden``); never called by the tests."""
     with tempfile.TemporaryDirectory() as tmp:
+        shutil.rmtree(GOLDEN / "archive", ignore_errors=True)
         for name, path in render(Path(tmp)).items():
-            GOLDEN.mkdir(exist_ok=True)
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, GOLDEN / name)
             print(f"wrote tests/golden/{name}", file=sys.stderr)
 

@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta, timezone
 import pandas as pd
 
 from ..datasets import bulletin_series
+from ..document.build import next_issue_at
 from ..document.model import Revision
 from ..document.since import changes_since
 from ..errors import UsageError
@@ -183,7 +184,7 @@ def finish(prepared: Prepared, manifest: Manifest, store: ArchiveStore, done: Co
             doc_bytes, previous_series = pending[prev["period"]]
         else:
             doc_bytes = store.read(f"{prev_rev['folder']}/{_find(prev_rev, 'json')}")
-            name = _find(prev_rev, "series_csv")
+            name = next((f["name"] for f in prev_rev["files"] if f["name"].endswith(".series.csv")), None)
             previous_series = _series_frame(store.read(f"{prev_rev['folder']}/{name}")) if name else None
         since = changes_since(done.bulletin.rows, json.loads(doc_bytes), catalogue=prepared.catalogue,
                               network=network, previous_label=prev["label"], previous_revision=prev_rev["revision"],
@@ -193,8 +194,12 @@ def finish(prepared: Prepared, manifest: Manifest, store: ArchiveStore, done: Co
         previous_alerts = tuple(PreviousAlert(a["key"], a["identifier"], a["sender"], a["sent"], a["level"],
                                               a["msg_type"]) for a in alerts_from.get("alerts", ()))
     old = manifest.current(existing) if existing else None
+    bulletin = done.bulletin
+    if existing is not None and bulletin.next_issue_at is not None:  # a revision does not move the schedule
+        first = datetime.fromisoformat(existing["revisions"][0]["issued_at"])
+        bulletin = dataclasses.replace(bulletin, next_issue_at=next_issue_at(period, first))
     b = dataclasses.replace(
-        done.bulletin, issue_number=label, since_previous=since,
+        bulletin, issue_number=label, since_previous=since,
         revision=Revision(label, revision, reason, old["revision"] if old else None,
                           datetime.fromisoformat(old["issued_at"]) if old else None))
     outputs = render_all(b, request.langs, [f for f in request.formats if f in ("json", "csv")])
@@ -228,10 +233,9 @@ def file_kind(name: str) -> tuple[str, str | None]:
     """(kind, language) of a file of a revision, from its name.
 
     >>> file_kind("syrdarya-2026-02-d2.ru.pdf"), file_kind("x.series.csv"), file_kind("x.a.b.cap.xml")
-    (('pdf', 'ru'), ('series_csv', None), ('cap', None))
+    (('pdf', 'ru'), ('csv', None), ('cap', None))
     """
-    for suffix, kind in ((".cap.xml", "cap"), (".series.nc", "netcdf"), (".series.csv", "series_csv"),
-                         (".findings.csv", "csv"), (".outlook.csv", "outlook_csv"), (".json", "json")):
+    for suffix, kind in ((".cap.xml", "cap"), (".nc", "netcdf"), (".csv", "csv"), (".json", "json")):
         if name.endswith(suffix):
             return kind, None
     stem, _, ext = name.rpartition(".")

@@ -244,6 +244,7 @@ def file_groups(rev: Revision, languages, root: str, latest: bool = False) -> di
             other.append((file_label(f, rev.bulletin_id), href, f.kind,
                           level if level in LEVEL_NAMES else None))
     order = [lang for lang in languages if lang in by_lang] + [lang for lang in by_lang if lang not in languages]
+    other.sort(key=lambda o: (list(KIND_LABELS).index(o[2]) if o[2] in KIND_LABELS else len(KIND_LABELS), o[0]))
     return {"by_lang": [(lang, language_name(lang), by_lang[lang]) for lang in order], "other": other}
 
 
