@@ -34,7 +34,7 @@ test: $(STAMP) ## Lint (ruff, with docstrings) and run the test suite with the d
 	$(VENV)/bin/ruff check bulletin tests benchmarks tools
 	$(PY) -m pytest -q
 
-golden: $(STAMP) ## Rewrite the golden files in tests/golden (sample results JSON and English HTML) after an intended change
+golden: $(STAMP) ## Rewrite tests/golden (the sample's results JSON and English HTML, three archived dekads) after an intended change
 	$(PY) -m tests.test_golden
 
 lint: $(STAMP) ## Check the code with ruff

@@ -320,3 +320,17 @@ def test_backfill_and_revision_through_the_command_line_give_valid_cap_and_cf_fi
     feed = ET.fromstring((arc / "feed.atom").read_bytes())
     assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 5  # one per revision
     assert (arc / "latest" / "syrdarya-2026-11-d2.json").is_file()
+
+
+def test_a_backfill_past_the_data_issues_the_periods_before_and_says_where_it_stopped(prepared, tmp_path):
+    from bulletin.errors import DataQualityError
+
+    store = ArchiveStore(tmp_path / "arc")
+    periods = periods_between("2026-11-d1", "2026-12-d1", prepared.network.seasons)
+    with pytest.raises(DataQualityError, match=r"2026-11-d3: 23 of 23 findings have no data.*stopped there: the 2 "
+                                               r"period\(s\) before it \(2026-11-d1 to 2026-11-d2\) were issued"):
+        backfill(prepared, store, periods, Schedule(), JSON_ONLY, workers=2)
+    assert [i["period"] for i in check_archive(store.root)["issues"]] == ["2026-11-d1", "2026-11-d2"]
+    result = CliRunner().invoke(main, ["publish", "--archive", str(store.root), "--format", "json", "--base-url",
+                                       "javascript:alert(1)"])
+    assert result.exit_code == 2 and "--base-url 'javascript:alert(1)' is not a web address" in result.stderr

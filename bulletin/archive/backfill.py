@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from ..errors import BulletinError
 from ..periods import Period
 from ..pipeline import Prepared
 from .publish import Request, Schedule, commit_issues, compute, finish, open_manifest, render_pages
@@ -60,7 +61,9 @@ def backfill(prepared: Prepared, store: ArchiveStore, periods: list[Period], sch
              *, workers: int = 1, progress: Callable | None = None) -> list[str]:
     """Issue every period of ``periods`` not yet in the archive, in order; return the labels issued.
 
-    ``progress(done, total, label)`` is called for each period committed.
+    ``progress(done, total, label)`` is called for each period committed. A period that cannot
+    be issued (too few findings with data, say) stops the backfill: the periods before it are
+    committed, and its error is raised saying so.
     """
     with store.locked():
         manifest = open_manifest(store, prepared, request)
@@ -75,17 +78,29 @@ def backfill(prepared: Prepared, store: ArchiveStore, periods: list[Period], sch
             with pool:
                 computing = [pool.submit(_compute, p, schedule.issued_at(p)) for p in todo]
                 pending: dict = {}
-                finished = []
+                finished, failure = [], None
                 for future in computing:  # in order: each compares with the one before
-                    one = finish(prepared, manifest, store, future.result(), request, pending=pending)
+                    try:
+                        one = finish(prepared, manifest, store, future.result(), request, pending=pending)
+                    except BulletinError as exc:  # the periods before it are still issued
+                        failure = exc
+                        break
                     manifest.add(one.period, dict(one.entry, files=[]), one.number)  # seen by the next period
                     finished.append((one, pool.submit(_pages, one.bulletin) if with_pages else _Inline().submit(dict)))
+                for future in computing:
+                    future.cancel()
                 for one, _ in finished:  # taken out again: each is added with its files when committed
                     issue = manifest.find(one.period)
                     manifest.issues.remove(issue)
-                return _commit_in_order(store, manifest, finished, request, progress)
+                done = _commit_in_order(store, manifest, finished, request, progress)
         finally:
             _PREPARED.clear()
+    if failure is not None:
+        issued = (f"the {len(done)} period(s) before it ({done[0]} to {done[-1]}) were issued; "
+                  if done else "no period was issued; ")
+        raise type(failure)(f"{failure.message} The backfill stopped there: {issued}run it again to resume.",
+                            hint=failure.hint, details=failure.details)
+    return done
 
 
 def _commit_in_order(store, manifest, finished: list, request: Request, progress) -> list[str]:

@@ -68,6 +68,7 @@ class Request:
     template_dir: str | None = None
     sender: str | None = None
     base_url: str | None = None
+    allow_no_data: bool = False
 
 
 @dataclass
@@ -147,7 +148,7 @@ def check_new(manifest: Manifest, period: Period, issued_at: datetime, reason: s
 
 def compute(prepared: Prepared, period: Period, issued_at: datetime, request: Request) -> Computed:
     """The run of ``period`` and its data files: the part of an issue that needs no other issue."""
-    run: Run = issue(prepared, period=period.label, issued_at=issued_at)
+    run: Run = issue(prepared, period=period.label, issued_at=issued_at, allow_no_data=request.allow_no_data)
     b = run.bulletin
     series, files = None, {}
     if {"netcdf", "csv"} & set(request.formats):
@@ -301,17 +302,17 @@ def publish(prepared: Prepared, store: ArchiveStore, period: str, issued_at: dat
     """Issue one period into the archive (a new issue, or with ``reason`` a new revision of one)."""
     with store.locked():
         manifest = open_manifest(store, prepared, request)
-        target = _resolve(prepared, period)
+        target = _resolve(prepared, period, request.allow_no_data)
         check_new(manifest, target, issued_at, reason)
         one = finish(prepared, manifest, store, compute(prepared, target, issued_at, request), request, reason=reason)
         (entry,) = commit_issues(store, manifest, [(one, render_pages(one.bulletin, request))], request)
     return entry, one
 
 
-def _resolve(prepared: Prepared, period: str) -> Period:
+def _resolve(prepared: Prepared, period: str, allow_no_data: bool = False) -> Period:
     from ..pipeline import resolve_period
 
-    return resolve_period(period, prepared.evaluated, prepared.network, prepared.coverage)
+    return resolve_period(period, prepared.evaluated, prepared.network, prepared.coverage, allow_no_data)
 
 
 def periods_between(first: str, last: str, seasons) -> list[Period]:

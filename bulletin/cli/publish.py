@@ -8,6 +8,7 @@ from datetime import time
 
 import click
 
+from ..errors import UsageError
 from .base import _csv_list, _parse_issued_at, main, one_period, setup_options
 
 
@@ -28,20 +29,23 @@ def _archive_options(func):
                      help="Web address the archive is published at (absolute links in the feed)."),
         click.option("--cap-sender", default=None,
                      help="CAP sender (default: the issuer's e-mail or web host in the catalogue)."),
+        click.option("--allow-no-data", is_flag=True,
+                     help="Issue a period even when fewer than half of its findings have data (refused otherwise)."),
     ]):
         func = option(func)
     return func
 
 
-def _request(langs, formats, template_dir, base_url, cap_sender):
+def _request(langs, formats, template_dir, base_url, cap_sender, allow_no_data=False):
     from ..archive import Request
     from ..render.outputs import check_request
 
     check_request(langs, [f for f in formats if f != "netcdf"] or ["json"])
     if base_url is not None and not re.match(r"^https?://[^\s\"'<>]+/$", base_url):
-        raise click.BadParameter(f"'{base_url}' is not a web address ending with '/', e.g. "
-                                 "https://example.org/bulletins/.", param_hint="--base-url")
-    return Request(tuple(langs), tuple(dict.fromkeys([*formats, "json"])), template_dir, cap_sender, base_url)
+        raise UsageError(f"--base-url '{base_url}' is not a web address ending with '/'.",
+                         hint="give e.g. https://example.org/bulletins/.")
+    return Request(tuple(langs), tuple(dict.fromkeys([*formats, "json"])), template_dir, cap_sender, base_url,
+                   allow_no_data)
 
 
 def _summary(entry) -> str:
@@ -60,15 +64,16 @@ def _summary(entry) -> str:
 @click.option("--issued-at", default=None, help="Issue time, ISO 8601 (default: now).")
 @click.option("--reason", default=None,
               help="Issue a period already in the archive again, as a new revision, for this reason.")
-def publish(setup, archive, langs, formats, template_dir, base_url, cap_sender, period, issued_at, reason):
+def publish(setup, archive, langs, formats, template_dir, base_url, cap_sender, allow_no_data, period, issued_at,
+            reason):
     """Issue the bulletin of one period into an archive: numbered, with its index, feed, CAP and data files."""
     from ..archive import ArchiveStore
     from ..archive import publish as do_publish
     from ..pipeline import prepare
 
-    request = _request(langs, formats, template_dir, base_url, cap_sender)
+    request = _request(langs, formats, template_dir, base_url, cap_sender, allow_no_data)
     if reason is not None and not reason.strip():
-        raise click.BadParameter("give the reason of the revision in words.", param_hint="--reason")
+        raise UsageError("--reason is empty.", hint="give the reason of the revision in words.")
     when = _parse_issued_at(issued_at)
     store = ArchiveStore(archive)
     store.check()
@@ -98,15 +103,15 @@ def _clock(ctx, param, value):
               help="Time of day of the issue, in the network's UTC offset.")
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
               help="Processes rendering the pages (default: the cores available).")
-def backfill(setup, archive, langs, formats, template_dir, base_url, cap_sender, first, last, issue_lag,
-             issue_time, workers):
+def backfill(setup, archive, langs, formats, template_dir, base_url, cap_sender, allow_no_data, first, last,
+             issue_lag, issue_time, workers):
     """Issue every period from --from to --to into an archive; resumes where an interrupted run stopped."""
     from ..archive import ArchiveStore, Schedule, periods_between
     from ..archive import backfill as do_backfill
     from ..network import load_network
     from ..pipeline import prepare
 
-    request = _request(langs, formats, template_dir, base_url, cap_sender)
+    request = _request(langs, formats, template_dir, base_url, cap_sender, allow_no_data)
     network = load_network(setup.network)
     periods = periods_between(first, last, network.seasons)
     schedule = Schedule(issue_lag, issue_time, getattr(network, "utc_offset", "+05:00"))
