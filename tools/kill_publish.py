@@ -4,7 +4,8 @@
 
 An archive is first filled with one issue. Then, again and again, ``bulletin publish`` of the
 next dekad (or, once that is in, a revision of it) is started in a child process and killed
-with SIGKILL after a random delay drawn over the whole length of a publish. After every kill
+with SIGKILL after a random delay: half drawn over the whole length of a publish, half over its
+last quarter, where its files are written and the new generation is committed. After every kill
 the archive must be exactly as before the kill or complete with the new issue: every file the
 manifest lists exists, the JSON of each parses, the index and the feed are there, and the
 files seen through ``current`` are either the earlier ones or a superset made by one publish.
@@ -86,15 +87,16 @@ def main() -> None:
         start = time.perf_counter()
         subprocess.run(publish(root, "2026-11-d2", 0, args.format, None), check=True, capture_output=True)
         length = time.perf_counter() - start
-        print(f"one publish takes {length:.1f} s; killing {args.kills} times at uniform random moments in "
-              f"[0, {1.1 * length:.1f}] s", flush=True)
+        print(f"one publish takes {length:.1f} s; killing {args.kills} times at random moments in "
+              f"[0, {1.1 * length:.1f}] s (half of them after {0.75 * length:.1f} s)", flush=True)
         outcome = {"as before": 0, "complete": 0}
         bad = []
         for k in range(args.kills):
             before, issues_before = snapshot(root), issues_of(root)
             command = publish(root, "2026-11-d2", k + 1, args.format, f"correction {k}")
             child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            time.sleep(rng.uniform(0, 1.1 * length))
+            # half the kills anywhere, half in the last quarter, where the files are written and committed
+            time.sleep(rng.uniform(0, 1.1 * length) if k % 2 == 0 else rng.uniform(0.75 * length, 1.05 * length))
             child.send_signal(signal.SIGKILL)
             child.wait()
             problems = damage(root)
@@ -102,10 +104,13 @@ def main() -> None:
             if after == before and issues_after == issues_before:
                 outcome["as before"] += 1
             elif (issues_after[:-1] == issues_before[:-1] and issues_after[-1][1] == issues_before[-1][1] + 1
-                  and set(before) <= set(after)):
+                  and all(after.get(name) == inode for name, inode in before.items() if name.startswith("issues/"))):
                 outcome["complete"] += 1
             else:
-                problems.append("the archive is neither as before nor one whole publish further")
+                gone, new = sorted(set(before) - set(after)), sorted(set(after) - set(before))
+                problems.append(f"the archive is neither as before nor one whole publish further: issues "
+                                f"{issues_before[-1]} -> {issues_after[-1]}, {len(gone)} files gone ({gone[:3]}), "
+                                f"{len(new)} new")
             if problems:
                 bad.append((k, problems))
                 print(f"kill {k}: DAMAGED: {problems[:3]}", flush=True)
