@@ -19,12 +19,12 @@ picture's description in words (``alt``) still names every flagged station and e
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.backends.backend_svg import RendererSVG  # noqa: E402
 from matplotlib.legend_handler import HandlerBase  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.markers import MarkerStyle  # noqa: E402
@@ -32,7 +32,7 @@ from matplotlib.patches import Ellipse, Rectangle  # noqa: E402
 
 from .i18n import Localizer  # noqa: E402
 from .map_layout import OUTLET, WIDTH, CountryPlace, MapLayout, MapNode, layout_map  # noqa: E402
-from .svg import RC_PARAMS, figure_svg  # noqa: E402
+from .svg import RC_PARAMS, MeasuringRendererSVG, collected, figure_svg, new_figure, rc_settings  # noqa: E402
 from .symbols import (  # noqa: E402
     INK,
     LEVEL_ORDER,
@@ -56,6 +56,9 @@ RESERVOIR_MARKER_SCALE = 0.85  # the level marker on a tank's corner, against a 
 FLAGGED = ("watch", "warning", "alert")
 WIDE_LEGEND_COLUMNS = (4, 3, 2)  # a legend in a row of its own: the most columns that fit
 _RANK = {"alert": 0, "warning": 1, "watch": 2}
+_MEASURED: dict = {}
+"""Sizes of the texts and legends the map measured, by all they depend on (see :func:`draw_basin_map`)."""
+_MEASURED_MAX = 10_000
 
 
 class _TankHandle:
@@ -78,6 +81,7 @@ class _TankHandler(HandlerBase):
         return [inside, outline]
 
 
+@lru_cache(maxsize=64)
 def marker_half_size(level: str | None, scale: float = 1.0) -> float:
     """Half the side of the square box that holds the marker of ``level`` [pt], its edge included.
 
@@ -106,13 +110,20 @@ def _station_text(s, loc: Localizer) -> str:
     return text
 
 
+def _legend_handles(stations) -> tuple[bool, bool]:
+    """Whether the legend shows a reservoir, and a reservoir whose fill is not known."""
+    return (any(s.kind == "reservoir" for s in stations),
+            any(s.kind == "reservoir" and (s.fill is None or s.fill.value is None) for s in stations))
+
+
 def _legend(ax, stations, labels: dict, ncol: int = 1):
     handles = [Line2D([], [], **marker_style(None if lev == NO_LEVEL else lev)) for lev in LEVEL_ORDER]
     names = [labels[lev] for lev in LEVEL_ORDER]
-    if any(s.kind == "reservoir" for s in stations):
+    reservoir, unknown = _legend_handles(stations)
+    if reservoir:
         handles.append(_TankHandle())
         names.append(labels["reservoir"])
-    if any(s.kind == "reservoir" and (s.fill is None or s.fill.value is None) for s in stations):
+    if unknown:
         handles.append(_TankHandle(known=False))
         names.append(labels["fill_unknown"])
     handles.append(Line2D([], [], color=RIVER_COLOUR, linewidth=1.8))
@@ -175,22 +186,42 @@ def draw_basin_map(m, loc: Localizer, labels: dict):
     """
     stations = m.stations
     with plt.rc_context(RC_PARAMS):
-        f = plt.figure(figsize=(WIDTH_IN, 4.0), dpi=72)  # the dpi of SVG: texts measured as they are saved
+        f = new_figure(figsize=(WIDTH_IN, 4.0), dpi=72)  # the dpi of SVG: texts measured as they are saved
         ax = f.add_axes((0, 0, 1, 1))
         ax.set_axis_off()
         # texts measured as the SVG writer lays them out (unhinted metrics), not as Agg would
-        renderer = RendererSVG(WIDTH, 288, io.StringIO())
+        renderer = MeasuringRendererSVG(WIDTH, 288, io.StringIO())
 
-        def measure(text: str, **kw) -> tuple[float, float]:
-            probe = ax.text(0, 0, text, **kw)
-            ext = probe.get_window_extent(renderer)
-            probe.remove()
+        # a size depends only on the text or legend, the rc parameters and the figure as it is now
+        # (its size, dpi and limits, the same at every call): remembered from one map to the next
+        settings = rc_settings()
+
+        def remember(key, compute):
+            key = (key, settings)
+            found = _MEASURED.get(key)
+            if found is None:
+                if len(_MEASURED) >= _MEASURED_MAX:
+                    _MEASURED.clear()
+                found = _MEASURED[key] = compute()
+            return found
+
+        def probe(text: str, kw: dict) -> tuple[float, float]:
+            t = ax.text(0, 0, text, **kw)
+            ext = t.get_window_extent(renderer)
+            t.remove()
             return float(ext.width), float(ext.height)
 
-        sizes = {}  # columns of the legend -> its size
-        for ncol in (*WIDE_LEGEND_COLUMNS, 1):
-            ext = _legend(ax, stations, labels, ncol).get_window_extent(renderer)
-            sizes[ncol] = (float(ext.width), float(ext.height))
+        def measure(text: str, **kw) -> tuple[float, float]:
+            return remember(("text", text, tuple(sorted(kw.items()))), lambda: probe(text, kw))
+
+        def legend_sizes() -> dict:
+            sizes = {}  # columns of the legend -> its size
+            for ncol in (*WIDE_LEGEND_COLUMNS, 1):
+                ext = _legend(ax, stations, labels, ncol).get_window_extent(renderer)
+                sizes[ncol] = (float(ext.width), float(ext.height))
+            return sizes
+
+        sizes = remember(("legend", tuple(sorted(labels.items())), *_legend_handles(stations)), legend_sizes)
         wide = next((n for n in WIDE_LEGEND_COLUMNS if sizes[n][0] <= WIDTH - 8), 1)
         texts = {s.id: _station_text(s, loc) for s in stations}
         weight = {s.id: "bold" if s.level in FLAGGED else "normal" for s in stations}
@@ -232,6 +263,7 @@ def draw_basin_map(m, loc: Localizer, labels: dict):
     return f, layout, attributes
 
 
+@collected
 def basin_map_layout(m, loc: Localizer, labels: dict) -> MapLayout:
     """Where :func:`basin_map_svg` draws everything (for checks of the picture's legibility).
 
@@ -251,6 +283,7 @@ def basin_map_layout(m, loc: Localizer, labels: dict) -> MapLayout:
     return layout
 
 
+@collected
 def basin_map_svg(m, loc: Localizer, labels: dict, fig_id: str = "fig-basin-map") -> str:
     """Rivers from each station to the next downstream, stations by level, reservoirs by fill.
 

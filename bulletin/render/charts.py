@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from ..text import DECIMALS  # noqa: E402
 from .i18n import Localizer  # noqa: E402
 from .palette import CATEGORY_COLOURS, LEVEL_COLOURS  # noqa: E402
-from .svg import RC_PARAMS, figure_svg  # noqa: E402
+from .svg import RC_PARAMS, collected, figure_svg, new_figure  # noqa: E402
 from .symbols import (  # noqa: E402
     CATEGORY_INK,
     CATEGORY_ORDER,
@@ -74,6 +74,7 @@ def _clear_labels(left, right, ax, renderer) -> None:
             t.set_x(t.get_position()[0] + overlap / width)
 
 
+@collected
 def fill_bars_svg(fb, loc: Localizer, labels: dict, fig_id: str = "fig-reservoir-fill") -> str:
     """One bar per reservoir from its dead volume (left end) to its total volume (right end).
 
@@ -101,7 +102,7 @@ def fill_bars_svg(fb, loc: Localizer, labels: dict, fig_id: str = "fig-reservoir
     legend_in = 0.26
     height = n * row_in + legend_in + 0.06
     with plt.rc_context(RC_PARAMS):
-        f = plt.figure(figsize=(WIDTH_IN, height))
+        f = new_figure(figsize=(WIDTH_IN, height))
         left, right = 0.17, 0.70
         ax = f.add_axes((left, (legend_in + 0.02) / height, right - left, n * row_in / height))
         ax.set_xlim(0, 1)
@@ -182,6 +183,7 @@ def fill_bars_svg(fb, loc: Localizer, labels: dict, fig_id: str = "fig-reservoir
 
 # ---- HydroSOS strip ------------------------------------------------------------------------
 
+@collected
 def category_strip_svg(cs, loc: Localizer, labels: dict, fig_id: str = "fig-category-strip") -> str:
     """Series (rows) by period (columns), each cell coloured and marked by its HydroSOS category.
 
@@ -208,19 +210,21 @@ def category_strip_svg(cs, loc: Localizer, labels: dict, fig_id: str = "fig-cate
     row_in, head_in, legend_in = 0.175, 0.36, 0.3
     height = n * row_in + head_in + legend_in
     with plt.rc_context(RC_PARAMS):
-        f = plt.figure(figsize=(WIDTH_IN, height))
+        f = new_figure(figsize=(WIDTH_IN, height))
         left, right = 0.30, 0.985
         ax = f.add_axes((left, legend_in / height, right - left, n * row_in / height))
         ax.set_xlim(0, m)
         ax.set_ylim(n, 0)
         ax.set_axis_off()
         attributes = {}
+        # the limits are fixed: a cell is added as an artist, not as a patch whose outline would be
+        # walked to widen the data limits (the same drawing, without the cost of hundreds of cells)
         for i, r in enumerate(rows):
             ax.text(-0.12, i + 0.5, loc.value(r.label), ha="right", va="center", fontsize=6.6, color=INK)
             for j, cat in enumerate(r.categories):
                 gid = f"cell-{i}-{j}"
-                ax.add_patch(Rectangle((j, i), 1, 1, facecolor=CATEGORY_COLOURS[cat], edgecolor="#ffffff",
-                                       linewidth=0.8, gid=gid))
+                ax.add_artist(Rectangle((j, i), 1, 1, facecolor=CATEGORY_COLOURS[cat], edgecolor="#ffffff",
+                                        linewidth=0.8, gid=gid))
                 attributes[gid] = {"data-category": cat}
                 ax.text(j + 0.5, i + 0.52, CATEGORY_SYMBOLS[cat], ha="center", va="center", fontsize=7,
                         fontweight="bold", color=CATEGORY_INK.get(cat, INK))

@@ -13,10 +13,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 
 from .i18n import Localizer  # noqa: E402
 from .palette import LEVEL_COLOURS  # noqa: E402
-from .svg import RC_PARAMS, figure_svg  # noqa: E402
+from .svg import RC_PARAMS, collected, figure_svg, new_figure  # noqa: E402
 
 LEVEL_STYLES = {"watch": (0, (6, 2)), "warning": (0, (3, 1.5)), "alert": "solid"}
 
@@ -25,6 +26,7 @@ def _series(values) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
+@collected
 def hydrograph_svg(fig, loc: Localizer, labels: dict) -> str:
     """Dekad series of the hydrological year against norm, P10-P90, thresholds and last year.
 
@@ -42,7 +44,8 @@ def hydrograph_svg(fig, loc: Localizer, labels: dict) -> str:
         The inline ``<svg>`` element, its ids prefixed with ``fig.id``.
     """
     with plt.rc_context(RC_PARAMS):
-        f, ax = plt.subplots(figsize=(7.0, 2.6))
+        f = new_figure(figsize=(7.0, 2.6))
+        ax = f.subplots()
         x = np.arange(len(fig.x_periods))
         p10, p90 = _series(fig.p10), _series(fig.p90)
         ax.fill_between(x, p10, p90, color="#c6dbef", linewidth=0, label=labels["band"])
@@ -57,7 +60,9 @@ def hydrograph_svg(fig, loc: Localizer, labels: dict) -> str:
         ax.axvline(fig.period_index, color="#000000", linewidth=0.6, linestyle=":")
         dekad_axes(ax, fig.x_periods, fig.unit, loc)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)
-        f.tight_layout()
+        # as Figure.tight_layout lays it out, without leaving the figure a placeholder layout engine:
+        # with one, savefig draws the whole figure once more (to lay it out) before it draws it
+        TightLayoutEngine().execute(f)
         return figure_svg(f, fig.id)
 
 
@@ -78,6 +83,7 @@ def _decimals(ax) -> int:
     return 0 if span >= 10 else 1 if span >= 1 else 2
 
 
+@collected
 def fan_svg(fig, loc: Localizer) -> str:
     """The outlook of a series: observed dekads, then the median and P10-P90 of the traces, norm and thresholds.
 
@@ -96,7 +102,8 @@ def fan_svg(fig, loc: Localizer) -> str:
         The inline ``<svg>`` element, its ids prefixed with ``fig.id``.
     """
     with plt.rc_context(RC_PARAMS):
-        f, ax = plt.subplots(figsize=(7.0, 2.1))
+        f = new_figure(figsize=(7.0, 2.1))
+        ax = f.subplots()
         x = np.arange(len(fig.x_periods))
         at = fig.issue_index
         observed = _series(fig.observed)

@@ -7,6 +7,7 @@ of them (ChoiceLoader). CSS is inlined, figures are inline SVG: the file stands 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -113,6 +114,22 @@ def environment(loc: Localizer, template_dir: str | Path | None = None) -> jinja
     return env
 
 
+@lru_cache(maxsize=16)
+def _page_environment(lang: str, tr, template_dir, templates: Path) -> tuple[Localizer, jinja2.Environment]:
+    """The Localizer and Jinja2 environment of the pages in ``lang``, kept: templates compile once.
+
+    Keyed by everything the environment holds: the language, its catalogue (``tr``, the object
+    :func:`.i18n.translations` gives, new when the catalogues are read again), the user's
+    template folder and the packaged one. Jinja2 reloads a template whose file changed, and may
+    fold constant filters with this language at compile time: hence one environment per language.
+    The environment is never handed out, so no caller changes its globals.
+    """
+    loc = Localizer(lang)
+    env = environment(loc, template_dir)
+    env.globals["level_name"] = lambda level: loc.gettext(LEVEL_NAMES[level])
+    return loc, env
+
+
 def bar_style(probabilities) -> str:
     """The inline style of a probability bar: a gradient with a segment per level, as wide as its share.
 
@@ -163,8 +180,23 @@ def breakable_quantity(loc: Localizer, q) -> str:
 
 
 def render_html(bulletin, lang: str, template_dir=None) -> str:
-    """The bulletin as one self-contained HTML page in ``lang``."""
-    loc = Localizer(lang)
+    """The bulletin as one self-contained HTML page in ``lang``.
+
+    Parameters
+    ----------
+    bulletin : bulletin.document.Bulletin
+        The language-neutral document.
+    lang : str
+        Language code of the page.
+    template_dir : str or Path, optional
+        A folder of templates that override the packaged ones of the same name.
+
+    Returns
+    -------
+    str
+        The page.
+    """
+    loc, env = _page_environment(lang, Localizer(lang).tr, template_dir, resource_path("templates"))
     labels = {k: loc.gettext(v) for k, v in LEGEND.items()}
     figures = []
     for fig in bulletin.figures:
@@ -177,8 +209,6 @@ def render_html(bulletin, lang: str, template_dir=None) -> str:
         fans = [(fig, fan_svg(fig, loc), _alt(fig.alt, loc)) for fig in bulletin.outlook_section.fans]
     css = "\n".join([css_custom_properties(), *(resource_path("templates", name).read_text(encoding="utf-8")
                                                 for name in ("bulletin.css", "print.css"))])
-    env = environment(loc, template_dir)
-    env.globals["level_name"] = lambda level: loc.gettext(LEVEL_NAMES[level])
     ctx = TemplateContext(bulletin=bulletin, lang=lang, figures=tuple(figures), css=css, fans=tuple(fans),
                           fan_legend=legend,
                           **overview_pictures(bulletin, loc))

@@ -81,6 +81,17 @@ def translations(lang: str) -> Translations:
     return tr
 
 
+@lru_cache(maxsize=4096)
+def _format_number(lang: str, x: float, decimals: int) -> str:
+    """``x`` (already rounded, never -0.0) as Babel writes it in ``lang``, remembered.
+
+    The figures ask for the same tick labels again and again. The key is all that the text
+    depends on; equal floats are written alike (-0.0, equal to 0.0, is never passed).
+    """
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(x, format=pattern, locale=Locale.parse(lang))
+
+
 class Localizer:
     """Translate and format for one language."""
 
@@ -131,9 +142,8 @@ class Localizer:
         """``x`` with ``decimals`` decimals and the locale's separators; a dash when it is missing."""
         if x is None or (isinstance(x, float) and math.isnan(x)):
             return MISSING
-        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
         # + 0.0: a value that rounds to zero from below is 0, never "-0"
-        return format_decimal(round(float(x), decimals) + 0.0, format=pattern, locale=self.locale)
+        return _format_number(self.lang, round(float(x), decimals) + 0.0, decimals)
 
     def unit(self, unit: str) -> str:
         """A unit as written in this language ("km³", "км³"); an unknown spelling as it is."""

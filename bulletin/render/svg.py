@@ -7,6 +7,9 @@ prefixed with the figure's id, so that several figures can live in one page.
 
 from __future__ import annotations
 
+import codecs
+import functools
+import gc
 import io
 import re
 
@@ -14,6 +17,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import cbook  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa: E402
+from matplotlib.backends.backend_mixed import MixedModeRenderer  # noqa: E402
+from matplotlib.backends.backend_svg import RendererSVG  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 RC_PARAMS = {
     "svg.hashsalt": "syrdarya-bulletin",
@@ -31,6 +39,201 @@ RC_PARAMS = {
 """Matplotlib rc parameters of every figure (use with :func:`matplotlib.pyplot.rc_context`)."""
 
 
+_REFERENCE = re.compile(r'\bid="([^"]+)"|url\(#([^)]+)\)|xlink:href="#([^"]+)"')
+"""An id of the document, or a reference to one (``url(#...)``, ``xlink:href="#..."``)."""
+
+
+# ---- text metrics kept from one figure to the next -------------------------------------------
+
+_METRICS: dict = {}
+"""Width, height and descent of a text, by renderer kind, resolution, text, font and rc settings."""
+_METRICS_MAX = 50_000
+"""Entries of :data:`_METRICS` beyond which it starts again (the same texts come back in every figure)."""
+
+
+def _hashable(value):
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)  # a cycler
+    return value
+
+
+def rc_settings(*prefixes: str) -> tuple:
+    """The current rc parameters as a hashable value, to key what was computed under them.
+
+    Parameters
+    ----------
+    *prefixes : str
+        Only the parameters whose names start with one of these (``"font."``); all without.
+
+    Returns
+    -------
+    tuple
+        ``(name, value)`` pairs, lists as tuples.
+    """
+    return tuple((k, _hashable(v)) for k, v in dict.items(matplotlib.rcParams) if not prefixes or k.startswith(prefixes))
+
+
+def _text_settings() -> tuple:
+    """The rc parameters a text's size may depend on (fonts, hinting, kerning).
+
+    Read when a renderer is made: the figures are drawn and saved under one rc context.
+    """
+    return rc_settings("font.", "text.")
+
+
+def _measured(renderer, kind, s: str, prop, ismath, measure) -> tuple[float, float, float]:
+    """``measure(s, prop, ismath)``, remembered by everything it depends on.
+
+    Matplotlib caches the metrics of a text per renderer, and each figure (and each save) has
+    renderers of its own: the month names, legends and labels of every figure would be measured
+    again. A renderer's metrics depend only on its kind and resolution, the text, the font
+    properties and the rc settings of fonts and text, which are the key here. Mathtext and TeX
+    are measured as matplotlib does, uncached (the figures use neither).
+    """
+    if ismath:
+        return measure(s, prop, ismath)
+    key = (kind, renderer._text_settings, s, prop, ismath)
+    found = _METRICS.get(key)
+    if found is None:
+        found = measure(s, prop, ismath)
+        if len(_METRICS) >= _METRICS_MAX:
+            _METRICS.clear()
+        # a copy of the (mutable) font properties: the key must not change with the text's
+        _METRICS[(kind, renderer._text_settings, s, prop.copy(), ismath)] = found
+    return found
+
+
+class MeasuringRendererAgg(RendererAgg):
+    """The Agg renderer, its text metrics shared by all the renderers of its resolution (:func:`_measured`).
+
+    Used to lay out the figures (tight layout, labels that must not touch); the figures are
+    drawn as SVG, never with it.
+    """
+
+    def __init__(self, width, height, dpi):
+        super().__init__(width, height, dpi)
+        self._text_settings = _text_settings()
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        """As :meth:`RendererAgg.get_text_width_height_descent`, measured once per text, font and dpi."""
+        return _measured(self, ("agg", self.dpi), s, prop, ismath, super().get_text_width_height_descent)
+
+
+class MeasuringRendererSVG(RendererSVG):
+    """The SVG renderer, its text metrics shared by all the SVG renderers (:func:`_measured`)."""
+
+    def __init__(self, width, height, svgwriter, basename=None, image_dpi=72, *, metadata=None):
+        super().__init__(width, height, svgwriter, basename, image_dpi, metadata=metadata)
+        self._text_settings = _text_settings()
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        """As :meth:`RendererSVG.get_text_width_height_descent`, measured once per text and font."""
+        return _measured(self, "svg", s, prop, ismath, super().get_text_width_height_descent)
+
+
+class MeasuringCanvas(FigureCanvasAgg):
+    """The Agg canvas of a figure, with the renderers of this module: texts measured once for all figures.
+
+    :meth:`get_renderer` and :meth:`print_svg` do what those of ``FigureCanvasAgg`` and
+    ``FigureCanvasSVG`` do, with :class:`MeasuringRendererAgg` and :class:`MeasuringRendererSVG`;
+    the bytes written are the same.
+    """
+
+    def get_renderer(self):
+        """The Agg renderer of the canvas, new when the figure's size or dpi changed."""
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = MeasuringRendererAgg(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+    def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **kwargs):
+        """Write the figure as SVG, as ``FigureCanvasSVG.print_svg`` does (``savefig`` calls it).
+
+        Parameters
+        ----------
+        filename : str, path-like or file-like
+            Where to write.
+        bbox_inches_restore : tuple, optional
+            As ``savefig`` passes it.
+        metadata : dict, optional
+            The metadata of the SVG document.
+        **kwargs
+            The other arguments of ``savefig`` (``dpi``, colours, orientation), which
+            ``FigureCanvasSVG.print_svg`` does not take either.
+        """
+        with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
+            if not cbook.file_requires_unicode(fh):
+                fh = codecs.getwriter("utf-8")(fh)
+            dpi = self.figure.dpi
+            self.figure.dpi = 72
+            width, height = self.figure.get_size_inches()
+            w, h = width * 72, height * 72
+            renderer = MixedModeRenderer(
+                self.figure, width, height, dpi,
+                MeasuringRendererSVG(w, h, fh, image_dpi=dpi, metadata=metadata),
+                bbox_inches_restore=bbox_inches_restore)
+            self.figure.draw(renderer)
+            renderer.finalize()
+
+
+def new_figure(**kwargs) -> Figure:
+    """A figure on a :class:`MeasuringCanvas`, as :func:`matplotlib.pyplot.figure` makes it, but unknown to pyplot.
+
+    Pyplot's figure manager (its numbering, its list of open figures) serves windows; a figure
+    that is only saved does without it. Call under :data:`RC_PARAMS`, like ``pyplot.figure``.
+
+    Parameters
+    ----------
+    **kwargs
+        Arguments of :class:`matplotlib.figure.Figure` (``figsize``, ``dpi``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    figure = Figure(**kwargs)
+    MeasuringCanvas(figure)
+    return figure
+
+
+def collected(draw):
+    """Run a figure function with the cyclic garbage collector paused, then collect the young objects.
+
+    A figure leaves tens of thousands of objects in reference cycles (artists, transforms,
+    callbacks). Collected while they are drawn, the live ones are promoted to the older
+    generations and trigger collections of the whole heap (with the pipeline's data), which
+    cost more than drawing; collected once the figure is closed, they are all garbage of the
+    youngest generation, freed in one pass over them. Nothing that is drawn depends on it.
+
+    Parameters
+    ----------
+    draw : callable
+        A function that draws and closes figures.
+
+    Returns
+    -------
+    callable
+        ``draw``, wrapped.
+    """
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return draw(*args, **kwargs)
+        finally:
+            gc.collect(0)
+            if enabled:
+                gc.enable()
+    return wrapper
+
+
 def inline_svg(svg: str, fig_id: str) -> str:
     """An SVG document as an element to put inline in a page.
 
@@ -46,11 +249,16 @@ def inline_svg(svg: str, fig_id: str) -> str:
     str
         The ``<svg>`` element, without the XML prolog, with ids unique to the figure.
     """
-    svg = svg[svg.index("<svg"):]
-    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{fig_id}-{m.group(1)}"', svg)
-    svg = re.sub(r'url\(#([^)]+)\)', lambda m: f"url(#{fig_id}-{m.group(1)})", svg)
-    svg = re.sub(r'xlink:href="#([^"]+)"', lambda m: f'xlink:href="#{fig_id}-{m.group(1)}"', svg)
-    return svg
+    def prefixed(m: re.Match) -> str:
+        ident, url, href = m.groups()
+        if ident is not None:
+            return f'id="{fig_id}-{ident}"'
+        if url is not None:
+            return f"url(#{fig_id}-{url})"
+        return f'xlink:href="#{fig_id}-{href}"'
+
+    # one pass: an id, a url() and an href never overlap in what matplotlib writes
+    return _REFERENCE.sub(prefixed, svg[svg.index("<svg"):])
 
 
 def figure_svg(figure, fig_id: str, attributes: dict | None = None) -> str:
@@ -76,7 +284,12 @@ def figure_svg(figure, fig_id: str, attributes: dict | None = None) -> str:
         figure.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(figure)
     svg = inline_svg(buf.getvalue(), fig_id)
-    for gid, attrs in (attributes or {}).items():
-        tag = f'<g id="{fig_id}-{gid}"'
-        svg = svg.replace(tag, tag + "".join(f' {k}="{v}"' for k, v in attrs.items()), 1)
-    return svg
+    if not attributes:
+        return svg
+    todo = dict(attributes)  # the first group of each gid gains its attributes, in one pass
+
+    def extended(m: re.Match) -> str:
+        attrs = todo.pop(m.group(1), None)
+        return m.group(0) if attrs is None else m.group(0) + "".join(f' {k}="{v}"' for k, v in attrs.items())
+
+    return re.sub(f'<g id="{re.escape(fig_id)}-([^"]*)"', extended, svg)
