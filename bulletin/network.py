@@ -187,6 +187,15 @@ def parse_utc_offset(value, where: str, errors: list[str]) -> str:
     return DEFAULT_UTC_OFFSET
 
 
+def _texts(names: dict) -> dict:
+    """Names per language as text: YAML reads a name such as ``en: 16262`` (a hydromet code) as a number.
+
+    >>> _texts({"en": 16262, "ru": "Чаткал"})
+    {'en': '16262', 'ru': 'Чаткал'}
+    """
+    return {lang: str(text) for lang, text in names.items()}
+
+
 def load_network(path: str | Path | None = None) -> Network:
     """Read and validate the network file; all errors are reported at once."""
     file = Path(path) if path else default_network_path()
@@ -269,11 +278,11 @@ def load_network(path: str | Path | None = None) -> Network:
             errors.append(f"{where}.qc: expected a mapping variable -> check -> parameters or false, "
                           "e.g. {discharge: {flat_line: false}}.")
         stations[s["id"]] = Station(
-            id=s["id"], kind=s["kind"], names=dict(s["name"]), country=s["country"], river=dict(s["river"]),
+            id=s["id"], kind=s["kind"], names=_texts(s["name"]), country=s["country"], river=_texts(s["river"]),
             lat=float(s["lat"]), lon=float(s["lon"]), downstream=s.get("downstream"),
             aliases=tuple(str(a) for a in s.get("aliases") or ()),
             level_range=(float(lr["min"]), float(lr["max"])) if lr else None,
-            stage_levels=dict(s.get("stage_levels") or {}), short_names=dict(s.get("short_name") or {}),
+            stage_levels=dict(s.get("stage_levels") or {}), short_names=_texts(s.get("short_name") or {}),
             qc=s.get("qc") if isinstance(s.get("qc"), dict) else {}, area=area, **volumes,
         )
     seen: dict[tuple[str, str], str] = {}
@@ -294,7 +303,7 @@ def load_network(path: str | Path | None = None) -> Network:
     if errors:
         raise ConfigError(f"{file}: the network file has {len(errors)} problem(s):", details=errors,
                           hint="correct the keys named above.")
-    return Network(id=net_id, names=dict(head.get("name", {})), countries=countries,
+    return Network(id=net_id, names=_texts(head.get("name", {})), countries=countries,
                    seasons=seasons, stations=stations, sources=sources, path=str(file),
                    outlet=dict(head.get("outlet") or {}), country_labels=country_labels, volume_unit=volume_unit,
                    flow_links=raw.get("flow_links") or {}, utc_offset=utc_offset)
