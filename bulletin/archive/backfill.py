@@ -10,7 +10,7 @@ steps per period:
 3. the HTML and PDF pages: by the worker processes again.
 
 Finished periods are committed in order, several at a time when they are ready together (at
-most :data:`COMMIT_EVERY` seconds apart), so that an interrupted backfill resumes at the first
+least :data:`COMMIT_EVERY` seconds apart), so that an interrupted backfill resumes at the first
 period not committed.
 """
 
@@ -27,8 +27,9 @@ from ..pipeline import Prepared
 from .publish import Request, Schedule, commit_issues, compute, finish, open_manifest, render_pages
 from .store import ArchiveStore
 
-COMMIT_EVERY = 2.0
-"""Seconds between two commits of a backfill (each commit rewrites the index, the feed and the manifest)."""
+COMMIT_EVERY = 10.0
+"""Seconds between two commits of a backfill: each commit rewrites the index, the feed, the manifest and
+``latest/``, in this process, beside the workers; an interrupted backfill redoes at most this much."""
 
 _PREPARED: list = []  # what the forked workers inherit: (prepared, request)
 
@@ -72,6 +73,8 @@ def backfill(prepared: Prepared, store: ArchiveStore, periods: list[Period], sch
             return []
         _PREPARED[:] = [(prepared, request)]
         with_pages = bool({"html", "pdf"} & set(request.formats))
+        if with_pages:  # imported once here, not once in every worker
+            from ..render import html, pdf  # noqa: F401
         try:
             pool = (_Inline() if workers <= 1 else
                     ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")))
