@@ -72,7 +72,7 @@ class Request:
 
 
 @dataclass
-class Prepared1:
+class ReadyIssue:
     """One period made ready to commit: its manifest entry and every file, but its pages not yet rendered."""
 
     period: Period
@@ -165,7 +165,7 @@ def compute(prepared: Prepared, period: Period, issued_at: datetime, request: Re
 
 
 def finish(prepared: Prepared, manifest: Manifest, store: ArchiveStore, done: Computed, request: Request, *,
-           reason: str | None = None, pending: dict | None = None) -> Prepared1:
+           reason: str | None = None, pending: dict | None = None) -> ReadyIssue:
     """Number ``done``, compare it with the previous issue, write its JSON, CSV and CAP messages: all but its pages.
 
     ``pending`` holds what the next periods of a backfill need of the ones finished but not yet
@@ -222,7 +222,7 @@ def finish(prepared: Prepared, manifest: Manifest, store: ArchiveStore, done: Co
                     "level": m.level, "file": m.file_name, "sent": m.sent} for m in messages],
     }
     pending[period.label] = (outputs[f"{b.id}.json"], done.series)
-    return Prepared1(period, None if existing else number, entry, b, outputs, folder)
+    return ReadyIssue(period, None if existing else number, entry, b, outputs, folder)
 
 
 def _institution(catalogue) -> str:
@@ -298,7 +298,7 @@ def open_manifest(store: ArchiveStore, prepared: Prepared, request: Request) -> 
 
 
 def publish(prepared: Prepared, store: ArchiveStore, period: str, issued_at: datetime, request: Request,
-            reason: str | None = None) -> tuple[dict, Prepared1]:
+            reason: str | None = None) -> tuple[dict, ReadyIssue]:
     """Issue one period into the archive (a new issue, or with ``reason`` a new revision of one)."""
     with store.locked():
         manifest = open_manifest(store, prepared, request)
