@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .files import read_yaml
-from .periods import Seasons
+from .periods import Seasons, offset_timezone
 from .resources import resource_path
 from .units import conversion_factor
 
@@ -30,7 +30,6 @@ STATION_KINDS = tuple(KIND_VARIABLES)
 """gauge: a river gauge; reservoir; intake: where withdrawals are accounted (a canal head, or a
 country's intakes from the river as the basin water organisation accounts them)."""
 
-UTC_OFFSET_PATTERN = re.compile(r"^[+-](0\d|1[0-4]):[0-5]\d$")
 """A UTC offset as the network gives it (``network.utc_offset``): sign, hours, minutes, e.g. ``+05:00``."""
 
 DEFAULT_UTC_OFFSET = "+05:00"
@@ -178,7 +177,7 @@ def parse_utc_offset(value, where: str, errors: list[str]) -> str:
     """
     if value is None:
         return DEFAULT_UTC_OFFSET
-    if isinstance(value, str) and UTC_OFFSET_PATTERN.fullmatch(value):
+    if offset_timezone(value) is not None:
         return value
     read = (f"was read as the number {value} (YAML reads +10:00 as minutes): quote it, e.g. utc_offset: \"+10:00\""
             if isinstance(value, (int, float)) else f"{value!r} is not a UTC offset: write a sign, two-digit hours "

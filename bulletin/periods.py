@@ -17,12 +17,28 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 
 import numpy as np
 import pandas as pd
 
 from .errors import UsageError
+
+UTC_OFFSET = re.compile(r"^([+-])(0\d|1[0-4]):([0-5]\d)$")
+"""A UTC offset as the network file and the alerts write it: sign, hours 00-14, minutes ("+05:00")."""
+
+
+def offset_timezone(text) -> timezone | None:
+    """The fixed time zone of a UTC offset such as ``"+05:00"``; None when ``text`` is not one.
+
+    >>> offset_timezone("+05:00"), offset_timezone("-03:30"), offset_timezone("5:00"), offset_timezone(300)
+    (datetime.timezone(datetime.timedelta(seconds=18000)), datetime.timezone(datetime.timedelta(days=-1, seconds=73800)), None, None)
+    """
+    match = UTC_OFFSET.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        return None
+    sign, hours, minutes = match.groups()
+    return timezone(timedelta(hours=int(hours), minutes=int(minutes)) * (-1 if sign == "-" else 1))
 
 OBSERVED_RESOLUTIONS = ("day", "pentad", "dekad", "month")
 """The resolutions observations come in, finest first: aggregation prefers the finest present."""

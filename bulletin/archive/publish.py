@@ -15,7 +15,7 @@ import dataclasses
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 import pandas as pd
 
@@ -24,7 +24,7 @@ from ..document.build import next_issue_at
 from ..document.model import Revision
 from ..document.since import changes_since
 from ..errors import UsageError
-from ..periods import Period, parse_period
+from ..periods import Period, offset_timezone, parse_period
 from ..pipeline import Prepared, Run, issue
 from ..render.cap import PreviousAlert, cap_messages
 from ..render.data import series_csv, series_netcdf
@@ -47,16 +47,10 @@ class Schedule:
     at: time = time(10, 0)
     utc_offset: str = "+05:00"
 
-    @property
-    def tz(self) -> timezone:
-        """The time zone of the offset."""
-        sign = -1 if self.utc_offset.startswith("-") else 1
-        hours, minutes = self.utc_offset[1:].split(":")
-        return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
-
     def issued_at(self, period: Period) -> datetime:
         """The issue time of ``period``."""
-        return datetime.combine(period.end + timedelta(days=self.lag_days), self.at, tzinfo=self.tz)
+        return datetime.combine(period.end + timedelta(days=self.lag_days), self.at,
+                                tzinfo=offset_timezone(self.utc_offset))
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,11 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from xml.etree import ElementTree as ET
 
 from ..errors import RenderError
+from ..periods import offset_timezone
 from ..text import N_, Localized, Text, localized
 from ..vocabulary import LEVEL_NAMES
 from .i18n import Localizer
@@ -48,7 +49,6 @@ ALERT_LEVELS = ("warning", "alert")
 """Levels that raise a CAP alert."""
 SEVERITY = {"alert": "Severe", "warning": "Moderate"}
 NO_DATA = "no_data"
-UTC_OFFSET = re.compile(r"^([+-])(0\d|1[0-4]):([0-5]\d)$")
 _CAP_TOKEN = re.compile(r"[^\s,<&]+")  # identifier and sender: no spaces, commas, < or &
 _CAP_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -117,17 +117,15 @@ def cap_time(moment: datetime, utc_offset: str) -> str:
     >>> cap_time(datetime(2026, 11, 21, 1, 0, tzinfo=UTC), "+00:00")
     '2026-11-21T01:00:00-00:00'
     """
-    match = UTC_OFFSET.fullmatch(utc_offset) if isinstance(utc_offset, str) else None
-    if match is None:
+    zone = offset_timezone(utc_offset)
+    if zone is None:
         raise RenderError(f"CAP: {utc_offset!r} is not a UTC offset.",
                           hint="write it as +05:00 (sign, hours, minutes).")
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise RenderError(f"CAP: the time {moment.isoformat()} has no UTC offset.",
                           hint="give the issue time with its offset, e.g. 2026-11-21T06:00:00+05:00.")
-    sign, hours, minutes = match.groups()
-    delta = timedelta(hours=int(hours), minutes=int(minutes)) * (-1 if sign == "-" else 1)
-    local = moment.astimezone(timezone(delta)).replace(microsecond=0)
-    return local.strftime("%Y-%m-%dT%H:%M:%S") + ("-00:00" if not delta else utc_offset)
+    local = moment.astimezone(zone).replace(microsecond=0)
+    return local.strftime("%Y-%m-%dT%H:%M:%S") + ("-00:00" if not zone.utcoffset(None) else utc_offset)
 
 
 def cap_messages(bulletin, langs, previous=(), *, sender: str, revision: int = 1, utc_offset: str = "+05:00",
