@@ -105,8 +105,9 @@ def _series_frame(data: bytes | None):
     return frame
 
 
-def _find(revision: dict, kind: str) -> str | None:
-    return next((f["name"] for f in revision["files"] if f["kind"] == kind), None)
+def _find(revision: dict, suffix: str) -> str | None:
+    """The name of the revision's file that ends with ``suffix`` (``.json``, ``.series.csv``), or None."""
+    return next((f["name"] for f in revision["files"] if f["name"].endswith(suffix)), None)
 
 
 @dataclass
@@ -178,8 +179,8 @@ def finish(prepared: Prepared, manifest: Manifest, store: ArchiveStore, done: Co
         if prev["period"] in pending:
             doc_bytes, previous_series = pending[prev["period"]]
         else:
-            doc_bytes = store.read(f"{prev_rev['folder']}/{_find(prev_rev, 'json')}")
-            name = next((f["name"] for f in prev_rev["files"] if f["name"].endswith(".series.csv")), None)
+            doc_bytes = store.read(f"{prev_rev['folder']}/{_find(prev_rev, '.json')}")
+            name = _find(prev_rev, ".series.csv")
             previous_series = _series_frame(store.read(f"{prev_rev['folder']}/{name}")) if name else None
         since = changes_since(done.bulletin.rows, json.loads(doc_bytes), catalogue=prepared.catalogue,
                               network=network, previous_label=prev["label"], previous_revision=prev_rev["revision"],
@@ -246,23 +247,20 @@ def render_pages(b, request: Request) -> dict:
     return {k: v for k, v in pages.items() if k.endswith((".html", ".pdf"))}
 
 
-def site_files(manifest: Manifest, store: ArchiveStore, fresh: dict, request: Request) -> dict:
-    """The index pages, feed, manifest and ``latest/`` of the archive described by ``manifest``.
+def site_files(manifest: Manifest, request: Request) -> tuple[dict, dict]:
+    """The index pages, feed and manifest of the archive described by ``manifest``, and its ``latest/``.
 
-    ``fresh`` holds the files of revisions not yet in the store (path in the archive -> bytes).
+    Returns (path -> bytes, ``latest/`` path -> the file of the latest issue it is a link to).
     """
-    files = {}
-    for name, data in index_pages(manifest.data, request.template_dir).items():
-        files[name] = data
+    files = dict(index_pages(manifest.data, request.template_dir))
     files["feed.atom"] = atom_feed(manifest.data, base_url=manifest.data.get("base_url"))
     files["archive.json"] = manifest.dumps()
     latest = manifest.latest()
+    links = {}
     if latest is not None:
         rev = manifest.current(latest)
-        for f in rev["files"]:
-            path = f"{rev['folder']}/{f['name']}"
-            files[f"latest/{f['name']}"] = fresh[path] if path in fresh else store.read(path)
-    return files
+        links = {f"latest/{f['name']}": f"{rev['folder']}/{f['name']}" for f in rev["files"]}
+    return files, links
 
 
 def commit_issues(store: ArchiveStore, manifest: Manifest, issues: list, request: Request) -> list:
@@ -273,7 +271,8 @@ def commit_issues(store: ArchiveStore, manifest: Manifest, issues: list, request
         one.entry["files"] = [{"name": n, "kind": file_kind(n)[0], "lang": file_kind(n)[1]} for n in sorted(outputs)]
         entries.append(manifest.add(one.period, one.entry, one.number))
         fresh.update({f"{one.folder}/{n}": data for n, data in outputs.items()})
-    store.commit({**fresh, **site_files(manifest, store, fresh, request)})
+    site, links = site_files(manifest, request)
+    store.commit({**fresh, **site}, links=links)
     return entries
 
 

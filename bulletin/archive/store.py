@@ -133,13 +133,14 @@ class ArchiveStore:
                 if p.name.startswith(TEMP_PREFIX):
                     shutil.rmtree(p, ignore_errors=True)
 
-    def commit(self, files: dict[str, bytes], drop: tuple = ("latest/",)) -> Path:
+    def commit(self, files: dict[str, bytes], drop: tuple = ("latest/",), links: dict | None = None) -> Path:
         """Make a new generation of the current one's files plus ``files``, and swap it in.
 
         ``files`` maps paths inside the archive (``issues/2026/.../x.json``, ``index.html``)
         to their bytes; a path already in the current generation is replaced, and the current
-        files under a prefix of ``drop`` are not carried over. Returns the new generation's
-        folder. Call it inside :meth:`locked`.
+        files under a prefix of ``drop`` are not carried over. ``links`` maps further paths to
+        a file of the current generation or of ``files``, hard-linked there rather than written
+        again (``latest/``). Returns the new generation's folder. Call it inside :meth:`locked`.
         """
         gens = self.root / GENERATIONS
         gens.mkdir(exist_ok=True)
@@ -164,6 +165,10 @@ class ArchiveStore:
             with open(dst, "wb") as fh:
                 fh.write(data)
             os.chmod(dst, 0o644)
+        for rel, source in sorted((links or {}).items()):
+            dst = tmp / safe_relative(rel, "archive")
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(tmp / safe_relative(source, "archive"), dst)
         final = gens / f"{number:06d}"
         os.rename(tmp, final)
         self._ensure_root_links()
