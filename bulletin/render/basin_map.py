@@ -30,9 +30,10 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.markers import MarkerStyle  # noqa: E402
 from matplotlib.patches import Ellipse, Rectangle  # noqa: E402
 
+from .collect import collected  # noqa: E402
 from .i18n import Localizer  # noqa: E402
 from .map_layout import OUTLET, WIDTH, CountryPlace, MapLayout, MapNode, layout_map  # noqa: E402
-from .svg import RC_PARAMS, MeasuringRendererSVG, collected, figure_svg, new_figure, rc_settings  # noqa: E402
+from .svg import RC_PARAMS, MeasuringRendererSVG, figure_svg, new_figure, rc_settings  # noqa: E402
 from .symbols import (  # noqa: E402
     INK,
     LEVEL_ORDER,

@@ -18,9 +18,10 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
 from ..text import DECIMALS  # noqa: E402
+from .collect import collected  # noqa: E402
 from .i18n import Localizer  # noqa: E402
 from .palette import CATEGORY_COLOURS, LEVEL_COLOURS  # noqa: E402
-from .svg import RC_PARAMS, collected, figure_svg, new_figure  # noqa: E402
+from .svg import RC_PARAMS, figure_svg, new_figure  # noqa: E402
 from .symbols import (  # noqa: E402
     CATEGORY_INK,
     CATEGORY_ORDER,

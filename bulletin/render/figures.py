@@ -15,9 +15,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 
+from .collect import collected  # noqa: E402
 from .i18n import Localizer  # noqa: E402
 from .palette import LEVEL_COLOURS  # noqa: E402
-from .svg import RC_PARAMS, collected, figure_svg, new_figure  # noqa: E402
+from .svg import RC_PARAMS, figure_svg, new_figure  # noqa: E402
 
 LEVEL_STYLES = {"watch": (0, (6, 2)), "warning": (0, (3, 1.5)), "alert": "solid"}
 

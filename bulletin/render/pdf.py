@@ -31,6 +31,7 @@ from weasyprint.pdf.metadata import NS, DocumentMetadata
 from weasyprint.urls import URLFetcher
 
 from ..errors import RenderError
+from .collect import collected
 from .i18n import N_, Localizer
 
 PDF_VARIANT = "pdf/a-3b"
@@ -175,6 +176,7 @@ def reproducible_font_subsetting(modified: datetime) -> Iterator[None]:
             head_table.timestampNow = saved_clock
 
 
+@collected
 def render_pdf(html: str, *, attachments: tuple[EmbeddedFile, ...] | list[EmbeddedFile] = (),
                identifier: str | None = None, fetcher: RefusingFetcher | None = None,
                created: datetime | None = None) -> bytes:

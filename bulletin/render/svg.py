@@ -8,8 +8,6 @@ prefixed with the figure's id, so that several figures can live in one page.
 from __future__ import annotations
 
 import codecs
-import functools
-import gc
 import io
 import re
 
@@ -200,38 +198,6 @@ def new_figure(**kwargs) -> Figure:
     figure = Figure(**kwargs)
     MeasuringCanvas(figure)
     return figure
-
-
-def collected(draw):
-    """Run a figure function with the cyclic garbage collector paused, then collect the young objects.
-
-    A figure leaves tens of thousands of objects in reference cycles (artists, transforms,
-    callbacks). Collected while they are drawn, the live ones are promoted to the older
-    generations and trigger collections of the whole heap (with the pipeline's data), which
-    cost more than drawing; collected once the figure is closed, they are all garbage of the
-    youngest generation, freed in one pass over them. Nothing that is drawn depends on it.
-
-    Parameters
-    ----------
-    draw : callable
-        A function that draws and closes figures.
-
-    Returns
-    -------
-    callable
-        ``draw``, wrapped.
-    """
-    @functools.wraps(draw)
-    def wrapper(*args, **kwargs):
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return draw(*args, **kwargs)
-        finally:
-            gc.collect(0)
-            if enabled:
-                gc.enable()
-    return wrapper
 
 
 def inline_svg(svg: str, fig_id: str) -> str:
