@@ -13,7 +13,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 
 from .collect import collected  # noqa: E402
 from .i18n import Localizer  # noqa: E402
@@ -27,17 +26,28 @@ def _series(values) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
+HYDROGRAPH_STYLES = {
+    "current": {"color": "#000000", "linewidth": 1.8},
+    "last_year": {"color": "#737373", "linewidth": 1.0, "linestyle": (0, (4, 2))},
+    "norm": {"color": "#2171b5", "linewidth": 1.2},
+    "band": {"color": "#c6dbef"},
+}
+"""How each line of a hydrograph is drawn (the thresholds take :data:`LEVEL_STYLES`)."""
+
+
 @collected
-def hydrograph_svg(fig, loc: Localizer, labels: dict) -> str:
+def hydrograph_svg(fig, loc: Localizer) -> str:
     """Dekad series of the hydrological year against norm, P10-P90, thresholds and last year.
+
+    The lines keep the styles of :data:`HYDROGRAPH_STYLES` and :data:`LEVEL_STYLES`; the page
+    gives one legend for all the hydrographs (:func:`line_legend`), so that each figure has the
+    page's width for its data and stays light to lay out.
 
     Parameters
     ----------
     fig : bulletin.document.model.Figure
     loc : Localizer
         Language of the month names and numbers.
-    labels : dict
-        Translated legend labels: current, last_year, norm, band, period, and one per level.
 
     Returns
     -------
@@ -49,21 +59,16 @@ def hydrograph_svg(fig, loc: Localizer, labels: dict) -> str:
         ax = f.subplots()
         x = np.arange(len(fig.x_periods))
         p10, p90 = _series(fig.p10), _series(fig.p90)
-        ax.fill_between(x, p10, p90, color="#c6dbef", linewidth=0, label=labels["band"])
-        ax.plot(x, _series(fig.norm), color="#2171b5", linewidth=1.2, label=labels["norm"])
-        ax.plot(x, _series(fig.last_year), color="#737373", linewidth=1.0, linestyle=(0, (4, 2)),
-                label=labels["last_year"])
+        ax.fill_between(x, p10, p90, color=HYDROGRAPH_STYLES["band"]["color"], linewidth=0)
+        ax.plot(x, _series(fig.norm), **HYDROGRAPH_STYLES["norm"])
+        ax.plot(x, _series(fig.last_year), **HYDROGRAPH_STYLES["last_year"])
         for level, values in fig.thresholds:
-            ax.plot(x, _series(values), color=LEVEL_COLOURS[level], linewidth=1.0,
-                    linestyle=LEVEL_STYLES[level], label=labels[level])
-        ax.plot(x, _series(fig.current), color="#000000", linewidth=1.8, marker="o", markersize=2.2,
-                label=labels["current"])
+            ax.plot(x, _series(values), color=LEVEL_COLOURS[level], linewidth=1.0, linestyle=LEVEL_STYLES[level])
+        ax.plot(x, _series(fig.current), marker="o", markersize=2.2, **HYDROGRAPH_STYLES["current"])
         ax.axvline(fig.period_index, color="#000000", linewidth=0.6, linestyle=":")
         dekad_axes(ax, fig.x_periods, fig.unit, loc)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)
-        # as Figure.tight_layout lays it out, without leaving the figure a placeholder layout engine:
-        # with one, savefig draws the whole figure once more (to lay it out) before it draws it
-        TightLayoutEngine().execute(f)
+        # the margins of the fan charts (same axes, same units), scaled to this height
+        f.subplots_adjust(left=0.09, right=0.99, bottom=0.105, top=0.975)
         return figure_svg(f, fig.id)
 
 
@@ -89,7 +94,7 @@ def fan_svg(fig, loc: Localizer) -> str:
     """The outlook of a series: observed dekads, then the median and P10-P90 of the traces, norm and thresholds.
 
     The lines keep the styles of :data:`FAN_STYLES` and :data:`LEVEL_STYLES`; the page gives one
-    legend for all the fan charts (:func:`fan_legend`), so that each figure stays light to lay out.
+    legend for all the fan charts (:func:`line_legend`), so that each figure stays light to lay out.
 
     Parameters
     ----------
@@ -133,24 +138,25 @@ FAN_STYLES = {
 """How each line of a fan chart is drawn (the thresholds take :data:`LEVEL_STYLES`)."""
 
 
-def fan_legend(labels: dict) -> str:
-    """One legend of the fan charts as a small inline SVG: a sample of each line with its label.
+def line_legend(labels: dict, styles: dict) -> str:
+    """One legend of a kind of line chart as HTML: a small inline SVG sample of each line, then its label.
 
-    ``labels``: translated words for observed, median, band, norm and the levels watch,
-    warning and alert (escaped here: they come from the message catalogues).
+    ``labels``: translated words by key, in the legend's order (escaped here: they come from the
+    message catalogues); ``styles``: how each key is drawn (:data:`HYDROGRAPH_STYLES`,
+    :data:`FAN_STYLES`), the levels watch, warning and alert as :data:`LEVEL_STYLES`; the key
+    ``band`` is a filled rectangle.
     """
-    keys = ("observed", "median", "band", "norm", "watch", "warning", "alert")
     items = []
-    for k in keys:
+    for k, label in labels.items():
         if k == "band":
-            mark = f'<rect x="0" y="3" width="22" height="8" fill="{FAN_STYLES["band"]["color"]}"/>'
+            mark = f'<rect x="0" y="3" width="22" height="8" fill="{styles["band"]["color"]}"/>'
         else:
-            style = FAN_STYLES.get(k) or {"color": LEVEL_COLOURS[k], "linewidth": 1.0, "linestyle": LEVEL_STYLES[k]}
+            style = styles.get(k) or {"color": LEVEL_COLOURS[k], "linewidth": 1.0, "linestyle": LEVEL_STYLES[k]}
             dash = style.get("linestyle", "solid")
             dasharray = "" if dash == "solid" else ' stroke-dasharray="' + " ".join(
                 f"{v * style['linewidth']:g}" for v in dash[1]) + '"'
             mark = (f'<line x1="0" y1="7" x2="22" y2="7" stroke="{style["color"]}" '
                     f'stroke-width="{style["linewidth"]:g}"{dasharray}/>')
-        items.append(f'<span class="fan-key" data-key="{k}"><svg width="22" height="14" aria-hidden="true">{mark}'
-                     f'</svg> {escape(labels[k])}</span>')
+        items.append(f'<span class="line-key" data-key="{k}"><svg width="22" height="14" aria-hidden="true">{mark}'
+                     f'</svg> {escape(label)}</span>')
     return "".join(items)

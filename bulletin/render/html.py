@@ -15,7 +15,7 @@ import jinja2
 from ..resources import resource_path
 from ..text import N_, NP_, Quantity
 from ..vocabulary import CATEGORY_NAMES, LEVEL_NAMES
-from .figures import fan_legend, fan_svg, hydrograph_svg
+from .figures import FAN_STYLES, HYDROGRAPH_STYLES, fan_svg, hydrograph_svg, line_legend
 from .i18n import Localizer
 from .overview import basin_map_svg, category_strip_svg, fill_bars_svg
 from .palette import css_custom_properties
@@ -71,8 +71,10 @@ class TemplateContext:
         The schematic map, the reservoir fill bars and the HydroSOS strip.
     fans : tuple
         (FanFigure, inline SVG, alt text) per fan chart of the outlook.
+    hydrograph_legend : str
+        The one legend of the hydrographs (HTML with small inline SVG samples of the lines).
     fan_legend : str
-        The one legend of the fan charts (HTML with small inline SVG samples of the lines).
+        The one legend of the fan charts, alike.
     """
 
     bulletin: object
@@ -83,6 +85,7 @@ class TemplateContext:
     fill_bars: Picture | None = None
     category_strip: Picture | None = None
     fans: tuple = ()
+    hydrograph_legend: str = ""
     fan_legend: str = ""
 
     def as_dict(self) -> dict:
@@ -197,20 +200,21 @@ def render_html(bulletin, lang: str, template_dir=None) -> str:
         The page.
     """
     loc, env = _page_environment(lang, Localizer(lang).tr, template_dir, resource_path("templates"))
-    labels = {k: loc.gettext(v) for k, v in LEGEND.items()}
     figures = []
     for fig in bulletin.figures:
-        svg = hydrograph_svg(fig, loc, labels)
+        svg = hydrograph_svg(fig, loc)
         alt = _alt(fig.alt, loc) if fig.alt else loc.text(fig.title)
         figures.append((fig, svg, alt))
     fans, legend = [], ""
     if bulletin.outlook_section is not None and bulletin.outlook_section.fans:
-        legend = fan_legend({k: loc.gettext(v) for k, v in FAN_LEGEND.items()})
+        legend = line_legend({k: loc.gettext(v) for k, v in FAN_LEGEND.items()}, FAN_STYLES)
         fans = [(fig, fan_svg(fig, loc), _alt(fig.alt, loc)) for fig in bulletin.outlook_section.fans]
     css = "\n".join([css_custom_properties(), *(resource_path("templates", name).read_text(encoding="utf-8")
                                                 for name in ("bulletin.css", "print.css"))])
     ctx = TemplateContext(bulletin=bulletin, lang=lang, figures=tuple(figures), css=css, fans=tuple(fans),
                           fan_legend=legend,
+                          hydrograph_legend=line_legend({k: loc.gettext(v) for k, v in LEGEND.items()},
+                                                        HYDROGRAPH_STYLES) if figures else "",
                           **overview_pictures(bulletin, loc))
     return env.get_template("bulletin.html").render(**ctx.as_dict())
 
