@@ -335,3 +335,29 @@ def test_names_in_the_svg_are_escaped(tmp_path):
     assert not soup.select("script") and not soup.select("img")
     texts = [t.get_text() for t in soup.select("#fig-basin-map svg text, #fig-reservoir-fill svg text")]
     assert f"{evil} 29%" in texts and evil in texts
+
+
+def test_hydrograph_legend_samples_match_the_lines_drawn(pages):
+    """One legend above the hydrographs names every line kind once, in the page's language, and its
+    sample has the colour and dash of that line in the charts; no chart carries a legend of its own."""
+    from bulletin.render.figures import HYDROGRAPH_STYLES, LEVEL_STYLES
+    from bulletin.render.palette import LEVEL_COLOURS
+
+    for lang, words in (("en", {"current": "this year", "norm": "norm", "alert": "alert"}),
+                        ("ru", {"current": "текущий год", "norm": "норма", "alert": "тревога"})):
+        soup = BeautifulSoup(pages[lang], "html.parser")
+        keys = soup.select("#figures > p.line-legend .line-key")
+        assert [k["data-key"] for k in keys] == ["current", "last_year", "norm", "band", "watch", "warning", "alert"]
+        labels = {k["data-key"]: k.get_text(strip=True) for k in keys}
+        assert {k: labels[k] for k in words} == words
+        charts = " ".join(str(s) for s in soup.select("figure.hydrograph svg")).lower()
+        assert not any(labels[k].lower() in charts for k in ("current", "last_year", "band"))
+        sample = {k["data-key"]: k.select_one("line, rect") for k in keys}
+        assert sample["current"]["stroke"] == HYDROGRAPH_STYLES["current"]["color"]
+        assert sample["band"]["fill"] == HYDROGRAPH_STYLES["band"]["color"]
+        # last year: dashes 4 and 2 line widths long, a line 1.0 wide -> "4 2"; alert is solid
+        assert sample["last_year"]["stroke-dasharray"] == "4 2"
+        assert "stroke-dasharray" not in sample["alert"].attrs and LEVEL_STYLES["alert"] == "solid"
+        assert sample["warning"]["stroke"] == LEVEL_COLOURS["warning"]
+        # the charts draw the same colours
+        assert all(f"stroke: {HYDROGRAPH_STYLES[k]['color']}" in charts for k in ("current", "norm", "last_year"))
