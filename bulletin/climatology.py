@@ -10,6 +10,7 @@ References
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,14 +139,21 @@ def percentile_rank(value: float, reference) -> float:
     A value outside the reference range takes the extreme plotting position, 100/(n+1) or
     100n/(n+1): the record cannot say more.
     """
-    x = np.sort(np.asarray(reference, dtype=float)[~np.isnan(np.asarray(reference, dtype=float))])
-    if x.size == 0 or np.isnan(value):
+    unique, position = plotting_positions(reference)
+    if unique.size == 0 or np.isnan(value):
         return float("nan")
-    p = weibull_positions(x.size)
-    # equal reference values share the mean of their plotting positions
-    unique, inverse = np.unique(x, return_inverse=True)
-    position = np.bincount(inverse, weights=p) / np.bincount(inverse)
     return 100.0 * float(np.interp(value, unique, position))
+
+
+def plotting_positions(reference) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of ``reference`` (NaN left out) and their Weibull positions [0-1].
+
+    Equal reference values share the mean of their plotting positions.
+    """
+    x = np.sort(np.asarray(reference, dtype=float)[~np.isnan(np.asarray(reference, dtype=float))])
+    unique, inverse = np.unique(x, return_inverse=True)
+    return unique, np.bincount(inverse, weights=weibull_positions(x.size), minlength=unique.size) / np.bincount(
+        inverse, minlength=unique.size)
 
 
 def categorise(value: float, p10: float, p25: float, p75: float, p90: float) -> str:
@@ -223,11 +231,35 @@ def status_of(value: float, clim_row: pd.Series) -> dict:
 
 
 def status_table(agg: pd.DataFrame, clim: pd.DataFrame, resolution: str, settings: ClimateSettings) -> pd.DataFrame:
-    """Category of every period in ``agg``: value, % of norm, percentile, category."""
+    """Category of every period in ``agg``: value, % of norm, percentile, category.
+
+    The same numbers as :func:`status_of` gives row by row (the tests hold them equal), computed
+    with array operations per period of year: the record of a series is thousands of periods.
+    """
     usable = apply_coverage(agg, settings.coverage_for(resolution))
-    out = []
-    for row in usable.itertuples(index=False):
-        st = status_of(float(row.value), clim.loc[int(row.period_of_year)])
-        period = Period.from_period_of_year(resolution, int(row.year), int(row.period_of_year))
-        out.append({"period": period.label, "value": row.value, **{k: st[k] for k in ("pct_of_norm", "percentile", "category")}})
-    return pd.DataFrame(out, columns=["period", "value", "pct_of_norm", "percentile", "category"])
+    values = usable["value"].to_numpy(dtype=float)
+    poy = usable["period_of_year"].to_numpy(dtype=int)
+    years = usable["year"].to_numpy(dtype=int)
+    rows = clim.reindex(poy)
+    norm = rows["mean"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(np.isnan(values) | np.isnan(norm) | (norm == 0), np.nan, 100.0 * values / norm)
+    percentile = np.full(values.shape, np.nan)
+    for k in np.unique(poy):
+        at = (poy == k) & ~np.isnan(values)
+        unique, position = plotting_positions(clim.at[k, "_values"])
+        if unique.size and at.any():
+            percentile[at] = 100.0 * np.interp(values[at], unique, position)
+    edges = [rows[f"edge{i}"].to_numpy(dtype=float) for i in range(1, 5)]
+    missing = np.isnan(values) | np.any(np.isnan(edges), axis=0)
+    category = np.select([missing, values <= edges[0], values <= edges[1], values <= edges[2], values <= edges[3]],
+                         [NO_DATA, *CATEGORIES[:4]], default=CATEGORIES[4])
+    labels = [_period_label(resolution, int(y), int(k)) for y, k in zip(years, poy, strict=True)]
+    return pd.DataFrame({"period": labels, "value": usable["value"].to_numpy(), "pct_of_norm": pct,
+                         "percentile": percentile, "category": category.astype(object)},
+                        columns=["period", "value", "pct_of_norm", "percentile", "category"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_label(resolution: str, year: int, period_of_year: int) -> str:
+    return Period.from_period_of_year(resolution, year, period_of_year).label

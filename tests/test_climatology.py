@@ -133,3 +133,51 @@ def test_parse_reference():
     assert parse_reference("full") is None
     with pytest.raises(ValueError):
         parse_reference("2020-1991")
+
+
+def test_status_table_equals_status_of_row_by_row_on_hard_cases():
+    """The array form of status_table gives exactly what status_of gives for each row.
+
+    Dekads over 1985-2024 with tied values (rounded to 5), gaps, periods below the coverage
+    threshold, a period of year whose norm is 0, one whose record is too short for a norm, and
+    values outside the reference range.
+    """
+    from bulletin.climatology import status_of
+    from bulletin.periods import Period
+
+    rng = np.random.default_rng(11)
+    rows = []
+    for year in range(1985, 2025):
+        for poy in range(1, 37):
+            value = float(np.round(rng.gamma(2.0, 50.0) / 5) * 5)
+            if poy == 7:
+                value = 0.0  # a norm of 0: % of norm is undefined
+            if poy == 8 and year < 2015:
+                continue  # 10 years, only 6 in the reference period: no norm
+            if rng.random() < 0.05:
+                value = np.nan
+            rows.append({"year": year, "period_of_year": poy, "value": value,
+                         "coverage": 0.5 if rng.random() < 0.05 else 1.0})
+    rows.append({"year": 2025, "period_of_year": 1, "value": 1e6, "coverage": 1.0})  # beyond the record
+    agg = pd.DataFrame(rows)
+    settings = ClimateSettings()
+    clim = climatology(agg, "dekad", settings)
+    table = status_table(agg, clim, "dekad", settings)
+    usable = apply_coverage(agg, settings.coverage_for("dekad"))
+    assert len(table) == len(usable)
+    for got, row in zip(table.itertuples(index=False), usable.itertuples(index=False), strict=True):
+        want = status_of(float(row.value), clim.loc[int(row.period_of_year)])
+        assert got.period == Period.from_period_of_year("dekad", int(row.year), int(row.period_of_year)).label
+        assert got.category == want["category"]
+        for key in ("pct_of_norm", "percentile"):
+            a, b = getattr(got, key), want[key]
+            assert (np.isnan(a) and np.isnan(b)) or a == b, (got.period, key, a, b)
+    counts = table["category"].value_counts()
+    assert {"low", "below_normal", "normal", "above_normal", "high", "no_data"} <= set(counts.index)
+    assert table.loc[table["period"].str.endswith("-03-d1"), "pct_of_norm"].isna().all()  # poy 7: norm 0
+    assert (table.loc[table["period"].str.contains(r"-03-d2$"), "category"] == "no_data").all()  # poy 8: no norm
+    # beyond the record: the highest plotting position of the reference values of dekad 1
+    ref = np.sort(clim.loc[1, "_values"])
+    # (tied values at the top share the mean of their positions)
+    top = (np.flatnonzero(ref == ref[-1]) + 1).mean() / (ref.size + 1)
+    assert table.iloc[-1]["percentile"] == pytest.approx(100 * top)
