@@ -12,7 +12,7 @@ VERIFY_TO ?= 2026-09-d3
 VERIFICATION ?= data/verification/sample.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install bulletin test golden lint bench bench-ingest bench-outlook bench-backfill bench-qc kill-publish \
+.PHONY: help install bulletin test golden lint bench bench-ingest bench-outlook bench-backfill bench-climate bench-qc kill-publish \
 	verification sample-data \
 	i18n clean
 
@@ -40,7 +40,7 @@ golden: $(STAMP) ## Rewrite tests/golden (the sample's results JSON and English 
 lint: $(STAMP) ## Check the code with ruff
 	$(VENV)/bin/ruff check bulletin tests benchmarks tools
 
-bench: bench-ingest bench-outlook bench-backfill ## The three benchmarks below
+bench: bench-ingest bench-outlook bench-backfill bench-climate ## The four benchmarks below
 
 bench-ingest: $(STAMP) ## Ingest time and peak memory, 500 stations x 30 years daily, every format (minutes; BENCH_ARGS)
 	$(PY) benchmarks/ingest.py $(BENCH_ARGS)
@@ -53,6 +53,9 @@ bench-backfill: $(STAMP) ## Backfill of 36 dekads into an archive vs one bulleti
 
 kill-publish: $(STAMP) ## Kill 'bulletin publish' 50 times at random moments; the archive must be as before or complete
 	$(PY) tools/kill_publish.py $(KILL_ARGS)
+
+bench-climate: $(STAMP) ## Climatology and status, 1,000 stations x 35 years daily, vs a numpy floor (minutes; CLIMATE_ARGS)
+	$(PY) benchmarks/climate.py $(CLIMATE_ARGS)
 
 bench-qc: $(STAMP) ## QC of dekad and month values on the real archives in ../shared/data: flags per check, typos caught (minutes)
 	$(PY) benchmarks/qc_archive.py $(BENCH_ARGS)
