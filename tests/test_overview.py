@@ -361,3 +361,16 @@ def test_hydrograph_legend_samples_match_the_lines_drawn(pages):
         assert sample["warning"]["stroke"] == LEVEL_COLOURS["warning"]
         # the charts draw the same colours
         assert all(f"stroke: {HYDROGRAPH_STYLES[k]['color']}" in charts for k in ("current", "norm", "last_year"))
+
+
+def test_no_key_station_section_without_hydrographs(hand_made):
+    """A network and catalogue that give no hydrograph get no "Key stations" section, nor its contents entry:
+    an explanation of charts that are not there would only puzzle the reader."""
+    import dataclasses
+
+    empty = dataclasses.replace(hand_made.bulletin, figures=())
+    for bulletin, present in ((hand_made.bulletin, True), (empty, False)):
+        soup = BeautifulSoup(render_html(bulletin, "en"), "html.parser")
+        assert (soup.select_one("section#figures") is not None) is present
+        assert (soup.select_one('#contents a[href="#figures"]') is not None) is present
+        assert soup.select_one("section#quality") is not None
