@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .periods import PERIODS_PER_YEAR, Period, period_keys
+from .aggregation import aggregate_many
+from .periods import PERIODS_PER_YEAR, Period
 
 CATEGORIES = ("low", "below_normal", "normal", "above_normal", "high")
 NO_DATA = "no_data"
@@ -73,10 +74,12 @@ def aggregate(daily: pd.Series, resolution: str, how: str = "mean") -> pd.DataFr
     Parameters
     ----------
     daily : pandas.Series
-        Daily values indexed by date; missing days may be absent or NaN.
+        Daily values indexed by date; missing days may be absent or NaN. Of a day given
+        twice, the first value present wins.
     resolution : {'dekad', 'month'}
     how : {'mean', 'last', 'max', 'min', 'sum'}
         ``last`` is the last value present in the period (state variables such as volume).
+        Sums and means are compensated sums (:func:`compensated_sums`).
 
     Returns
     -------
@@ -86,25 +89,12 @@ def aggregate(daily: pd.Series, resolution: str, how: str = "mean") -> pd.DataFr
         period) and coverage (n_days / days). A period without data has value NaN.
     """
     cols = ["year", "period_of_year", "value", "n_days", "days", "coverage"]
-    daily = daily.dropna()
-    if daily.empty:
+    days = pd.DatetimeIndex(daily.index).to_numpy().astype("datetime64[D]").astype(np.int64)
+    out = aggregate_many(np.zeros(days.size, dtype=np.int64), days, daily.to_numpy(dtype=float), resolution,
+                         np.array([how], dtype=object))
+    if out["year"].size == 0:
         return pd.DataFrame(columns=cols)
-    first = Period.containing(resolution, daily.index.min().date())
-    last = Period.containing(resolution, daily.index.max().date())
-    full = pd.date_range(first.start, last.end, freq="D")
-    values = daily.groupby(level=0).first().reindex(full)
-    years, poy = period_keys(full, resolution)
-    frame = pd.DataFrame({"year": years, "period_of_year": poy, "v": values.to_numpy()})
-    grouped = frame.groupby(["year", "period_of_year"], sort=True)["v"]
-    if how == "last":
-        value = grouped.last()  # last non-missing value
-    else:
-        value = getattr(grouped, how)()
-        if how == "sum":
-            value = value.where(grouped.count() > 0)
-    out = pd.DataFrame({"value": value, "n_days": grouped.count(), "days": grouped.size()}).reset_index()
-    out["coverage"] = out["n_days"] / out["days"]
-    return out[cols]
+    return pd.DataFrame({c: out[c] for c in cols})
 
 
 def apply_coverage(agg: pd.DataFrame, min_coverage: float) -> pd.DataFrame:
@@ -184,6 +174,132 @@ def in_reference(years, reference: tuple[int, int] | None) -> np.ndarray:
     return (years >= reference[0]) & (years <= reference[1])
 
 
+class ReferenceValues:
+    """The reference values of every (series, period of year) group of period series, sorted in each group.
+
+    One sort of all the values by (group, value) gives every climatology at once: groups are
+    numbered ``series * periods_per_year + period_of_year - 1``; ``n`` is the number of reference
+    values of each group, ``start`` the position of its first in ``sorted``; ``enough`` marks
+    groups with at least ``min_years`` values. The interpolations follow ``numpy.interp`` step by
+    step, so the percentiles equal those of :func:`weibull_quantile` and :func:`percentile_rank`
+    to the last bit; a mean is the sum of its values in year order over their number.
+
+    Parameters
+    ----------
+    series : numpy.ndarray of int
+        The series of each row (numbered from 0 to ``n_series - 1``).
+    years, period_of_year, values, coverage : numpy.ndarray
+        The rows of the period series (:func:`aggregate`); coverage is applied here.
+    """
+
+    def __init__(self, series: np.ndarray, n_series: int, years: np.ndarray, period_of_year: np.ndarray,
+                 values: np.ndarray, coverage: np.ndarray, resolution: str, settings: ClimateSettings):
+        per_year = PERIODS_PER_YEAR[resolution]
+        self.per_year = per_year
+        covered = np.asarray(coverage, dtype=float) >= settings.coverage_for(resolution)
+        self.values = np.where(covered, np.asarray(values, dtype=float), np.nan)  # coverage applied
+        self.years = np.asarray(years, dtype=np.int64)
+        self.poy = np.asarray(period_of_year, dtype=np.int64)
+        self.group = np.asarray(series, dtype=np.int64) * per_year + self.poy - 1
+        groups = n_series * per_year
+        use = in_reference(self.years, settings.reference) & ~np.isnan(self.values)
+        g, v = self.group[use], self.values[use]
+        self.n = np.bincount(g, minlength=groups)
+        self.sum = np.bincount(g, weights=v, minlength=groups)  # in the order of the rows: year by year
+        order = np.lexsort((v, g))
+        self.sorted = v[order]
+        self.start = np.concatenate(([0], np.cumsum(self.n)[:-1])).astype(np.int64)
+        self.enough = (self.n >= settings.min_years) & (self.n > 0)
+
+    def sorted_values(self, group: int) -> np.ndarray:
+        """The sorted reference values of one group (empty when it has not enough)."""
+        if not self.enough[group]:
+            return np.array([])
+        return self.sorted[self.start[group]: self.start[group] + self.n[group]]
+
+    def quantile(self, q: float) -> np.ndarray:
+        """Weibull quantile at ``q`` [0-1] of every group (NaN where not enough values)."""
+        out = np.full(self.n.size, np.nan)
+        idx = np.flatnonzero(self.enough)
+        n, start = self.n[idx], self.start[idx]
+        x = self.sorted
+        # numpy.interp(q, k / (n + 1) for k = 1..n, sorted values): c = how many positions are <= q
+        c = np.clip(np.floor(q * (n + 1)).astype(np.int64), 0, n)
+        c = np.where((c < n) & ((c + 1) / (n + 1) <= q), c + 1, c)
+        c = np.where((c > 0) & (c / (n + 1) > q), c - 1, c)
+        below = c == 0
+        above = c >= n
+        j = np.clip(c - 1, 0, np.maximum(n - 2, 0))
+        xj, xj1 = x[start + j], x[start + np.minimum(j + 1, n - 1)]
+        pj, pj1 = (j + 1) / (n + 1), (j + 2) / (n + 1)
+        res = _between(q, pj, pj1, xj, xj1)
+        res = np.where(below, x[start], np.where(above, x[start + n - 1], res))
+        out[idx] = res
+        return out
+
+    def mean(self) -> np.ndarray:
+        """Mean of the reference values of every group (NaN where not enough values)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.enough, self.sum / np.maximum(self.n, 1), np.nan)
+
+    def percentile(self) -> np.ndarray:
+        """Weibull percentile [%] of every row's value among its group's reference values.
+
+        As :func:`~bulletin.climatology.plotting_positions` and ``numpy.interp``: equal
+        reference values share the mean of their positions; outside the reference range the
+        extreme position is taken; NaN where the value is missing or the group has not enough years.
+        """
+        # distinct reference values of each group and their mean plotting positions
+        x = self.sorted
+        owner = np.repeat(np.arange(self.n.size), self.n)
+        rank = np.arange(x.size) - self.start[owner] + 1
+        position = rank / (self.n[owner] + 1)
+        new = np.ones(x.size, dtype=bool)
+        new[1:] = (owner[1:] != owner[:-1]) | (x[1:] != x[:-1])
+        tie = np.cumsum(new) - 1
+        u_pos = np.bincount(tie, weights=position) / np.bincount(tie)
+        u_val, u_owner = x[new], owner[new]
+        u_n = np.bincount(u_owner, minlength=self.n.size)
+        u_start = np.concatenate(([0], np.cumsum(u_n)[:-1]))
+
+        out = np.full(self.values.size, np.nan)
+        ask = np.flatnonzero(~np.isnan(self.values) & self.enough[self.group])
+        if ask.size == 0 or u_val.size == 0:
+            return out
+        v, g = self.values[ask], self.group[ask]
+        # how many distinct reference values of its group are <= each value: one merged sort
+        kind = np.concatenate((np.zeros(u_val.size, dtype=np.int8), np.ones(v.size, dtype=np.int8)))
+        merged_g = np.concatenate((u_owner, g))
+        merged_v = np.concatenate((u_val, v))
+        order = np.lexsort((kind, merged_v, merged_g))
+        is_ref = kind[order] == 0
+        refs_before = np.cumsum(is_ref)
+        at = order[~is_ref] - u_val.size  # query index, in merged order
+        c = np.empty(v.size, dtype=np.int64)
+        c[at] = refs_before[~is_ref] - u_start[g[at]]
+        m = u_n[g]
+        j = np.clip(c - 1, 0, np.maximum(m - 2, 0))
+        first = u_start[g]
+        xj, xj1 = u_val[first + j], u_val[first + np.minimum(j + 1, m - 1)]
+        pj, pj1 = u_pos[first + j], u_pos[first + np.minimum(j + 1, m - 1)]
+        res = _between(v, xj, xj1, pj, pj1)
+        res = np.where(v == xj, pj, res)
+        res = np.where(c == 0, u_pos[first], np.where(c >= m, u_pos[first + m - 1], res))
+        out[ask] = 100.0 * res
+        return out
+
+
+def _between(x, xj, xj1, yj, yj1):
+    """``numpy.interp``'s step between two points (xj, yj) and (xj1, yj1), with its NaN fallbacks."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = (yj1 - yj) / (xj1 - xj)
+        res = slope * (x - xj) + yj
+        other = slope * (x - xj1) + yj1
+    res = np.where(np.isnan(res), other, res)
+    res = np.where(np.isnan(res) & (yj == yj1), yj, res)
+    return np.where(x == xj, yj, res)
+
+
 def climatology(agg: pd.DataFrame, resolution: str, settings: ClimateSettings) -> pd.DataFrame:
     """Norm and percentiles per period of year over the reference period.
 
@@ -197,24 +313,21 @@ def climatology(agg: pd.DataFrame, resolution: str, settings: ClimateSettings) -
     pandas.DataFrame
         Indexed by period_of_year (1..36 or 1..12, every one present), columns n_years,
         mean, the percentile values at the category edges (``edge1``..``edge4``) and
-        p10, p25, p50, p75, p90. Statistics are NaN where fewer than ``min_years`` years
-        are available.
+        p10, p25, p50, p75, p90, and ``_values``, the sorted reference values. Statistics are
+        NaN where fewer than ``min_years`` years are available. The numbers are those of
+        :class:`ReferenceValues`, as for many series at once.
     """
-    usable = apply_coverage(agg, settings.coverage_for(resolution))
-    usable = usable[in_reference(usable["year"], settings.reference) & usable["value"].notna()]
-    rows = []
-    for poy in range(1, PERIODS_PER_YEAR[resolution] + 1):
-        vals = usable.loc[usable["period_of_year"] == poy, "value"].to_numpy(dtype=float)
-        row = {"period_of_year": poy, "n_years": int(vals.size)}
-        enough = vals.size >= settings.min_years and vals.size > 0
-        row["mean"] = float(vals.mean()) if enough else np.nan
-        for q in QUANTILES:
-            row[f"p{q}"] = weibull_quantile(vals, q / 100) if enough else np.nan
-        for i, edge in enumerate(settings.category_edges, start=1):
-            row[f"edge{i}"] = weibull_quantile(vals, edge / 100) if enough else np.nan
-        row["_values"] = np.sort(vals) if enough else np.array([])
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("period_of_year")
+    ref = ReferenceValues(np.zeros(len(agg), dtype=np.int64), 1, agg["year"].to_numpy(),
+                          agg["period_of_year"].to_numpy(), agg["value"].to_numpy(dtype=float),
+                          agg["coverage"].to_numpy(dtype=float), resolution, settings)
+    out = pd.DataFrame({"n_years": ref.n, "mean": ref.mean()},
+                       index=pd.RangeIndex(1, ref.per_year + 1, name="period_of_year"))
+    for q in QUANTILES:
+        out[f"p{q}"] = ref.quantile(q / 100)
+    for i, edge in enumerate(settings.category_edges, start=1):
+        out[f"edge{i}"] = ref.quantile(edge / 100)
+    out["_values"] = [ref.sorted_values(g) for g in range(ref.per_year)]
+    return out
 
 
 def status_of(value: float, clim_row: pd.Series) -> dict:

@@ -81,21 +81,13 @@ def _climate_inputs(setup, reference):
     return good, settings
 
 
-def _unit_of(variable: str) -> str:
+def _units(variables: pd.Series) -> np.ndarray:
+    """The canonical unit of each row's variable ('' for a variable not in variables.yml)."""
     from ..units import load_variables
 
     known = load_variables()
-    return known[variable].unit if variable in known else ""
-
-
-def _per_series(obs, resolution, settings):
-    """(station, variable, period series, climatology) for every series in the data."""
-    from ..climatology import climatology
-    from ..series import period_series
-
-    for station, variable in sorted(obs.keys()):
-        agg = period_series(obs, station, variable, resolution)
-        yield station, variable, agg, climatology(agg, resolution, settings)
+    codes, uniques = pd.factorize(variables)
+    return np.array([known[v].unit if v in known else "" for v in uniques] + [""], dtype=object)[codes]
 
 
 @main.command("climatology")
@@ -105,16 +97,15 @@ def _per_series(obs, resolution, settings):
 @csv_out_option
 def climatology_cmd(setup, resolution, reference, out_file):
     """Norms and percentiles per period of year, for every station and variable in the data."""
+    from ..cube import climatology_table, period_table
+
     obs, settings = _climate_inputs(setup, reference)
-    rows = []
-    for station, variable, _agg, clim in _per_series(obs, resolution, settings):
-        for poy, r in clim.iterrows():
-            rows.append({"station": station, "variable": variable, "unit": _unit_of(variable),
-                         "resolution": resolution, "period_of_year": int(poy), "n_years": int(r["n_years"]),
-                         "mean": r["mean"], **{f"p{q}": r[f"p{q}"] for q in (10, 25, 50, 75, 90)}})
+    frame = climatology_table(period_table(obs, resolution), resolution, settings)
+    frame.insert(2, "unit", _units(frame["variable"]))
+    frame.insert(3, "resolution", resolution)
     cols = ["station", "variable", "unit", "resolution", "period_of_year", "n_years", "mean",
             "p10", "p25", "p50", "p75", "p90"]
-    emit_csv(pd.DataFrame(rows, columns=cols), out_file)
+    emit_csv(frame[cols], out_file)
 
 
 @main.command("status")
@@ -124,20 +115,14 @@ def climatology_cmd(setup, resolution, reference, out_file):
 @csv_out_option
 def status_cmd(setup, resolution, reference, out_file):
     """HydroSOS status category of every period in the data."""
-    from ..climatology import status_table
+    from ..cube import period_table, status_rows
 
     obs, settings = _climate_inputs(setup, reference)
-    frames = []
-    for station, variable, agg, clim in _per_series(obs, resolution, settings):
-        t = status_table(agg, clim, resolution, settings)
-        t.insert(0, "unit", _unit_of(variable))
-        t.insert(0, "resolution", resolution)
-        t.insert(0, "variable", variable)
-        t.insert(0, "station", station)
-        frames.append(t)
-    cols = ["station", "variable", "resolution", "unit", "period", "value", "pct_of_norm", "percentile", "category"]
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    frame = status_rows(period_table(obs, resolution), resolution, settings)
+    frame.insert(2, "resolution", resolution)
+    frame.insert(3, "unit", _units(frame["variable"]))
     frame["value"] = frame["value"].astype(float).replace([np.inf, -np.inf], np.nan)
+    cols = ["station", "variable", "resolution", "unit", "period", "value", "pct_of_norm", "percentile", "category"]
     emit_csv(frame[cols], out_file)
 
 

@@ -1,0 +1,177 @@
+"""Period series, climatologies and status of every series of the observations at once.
+
+The data commands (``climatology``, ``status``, ``ssi``) and the distributed path work on whole
+archives: thousands of stations, decades of days. Here each step is one array operation over
+all series, not a loop over them:
+
+- :func:`period_table`: every series aggregated to dekads or months with coverage. Daily-only
+  series (the common case) are aggregated together, sorted once by series and date; a series
+  that also holds pentad, dekad or month values goes through
+  :func:`~bulletin.series.period_series`, which merges resolutions.
+- :func:`climatology_table`: the norm and Weibull percentiles of every series and period of
+  year, from one sort of all reference values by (series, period of year, value).
+- :func:`status_rows`: % of norm, Weibull percentile and HydroSOS category of every period.
+
+The numbers are those of :func:`~bulletin.climatology.climatology` and
+:func:`~bulletin.climatology.status_table` (the tests hold them equal): the interpolations
+below follow ``numpy.interp`` step by step, so percentiles agree to the last bit; means are
+sums in another order, equal to about 1e-15.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .aggregation import aggregate_many
+from .climatology import CATEGORIES, NO_DATA, QUANTILES, ClimateSettings, ReferenceValues
+from .ingest import Observations
+from .series import period_series
+from .units import load_variables
+
+PERIOD_COLUMNS = ["station", "variable", "year", "period_of_year", "value", "n_days", "days", "coverage"]
+CLIMATE_COLUMNS = ["station", "variable", "period_of_year", "n_years", "mean",
+                   *(f"p{q}" for q in QUANTILES), "edge1", "edge2", "edge3", "edge4"]
+STATUS_COLUMNS = ["station", "variable", "period", "value", "pct_of_norm", "percentile", "category"]
+
+
+# ---- aggregation ----------------------------------------------------------------------------
+
+def period_table(obs: Observations, resolution: str) -> pd.DataFrame:
+    """Dekad or month series of every (station, variable) of ``obs``, stacked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`PERIOD_COLUMNS`, sorted by station, variable, year and period of year: for each
+        series the rows :func:`~bulletin.series.period_series` gives (every period from the
+        first to the last touched, value NaN and n_days 0 where no day has a value).
+    """
+    frame = obs.frame
+    keys = sorted(obs.keys())
+    if not keys:
+        return pd.DataFrame({c: pd.Series([], dtype=object if c in ("station", "variable") else float)
+                             for c in PERIOD_COLUMNS})
+    daily_only = _daily_only_series(frame)
+    parts = []
+    fast = [k for k in keys if k in daily_only]
+    if fast:
+        parts.append(_aggregate_days(frame, fast, resolution))
+    for station, variable in (k for k in keys if k not in daily_only):
+        agg = period_series(obs, station, variable, resolution)
+        agg.insert(0, "variable", variable)
+        agg.insert(0, "station", station)
+        parts.append(agg)
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if len(parts) > 1:
+        out = out.sort_values(["station", "variable", "year", "period_of_year"], kind="stable", ignore_index=True)
+    for col in ("year", "period_of_year", "n_days", "days"):
+        out[col] = out[col].astype(np.int64)
+    out["value"] = out["value"].astype(float)
+    out["coverage"] = out["coverage"].astype(float)
+    return out[PERIOD_COLUMNS]
+
+
+def _daily_only_series(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    """The (station, variable) series whose observations are all daily."""
+    res = frame["resolution"].to_numpy()
+    not_day = res != "day"
+    if not not_day.any():
+        return set(map(tuple, frame[["station", "variable"]].drop_duplicates().to_numpy()))
+    other = set(map(tuple, frame.loc[not_day, ["station", "variable"]].drop_duplicates().to_numpy()))
+    every = set(map(tuple, frame[["station", "variable"]].drop_duplicates().to_numpy()))
+    return every - other
+
+
+def _aggregate_days(frame: pd.DataFrame, keys: list[tuple[str, str]], resolution: str) -> pd.DataFrame:
+    """:func:`~bulletin.climatology.aggregate` of the daily series ``keys`` (sorted), all in one pass."""
+    key_index = pd.MultiIndex.from_tuples(keys, names=["station", "variable"])
+    series = key_index.get_indexer(pd.MultiIndex.from_arrays([frame["station"], frame["variable"]]))
+    keep = series >= 0
+    how_of = {name: v.aggregate for name, v in load_variables().items()}
+    how = np.array([how_of[variable] for _, variable in keys], dtype=object)
+    days = frame["date"].to_numpy()[keep].astype("datetime64[D]").astype(np.int64)
+    out = aggregate_many(series[keep], days, frame["value"].to_numpy(dtype=float)[keep], resolution, how)
+    row_series = out.pop("series")
+    return pd.DataFrame({
+        "station": key_index.get_level_values(0).to_numpy(dtype=object)[row_series],
+        "variable": key_index.get_level_values(1).to_numpy(dtype=object)[row_series], **out})
+
+
+# ---- climatology and status -----------------------------------------------------------------
+
+def _reference(periods: pd.DataFrame, resolution: str,
+               settings: ClimateSettings) -> tuple[ReferenceValues, list[tuple[str, str]]]:
+    """The reference values of every series of a :func:`period_table`, and the (station, variable) of each."""
+    pairs = pd.MultiIndex.from_arrays([periods["station"], periods["variable"]])
+    codes, keys = pd.factorize(pairs, sort=False)
+    ref = ReferenceValues(codes, len(keys), periods["year"].to_numpy(), periods["period_of_year"].to_numpy(),
+                          periods["value"].to_numpy(dtype=float), periods["coverage"].to_numpy(dtype=float),
+                          resolution, settings)
+    return ref, list(keys)
+
+
+def climatology_table(periods: pd.DataFrame, resolution: str, settings: ClimateSettings) -> pd.DataFrame:
+    """Norm and percentiles of every series and period of year of a :func:`period_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`CLIMATE_COLUMNS`: one row per series and period of year (every one of 1-36 or
+        1-12), as :func:`~bulletin.climatology.climatology` gives for each series; statistics
+        NaN where fewer than ``min_years`` reference years have a value.
+    """
+    ref, keys = _reference(periods, resolution, settings)
+    series = np.repeat(np.arange(len(keys)), ref.per_year)
+    out = pd.DataFrame({
+        "station": np.array([k[0] for k in keys], dtype=object)[series],
+        "variable": np.array([k[1] for k in keys], dtype=object)[series],
+        "period_of_year": np.tile(np.arange(1, ref.per_year + 1), len(keys)),
+        "n_years": ref.n, "mean": ref.mean(),
+    })
+    for q in QUANTILES:
+        out[f"p{q}"] = ref.quantile(q / 100)
+    for i, edge in enumerate(settings.category_edges, start=1):
+        out[f"edge{i}"] = ref.quantile(edge / 100)
+    return out[CLIMATE_COLUMNS]
+
+
+def status_rows(periods: pd.DataFrame, resolution: str, settings: ClimateSettings) -> pd.DataFrame:
+    """% of norm, Weibull percentile and HydroSOS category of every period of a :func:`period_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`STATUS_COLUMNS`, one row per row of ``periods``, as
+        :func:`~bulletin.climatology.status_table` gives for each series; ``value`` is the
+        period's value with the coverage rule applied (NaN below it).
+    """
+    ref, _ = _reference(periods, resolution, settings)
+    values = ref.values
+    norm = ref.mean()[ref.group]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(np.isnan(values) | np.isnan(norm) | (norm == 0), np.nan, 100.0 * values / norm)
+    edges = [ref.quantile(e / 100)[ref.group] for e in settings.category_edges]
+    missing = np.isnan(values) | np.any(np.isnan(edges), axis=0)
+    category = np.select([missing, values <= edges[0], values <= edges[1], values <= edges[2], values <= edges[3]],
+                         [NO_DATA, *CATEGORIES[:4]], default=CATEGORIES[4])
+    return pd.DataFrame({"station": periods["station"].to_numpy(), "variable": periods["variable"].to_numpy(),
+                         "period": period_labels(resolution, ref.years, ref.poy), "value": values,
+                         "pct_of_norm": pct, "percentile": ref.percentile(), "category": category.astype(object)},
+                        columns=STATUS_COLUMNS)
+
+
+def period_labels(resolution: str, years: np.ndarray, period_of_year: np.ndarray) -> np.ndarray:
+    """Period notation of each (year, period of year): ``1995-03-d2`` for dekads, ``1995-03`` for months.
+
+    >>> period_labels("dekad", np.array([1995, 2026]), np.array([8, 36])).tolist()
+    ['1995-03-d2', '2026-12-d3']
+    """
+    key = np.asarray(years, dtype=np.int64) * 100 + np.asarray(period_of_year, dtype=np.int64)
+    unique, inverse = np.unique(key, return_inverse=True)
+    y, k = np.divmod(unique, 100)
+    if resolution == "month":
+        labels = [f"{a:04d}-{b:02d}" for a, b in zip(y.tolist(), k.tolist(), strict=True)]
+    else:
+        labels = [f"{a:04d}-{(b - 1) // 3 + 1:02d}-d{(b - 1) % 3 + 1}" for a, b in zip(y.tolist(), k.tolist(), strict=True)]
+    return np.array(labels, dtype=object)[inverse]
