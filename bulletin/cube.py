@@ -100,19 +100,28 @@ def _aggregate_days(frame: pd.DataFrame, keys: list[tuple[str, str]], resolution
 
 # ---- climatology and status -----------------------------------------------------------------
 
-def _reference(periods: pd.DataFrame, resolution: str,
-               settings: ClimateSettings) -> tuple[ReferenceValues, list[tuple[str, str]]]:
-    """The reference values of every series of a :func:`period_table`, and the (station, variable) of each."""
+def _reference(periods: pd.DataFrame, resolution: str, settings: ClimateSettings,
+               keys: list[tuple[str, str]] | None = None) -> tuple[ReferenceValues, list[tuple[str, str]]]:
+    """The reference values of the series ``keys`` (default: those of a :func:`period_table`), and the keys."""
     pairs = pd.MultiIndex.from_arrays([periods["station"], periods["variable"]])
-    codes, keys = pd.factorize(pairs, sort=False)
+    if keys is None:
+        codes, keys = pd.factorize(pairs, sort=False)
+    else:
+        codes = pd.MultiIndex.from_tuples(keys).get_indexer(pairs) if len(keys) else np.zeros(0, dtype=np.int64)
+        if (codes < 0).any():
+            raise ValueError("the period table holds series that are not among the keys given")
     ref = ReferenceValues(codes, len(keys), periods["year"].to_numpy(), periods["period_of_year"].to_numpy(),
                           periods["value"].to_numpy(dtype=float), periods["coverage"].to_numpy(dtype=float),
                           resolution, settings)
     return ref, list(keys)
 
 
-def climatology_table(periods: pd.DataFrame, resolution: str, settings: ClimateSettings) -> pd.DataFrame:
+def climatology_table(periods: pd.DataFrame, resolution: str, settings: ClimateSettings,
+                      keys: list[tuple[str, str]] | None = None) -> pd.DataFrame:
     """Norm and percentiles of every series and period of year of a :func:`period_table`.
+
+    ``keys`` lists the series (station, variable) to give, in order, also those without any
+    period (36 or 12 rows with no year); default: the series of ``periods``.
 
     Returns
     -------
@@ -121,7 +130,7 @@ def climatology_table(periods: pd.DataFrame, resolution: str, settings: ClimateS
         1-12), as :func:`~bulletin.climatology.climatology` gives for each series; statistics
         NaN where fewer than ``min_years`` reference years have a value.
     """
-    ref, keys = _reference(periods, resolution, settings)
+    ref, keys = _reference(periods, resolution, settings, keys)
     series = np.repeat(np.arange(len(keys)), ref.per_year)
     out = pd.DataFrame({
         "station": np.array([k[0] for k in keys], dtype=object)[series],

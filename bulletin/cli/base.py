@@ -20,6 +20,7 @@ import pandas as pd
 from .. import __version__
 from ..errors import BulletinError, ConfigError, UsageError
 from ..files import read_yaml
+from ..tables import csv_text
 
 
 def _fail(exc: BulletinError) -> None:
@@ -322,7 +323,7 @@ CSV_FLOAT_FORMAT = "%.6g"
 
 def emit_csv(frame: pd.DataFrame, out_file: str | None) -> None:
     """Write ``frame`` as CSV to ``out_file`` (atomically) or to stdout, numbers as :data:`CSV_FLOAT_FORMAT`."""
-    text = frame.to_csv(index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
+    text = csv_text(frame, CSV_FLOAT_FORMAT)
     if out_file:
         write_atomic(Path(out_file), text.encode("utf-8"))
         click.echo(f"wrote {out_file} ({len(frame)} rows)")

@@ -100,7 +100,7 @@ def climatology_cmd(setup, resolution, reference, out_file):
     from ..cube import climatology_table, period_table
 
     obs, settings = _climate_inputs(setup, reference)
-    frame = climatology_table(period_table(obs, resolution), resolution, settings)
+    frame = climatology_table(period_table(obs, resolution), resolution, settings, sorted(obs.keys()))
     frame.insert(2, "unit", _units(frame["variable"]))
     frame.insert(3, "resolution", resolution)
     cols = ["station", "variable", "unit", "resolution", "period_of_year", "n_years", "mean",

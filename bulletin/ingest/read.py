@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from ..errors import IngestError, UsageError
 from ..network import Network
@@ -118,11 +119,28 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
         notes += [f"{path.name}: {n}" for n in raw.notes]
         inputs.append(path)
     inputs = [InputFile(name, sha256_of(path)) for name, path in zip(relative_to_data_root(inputs), inputs, strict=True)]
-    frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
+    frame = concat_frames(frames) if frames else empty_frame()
     _check_conflicting_duplicates(frame, files)
-    unknown = sorted(set(frame["station"]) - set(network.stations)) if network else []
+    unknown = sorted(set(pd.unique(frame["station"])) - set(network.stations)) if network else []
     archive = pd.concat(norms, ignore_index=True) if norms else empty_norms()
     return Observations(frame, inputs, unknown, archive, notes)
+
+
+def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of several files' frames, one after the other; text columns stay categories (sorted).
+
+    ``pandas.concat`` would turn categories that differ between files into text on every row.
+    """
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    out = {}
+    for col in frames[0].columns:
+        parts = [f[col] for f in frames]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            out[col] = union_categoricals([p.array for p in parts], sort_categories=True)
+        else:
+            out[col] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(out)
 
 
 def relative_to_data_root(paths: list[Path]) -> list[str]:

@@ -106,6 +106,56 @@ class _Problems:
             _raise(path, [p for _, p in self.found], "; ".join(hints))
 
 
+class Coded:
+    """A text column as the stripped text of its distinct values (``words``) and each row's position among them.
+
+    Observation files repeat the same station, variable and unit on thousands of rows: every
+    check and lookup is done once per distinct value, and the result spread with ``codes``.
+    A missing field is the text ''.
+    """
+
+    def __init__(self, codes: np.ndarray, words: np.ndarray):
+        self.codes = codes
+        self.words = words
+
+    @classmethod
+    def of(cls, col: pd.Series) -> Coded:
+        """The coded form of a column of text, categories or missing values."""
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        text = np.array([str(v).strip() for v in np.asarray(uniques, dtype=object)] + [""], dtype=object)
+        merged, words = pd.factorize(text)  # " a" and "a" are one word
+        return cls(merged[np.where(codes < 0, len(uniques), codes)], np.asarray(words, dtype=object))
+
+    @classmethod
+    def constant(cls, text: str, n: int) -> Coded:
+        """``text`` on each of ``n`` rows."""
+        return cls(np.zeros(n, dtype=np.int64), np.array([text], dtype=object))
+
+    def rows(self, word_mask: np.ndarray) -> np.ndarray:
+        """The rows whose word is one of those marked in ``word_mask``."""
+        return np.asarray(word_mask, dtype=bool)[self.codes]
+
+    def map(self, func) -> Coded:
+        """The column with ``func`` applied to each word (equal results merged)."""
+        merged, words = pd.factorize(np.array([func(w) for w in self.words], dtype=object))
+        return Coded(merged[self.codes], np.asarray(words, dtype=object))
+
+    def text(self, idx) -> np.ndarray:
+        """The text of the rows ``idx``."""
+        return self.words[self.codes[idx]]
+
+    def categorical(self) -> pd.Categorical:
+        """The rows as a pandas Categorical, its categories sorted."""
+        order = np.argsort(self.words.astype(str), kind="stable")
+        rank = np.empty(order.size, dtype=np.int64)
+        rank[order] = np.arange(order.size)
+        used = np.zeros(order.size, dtype=bool)
+        used[np.unique(self.codes)] = True
+        keep = used[order]
+        new_code = np.cumsum(keep) - 1
+        return pd.Categorical.from_codes(new_code[rank][self.codes], categories=self.words[order][keep].astype(str))
+
+
 def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None, allow_unknown: bool,
               options: ReadOptions | None = None) -> pd.DataFrame:
     """Raw fields of one file to canonical rows (see :class:`RawTable`), or an error listing every problem.
@@ -113,8 +163,8 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     Returns
     -------
     pandas.DataFrame
-        station, variable, date, value [canonical unit], resolution, flag, file, line, and
-        norm [canonical unit] when the reader delivered archive norms.
+        station, variable, resolution, flag and file as categories (sorted); date, value
+        [canonical unit], line, and norm [canonical unit] when the reader delivered archive norms.
     """
     table = raw if isinstance(raw, RawTable) else RawTable(raw)
     options = options or ReadOptions()
@@ -131,19 +181,20 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
 
     variable_in, missing_variable = given["variable"]
     spellings = variable_spellings()
-    variable = variable_in.map({v: spellings.get(fold(v), v.lower()) for v in variable_in.unique()})
-    bad_var = ~variable.isin(list(variables)).to_numpy() & ~missing_variable.to_numpy()
-    _report_once_per_value(problems, bad_var, "variable", variable_in.to_numpy(), lambda v: (
+    variable = variable_in.map(lambda v: spellings.get(fold(v), v.lower()))
+    bad_var = variable.rows([w not in variables for w in variable.words]) & ~missing_variable
+    _report_once_per_value(problems, bad_var, "variable", variable_in, lambda v: (
         f"unknown variable '{v}' ({_did_you_mean(fold(v), list(spellings))}known: {', '.join(variables)})"))
 
     stations = _resolve_stations(*given["station"], variable, network, allow_unknown, problems)
 
     if "resolution" in rows:
-        resolution = as_text(rows["resolution"]).str.lower().replace("", "day")
+        resolution = Coded.of(rows["resolution"]).map(lambda r: r.lower() or "day")
     else:
-        resolution = pd.Series("day", index=rows.index)
-    problems.report(~resolution.isin(RESOLUTION_VALUES).to_numpy(), "resolution", lambda i: [
-        f"resolution '{r}' is not one of {', '.join(RESOLUTION_VALUES)}" for r in resolution.to_numpy()[i]])
+        resolution = Coded.constant("day", len(rows))
+    problems.report(resolution.rows([r not in RESOLUTION_VALUES for r in resolution.words]), "resolution",
+                    lambda i: [f"resolution '{r}' is not one of {', '.join(RESOLUTION_VALUES)}"
+                               for r in resolution.text(i)])
 
     dates = as_dates(rows["date"], table.date_formats)
     forms = " or ".join(DATE_FORMS.get(f, f) for f in table.date_formats)
@@ -165,64 +216,72 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     factors = _conversion_factors(variable, given["unit"][0], problems)
     problems.raise_if_any(path, table.hint)
     name = str(path.name)
-    files = (name + " " + as_text(rows["part"])).str.strip().to_numpy(dtype=object) if "part" in rows else name
+    if "part" in rows:
+        files = Coded.of(rows["part"]).map(lambda part: f"{name} {part}".strip())
+    else:
+        files = Coded.constant(name, len(rows))
+    flags = Coded.of(rows["flag"]) if "flag" in rows else Coded.constant("", len(rows))
     out = pd.DataFrame({
-        "station": stations.to_numpy(dtype=object), "variable": variable.to_numpy(dtype=object),
+        "station": stations.categorical(), "variable": variable.categorical(),
         "date": dates.to_numpy(), "value": values * factors,
-        "resolution": resolution.to_numpy(dtype=object),
-        "flag": (as_text(rows["flag"]) if "flag" in rows else pd.Series("", index=rows.index)).to_numpy(dtype=object),
-        "file": files, "line": problems.lines.astype(np.int64),
+        "resolution": resolution.categorical(), "flag": flags.categorical(),
+        "file": files.categorical(), "line": problems.lines.astype(np.int64),
     })
     if norms is not None:
         out["norm"] = norms * factors
     return out
 
 
-def _resolve_stations(station_in: pd.Series, missing: pd.Series, variable: pd.Series, network: Network | None,
-                      allow_unknown: bool, problems: _Problems) -> pd.Series:
+def _resolve_stations(station_in: Coded, missing: np.ndarray, variable: Coded, network: Network | None,
+                      allow_unknown: bool, problems: _Problems) -> Coded:
     """Network ids of the stations; unknown ones kept when allowed, else reported once per station.
 
     A name resolves to a station only for the variables of its kind (:data:`~bulletin.network.KIND_VARIABLES`):
-    a gauge's discharge named like a reservoir is not read as the reservoir's.
+    a gauge's discharge named like a reservoir is not read as the reservoir's. Each (name,
+    variable) pair is resolved once.
     """
     if network is None:
         return station_in
-    pairs = pd.DataFrame({"name": station_in.to_numpy(), "variable": variable.to_numpy()})
-    keys = pairs.drop_duplicates().copy()  # resolved once per name and variable, not per row
-    keys["id"] = [network.resolve(n, v) if n else None for n, v in zip(keys["name"], keys["variable"], strict=True)]
-    pairs = pairs.merge(keys, on=["name", "variable"], how="left", sort=False)
-    resolved = pd.Series(pairs["id"].to_numpy(dtype=object), index=station_in.index, dtype=object)
-    wrong_kind = np.zeros(len(pairs), dtype=bool)
-    for (name, sid, var), idx in pairs.dropna().groupby(["name", "id", "variable"], sort=False).groups.items():
-        if var in load_variables() and not network.takes(sid, var):
-            rows_of = np.zeros(len(pairs), dtype=bool)
-            rows_of[np.asarray(idx)] = True
-            wrong_kind |= rows_of
-            if allow_unknown and name not in network:  # kept apart under its own name, as a station not in the network
-                continue
-            kind = network[sid].kind
-            text = (f"'{name}' names the {kind} {sid}, which has no {var} (a {kind} reports "
-                    f"{', '.join(KIND_VARIABLES[kind])})")
-            problems.hints.append(f"if '{name}' is another station than {sid}, add it to {network.path} as a "
-                                  f"station of its own, of the kind that reports {var}, with aliases: ['{name}']")
-            _report_rows(problems, rows_of, text)
-    resolved = resolved.mask(pd.Series(wrong_kind, index=resolved.index))
+    pair_key = station_in.codes.astype(np.int64) * len(variable.words) + variable.codes
+    pairs, pair_of_row = np.unique(pair_key, return_inverse=True)
+    names = station_in.words[pairs // len(variable.words)]
+    pair_vars = variable.words[pairs % len(variable.words)]
+    ids = np.array([network.resolve(n, v) if n else None for n, v in zip(names, pair_vars, strict=True)],
+                   dtype=object)
+    wrong_pair = np.zeros(pairs.size, dtype=bool)
+    for k, (name, sid, var) in enumerate(zip(names, ids, pair_vars, strict=True)):
+        if sid is None or var not in load_variables() or network.takes(sid, var):
+            continue
+        wrong_pair[k] = True
+        if allow_unknown and name not in network:  # kept apart under its own name, as a station not in the network
+            continue
+        kind = network[sid].kind
+        text = (f"'{name}' names the {kind} {sid}, which has no {var} (a {kind} reports "
+                f"{', '.join(KIND_VARIABLES[kind])})")
+        problems.hints.append(f"if '{name}' is another station than {sid}, add it to {network.path} as a "
+                              f"station of its own, of the kind that reports {var}, with aliases: ['{name}']")
+        _report_rows(problems, pair_of_row == k, text)
+    resolved = np.where(wrong_pair | (ids == None), None, ids)  # noqa: E711 - elementwise on an object array
     if allow_unknown:
-        return resolved.fillna(station_in)
-    unknown = (resolved.isna() & ~missing).to_numpy() & ~wrong_kind
-    names = station_in.to_numpy()
+        keep_name = np.array([r is None for r in resolved])
+        final = np.where(keep_name, names, resolved)
+        return Coded(pair_of_row, final).map(lambda w: w)
+    unknown_pair = np.array([r is None for r in resolved]) & ~wrong_pair
+    unknown = unknown_pair[pair_of_row] & ~missing
     if unknown.any():
-        first = pd.unique(names[unknown])[0]
+        first = station_in.words[station_in.codes[np.flatnonzero(unknown)[0]]]
         problems.hints.append(
             f"a station not in the network {network.id} is a code to add to the aliases of its station in "
             f"{network.path} (e.g. aliases: ['{first}']), or a new station to add under stations there "
             "('bulletin init --data FILE --out DIR' writes an entry for every code of the data, to copy from); "
             "--keep-unknown-stations reads the file without it")
-    for name in pd.unique(names[unknown]):  # once per station: an archive holds thousands of rows of each
-        rows_of = unknown & (names == name)
-        text = f"unknown station '{name}'" + network.suggest(name)
-        _report_rows(problems, rows_of, text)
-    return resolved
+        order = pd.unique(station_in.codes[unknown])  # in order of first appearance
+        for code in order:  # once per station: an archive holds thousands of rows of each
+            name = station_in.words[code]
+            _report_rows(problems, unknown & (station_in.codes == code), f"unknown station '{name}'"
+                         + network.suggest(name))
+    final = np.where(np.array([r is None for r in resolved]), names, resolved)
+    return Coded(pair_of_row, final).map(lambda w: w)
 
 
 def _report_rows(problems: _Problems, rows_of: np.ndarray, text: str) -> None:
@@ -234,27 +293,28 @@ def _report_rows(problems: _Problems, rows_of: np.ndarray, text: str) -> None:
     problems.station_problems += 1
 
 
-def _conversion_factors(variable: pd.Series, units: pd.Series, problems: _Problems) -> np.ndarray:
+def _conversion_factors(variable: Coded, units: Coded, problems: _Problems) -> np.ndarray:
     """Factor from each row's unit to its variable's canonical unit (1 where either is unknown)."""
     variables = load_variables()
-    factors = np.ones(len(variable))
-    pairs = pd.DataFrame({"v": variable.to_numpy(), "u": units.to_numpy()})
-    for (var, unit), idx in pairs.groupby(["v", "u"], sort=False).groups.items():
+    pair_key = variable.codes.astype(np.int64) * len(units.words) + units.codes
+    pairs, pair_of_row = np.unique(pair_key, return_inverse=True)
+    pair_factor = np.ones(pairs.size)
+    for k, key in enumerate(pairs):
+        var, unit = variable.words[key // len(units.words)], units.words[key % len(units.words)]
         if var not in variables or not unit:
             continue
-        pos = np.asarray(idx)
         try:
-            factors[pos] = conversion_factor(unit, variables[var].unit)
+            pair_factor[k] = conversion_factor(unit, variables[var].unit)
         except ValueError as exc:
-            m = np.zeros(len(variable), dtype=bool)
-            m[pos] = True
+            m = pair_of_row == k
+            pos = np.flatnonzero(m)
             text = f"{exc}; {var} is measured in {variables[var].unit} (accepted: {', '.join(known_units())})"
             if pos.size > 1 and not problems.filled["unit"][pos[0]]:
                 text += f"; on {pos.size} rows, the first here"
                 problems.report_first(m, "unit", text)
             else:
                 problems.report(m, "unit", lambda i, t=text: [t] * i.size)
-    return factors
+    return pair_factor[pair_of_row]
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
@@ -263,12 +323,12 @@ def _did_you_mean(name: str, known: list[str]) -> str:
     return f"did you mean '{close[0]}'? " if close else ""
 
 
-def _report_once_per_value(problems: _Problems, bad: np.ndarray, fld: str, values: np.ndarray,
+def _report_once_per_value(problems: _Problems, bad: np.ndarray, fld: str, values: Coded,
                            message: Callable[[str], str]) -> None:
     """Report each distinct bad value once, at its first row, with the number of rows it is on."""
-    for value in pd.unique(values[bad]):
-        rows_of = bad & (values == value)
-        text = message(value)
+    for code in pd.unique(values.codes[bad]):
+        rows_of = bad & (values.codes == code)
+        text = message(values.words[code])
         n = int(rows_of.sum())
         if n > 1 and not problems.filled[fld][np.flatnonzero(rows_of)[0]]:
             text += f" on {n} rows, the first here"
@@ -276,26 +336,28 @@ def _report_once_per_value(problems: _Problems, bad: np.ndarray, fld: str, value
 
 
 def _fill_given(rows: pd.DataFrame, fld: str, given: str | None, network: Network | None, problems: _Problems):
-    """The ``fld`` column with empty fields filled from ``given``, and two masks of its fields.
+    """The ``fld`` column with empty fields filled from ``given``, and two masks of its rows.
 
     The masks are of the fields still empty and of the fields filled from ``given``.
 
     A field in the file that differs from ``given`` is reported once per distinct value.
     """
-    col = as_text(rows[fld]) if fld in rows else pd.Series("", index=rows.index, dtype=object)
-    empty = (col == "").to_numpy()
+    col = Coded.of(rows[fld]) if fld in rows else Coded.constant("", len(rows))
+    empty = col.rows(col.words == "")
     option = f"--{fld} ({fld}= in read_observations)"
     if given is not None and given.strip():
         g = given.strip()
-        for value in pd.unique(col[~empty]):
-            if not _same_given(fld, value, g, network):
-                m = (col == value).to_numpy()
+        for code, value in enumerate(col.words):
+            if value and not _same_given(fld, value, g, network):
+                m = col.codes == code
+                if not m.any():
+                    continue
                 n = int(m.sum())
                 problems.report_first(m, fld, f"the file gives {fld} '{value}'" + (f" on {n} rows" if n > 1 else "")
                                       + f" but {option} is '{g}'; drop the option or correct the file")
-        return col.mask(pd.Series(empty, index=col.index), g), pd.Series(False, index=col.index), empty
+        return col.map(lambda w: w or g), np.zeros(len(rows), dtype=bool), empty
     problems.report_first(empty, fld, f"{int(empty.sum())} row(s) name no {fld}, the first here; give it with {option}")
-    return col, pd.Series(empty, index=col.index), np.zeros(len(col), dtype=bool)
+    return col, empty, np.zeros(len(rows), dtype=bool)
 
 
 def _same_given(fld: str, in_file: str, given: str, network: Network | None) -> bool:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..ingest import Observations
 from ..network import Network
+from . import batch as _batch
 from . import checks as _checks  # noqa: F401  (registers the checks)
 from . import consistency as _consistency  # noqa: F401
 from . import periodic as _periodic  # noqa: F401
@@ -79,7 +80,17 @@ def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime
     errors: list[pd.DataFrame] = []
     good_daily: dict[tuple[str, str], pd.Series] = {}
     frame = obs.frame
+    batched = _run_batches(frame, network, config, {"as_of": as_of_ts, "resolution": "day"})
     for (station, variable, resolution), g in frame.groupby(["station", "variable", "resolution"], sort=False):
+        if (station, variable, resolution) in batched:
+            flags, error_dates, good = batched.pop((station, variable, resolution))
+            out += flags
+            if len(error_dates):
+                errors.append(pd.DataFrame({"station": station, "variable": variable, "resolution": resolution,
+                                            "date": error_dates}))
+            if good is not None:
+                good_daily[(station, variable)] = good
+            continue
         st = network.stations.get(station) if network else None
         configured = config.checks_for(station, variable)
         context = {"as_of": as_of_ts, "resolution": resolution}
@@ -129,6 +140,48 @@ def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime
         if rule is not None:
             rules[variable] = rule["resolution"]
     return QCReport(flags, error_frame, rules)
+
+
+def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig, context: dict) -> dict:
+    """The flags, error dates and good values of the daily series of stations not in the network, run in blocks.
+
+    Returns (station, variable, 'day') -> (flag rows, dates flagged as errors, the series without
+    them or None): what the series-by-series loop of :func:`run_qc` gives for each.
+    """
+    day = (frame["resolution"] == "day").to_numpy()
+    known = set(network.stations) if network else set()
+    stations = frame["station"]
+    outside = ~stations.isin(known).to_numpy() if known else np.ones(len(frame), dtype=bool)
+    rows = frame[day & outside]
+    if rows.empty:
+        return {}
+    keys = list(map(tuple, rows[["station", "variable"]].drop_duplicates().to_numpy()))
+    # the reservoir balance needs the good values of stations with inflow, release and volume
+    variables_of: dict = {}
+    for station, variable in keys:
+        variables_of.setdefault(station, set()).add(variable)
+    balance = {st for st, vs in variables_of.items() if {"inflow", "release", "volume"} <= vs}
+    groups: dict = {}
+    for station, variable in keys:
+        configured = config.checks_for(station, variable)
+        groups.setdefault(repr(sorted(configured.items())), (configured, []))[1].append((station, variable))
+    found: dict = {}
+
+    def record(station, variable, name, result, index):
+        entry = found.setdefault((station, variable, "day"), ([], [], None))
+        _flag_rows(entry[0], station, variable, "day", name, result, index)
+
+    def record_errors(station, variable, dates, good):
+        flags, _, _ = found.setdefault((station, variable, "day"), ([], [], None))
+        found[(station, variable, "day")] = (flags, dates, good if station in balance else None)
+
+    for configured, members in groups.values():
+        member_set = set(members)
+        pairs = list(zip(rows["station"].to_numpy(), rows["variable"].to_numpy(), strict=True)) \
+            if len(groups) > 1 else None
+        sub = rows if pairs is None else rows[[p in member_set for p in pairs]]
+        _batch.run_daily_batch(sub, members, configured, context, record, record_errors)
+    return found
 
 
 def _consistency_checks(out: list, good_daily: dict, network: Network | None, config: QCConfig) -> None:

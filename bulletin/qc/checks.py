@@ -78,7 +78,12 @@ def unsorted_dates(rows: pd.DataFrame, station, params: dict) -> CheckResult:
 def gaps(s: pd.Series, station, params: dict) -> CheckResult:
     """Days missing between the first and the last observation."""
     mask = s.isna()
-    return CheckResult(mask, f"{_count(mask)} missing day(s)", "info")
+    return CheckResult(mask, gaps_sentence(mask, params), "info")
+
+
+def gaps_sentence(mask, params: dict) -> str:
+    """The sentence of :func:`gaps` for its mask (also written for the masks of many series at once)."""
+    return f"{_count(mask)} missing day(s)"
 
 
 @check("future", title=N_("dates after the issue date"), pointwise=True, context=("as_of",))
@@ -92,7 +97,12 @@ def future_dates(s: pd.Series, station, params: dict) -> CheckResult:
         return CheckResult(no_flags(s.index), "not checked: no issue date", "error")
     limit = pd.Timestamp(as_of)
     mask = pd.Series((s.index > limit) & s.notna().to_numpy(), index=s.index)
-    return CheckResult(mask, f"{_count(mask)} value(s) dated after the issue date {_day(limit)}", "error")
+    return CheckResult(mask, future_sentence(mask, params), "error")
+
+
+def future_sentence(mask, params: dict) -> str:
+    """The sentence of :func:`future_dates` for its mask."""
+    return f"{_count(mask)} value(s) dated after the issue date {_day(pd.Timestamp(params['as_of']))}"
 
 
 # ---- range --------------------------------------------------------------------------------
@@ -101,7 +111,12 @@ def future_dates(s: pd.Series, station, params: dict) -> CheckResult:
 def negative_values(s: pd.Series, station, params: dict) -> CheckResult:
     """Values below zero, impossible for flows and volumes."""
     mask = s < 0
-    return CheckResult(mask, f"{_count(mask)} negative value(s)", "error")
+    return CheckResult(mask, negative_sentence(mask, params), "error")
+
+
+def negative_sentence(mask, params: dict) -> str:
+    """The sentence of :func:`negative_values` for its mask."""
+    return f"{_count(mask)} negative value(s)"
 
 
 @check("implausible", title=N_("impossible values"), pointwise=True, min=None, max=None)
@@ -120,8 +135,14 @@ def implausible_values(s: pd.Series, station, params: dict) -> CheckResult:
         if hi is not None:
             bad |= x > hi
     mask = pd.Series(bad, index=s.index)
+    return CheckResult(mask, implausible_sentence(mask, params), "error")
+
+
+def implausible_sentence(mask, params: dict) -> str:
+    """The sentence of :func:`implausible_values` for its mask."""
+    lo, hi = params["min"], params["max"]
     bounds = f"{'-inf' if lo is None else f'{lo:g}'} to {'inf' if hi is None else f'{hi:g}'}"
-    return CheckResult(mask, f"{_count(mask)} value(s) outside the physically possible range {bounds}", "error")
+    return f"{_count(mask)} value(s) outside the physically possible range {bounds}"
 
 
 @check("above_capacity", title=N_("volume above capacity"), pointwise=True)
@@ -160,7 +181,12 @@ def flat_line(s: pd.Series, station, params: dict) -> CheckResult:
     mask = (run >= days) & s.notna()
     if params["ignore_zero"]:
         mask &= s != 0
-    return CheckResult(mask, f"{_count(mask)} day(s) in runs of {days} or more equal values", "warning")
+    return CheckResult(mask, flat_line_sentence(mask, params), "warning")
+
+
+def flat_line_sentence(mask, params: dict) -> str:
+    """The sentence of :func:`flat_line` for its mask."""
+    return f"{_count(mask)} day(s) in runs of {int(params['days'])} or more equal values"
 
 
 def _rolling_median(s: pd.Series, window: int) -> pd.Series:
@@ -187,6 +213,12 @@ def spike(s: pd.Series, station, params: dict) -> CheckResult:
        mean, use absolute deviation around the median. J. Exp. Soc. Psychol. 49(4), 764-766
        (the median absolute deviation times 1.4826 as a robust standard deviation).
     """
+    mask = spike_mask(s, params)
+    return CheckResult(mask, spike_sentence(mask, params), "warning")
+
+
+def spike_mask(s, params: dict):
+    """The days :func:`spike` flags, of one series or of a table of days x series (the same operations per column)."""
     before, after = s.shift(1), s.shift(-1)
     d1, d2 = s - before, s - after
     jump = np.minimum(d1.abs(), d2.abs())
@@ -197,8 +229,12 @@ def spike(s: pd.Series, station, params: dict) -> CheckResult:
     f = params["factor"]
     by_factor = (s >= f * np.maximum(before, after)) | (s * f <= np.minimum(before, after)) if f else False
     mask = (d1 * d2 > 0) & (jump > floor) & (by_sd | by_factor)
-    mask = mask.fillna(False).astype(bool)
-    return CheckResult(mask, f"{_count(mask)} day(s) far from both neighbours", "warning")
+    return mask.fillna(False).astype(bool)
+
+
+def spike_sentence(mask, params: dict) -> str:
+    """The sentence of :func:`spike` for its mask."""
+    return f"{_count(mask)} day(s) far from both neighbours"
 
 
 @check("shift", title=N_("sudden shifts"), days=10, share=0.5, min_step=0.0, abrupt=0.5)
@@ -262,6 +298,11 @@ def completeness(s: pd.Series, station, params: dict) -> CheckResult:
     key = years * 100 + poy
     present = pd.Series(s.notna().to_numpy(), index=key).groupby(level=0).transform("sum").to_numpy()
     mask = pd.Series(present < min_share * days, index=s.index)
-    periods = len(np.unique(key[mask.to_numpy()]))
-    return CheckResult(mask, f"{periods} {resolution}(s) with less than {100 * min_share:g} % of days present",
-                       "info")
+    return CheckResult(mask, completeness_sentence(mask, params), "info")
+
+
+def completeness_sentence(mask: pd.Series, params: dict) -> str:
+    """The sentence of :func:`completeness` for its mask: the periods with a flagged day."""
+    years, poy = period_keys(pd.DatetimeIndex(mask.index), params["resolution"])
+    periods = len(np.unique((years * 100 + poy)[mask.to_numpy(dtype=bool)]))
+    return f"{periods} {params['resolution']}(s) with less than {100 * params['min_share']:g} % of days present"

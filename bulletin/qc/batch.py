@@ -1,0 +1,221 @@
+"""The checks of many daily series at once: an archive of stations outside the network.
+
+:func:`~bulletin.qc.run_qc` runs the checks series by series. For the daily series of stations
+that are not in the network (an archive of a whole hydromet service: thousands of gauges with
+the same checks and no capacities or level ranges), :func:`run_daily_batch` runs each check on
+a block of series at once: a table of days x series, the same pandas operations column by
+column. Each column of a block's mask is the check's own mask of that series, and its sentence is
+written by the check's own sentence function; series without a flag need none. So the flags,
+sentences and errors are those of the series-by-series run (the tests hold them equal).
+
+Only checks with a batched form (:data:`BATCHED`) run on blocks; any other configured check
+runs series by series, and the row checks (dates given twice, out of order) run on the series
+whose rows a vectorised test finds suspect (:func:`rows_flagged`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import checks as _checks
+from .registry import CHECKS, CheckResult
+
+BLOCK = 256  # series per block: a block of 35 years of days is 256 x 12,784 values, 26 MB a table
+
+
+def _future(s: pd.DataFrame, params: dict) -> pd.DataFrame | None:
+    if params.get("as_of") is None:
+        return None
+    late = np.asarray(s.index > pd.Timestamp(params["as_of"]))
+    return s.notna() & late[:, None]
+
+
+def _implausible(s: pd.DataFrame, params: dict) -> pd.DataFrame:
+    x = s.to_numpy()
+    bad = np.isinf(x)
+    with np.errstate(invalid="ignore"):
+        if params["min"] is not None:
+            bad |= x < params["min"]
+        if params["max"] is not None:
+            bad |= x > params["max"]
+    return pd.DataFrame(bad, index=s.index, columns=s.columns)
+
+
+def _flat_line(s: pd.DataFrame, params: dict) -> pd.DataFrame:
+    x = s.to_numpy()
+    new = np.ones(x.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        new[1:] = ~(x[1:] == x[:-1])  # NaN never equals: each missing day is a run of its own
+    runs = np.cumsum(new.T.ravel()).reshape(x.shape[::-1]).T  # run numbers down each column, then across
+    length = np.bincount(runs.ravel())[runs]
+    mask = (length >= int(params["days"])) & ~np.isnan(x)
+    if params["ignore_zero"]:
+        mask &= x != 0
+    return pd.DataFrame(mask, index=s.index, columns=s.columns)
+
+
+def _completeness(s: pd.DataFrame, params: dict) -> pd.DataFrame:
+    from ..periods import period_keys
+
+    idx = pd.DatetimeIndex(s.index)
+    years, poy = period_keys(idx, params["resolution"])
+    if params["resolution"] == "month":
+        days = idx.days_in_month.to_numpy()
+    else:
+        days = np.where(idx.day.to_numpy() <= 20, 10, idx.days_in_month.to_numpy() - 20)
+    present = s.notna().groupby(years * 100 + poy).transform("sum").to_numpy()
+    return pd.DataFrame(present < params["min_share"] * days[:, None], index=s.index, columns=s.columns)
+
+
+# check name -> (mask of a days x series table, or None when it flags nothing; the check's sentence for
+# one series' mask; its severity): each mask column is the check's own mask of that series
+BATCHED = {
+    "gaps": (lambda s, p: s.isna(), _checks.gaps_sentence, "info"),
+    "future": (_future, _checks.future_sentence, "error"),
+    "negative": (lambda s, p: s < 0, _checks.negative_sentence, "error"),
+    "implausible": (_implausible, _checks.implausible_sentence, "error"),
+    "flat_line": (_flat_line, _checks.flat_line_sentence, "warning"),
+    "spike": (_checks.spike_mask, _checks.spike_sentence, "warning"),
+    "completeness": (_completeness, _checks.completeness_sentence, "info"),
+}
+
+
+def rows_flagged(rows: pd.DataFrame, code: np.ndarray, configured: dict) -> set[int]:
+    """The series (codes) that the row checks (duplicates, unsorted) may flag: confirmed one by one."""
+    day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    out: set[int] = set()
+    if "duplicates" in configured:
+        dup = pd.DataFrame({"c": code, "d": day}).duplicated(keep=False).to_numpy()
+        out |= set(np.unique(code[dup]).tolist())
+    if "unsorted" in configured:
+        files = pd.factorize(rows["file"])[0]
+        order = np.lexsort((np.arange(code.size), files, code))  # each series and file in the order of its rows
+        g = (code[order].astype(np.int64) * (files.max(initial=0) + 1) + files[order])
+        d = day[order]
+        span = int(d.max(initial=0) - d.min(initial=0)) + 1
+        running = np.maximum.accumulate(g * span + (d - d.min(initial=0)))  # groups in increasing order
+        prev = np.empty_like(running)
+        prev[0] = -1
+        prev[1:] = running[:-1]
+        first = np.ones(g.size, dtype=bool)
+        first[1:] = g[1:] != g[:-1]
+        late = ~first & (g * span + (d - d.min(initial=0)) < prev)
+        out |= set(np.unique(code[order][late]).tolist())
+    return out
+
+
+def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured: dict, context: dict,
+                    record, record_errors) -> None:
+    """Run ``configured`` checks on the daily series ``keys`` (stations not in the network), block by block.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        The observation rows of these series (station, variable, date, value, file, line).
+    keys : list of (station, variable)
+        The series, all with the same configured checks.
+    configured : dict
+        Check name -> parameters (:meth:`~bulletin.qc.config.QCConfig.checks_for`).
+    context : dict
+        Run-time inputs of the checks (``as_of``).
+    record : callable
+        ``record(station, variable, name, result, index)``: records the flags of one check.
+    record_errors : callable
+        ``record_errors(station, variable, dates, good)``: the dates flagged as errors and the
+        series without them.
+    """
+    index = pd.MultiIndex.from_tuples(keys)
+    code = index.get_indexer(pd.MultiIndex.from_arrays([rows["station"], rows["variable"]]))
+    by_rows = rows_flagged(rows, code, configured)
+    day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    value = rows["value"].to_numpy(dtype=float)
+    order = np.lexsort((np.isnan(value), day, code))  # per series and day, a present value first
+    code, day, value = code[order], day[order], value[order]
+    first = np.ones(code.size, dtype=bool)
+    first[1:] = (code[1:] != code[:-1]) | (day[1:] != day[:-1])
+    code, day, value = code[first], day[first], value[first]
+    starts = np.searchsorted(code, np.arange(len(keys) + 1))
+    for lo in range(0, len(keys), BLOCK):
+        hi = min(lo + BLOCK, len(keys))
+        _block(keys, lo, hi, code[starts[lo]:starts[hi]] - lo, day[starts[lo]:starts[hi]],
+               value[starts[lo]:starts[hi]], rows, by_rows, configured, context, record, record_errors,
+               np.datetime_data(rows["date"].dtype)[0])
+
+
+def _block(keys, lo, hi, code, day, value, rows, by_rows, configured, context, record, record_errors,
+           unit: str) -> None:
+    width = hi - lo
+    first_day, last_day = day.min(), day.max()
+    table = np.full((int(last_day - first_day) + 1, width), np.nan)
+    table[day - first_day, code] = value
+    dates = pd.DatetimeIndex((first_day + np.arange(table.shape[0])).astype("datetime64[D]")).as_unit(unit)
+    begin = np.full(width, np.iinfo(np.int64).max)
+    end = np.full(width, -1)
+    np.minimum.at(begin, code, day - first_day)
+    np.maximum.at(end, code, day - first_day)
+    pos = np.arange(table.shape[0])[:, None]
+    in_range = (pos >= begin[None, :]) & (pos <= end[None, :])
+    s = pd.DataFrame(table, index=dates, columns=range(width))
+    error = np.zeros(table.shape, dtype=bool)
+    checked = s
+
+    def own(col: int, frame: pd.DataFrame) -> pd.Series:
+        return frame[col].iloc[begin[col]: end[col] + 1]
+
+    def flag(station: str, variable: str, col: int, name: str, result: CheckResult) -> None:
+        nonlocal checked
+        series = own(col, s)
+        record(station, variable, name, result, series.index)
+        if result.severity == "error":
+            hit = result.mask.reindex(series.index, fill_value=False).fillna(False).to_numpy(dtype=bool) \
+                & series.notna().to_numpy()
+            if hit.any():
+                error[begin[col]: end[col] + 1, col] |= hit
+                checked = s.where(~error)
+
+    def confirm(name: str, chk, params: dict, columns) -> None:
+        """Run the check itself on each of ``columns``: its flags and its sentence."""
+        for col in columns:
+            station, variable = keys[lo + col]
+            if chk.kind == "rows":
+                sel = (rows["station"] == station).to_numpy() & (rows["variable"] == variable).to_numpy()
+                result = chk.func(rows.loc[sel, ["date", "value", "file", "line"]], None, params)
+            else:
+                result = chk.func(own(col, checked), None, params)
+            flag(station, variable, col, name, result)
+
+    for name, params in configured.items():
+        chk = CHECKS[name]
+        if name == "completeness" or not chk.runs_on("day"):
+            continue
+        params = {**params, **{k: context[k] for k in chk.context}}
+        if chk.kind == "rows":
+            confirm(name, chk, params, [c for c in range(width) if lo + c in by_rows])
+            continue
+        if name not in BATCHED:
+            confirm(name, chk, params, range(width))
+            continue
+        masks, sentence, severity = BATCHED[name]
+        mask = masks(checked, params)
+        if mask is None:
+            continue
+        mask = mask.to_numpy(dtype=bool) & in_range
+        for col in np.flatnonzero(mask.any(axis=0)):
+            station, variable = keys[lo + col]
+            m = pd.Series(mask[begin[col]: end[col] + 1, col], index=own(col, s).index)
+            flag(station, variable, col, name, CheckResult(m, sentence(m, params), severity))
+    good = s.where(~error)
+    for col in range(width):
+        station, variable = keys[lo + col]
+        series = own(col, s)
+        bad = error[begin[col]: end[col] + 1, col]
+        record_errors(station, variable, series.index[bad], own(col, good))
+    if "completeness" in configured:
+        params = configured["completeness"]
+        mask = _completeness(good, params).to_numpy() & in_range
+        for col in np.flatnonzero(mask.any(axis=0)):
+            station, variable = keys[lo + col]
+            m = pd.Series(mask[begin[col]: end[col] + 1, col], index=own(col, good).index)
+            record(station, variable, "completeness", CheckResult(m, _checks.completeness_sentence(m, params), "info"),
+                   None)

@@ -1,0 +1,76 @@
+"""The checks of many daily series at once (bulletin.qc.batch) flag what the series-by-series run flags."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import bulletin.qc as qc
+from bulletin.ingest.observations import Observations
+
+
+def _archive(stations: int = 40, seed: int = 3) -> Observations:
+    """Daily discharge of ``stations`` gauges over 3 years, with a defect of each kind on some of them."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2020-01-01", "2022-12-31", freq="D")
+    frames = []
+    for i in range(stations):
+        start = int(rng.integers(0, 60))
+        d = dates[start: dates.size - int(rng.integers(0, 60))]
+        v = np.round(50 + 30 * np.sin(np.arange(d.size) / 58.0) + rng.gamma(2.0, 2.0, d.size), 1)
+        kind = i % 10
+        if kind == 1:
+            v[100] = -5.0  # negative: an error, then not seen by the later checks
+        elif kind == 2:
+            v[200] = v[199] * 6  # a spike
+        elif kind == 3:
+            v[300:315] = 42.0  # a flat line
+        elif kind == 4:
+            v[400:407] = np.nan  # an incomplete dekad
+        elif kind == 5:
+            v[50] = 1e30  # implausible
+        frame = pd.DataFrame({"station": f"g{i:03d}", "variable": "discharge", "date": d, "value": v})
+        if kind == 6:
+            frame = pd.concat([frame, frame.iloc[[10, 11]]])  # two dates given twice with the same value
+        if kind == 7:
+            frame = pd.concat([frame.iloc[:30], frame.iloc[[5]], frame.iloc[30:]])  # a row out of order
+            frame = frame.drop_duplicates("date", keep="last")
+        if kind == 8:
+            frame = frame[(frame["date"] < "2021-03-01") | (frame["date"] > "2021-04-15")]  # a gap
+        frames.append(frame)
+    frame = pd.concat(frames, ignore_index=True)
+    frame["resolution"] = "day"
+    frame["flag"] = ""
+    frame["file"] = np.where(np.arange(len(frame)) % 2 == 0, "a.csv", "a.csv")
+    frame["line"] = np.arange(2, len(frame) + 2)
+    for col in ("station", "variable", "resolution", "flag", "file"):
+        frame[col] = frame[col].astype("category")
+    return Observations(frame[["station", "variable", "date", "value", "resolution", "flag", "file", "line"]])
+
+
+@pytest.mark.parametrize("as_of", [None, date(2022, 6, 30)])
+def test_blocks_flag_what_the_series_by_series_run_flags(monkeypatch, as_of):
+    obs = _archive()
+    batched = qc.run_qc(obs, None, as_of=as_of)
+    monkeypatch.setattr(qc, "_run_batches", lambda *a, **k: {})
+    one_by_one = qc.run_qc(obs, None, as_of=as_of)
+    pd.testing.assert_frame_equal(batched.flags, one_by_one.flags)
+    pd.testing.assert_frame_equal(batched.errors.reset_index(drop=True), one_by_one.errors.reset_index(drop=True),
+                                  check_dtype=False, check_categorical=False)
+    checks = set(batched.flags["check"])
+    assert {"negative", "spike", "flat_line", "completeness", "implausible", "duplicates", "unsorted", "gaps"} <= checks
+    if as_of is not None:
+        assert "future" in checks
+    assert len(batched.errors) >= 8  # 4 negative and 4 implausible values are errors
+
+
+def test_blocks_of_series_are_independent(monkeypatch):
+    import bulletin.qc.batch as batch
+
+    obs = _archive(stations=12)
+    whole = qc.run_qc(obs, None)
+    monkeypatch.setattr(batch, "BLOCK", 5)
+    pd.testing.assert_frame_equal(qc.run_qc(obs, None).flags, whole.flags)
