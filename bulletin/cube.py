@@ -26,6 +26,7 @@ import pandas as pd
 from .aggregation import aggregate_many
 from .climatology import CATEGORIES, NO_DATA, QUANTILES, ClimateSettings, ReferenceValues
 from .ingest import Observations
+from .ingest.observations import codes_of, series_codes
 from .series import period_series
 from .units import load_variables
 
@@ -74,19 +75,20 @@ def period_table(obs: Observations, resolution: str) -> pd.DataFrame:
 
 def _daily_only_series(frame: pd.DataFrame) -> set[tuple[str, str]]:
     """The (station, variable) series whose observations are all daily."""
-    res = frame["resolution"].to_numpy()
-    not_day = res != "day"
-    if not not_day.any():
-        return set(map(tuple, frame[["station", "variable"]].drop_duplicates().to_numpy()))
-    other = set(map(tuple, frame.loc[not_day, ["station", "variable"]].drop_duplicates().to_numpy()))
-    every = set(map(tuple, frame[["station", "variable"]].drop_duplicates().to_numpy()))
-    return every - other
+    code, keys = series_codes(frame)
+    resolution, words = codes_of(frame["resolution"])
+    not_day = np.flatnonzero(words != "day")
+    other = np.zeros(len(keys), dtype=bool)
+    if not_day.size:
+        other[np.unique(code[np.isin(resolution, not_day)])] = True
+    return {k for k, o in zip(keys, other, strict=True) if not o}
 
 
 def _aggregate_days(frame: pd.DataFrame, keys: list[tuple[str, str]], resolution: str) -> pd.DataFrame:
     """:func:`~bulletin.climatology.aggregate` of the daily series ``keys`` (sorted), all in one pass."""
     key_index = pd.MultiIndex.from_tuples(keys, names=["station", "variable"])
-    series = key_index.get_indexer(pd.MultiIndex.from_arrays([frame["station"], frame["variable"]]))
+    code, present = series_codes(frame)
+    series = key_index.get_indexer(pd.MultiIndex.from_tuples(present))[code] if present else code
     keep = series >= 0
     how_of = {name: v.aggregate for name, v in load_variables().items()}
     how = np.array([how_of[variable] for _, variable in keys], dtype=object)

@@ -130,6 +130,8 @@ def read_canonical_csv(path: Path, data: bytes, options: ReadOptions | None = No
 
 
 TEXT_COLUMNS = ("station", "variable", "unit", "resolution", "flag")
+# the days (since 1970-01-01) of 1678-01-01 and 2261-12-31, within the range of datetime64[ns]
+NS_DAYS = (int(np.datetime64("1678-01-01", "D").astype(np.int64)), int(np.datetime64("2261-12-31", "D").astype(np.int64)))
 
 
 def read_typed(data: bytes, header: list[str]) -> pd.DataFrame | None:
@@ -149,9 +151,8 @@ def read_typed(data: bytes, header: list[str]) -> pd.DataFrame | None:
     except ImportError:
         return None
     known = (*REQUIRED, *OPTIONAL)
-    if (len(set(header)) != len(header) or not all(h in known for h in header) or b'"' in data
-            or b"\n\n" in data or b"\n\r\n" in data or data.find(b"\xef\xbb\xbf", 1) >= 0
-            or data.count(b"\r") != data.count(b"\r\n")):
+    if len(set(header)) != len(header) or not all(h in known for h in header) or data.find(b'"') >= 0 \
+            or (data.find(b"\r") >= 0 and data.count(b"\r") != data.count(b"\r\n")):
         return None
     words = pa.dictionary(pa.int32(), pa.string())
     types = {c: words for c in TEXT_COLUMNS} | {"date": pa.date32(), "value": pa.float64()}
@@ -165,11 +166,28 @@ def read_typed(data: bytes, header: list[str]) -> pd.DataFrame | None:
         return None
     if table.num_rows == 0 or ("value" in header and pc.any(pc.is_nan(table.column("value"))).as_py()):
         return None  # "nan" is not a number to the careful path, which says so
-    if "date" in header:  # microseconds, as pandas parses dates from text
-        table = table.set_column(header.index("date"), "date", table.column("date").cast(pa.timestamp("us")))
-    frame = table.to_pandas()
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if table.num_rows != lines - 1:
+        return None  # blank lines, which pyarrow skips: the line numbers would move
+    if any("\ufeff" in word for c in TEXT_COLUMNS if c in header for word in _words(table.column(c))):
+        return None  # a byte order mark inside the file: two files joined, which the careful path explains
+    if "date" in header:  # nanoseconds, as the careful path gives them; dates beyond their range go that way
+        span = pc.min_max(table.column("date").cast(pa.int32()))
+        if span["min"].is_valid and not NS_DAYS[0] <= span["min"].as_py() <= span["max"].as_py() <= NS_DAYS[1]:
+            return None
+        table = table.set_column(header.index("date"), "date", table.column("date").cast(pa.timestamp("ns")))
+    columns = {c: table.column(c) for c in known if c in header}
+    del table
+    frame = pd.DataFrame({c: col.to_pandas() for c, col in columns.items()})  # one copy, column by column
     frame["line"] = np.arange(2, len(frame) + 2, dtype=np.int64)
-    return frame[[c for c in known if c in frame] + ["line"]]
+    return frame
+
+
+def _words(column) -> list[str]:
+    """The distinct texts of a dictionary-encoded pyarrow column."""
+    if column.num_chunks == 0:
+        return []
+    return column.unify_dictionaries().chunk(0).dictionary.to_pylist()
 
 
 def read_locale_csv(path: Path, data: bytes, options: ReadOptions) -> RawTable:

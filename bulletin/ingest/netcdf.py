@@ -87,6 +87,12 @@ def _station_ids(path: Path, ds) -> tuple[str | None, str | None, list[str]]:
     return name, (var.dims[0] if var.ndim else None), texts
 
 
+def _station_column(stations: list[str], n_time: int) -> pd.Categorical:
+    """The station of every value, station by station, each ``n_time`` times, as categories."""
+    codes, words = pd.factorize(np.asarray(stations, dtype=object))
+    return pd.Categorical.from_codes(np.repeat(codes.astype(np.int32), n_time), categories=pd.Index(words, dtype=object))
+
+
 def _read(path: Path, ds, options: ReadOptions) -> RawTable:
     time = _time_name(path, ds)
     id_name, station_dim, ids = _station_ids(path, ds)
@@ -130,17 +136,23 @@ def _read(path: Path, ds, options: ReadOptions) -> RawTable:
         n_station, n_time = values.shape
         dates = pd.DatetimeIndex(ds[time].values)
         resolution = var.attrs.get("resolution", ds.attrs.get("resolution", "day"))
+        n = n_station * n_time
+
+        def same(text: str, n=n) -> pd.Categorical:  # one text on every row: one byte a row
+            return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text])
+
         frames.append(pd.DataFrame({
-            "station": np.repeat(np.asarray(stations, dtype=object), n_time),
-            "variable": bulletin,
+            "station": _station_column(stations, n_time),
+            "variable": same(bulletin),
             "date": np.tile(dates.to_numpy(), n_station),
             "value": values.reshape(-1).astype(float),
-            "unit": "" if unit is None else str(unit),
-            "resolution": str(resolution),
-            "where": f"variable '{name}'",
-            "where_station": f"variable '{id_name}'" if id_name else f"variable '{name}'",
-            "part": f"variable '{name}'",
+            "unit": same("" if unit is None else str(unit)),
+            "resolution": same(str(resolution)),
+            "where": same(f"variable '{name}'"),
+            "where_station": same(f"variable '{id_name}'" if id_name else f"variable '{name}'"),
+            "part": same(f"variable '{name}'"),
         }))
-    rows = pd.concat(frames, ignore_index=True)
+        del values
+    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     rows["line"] = np.arange(1, len(rows) + 1)
     return RawTable(rows, hint=HINT, notes=notes)

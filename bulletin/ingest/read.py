@@ -21,7 +21,7 @@ from pandas.api.types import union_categoricals
 from ..errors import IngestError, UsageError
 from ..network import Network
 from ..resources import resource_path
-from .observations import InputFile, Observations, archive_norms_of, empty_frame, empty_norms
+from .observations import InputFile, Observations, archive_norms_of, duplicated_rows, empty_frame, empty_norms
 from .registry import READERS, ReadOptions, read_table
 from .text import MAX_REPORTED
 from .validate import normalise
@@ -193,7 +193,7 @@ def _check_conflicting_duplicates(frame: pd.DataFrame, files: list[Path] = ()) -
     The message starts with the path of the file when all the conflicts are in one file.
     """
     key = ["station", "variable", "resolution", "date"]
-    dup = frame[frame.duplicated(key, keep=False)]
+    dup = frame[duplicated_rows(frame)]
     if dup.empty:
         return
     problems = []

@@ -121,7 +121,10 @@ class Coded:
     @classmethod
     def of(cls, col: pd.Series) -> Coded:
         """The coded form of a column of text, categories or missing values."""
-        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        if isinstance(col.dtype, pd.CategoricalDtype):  # the reader's codes, as they are
+            codes, uniques = col.cat.codes.to_numpy(), col.cat.categories
+        else:
+            codes, uniques = pd.factorize(col, use_na_sentinel=True)
         text = np.array([str(v).strip() for v in np.asarray(uniques, dtype=object)] + [""], dtype=object)
         merged, words = pd.factorize(text)  # " a" and "a" are one word
         return cls(merged[np.where(codes < 0, len(uniques), codes)], np.asarray(words, dtype=object))
@@ -149,8 +152,7 @@ class Coded:
         order = np.argsort(self.words.astype(str), kind="stable")
         rank = np.empty(order.size, dtype=np.int64)
         rank[order] = np.arange(order.size)
-        used = np.zeros(order.size, dtype=bool)
-        used[np.unique(self.codes)] = True
+        used = np.bincount(self.codes, minlength=order.size) > 0
         keep = used[order]
         new_code = np.cumsum(keep) - 1
         return pd.Categorical.from_codes(new_code[rank][self.codes], categories=self.words[order][keep].astype(str))
@@ -243,7 +245,7 @@ def _resolve_stations(station_in: Coded, missing: np.ndarray, variable: Coded, n
     if network is None:
         return station_in
     pair_key = station_in.codes.astype(np.int64) * len(variable.words) + variable.codes
-    pairs, pair_of_row = np.unique(pair_key, return_inverse=True)
+    pairs, pair_of_row = _distinct_keys(pair_key)
     names = station_in.words[pairs // len(variable.words)]
     pair_vars = variable.words[pairs % len(variable.words)]
     ids = np.array([network.resolve(n, v) if n else None for n, v in zip(names, pair_vars, strict=True)],
@@ -284,6 +286,12 @@ def _resolve_stations(station_in: Coded, missing: np.ndarray, variable: Coded, n
     return Coded(pair_of_row, final).map(lambda w: w)
 
 
+def _distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct keys in order of first appearance, each row's position among them), by hashing, not sorting."""
+    codes, uniques = pd.factorize(keys)
+    return np.asarray(uniques), codes
+
+
 def _report_rows(problems: _Problems, rows_of: np.ndarray, text: str) -> None:
     """Report ``text`` once, at the first of ``rows_of``, with their number."""
     n = int(rows_of.sum())
@@ -297,7 +305,7 @@ def _conversion_factors(variable: Coded, units: Coded, problems: _Problems) -> n
     """Factor from each row's unit to its variable's canonical unit (1 where either is unknown)."""
     variables = load_variables()
     pair_key = variable.codes.astype(np.int64) * len(units.words) + units.codes
-    pairs, pair_of_row = np.unique(pair_key, return_inverse=True)
+    pairs, pair_of_row = _distinct_keys(pair_key)
     pair_factor = np.ones(pairs.size)
     for k, key in enumerate(pairs):
         var, unit = variable.words[key // len(units.words)], units.words[key % len(units.words)]

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..ingest import Observations
+from ..ingest.observations import codes_of, series_codes
 from ..network import Network
 from . import batch as _batch
 from . import checks as _checks  # noqa: F401  (registers the checks)
@@ -148,14 +149,15 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
     Returns (station, variable, 'day') -> (flag rows, dates flagged as errors, the series without
     them or None): what the series-by-series loop of :func:`run_qc` gives for each.
     """
-    day = (frame["resolution"] == "day").to_numpy()
+    day = (frame["resolution"] == "day").to_numpy().copy()
     known = set(network.stations) if network else set()
-    stations = frame["station"]
-    outside = ~stations.isin(known).to_numpy() if known else np.ones(len(frame), dtype=bool)
-    rows = frame[day & outside]
+    if known:
+        station, words = codes_of(frame["station"])
+        day &= ~np.isin(words, list(known))[station]
+    rows = frame[day] if not day.all() else frame
     if rows.empty:
         return {}
-    keys = list(map(tuple, rows[["station", "variable"]].drop_duplicates().to_numpy()))
+    row_code, keys = series_codes(rows)
     # the reservoir balance needs the good values of stations with inflow, release and volume
     variables_of: dict = {}
     for station, variable in keys:
@@ -175,11 +177,14 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
         flags, _, _ = found.setdefault((station, variable, "day"), ([], [], None))
         found[(station, variable, "day")] = (flags, dates, good if station in balance else None)
 
+    position = {k: i for i, k in enumerate(keys)}
     for configured, members in groups.values():
-        member_set = set(members)
-        pairs = list(zip(rows["station"].to_numpy(), rows["variable"].to_numpy(), strict=True)) \
-            if len(groups) > 1 else None
-        sub = rows if pairs is None else rows[[p in member_set for p in pairs]]
+        if len(groups) > 1:
+            member = np.zeros(len(keys), dtype=bool)
+            member[[position[m] for m in members]] = True
+            sub = rows[member[row_code]]
+        else:
+            sub = rows
         _batch.run_daily_batch(sub, members, configured, context, record, record_errors)
     return found
 

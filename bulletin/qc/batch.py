@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..aggregation import sort_order
+from ..ingest.observations import codes_of, series_codes
 from . import checks as _checks
 from .registry import CHECKS, CheckResult
 
@@ -82,26 +84,44 @@ BATCHED = {
 
 
 def rows_flagged(rows: pd.DataFrame, code: np.ndarray, configured: dict) -> set[int]:
-    """The series (codes) that the row checks (duplicates, unsorted) may flag: confirmed one by one."""
+    """The series (codes) that the row checks (duplicates, unsorted) may flag: confirmed one by one.
+
+    In the common case (each series and file listed day after day, in one stretch) this is one
+    pass over integer keys; otherwise a sort.
+    """
     day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     out: set[int] = set()
+    if day.size == 0:
+        return out
+    files = codes_of(rows["file"])[0]
+    group = code.astype(np.int64) * (int(files.max(initial=0)) + 1) + files  # one series in one file
+    low = int(day.min())
+    span = int(day.max()) - low + 1
+    change = np.flatnonzero(group[1:] != group[:-1]) + 1
+    stretches = change.size + 1
+    simple = stretches == pd.unique(group).size  # each group's rows in one stretch
     if "duplicates" in configured:
-        dup = pd.DataFrame({"c": code, "d": day}).duplicated(keep=False).to_numpy()
-        out |= set(np.unique(code[dup]).tolist())
+        key = code.astype(np.int64) * span + (day - low)
+        if not (simple and np.all(key[1:] > key[:-1])):
+            dup = pd.Series(key).duplicated(keep=False).to_numpy()
+            out |= set(np.unique(code[dup]).tolist())
     if "unsorted" in configured:
-        files = pd.factorize(rows["file"])[0]
-        order = np.lexsort((np.arange(code.size), files, code))  # each series and file in the order of its rows
-        g = (code[order].astype(np.int64) * (files.max(initial=0) + 1) + files[order])
-        d = day[order]
-        span = int(d.max(initial=0) - d.min(initial=0)) + 1
-        running = np.maximum.accumulate(g * span + (d - d.min(initial=0)))  # groups in increasing order
-        prev = np.empty_like(running)
-        prev[0] = -1
-        prev[1:] = running[:-1]
-        first = np.ones(g.size, dtype=bool)
-        first[1:] = g[1:] != g[:-1]
-        late = ~first & (g * span + (d - d.min(initial=0)) < prev)
-        out |= set(np.unique(code[order][late]).tolist())
+        if simple:
+            same = np.ones(day.size - 1, dtype=bool)
+            same[change - 1] = False
+            late = np.zeros(day.size, dtype=bool)
+            # a row earlier than the one above it in the same stretch; then the check itself says more
+            late[1:] = same & (day[1:] < day[:-1])
+            out |= set(np.unique(code[late]).tolist())
+        else:
+            order = np.argsort(group, kind="stable")  # each series and file in the order of its rows
+            g, d = group[order], day[order] - low
+            running = np.maximum.accumulate(g * span + d)  # groups in increasing order
+            first = np.ones(g.size, dtype=bool)
+            first[1:] = g[1:] != g[:-1]
+            prev = np.concatenate(([-1], running[:-1]))
+            late = ~first & (g * span + d < prev)
+            out |= set(np.unique(code[order][late]).tolist())
     return out
 
 
@@ -125,13 +145,18 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
         ``record_errors(station, variable, dates, good)``: the dates flagged as errors and the
         series without them.
     """
-    index = pd.MultiIndex.from_tuples(keys)
-    code = index.get_indexer(pd.MultiIndex.from_arrays([rows["station"], rows["variable"]]))
+    row_code, present = series_codes(rows)
+    code = pd.MultiIndex.from_tuples(keys).get_indexer(pd.MultiIndex.from_tuples(present))[row_code]
     by_rows = rows_flagged(rows, code, configured)
     day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     value = rows["value"].to_numpy(dtype=float)
-    order = np.lexsort((np.isnan(value), day, code))  # per series and day, a present value first
-    code, day, value = code[order], day[order], value[order]
+    missing = np.isnan(value)
+    if missing.any():  # per series and day, a present value first
+        order = np.lexsort((missing, day, code))
+    else:
+        order = sort_order(code, day)
+    if order is not None:
+        code, day, value = code[order], day[order], value[order]
     first = np.ones(code.size, dtype=bool)
     first[1:] = (code[1:] != code[:-1]) | (day[1:] != day[:-1])
     code, day, value = code[first], day[first], value[first]
