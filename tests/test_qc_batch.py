@@ -74,3 +74,40 @@ def test_blocks_of_series_are_independent(monkeypatch):
     whole = qc.run_qc(obs, None)
     monkeypatch.setattr(batch, "BLOCK", 5)
     pd.testing.assert_frame_equal(qc.run_qc(obs, None).flags, whole.flags)
+
+
+@pytest.mark.parametrize("window", [3, 4, 10, 31])
+def test_rolling_median_is_pandas_centred_rolling_median(window):
+    from bulletin.qc.checks import rolling_median
+
+    rng = np.random.default_rng(window)
+    x = np.round(rng.gamma(2.0, 1.0, (400, 5)), 1)  # rounded: ties, and medians of two equal values
+    x[rng.random(x.shape) < 0.3] = np.nan
+    x[50:120, 2] = np.nan  # a long gap: fewer values than min_periods
+    expected = pd.DataFrame(x).rolling(window, center=True, min_periods=max(3, window // 3)).median().to_numpy()
+    assert np.array_equal(rolling_median(x, window), expected, equal_nan=True)
+    assert np.array_equal(rolling_median(x[:, 0], window), expected[:, 0], equal_nan=True)
+    short = pd.DataFrame(x[:12]).rolling(window, center=True, min_periods=max(3, window // 3)).median().to_numpy()
+    assert np.array_equal(rolling_median(x[:12], window), short, equal_nan=True)  # shorter than the window
+
+
+def test_spike_mask_is_the_pandas_formulation():
+    """The spike check as it was written in pandas Series operations, against the numpy form used now."""
+    from bulletin.qc.checks import ROBUST_SD, spike_mask
+    from bulletin.qc.registry import CHECKS
+
+    params = {**CHECKS["spike"].defaults, "min_change": 0.5}
+    rng = np.random.default_rng(11)
+    s = pd.Series(np.round(50 + rng.gamma(2.0, 5.0, 3000), 1), index=pd.date_range("2000-01-01", periods=3000))
+    s.iloc[rng.integers(0, 3000, 40)] *= 6
+    s.iloc[rng.integers(0, 3000, 200)] = np.nan
+    before, after = s.shift(1), s.shift(-1)
+    d1, d2 = s - before, s - after
+    jump = np.minimum(d1.abs(), d2.abs())
+    scale = ROBUST_SD * s.diff().abs().rolling(31, center=True, min_periods=10).median()
+    floor = np.maximum(params["min_change"], params["min_share"] * (before.abs() + after.abs()) / 2)
+    by_factor = (s >= 3 * np.maximum(before, after)) | (s * 3 <= np.minimum(before, after))
+    expected = ((d1 * d2 > 0) & (jump > floor) & ((jump > 8 * scale.fillna(np.inf)) | by_factor)).fillna(False)
+    got = spike_mask(s, params)
+    assert got.sum() >= 30
+    pd.testing.assert_series_equal(got, expected.astype(bool))

@@ -189,10 +189,6 @@ def flat_line_sentence(mask, params: dict) -> str:
     return f"{_count(mask)} day(s) in runs of {int(params['days'])} or more equal values"
 
 
-def _rolling_median(s: pd.Series, window: int) -> pd.Series:
-    return s.rolling(window, center=True, min_periods=max(3, window // 3)).median()
-
-
 @check("spike", title=N_("isolated spikes"), n_sd=8.0, factor=3.0, window=31, min_share=0.1, min_change=0.0)
 def spike(s: pd.Series, station, params: dict) -> CheckResult:
     """A single day far from both neighbours, in the same direction (a peak or a trough).
@@ -218,18 +214,47 @@ def spike(s: pd.Series, station, params: dict) -> CheckResult:
 
 
 def spike_mask(s, params: dict):
-    """The days :func:`spike` flags, of one series or of a table of days x series (the same operations per column)."""
-    before, after = s.shift(1), s.shift(-1)
-    d1, d2 = s - before, s - after
-    jump = np.minimum(d1.abs(), d2.abs())
-    scale = ROBUST_SD * _rolling_median(s.diff().abs(), int(params["window"]))
-    level = (before.abs() + after.abs()) / 2
-    floor = np.maximum(params["min_change"], params["min_share"] * level)
-    by_sd = jump > params["n_sd"] * scale.fillna(np.inf)
-    f = params["factor"]
-    by_factor = (s >= f * np.maximum(before, after)) | (s * f <= np.minimum(before, after)) if f else False
-    mask = (d1 * d2 > 0) & (jump > floor) & (by_sd | by_factor)
-    return mask.fillna(False).astype(bool)
+    """The days :func:`spike` flags, of one series or of a table of days x series (each column on its own).
+
+    Computed with numpy on the values (a Series gives a Series, a DataFrame a DataFrame).
+    """
+    x = s.to_numpy(dtype=float)
+    before = np.full_like(x, np.nan)
+    before[1:] = x[:-1]
+    after = np.full_like(x, np.nan)
+    after[:-1] = x[1:]
+    with np.errstate(invalid="ignore"):
+        d1, d2 = x - before, x - after
+        jump = np.minimum(np.abs(d1), np.abs(d2))
+        scale = ROBUST_SD * rolling_median(np.abs(d1), int(params["window"]))
+        level = (np.abs(before) + np.abs(after)) / 2
+        floor = np.maximum(params["min_change"], params["min_share"] * level)
+        by_sd = jump > params["n_sd"] * np.where(np.isnan(scale), np.inf, scale)
+        f = params["factor"]
+        by_factor = (x >= f * np.maximum(before, after)) | (x * f <= np.minimum(before, after)) if f else False
+        mask = (d1 * d2 > 0) & (jump > floor) & (by_sd | by_factor)
+    if isinstance(s, pd.DataFrame):
+        return pd.DataFrame(mask, index=s.index, columns=s.columns)
+    return pd.Series(mask, index=s.index)
+
+
+def rolling_median(x: np.ndarray, window: int) -> np.ndarray:
+    """Median of each centred ``window`` of days (along the first axis) with at least max(3, window // 3) values.
+
+    As pandas' ``rolling(window, center=True, min_periods=...).median()`` gives it (the tests
+    hold them equal); with bottleneck, its moving median, twice as fast, on the same values.
+    """
+    need = max(3, window // 3)
+    try:
+        import bottleneck
+    except ImportError:
+        bottleneck = None
+    if bottleneck is None or len(x) + (window - 1) // 2 < window:  # bottleneck: a window no longer than the data
+        return pd.DataFrame(x.reshape(len(x), -1)).rolling(window, center=True, min_periods=need).median() \
+            .to_numpy().reshape(x.shape)
+    half = (window - 1) // 2  # the trailing window ending ``half`` days later is the centred one
+    padded = np.concatenate([x, np.full((half, *x.shape[1:]), np.nan)]) if half else x
+    return bottleneck.move_median(padded, window, min_count=need, axis=0)[half:]
 
 
 def spike_sentence(mask, params: dict) -> str:
