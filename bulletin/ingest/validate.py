@@ -115,7 +115,7 @@ class Coded:
     """
 
     def __init__(self, codes: np.ndarray, words: np.ndarray):
-        self.codes = codes
+        self.codes = codes.astype(np.int32, copy=False)  # 4 bytes a row: files of millions of rows
         self.words = words
 
     @classmethod
@@ -127,12 +127,14 @@ class Coded:
             codes, uniques = pd.factorize(col, use_na_sentinel=True)
         text = np.array([str(v).strip() for v in np.asarray(uniques, dtype=object)] + [""], dtype=object)
         merged, words = pd.factorize(text)  # " a" and "a" are one word
-        return cls(merged[np.where(codes < 0, len(uniques), codes)], np.asarray(words, dtype=object))
+        codes = codes.astype(np.int32)
+        codes[codes < 0] = len(uniques)
+        return cls(merged.astype(np.int32)[codes], np.asarray(words, dtype=object))
 
     @classmethod
     def constant(cls, text: str, n: int) -> Coded:
         """``text`` on each of ``n`` rows."""
-        return cls(np.zeros(n, dtype=np.int64), np.array([text], dtype=object))
+        return cls(np.zeros(n, dtype=np.int32), np.array([text], dtype=object))
 
     def rows(self, word_mask: np.ndarray) -> np.ndarray:
         """The rows whose word is one of those marked in ``word_mask``."""
@@ -141,7 +143,7 @@ class Coded:
     def map(self, func) -> Coded:
         """The column with ``func`` applied to each word (equal results merged)."""
         merged, words = pd.factorize(np.array([func(w) for w in self.words], dtype=object))
-        return Coded(merged[self.codes], np.asarray(words, dtype=object))
+        return Coded(merged.astype(np.int32)[self.codes], np.asarray(words, dtype=object))
 
     def text(self, idx) -> np.ndarray:
         """The text of the rows ``idx``."""
