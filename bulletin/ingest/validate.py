@@ -156,7 +156,7 @@ class Coded:
         rank[order] = np.arange(order.size)
         used = np.bincount(self.codes, minlength=order.size) > 0
         keep = used[order]
-        new_code = np.cumsum(keep) - 1
+        new_code = (np.cumsum(keep) - 1).astype(np.int32)
         return pd.Categorical.from_codes(new_code[rank][self.codes], categories=self.words[order][keep].astype(str))
 
 
@@ -225,14 +225,15 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     else:
         files = Coded.constant(name, len(rows))
     flags = Coded.of(rows["flag"]) if "flag" in rows else Coded.constant("", len(rows))
+    norm_values = None if norms is None else norms * factors
     out = pd.DataFrame({
         "station": stations.categorical(), "variable": variable.categorical(),
-        "date": dates.to_numpy(), "value": values * factors,
+        "date": dates.to_numpy(), "value": np.multiply(values, factors, out=factors),  # in the factors' memory
         "resolution": resolution.categorical(), "flag": flags.categorical(),
         "file": files.categorical(), "line": problems.lines.astype(np.int64),
     })
-    if norms is not None:
-        out["norm"] = norms * factors
+    if norm_values is not None:
+        out["norm"] = norm_values
     return out
 
 
