@@ -13,6 +13,7 @@ VERIFICATION ?= data/verification/sample.json
 
 .DEFAULT_GOAL := help
 .PHONY: help install bulletin test golden lint bench bench-ingest bench-outlook bench-backfill bench-climate bench-qc kill-publish \
+	bench-distributed \
 	verification sample-data \
 	i18n clean
 
@@ -56,6 +57,9 @@ kill-publish: $(STAMP) ## Kill 'bulletin publish' 50 times at random moments; th
 
 bench-climate: $(STAMP) ## Climatology and status, 1,000 stations x 35 years daily, vs a numpy floor (minutes; CLIMATE_ARGS)
 	$(PY) benchmarks/climate.py $(CLIMATE_ARGS)
+
+bench-distributed: $(STAMP) ## Climatology and status from a Zarr store of 1,000 and 10,000 stations on 2 dask workers (DISTRIBUTED_ARGS)
+	$(PY) benchmarks/distributed.py $(DISTRIBUTED_ARGS)
 
 bench-qc: $(STAMP) ## QC of dekad and month values on the real archives in ../shared/data: flags per check, typos caught (minutes)
 	$(PY) benchmarks/qc_archive.py $(BENCH_ARGS)

@@ -14,6 +14,8 @@ import io
 import numpy as np
 import pandas as pd
 
+CSV_FLOAT_FORMAT = "%.6g"
+"""Numbers in every CSV output of the data commands: 6 significant digits (README, "Using it")."""
 _SPECIAL = (",", '"', "\n")  # as the csv module quotes with the line terminator "\n"
 
 
@@ -41,10 +43,10 @@ def _column_text(col: pd.Series, float_format: str) -> np.ndarray:
     raise TypeError(f"no CSV text for a column of {dtype}")
 
 
-def csv_text(frame: pd.DataFrame, float_format: str = "%.6g") -> str:
+def csv_text(frame: pd.DataFrame, float_format: str = CSV_FLOAT_FORMAT, header: bool = True) -> str:
     r"""The CSV of ``frame`` (header, then one line per row, ``\n`` endings), as ``DataFrame.to_csv`` gives it.
 
-    Equal to ``frame.to_csv(index=False, lineterminator="\n", float_format=float_format)`` for
+    Equal to ``frame.to_csv(index=False, header=header, lineterminator="\n", float_format=float_format)`` for
     columns of floats, integers, booleans, text and categories; other columns (dates) go through pandas.
 
     >>> csv_text(pd.DataFrame({"a": ["x,y", "z"], "b": [1.5, float("nan")], "c": [1, 2]}))
@@ -53,9 +55,10 @@ def csv_text(frame: pd.DataFrame, float_format: str = "%.6g") -> str:
     try:
         columns = [_column_text(frame[c], float_format) for c in frame.columns]
     except TypeError:
-        return frame.to_csv(index=False, lineterminator="\n", float_format=float_format)
+        return frame.to_csv(index=False, header=header, lineterminator="\n", float_format=float_format)
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([str(c) for c in frame.columns])
+    if header:
+        csv.writer(out, lineterminator="\n").writerow([str(c) for c in frame.columns])
     if len(frame):
         out.write("\n".join(map(",".join, zip(*columns, strict=True))))
         out.write("\n")

@@ -451,7 +451,7 @@ def test_reader_can_be_forced_and_unknown_names_are_errors(tmp_path, network):
 
 
 def test_registry_lists_every_format():
-    assert sorted(READERS) == ["csv", "hydromet-long", "netcdf", "xlsx", "yearbook"]
+    assert sorted(READERS) == ["csv", "hydromet-long", "netcdf", "xlsx", "yearbook", "zarr"]
     assert all(r.layout for r in READERS.values())
 
 

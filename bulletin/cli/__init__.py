@@ -5,7 +5,8 @@ options and the project file); :mod:`.issue` the bulletin commands, :mod:`.data`
 the data alone, :mod:`.init` the starting configuration for one's own stations.
 """
 
-from . import data as _data  # noqa: F401  (registers the commands)
+from . import convert as _convert  # noqa: F401  (registers the commands)
+from . import data as _data  # noqa: F401
 from . import init as _init  # noqa: F401
 from . import issue as _issue  # noqa: F401
 from . import publish as _publish  # noqa: F401

@@ -20,7 +20,7 @@ import pandas as pd
 from .. import __version__
 from ..errors import BulletinError, ConfigError, UsageError
 from ..files import read_yaml
-from ..tables import csv_text
+from ..tables import CSV_FLOAT_FORMAT, csv_text
 
 
 def _fail(exc: BulletinError) -> None:
@@ -317,8 +317,10 @@ def notes_of(obs, network) -> None:
                    f"{network.path} to use it in a bulletin", err=True)
 
 
-CSV_FLOAT_FORMAT = "%.6g"
-"""Numbers in every CSV output of the data commands: 6 significant digits (README, "Using it")."""
+def progress_bar(length: int, label: str):
+    """A click progress bar on stderr, shown only when stderr is a terminal."""
+    return click.progressbar(length=max(length, 1), label=label, file=sys.stderr, show_pos=True,
+                             hidden=not sys.stderr.isatty())
 
 
 def emit_csv(frame: pd.DataFrame, out_file: str | None) -> None:

@@ -14,11 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-import numpy as np
-import pandas as pd
 
-from ..errors import UsageError
-from .base import _parse_issued_at, emit_csv, main, notes_of, setup_options, write_atomic
+from ..errors import BulletinError, UsageError
+from .base import _file_mode, _parse_issued_at, emit_csv, main, notes_of, progress_bar, setup_options, write_atomic
 
 reference_option = click.option("--reference", default=None,
                                 help="Reference period FIRST-LAST (e.g. 1991-2020) or 'full'. Default: the catalogue's.")
@@ -26,6 +24,12 @@ csv_out_option = click.option("--out", "out_file", default=None, type=click.Path
                               help="CSV file (default: stdout).")
 resolution_option = click.option("--resolution", type=click.Choice(["dekad", "month"]), default="dekad",
                                  show_default=True, help="Period resolution.")
+scheduler_option = click.option(
+    "--scheduler", default=None, metavar="ADDRESS",
+    help="Compute on a dask.distributed cluster, a chunk of stations a task: the scheduler's address "
+         "(tcp://host:8786), or 'local' to start a local cluster with a worker per core. The data are then one Zarr "
+         "store (bulletin convert). Default: a local cluster when the data are a store too large for the memory "
+         "available, else in memory.")
 
 
 @main.command("check-data")
@@ -62,12 +66,10 @@ def check_data(setup, out_file, as_of, strict):
         sys.exit(1)
 
 
-def _climate_inputs(setup, reference):
-    """The observations without the values QC flags as errors, the climate settings and the network."""
+def _settings(setup, network, reference):
+    """The climate settings of the setup, with the reference period of ``--reference`` if given."""
     from ..climatology import parse_reference
-    from ..qc import run_qc
 
-    network = setup.load_network()
     settings = setup.climate_settings(network)
     if reference is not None:
         try:
@@ -75,19 +77,98 @@ def _climate_inputs(setup, reference):
                                       settings.category_edges)
         except ValueError as exc:
             raise UsageError(f"--reference: {exc}.") from exc
+    return settings
+
+
+def _climate_inputs(setup, reference):
+    """The observations without the values QC flags as errors, the climate settings and the network."""
+    from ..qc import run_qc
+
+    network = setup.load_network()
+    settings = _settings(setup, network, reference)
     obs = setup.read(network)
     notes_of(obs, network)
     good = run_qc(obs, network, config=setup.qc_config()).clean(obs)
     return good, settings
 
 
-def _units(variables: pd.Series) -> np.ndarray:
-    """The canonical unit of each row's variable ('' for a variable not in variables.yml)."""
-    from ..units import load_variables
+def _scheduler_for(setup, scheduler: str | None) -> str | None:
+    """The cluster to compute on: ``--scheduler``, else a local one when the data are a store too large for memory."""
+    if scheduler:
+        return scheduler
+    if len(setup.data) != 1 or not str(setup.data[0]).lower().rstrip("/").endswith(".zarr") \
+            or not Path(setup.data[0]).is_dir():
+        return None
+    from ..distributed.cluster import available_memory, choose_scheduler, cores, store_values
 
-    known = load_variables()
-    codes, uniques = pd.factorize(variables)
-    return np.array([known[v].unit if v in known else "" for v in uniques] + [""], dtype=object)[codes]
+    chosen, why = choose_scheduler(store_values(Path(setup.data[0])), available_memory())
+    if chosen:
+        click.echo(f"note: {setup.data[0]} holds {why}: computing on a local dask cluster of {cores()} worker(s) "
+                   "(--scheduler ADDRESS computes on a cluster of your own).", err=True)
+    return chosen
+
+
+def _distributed(setup, scheduler: str, command: str, reference, out_file, resolution: str = "month",
+                 scale: int = 1, distribution: str = "gamma") -> None:
+    """Run ``command`` on a dask.distributed cluster (bulletin/distributed) and write its CSV."""
+    from types import SimpleNamespace
+
+    from ..distributed.cluster import connect, one_store, plan_store, rows_in_order
+    from ..distributed.outputs import header_text
+    from ..distributed.tasks import Job
+    from ..ingest import ReadOptions
+
+    store = one_store(setup.data)
+    network = setup.load_network()
+    settings = _settings(setup, network, reference)
+    job = Job(command, resolution, settings, network, setup.qc_config(), setup.keep_unknown,
+              ReadOptions(setup.station, setup.variable, setup.unit), scale, distribution)
+    with connect(scheduler) as client:
+        plan = plan_store(client, store, job)
+        notes_of(SimpleNamespace(notes=[f"{store.name}: {n}" for n in plan.notes], unknown_stations=plan.unknown),
+                 network)
+        with progress_bar(len(plan.parts), f"Computing {len(plan.parts)} chunk(s) of stations") as bar:
+            _write_rows(header_text(command), rows_in_order(client, plan, job, bar.update), out_file)
+
+
+def _write_rows(header: str, rows, out_file: str | None) -> None:
+    """Write the header and the rows as they come: to ``out_file`` under a temporary name then renamed, or stdout."""
+    if not out_file:
+        written = False
+        for text, _ in rows:
+            if not written:
+                click.echo(header, nl=False)
+                written = True
+            click.echo(text.decode("utf-8"), nl=False)
+        if not written:
+            click.echo(header, nl=False)
+        return
+    import os
+    import tempfile
+
+    path = Path(out_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    count = 0
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(header.encode("utf-8"))
+            for text, n in rows:
+                fh.write(text)
+                count += n
+            os.fchmod(fh.fileno(), _file_mode())
+        if path.is_dir():
+            raise IsADirectoryError(21, "a folder has the name of the output", str(path))
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise BulletinError(f"cannot write the output ({exc.strerror}: {exc.filename}); no file was changed.",
+                            hint="check the --out folder: space, permissions, and that no folder has the file's "
+                                 "name.") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    click.echo(f"wrote {out_file} ({count} rows)")
 
 
 @main.command("climatology")
@@ -95,17 +176,16 @@ def _units(variables: pd.Series) -> np.ndarray:
 @resolution_option
 @reference_option
 @csv_out_option
-def climatology_cmd(setup, resolution, reference, out_file):
+@scheduler_option
+def climatology_cmd(setup, resolution, reference, out_file, scheduler):
     """Norms and percentiles per period of year, for every station and variable in the data."""
-    from ..cube import climatology_table, period_table
+    target = _scheduler_for(setup, scheduler)
+    if target:
+        return _distributed(setup, target, "climatology", reference, out_file, resolution=resolution)
+    from ..distributed.outputs import climatology_frame
 
     obs, settings = _climate_inputs(setup, reference)
-    frame = climatology_table(period_table(obs, resolution), resolution, settings, sorted(obs.keys()))
-    frame.insert(2, "unit", _units(frame["variable"]))
-    frame.insert(3, "resolution", resolution)
-    cols = ["station", "variable", "unit", "resolution", "period_of_year", "n_years", "mean",
-            "p10", "p25", "p50", "p75", "p90"]
-    emit_csv(frame[cols], out_file)
+    emit_csv(climatology_frame(obs, resolution, settings), out_file)
 
 
 @main.command("status")
@@ -113,17 +193,16 @@ def climatology_cmd(setup, resolution, reference, out_file):
 @resolution_option
 @reference_option
 @csv_out_option
-def status_cmd(setup, resolution, reference, out_file):
+@scheduler_option
+def status_cmd(setup, resolution, reference, out_file, scheduler):
     """HydroSOS status category of every period in the data."""
-    from ..cube import period_table, status_rows
+    target = _scheduler_for(setup, scheduler)
+    if target:
+        return _distributed(setup, target, "status", reference, out_file, resolution=resolution)
+    from ..distributed.outputs import status_frame
 
     obs, settings = _climate_inputs(setup, reference)
-    frame = status_rows(period_table(obs, resolution), resolution, settings)
-    frame.insert(2, "resolution", resolution)
-    frame.insert(3, "unit", _units(frame["variable"]))
-    frame["value"] = frame["value"].astype(float).replace([np.inf, -np.inf], np.nan)
-    cols = ["station", "variable", "resolution", "unit", "period", "value", "pct_of_norm", "percentile", "category"]
-    emit_csv(frame[cols], out_file)
+    emit_csv(status_frame(obs, resolution, settings), out_file)
 
 
 @main.command("ssi")
@@ -134,23 +213,16 @@ def status_cmd(setup, resolution, reference, out_file):
               help="Distribution fitted per calendar month (fisk: log-logistic).")
 @reference_option
 @csv_out_option
-def ssi_cmd(setup, scale, distribution, reference, out_file):
+@scheduler_option
+def ssi_cmd(setup, scale, distribution, reference, out_file, scheduler):
     """Standardized streamflow index of every month, for every flow series in the data (unit 1: dimensionless)."""
-    from ..series import period_series
-    from ..ssi import COLUMNS, monthly_series, ssi_table
-    from ..units import load_variables
+    target = _scheduler_for(setup, scheduler)
+    if target:
+        return _distributed(setup, target, "ssi", reference, out_file, scale=int(scale), distribution=distribution)
+    from ..distributed.outputs import ssi_frame
 
     obs, settings = _climate_inputs(setup, reference)
-    flows = {name for name, v in load_variables().items() if v.dimension == "flow"}
-    frames = []
-    for st, var in sorted(obs.keys()):
-        if var not in flows:
-            continue
-        monthly = monthly_series(period_series(obs, st, var, "month"), settings.coverage_for("month"))
-        frames.append(ssi_table(monthly, int(scale), distribution, settings.reference, station=st, variable=var,
-                                min_years=settings.min_years))
-    if not frames:
+    frame, flows = ssi_frame(obs, settings, int(scale), distribution)
+    if not flows:
         raise UsageError("the data hold no flow series (discharge, inflow, release or withdrawal) for an SSI.")
-    frame = pd.concat(frames, ignore_index=True)[list(COLUMNS)]
-    frame.insert(frame.columns.get_loc("ssi"), "unit", "1")
     emit_csv(frame, out_file)

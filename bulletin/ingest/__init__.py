@@ -45,3 +45,4 @@ from . import hydromet as _hydromet  # noqa: E402,F401
 from . import netcdf as _netcdf  # noqa: E402,F401
 from . import xlsx as _xlsx  # noqa: E402,F401
 from . import yearbook as _yearbook  # noqa: E402,F401
+from . import zarr as _zarr  # noqa: E402,F401

@@ -28,12 +28,25 @@ from .validate import normalise
 
 
 def sha256_of(path: Path) -> str:
-    """The SHA-256 digest of a file, in hexadecimal."""
+    """The SHA-256 digest of a file, in hexadecimal.
+
+    Of a store (a ``.zarr`` folder): the digest of its files' relative paths and contents, in
+    sorted order, so that the same store gives the same digest on every machine.
+    """
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
+    files = sorted(f for f in Path(path).rglob("*") if f.is_file()) if _is_store(Path(path)) else [Path(path)]
+    for file in files:
+        if file != Path(path):
+            h.update(file.relative_to(path).as_posix().encode("utf-8") + b"\0")
+        with open(file, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
     return h.hexdigest()
+
+
+def _is_store(p: Path) -> bool:
+    """A Zarr store: a folder named ``*.zarr``, read as one input, not as a folder of data files."""
+    return p.is_dir() and p.name.lower().endswith(".zarr")
 
 
 def sample_data_path() -> Path:
@@ -51,7 +64,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     suffixes = tuple(dict.fromkeys(s for r in READERS.values() for s in r.suffixes))
     files: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
+        if _is_store(p):
+            files.append(p)
+        elif p.is_dir():
             found = sorted(f for f in p.iterdir() if _is_data_file(f, suffixes))
             if not found:
                 raise IngestError(f"{p}: the directory holds no data file ({', '.join(suffixes)}).")
