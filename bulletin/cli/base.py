@@ -15,12 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from .. import __version__
 from ..errors import BulletinError, ConfigError, UsageError
 from ..files import read_yaml
-from ..tables import CSV_FLOAT_FORMAT, csv_text
 
 
 def _fail(exc: BulletinError) -> None:
@@ -203,10 +201,15 @@ class Setup:
         return load_qc_config(self.qc) if self.qc else None
 
     def read(self, network):
-        """The observations of this setup's data."""
-        from ..ingest import read_observations
+        """The observations of this setup's data; on a terminal, with a progress bar of the files read."""
+        from ..ingest import expand_paths, read_observations, sample_data_path
 
-        return read_observations(self.data or None, network, **self.read_options())
+        if not sys.stderr.isatty():
+            return read_observations(self.data or None, network, **self.read_options())
+        files = expand_paths(self.data or [sample_data_path()])
+        size = sum(f.stat().st_size for f in files)
+        with progress_bar(size, f"Reading {len(files)} file(s), {size / 2**20:,.0f} MiB", show_pos=False) as bar:
+            return read_observations(self.data or None, network, progress=bar.update, **self.read_options())
 
 
 def load_project(path: str) -> dict:
@@ -317,20 +320,12 @@ def notes_of(obs, network) -> None:
                    f"{network.path} to use it in a bulletin", err=True)
 
 
-def progress_bar(length: int, label: str):
-    """A click progress bar on stderr, shown only when stderr is a terminal."""
-    return click.progressbar(length=max(length, 1), label=label, file=sys.stderr, show_pos=True,
-                             hidden=not sys.stderr.isatty())
+def progress_bar(length: int, label: str, show_pos: bool = True):
+    """A click progress bar on stderr, shown only when stderr is a terminal (``show_pos``: n/total, else a percentage)."""
+    return click.progressbar(length=max(length, 1), label=label, file=sys.stderr, show_pos=show_pos,
+                             show_percent=not show_pos, hidden=not sys.stderr.isatty())
 
 
-def emit_csv(frame: pd.DataFrame, out_file: str | None) -> None:
-    """Write ``frame`` as CSV to ``out_file`` (atomically) or to stdout, numbers as :data:`CSV_FLOAT_FORMAT`."""
-    text = csv_text(frame, CSV_FLOAT_FORMAT)
-    if out_file:
-        write_atomic(Path(out_file), text.encode("utf-8"))
-        click.echo(f"wrote {out_file} ({len(frame)} rows)")
-    else:
-        click.echo(text, nl=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

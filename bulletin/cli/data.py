@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from ..errors import BulletinError, UsageError
-from .base import _file_mode, _parse_issued_at, emit_csv, main, notes_of, progress_bar, setup_options, write_atomic
+from .base import _file_mode, _parse_issued_at, main, notes_of, progress_bar, setup_options, write_atomic
 
 reference_option = click.option("--reference", default=None,
                                 help="Reference period FIRST-LAST (e.g. 1991-2020) or 'full'. Default: the catalogue's.")
@@ -128,21 +128,63 @@ def _distributed(setup, scheduler: str, command: str, reference, out_file, resol
         notes_of(SimpleNamespace(notes=[f"{store.name}: {n}" for n in plan.notes], unknown_stations=plan.unknown),
                  network)
         with progress_bar(len(plan.parts), f"Computing {len(plan.parts)} chunk(s) of stations") as bar:
-            _write_rows(header_text(command), rows_in_order(client, plan, job, bar.update), out_file)
+            count = _write_rows(header_text(command), rows_in_order(client, plan, job, bar.update), out_file)
+    _wrote(out_file, count)
 
 
-def _write_rows(header: str, rows, out_file: str | None) -> None:
+def _in_memory(setup, command: str, reference, out_file, resolution: str = "month", scale: int = 1,
+               distribution: str = "gamma") -> None:
+    """Run ``command`` on the observations in memory, a block of series at a time, and write its CSV.
+
+    On a terminal, progress bars show the reading (file by file) and the blocks computed and written.
+    """
+    from ..distributed.outputs import climatology_frame, header_text, series_blocks, ssi_frame, status_frame
+    from ..tables import csv_text
+    from ..units import load_variables
+
+    obs, settings = _climate_inputs(setup, reference)
+    keys = obs.keys()
+    if command == "ssi":
+        flows = {name for name, v in load_variables().items() if v.dimension == "flow"}
+        if not any(variable in flows for _, variable in keys):
+            raise UsageError("the data hold no flow series (discharge, inflow, release or withdrawal) for an SSI.")
+
+    def rows(bar):
+        for block in series_blocks(obs):
+            if command == "climatology":
+                frame = climatology_frame(block, resolution, settings)
+            elif command == "status":
+                frame = status_frame(block, resolution, settings)
+            else:
+                frame = ssi_frame(block, settings, scale, distribution)[0]
+            bar.update(len(block.keys()))
+            yield csv_text(frame, header=False).encode("utf-8"), len(frame)
+
+    with progress_bar(len(keys), f"Computing {len(keys):,} series") as bar:
+        count = _write_rows(header_text(command), rows(bar), out_file)
+    _wrote(out_file, count)
+
+
+def _wrote(out_file: str | None, count: int) -> None:
+    """Say what was written (after the progress bars are closed)."""
+    if out_file:
+        click.echo(f"wrote {out_file} ({count} rows)")
+
+
+def _write_rows(header: str, rows, out_file: str | None) -> int:
     """Write the header and the rows as they come: to ``out_file`` under a temporary name then renamed, or stdout."""
     if not out_file:
         written = False
-        for text, _ in rows:
+        count = 0
+        for text, n in rows:
             if not written:
                 click.echo(header, nl=False)
                 written = True
             click.echo(text.decode("utf-8"), nl=False)
+            count += n
         if not written:
             click.echo(header, nl=False)
-        return
+        return count
     import os
     import tempfile
 
@@ -168,7 +210,7 @@ def _write_rows(header: str, rows, out_file: str | None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    click.echo(f"wrote {out_file} ({count} rows)")
+    return count
 
 
 @main.command("climatology")
@@ -182,10 +224,7 @@ def climatology_cmd(setup, resolution, reference, out_file, scheduler):
     target = _scheduler_for(setup, scheduler)
     if target:
         return _distributed(setup, target, "climatology", reference, out_file, resolution=resolution)
-    from ..distributed.outputs import climatology_frame
-
-    obs, settings = _climate_inputs(setup, reference)
-    emit_csv(climatology_frame(obs, resolution, settings), out_file)
+    _in_memory(setup, "climatology", reference, out_file, resolution=resolution)
 
 
 @main.command("status")
@@ -199,10 +238,7 @@ def status_cmd(setup, resolution, reference, out_file, scheduler):
     target = _scheduler_for(setup, scheduler)
     if target:
         return _distributed(setup, target, "status", reference, out_file, resolution=resolution)
-    from ..distributed.outputs import status_frame
-
-    obs, settings = _climate_inputs(setup, reference)
-    emit_csv(status_frame(obs, resolution, settings), out_file)
+    _in_memory(setup, "status", reference, out_file, resolution=resolution)
 
 
 @main.command("ssi")
@@ -219,10 +255,4 @@ def ssi_cmd(setup, scale, distribution, reference, out_file, scheduler):
     target = _scheduler_for(setup, scheduler)
     if target:
         return _distributed(setup, target, "ssi", reference, out_file, scale=int(scale), distribution=distribution)
-    from ..distributed.outputs import ssi_frame
-
-    obs, settings = _climate_inputs(setup, reference)
-    frame, flows = ssi_frame(obs, settings, int(scale), distribution)
-    if not flows:
-        raise UsageError("the data hold no flow series (discharge, inflow, release or withdrawal) for an SSI.")
-    emit_csv(frame, out_file)
+    _in_memory(setup, "ssi", reference, out_file, scale=int(scale), distribution=distribution)

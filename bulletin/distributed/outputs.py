@@ -8,12 +8,15 @@ paths write them with :func:`csv_text`, so they give the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
 from ..climatology import ClimateSettings
 from ..cube import climatology_table, period_table, status_rows
 from ..ingest import Observations
+from ..ingest.observations import series_codes
 from ..tables import csv_text
 from ..units import load_variables
 
@@ -76,6 +79,27 @@ def ssi_frame(obs: Observations, settings: ClimateSettings, scale: int,
     frame.insert(frame.columns.get_loc("ssi"), "unit", "1")
     return frame, len(frames)
 
+
+
+SERIES_PER_BLOCK = 256
+"""Series computed at once on the in-memory path: what a block's tables hold, and a step of its progress bar."""
+
+
+def series_blocks(obs: Observations, per_block: int = SERIES_PER_BLOCK) -> Iterator[Observations]:
+    """The observations of ``per_block`` series at a time, in (station, variable) order.
+
+    Every row of the tables depends on its own series only, so the tables of the blocks, one
+    after the other, are the table of the whole; a block's intermediate tables are all that is
+    held beside the observations.
+    """
+    code, keys = series_codes(obs.frame)
+    order = sorted(range(len(keys)), key=lambda k: keys[k])
+    for start in range(0, len(order), per_block):
+        chosen = np.zeros(len(keys), dtype=bool)
+        chosen[order[start:start + per_block]] = True
+        rows = chosen[code]
+        yield Observations(obs.frame if rows.all() else obs.frame[rows], obs.inputs, obs.unknown_stations,
+                           obs.archive_norms, obs.notes)
 
 
 def header_text(command: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -81,7 +81,8 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 def read_observations(paths: Iterable[str | Path] | None, network: Network | None, *,
                       allow_unknown_stations: bool = False, reader: str | None = None,
                       station: str | None = None, variable: str | None = None,
-                      unit: str | None = None, station_from_name: str | None = None) -> Observations:
+                      unit: str | None = None, station_from_name: str | None = None,
+                      progress: Callable[[int], None] | None = None) -> Observations:
     """Read every file into one :class:`Observations` (``paths`` None: the embedded sample).
 
     Parameters
@@ -104,6 +105,9 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
         each file's station is the part of its name at ``{station}`` (an id or alias of the
         network), for a folder of yearbook files, one station per file. A file whose name does
         named directly and not matching is an error; one found in a folder is skipped (noted).
+
+    progress : callable, optional
+        Called with the size [bytes] of each file once it is read (a progress bar's ``update``).
 
     Raises
     ------
@@ -133,6 +137,8 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
         frames.append(frame)
         notes += [f"{path.name}: {n}" for n in raw.notes]
         inputs.append(path)
+        if progress is not None:
+            progress(path.stat().st_size)
     inputs = [InputFile(name, sha256_of(path)) for name, path in zip(relative_to_data_root(inputs), inputs, strict=True)]
     frame = concat_frames(frames) if frames else empty_frame()
     _check_conflicting_duplicates(frame, files)
