@@ -66,6 +66,8 @@ def period_table(obs: Observations, resolution: str) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     if len(parts) > 1:
         out = out.sort_values(["station", "variable", "year", "period_of_year"], kind="stable", ignore_index=True)
+        for col in ("station", "variable"):
+            out[col] = pd.Categorical(out[col].astype(object))
     for col in ("year", "period_of_year", "n_days", "days"):
         out[col] = out[col].astype(np.int64)
     out["value"] = out["value"].astype(float)
@@ -95,9 +97,14 @@ def _aggregate_days(frame: pd.DataFrame, keys: list[tuple[str, str]], resolution
     days = frame["date"].to_numpy()[keep].astype("datetime64[D]").astype(np.int64)
     out = aggregate_many(series[keep], days, frame["value"].to_numpy(dtype=float)[keep], resolution, how)
     row_series = out.pop("series")
-    return pd.DataFrame({
-        "station": key_index.get_level_values(0).to_numpy(dtype=object)[row_series],
-        "variable": key_index.get_level_values(1).to_numpy(dtype=object)[row_series], **out})
+    return pd.DataFrame({"station": _words_of(keys, 0, row_series), "variable": _words_of(keys, 1, row_series), **out},
+                        copy=False)
+
+
+def _words_of(keys: list[tuple[str, str]], part: int, rows: np.ndarray) -> pd.Categorical:
+    """The station (``part`` 0) or variable (1) of the series of each row, as categories."""
+    codes, words = pd.factorize(np.array([k[part] for k in keys], dtype=object), sort=True)
+    return pd.Categorical.from_codes(codes[rows], categories=pd.Index(np.asarray(words, dtype=object), dtype=object))
 
 
 # ---- climatology and status -----------------------------------------------------------------
@@ -105,13 +112,14 @@ def _aggregate_days(frame: pd.DataFrame, keys: list[tuple[str, str]], resolution
 def _reference(periods: pd.DataFrame, resolution: str, settings: ClimateSettings,
                keys: list[tuple[str, str]] | None = None) -> tuple[ReferenceValues, list[tuple[str, str]]]:
     """The reference values of the series ``keys`` (default: those of a :func:`period_table`), and the keys."""
-    pairs = pd.MultiIndex.from_arrays([periods["station"], periods["variable"]])
+    codes, present = series_codes(periods)  # in the order of the table
     if keys is None:
-        codes, keys = pd.factorize(pairs, sort=False)
-    else:
-        codes = pd.MultiIndex.from_tuples(keys).get_indexer(pairs) if len(keys) else np.zeros(0, dtype=np.int64)
-        if (codes < 0).any():
+        keys = present
+    elif present:
+        position = {k: i for i, k in enumerate(keys)}
+        if any(k not in position for k in present):
             raise ValueError("the period table holds series that are not among the keys given")
+        codes = np.array([position[k] for k in present], dtype=np.int64)[codes]
     ref = ReferenceValues(codes, len(keys), periods["year"].to_numpy(), periods["period_of_year"].to_numpy(),
                           periods["value"].to_numpy(dtype=float), periods["coverage"].to_numpy(dtype=float),
                           resolution, settings)
@@ -165,14 +173,15 @@ def status_rows(periods: pd.DataFrame, resolution: str, settings: ClimateSetting
     edges = [ref.quantile(e / 100)[ref.group] for e in settings.category_edges]
     missing = np.isnan(values) | np.any(np.isnan(edges), axis=0)
     category = np.select([missing, values <= edges[0], values <= edges[1], values <= edges[2], values <= edges[3]],
-                         [NO_DATA, *CATEGORIES[:4]], default=CATEGORIES[4])
-    return pd.DataFrame({"station": periods["station"].to_numpy(), "variable": periods["variable"].to_numpy(),
+                         [0, 1, 2, 3, 4], default=5).astype(np.int8)
+    return pd.DataFrame({"station": periods["station"], "variable": periods["variable"],
                          "period": period_labels(resolution, ref.years, ref.poy), "value": values,
-                         "pct_of_norm": pct, "percentile": ref.percentile(), "category": category.astype(object)},
-                        columns=STATUS_COLUMNS)
+                         "pct_of_norm": pct, "percentile": ref.percentile(),
+                         "category": pd.Categorical.from_codes(category, categories=[NO_DATA, *CATEGORIES])},
+                        columns=STATUS_COLUMNS, copy=False)
 
 
-def period_labels(resolution: str, years: np.ndarray, period_of_year: np.ndarray) -> np.ndarray:
+def period_labels(resolution: str, years: np.ndarray, period_of_year: np.ndarray) -> pd.Categorical:
     """Period notation of each (year, period of year): ``1995-03-d2`` for dekads, ``1995-03`` for months.
 
     >>> period_labels("dekad", np.array([1995, 2026]), np.array([8, 36])).tolist()
@@ -185,4 +194,4 @@ def period_labels(resolution: str, years: np.ndarray, period_of_year: np.ndarray
         labels = [f"{a:04d}-{b:02d}" for a, b in zip(y.tolist(), k.tolist(), strict=True)]
     else:
         labels = [f"{a:04d}-{(b - 1) // 3 + 1:02d}-d{(b - 1) % 3 + 1}" for a, b in zip(y.tolist(), k.tolist(), strict=True)]
-    return np.array(labels, dtype=object)[inverse]
+    return pd.Categorical.from_codes(inverse.reshape(-1), categories=pd.Index(labels, dtype=object))

@@ -31,9 +31,10 @@ def _column_text(col: pd.Series, float_format: str) -> np.ndarray:
     dtype = col.dtype
     if pd.api.types.is_float_dtype(dtype):
         values = np.ascontiguousarray(col.to_numpy(dtype=float))
-        bits, inverse = np.unique(values.view(np.int64), return_inverse=True)  # by bits: -0.0 is not 0.0
-        text = np.array(["" if np.isnan(v) else float_format % v for v in bits.view(float).tolist()], dtype=object)
-        return text[inverse.reshape(-1)]
+        inverse, bits = pd.factorize(values.view(np.int64))  # by bits (-0.0 is not 0.0), hashed, not sorted
+        text = np.array(["" if v != v else float_format % v for v in np.asarray(bits).view(float).tolist()],
+                        dtype=object)  # v != v: NaN, without a numpy call per value
+        return text[inverse]
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype) or \
             pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype) or \
             isinstance(dtype, pd.CategoricalDtype):

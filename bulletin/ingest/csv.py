@@ -177,10 +177,11 @@ def read_typed(data: bytes, header: list[str]) -> pd.DataFrame | None:
             return None
         table = table.set_column(header.index("date"), "date", table.column("date").cast(pa.timestamp("ns")))
     columns = {c: table.column(c) for c in known if c in header}
+    table_rows = table.num_rows
     del table
-    frame = pd.DataFrame({c: col.to_pandas() for c, col in columns.items()})  # one copy, column by column
-    frame["line"] = np.arange(2, len(frame) + 2, dtype=np.int64)
-    return frame
+    out = {c: col.to_pandas() for c, col in columns.items()}  # one copy, column by column
+    out["line"] = np.arange(2, table_rows + 2, dtype=np.int64)
+    return pd.DataFrame(out, copy=False)
 
 
 def _words(column) -> list[str]:

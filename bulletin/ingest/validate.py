@@ -172,7 +172,9 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     """
     table = raw if isinstance(raw, RawTable) else RawTable(raw)
     options = options or ReadOptions()
-    rows = table.rows.reset_index(drop=True)
+    rows = table.rows
+    if not (isinstance(rows.index, pd.RangeIndex) and rows.index.start == 0 and rows.index.step == 1):
+        rows = rows.reset_index(drop=True)
     variables = load_variables()
     problems = _Problems(rows)
     problems.origins["station"] = options.station_origin
@@ -231,7 +233,7 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
         "date": dates.to_numpy(), "value": np.multiply(values, factors, out=factors),  # in the factors' memory
         "resolution": resolution.categorical(), "flag": flags.categorical(),
         "file": files.categorical(), "line": problems.lines.astype(np.int64),
-    })
+    }, copy=False)
     if norm_values is not None:
         out["norm"] = norm_values
     return out
@@ -290,9 +292,20 @@ def _resolve_stations(station_in: Coded, missing: np.ndarray, variable: Coded, n
 
 
 def _distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(distinct keys in order of first appearance, each row's position among them), by hashing, not sorting."""
-    codes, uniques = pd.factorize(keys)
-    return np.asarray(uniques), codes
+    """(distinct keys, in increasing order; each row's position among them) of small non-negative integer keys.
+
+    A table of all the keys' values, not a sort or a hash: the keys are products of a few
+    hundred codes.
+
+    >>> [a.tolist() for a in _distinct_keys(np.array([7, 2, 7, 0]))]
+    [[0, 2, 7], [2, 1, 2, 0]]
+    """
+    present = np.zeros(int(keys.max(initial=-1)) + 1, dtype=bool)
+    present[keys] = True
+    uniques = np.flatnonzero(present)
+    position = np.zeros(present.size, dtype=np.int32)
+    position[uniques] = np.arange(uniques.size, dtype=np.int32)
+    return uniques, position[keys]
 
 
 def _report_rows(problems: _Problems, rows_of: np.ndarray, text: str) -> None:

@@ -33,7 +33,7 @@ from . import checks as _checks  # noqa: F401  (registers the checks)
 from . import consistency as _consistency  # noqa: F401
 from . import periodic as _periodic  # noqa: F401
 from .config import QCConfig, load_links, load_qc_config, with_station_exceptions
-from .registry import CHECKS, SEVERITIES, Check, CheckResult, check, runs
+from .registry import CHECKS, SEVERITIES, Check, CheckResult, check, flag_rows, runs
 from .report import ERROR_COLUMNS, FLAG_COLUMNS, QCReport
 
 _runs = runs  # the name the tests and older code use
@@ -44,14 +44,7 @@ __all__ = ["CHECKS", "SEVERITIES", "Check", "CheckResult", "QCConfig", "QCReport
 _ROW_COLUMNS = ["date", "value", "file", "line"]
 
 
-def _flag_rows(out: list, station: str, variable: str, resolution: str, name: str, result: CheckResult,
-               index: pd.Index | None = None) -> None:
-    mask = result.mask
-    if index is not None and not mask.index.equals(index):
-        mask = mask.reindex(index, fill_value=False)
-    mask = mask.fillna(False).astype(bool)
-    for first, last, days in runs(mask):
-        out.append((station, variable, resolution, name, result.severity, first, last, days, result.sentence))
+_flag_rows = flag_rows
 
 
 def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime | None = None,
@@ -173,6 +166,9 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
         entry = found.setdefault((station, variable, "day"), ([], [], None))
         _flag_rows(entry[0], station, variable, "day", name, result, index)
 
+    def record_rows(station, variable, rows):
+        found.setdefault((station, variable, "day"), ([], [], None))[0].extend(rows)
+
     def record_errors(station, variable, dates, good):
         flags, _, _ = found.setdefault((station, variable, "day"), ([], [], None))
         found[(station, variable, "day")] = (flags, dates, good if station in balance else None)
@@ -185,7 +181,8 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
             sub = rows[member[row_code]]
         else:
             sub = rows
-        _batch.run_daily_batch(sub, members, configured, context, record, record_errors)
+        _batch.run_daily_batch(sub, members, configured, context, record, record_errors,
+                               keep_good=balance.__contains__, record_rows=record_rows)
     return found
 
 

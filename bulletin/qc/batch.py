@@ -15,13 +15,16 @@ whose rows a vectorised test finds suspect (:func:`rows_flagged`).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+
 import numpy as np
 import pandas as pd
 
 from ..aggregation import sort_order
 from ..ingest.observations import codes_of, series_codes
 from . import checks as _checks
-from .registry import CHECKS, CheckResult
+from .registry import CHECKS, CheckResult, flag_rows
 
 BLOCK = 256  # series per block: a block of 35 years of days is 256 x 12,784 values, 26 MB a table
 
@@ -126,7 +129,7 @@ def rows_flagged(rows: pd.DataFrame, code: np.ndarray, configured: dict) -> set[
 
 
 def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured: dict, context: dict,
-                    record, record_errors) -> None:
+                    record, record_errors, keep_good=lambda station: True, record_rows=None) -> None:
     """Run ``configured`` checks on the daily series ``keys`` (stations not in the network), block by block.
 
     Parameters
@@ -144,6 +147,14 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
     record_errors : callable
         ``record_errors(station, variable, dates, good)``: the dates flagged as errors and the
         series without them.
+    keep_good : callable
+        ``keep_good(station)``: whether the series without errors is needed (else None may be given).
+    record_rows : callable, optional
+        ``record_rows(station, variable, rows)``: records flag rows made by :func:`~.registry.flag_rows`
+        in a forked worker (without it, the blocks are checked in this process).
+
+    With several blocks and cores, the blocks are checked in forked processes, one per core
+    (:func:`block_workers`); their flags are recorded here in block order, as one process would.
     """
     row_code, present = series_codes(rows)
     code = pd.MultiIndex.from_tuples(keys).get_indexer(pd.MultiIndex.from_tuples(present))[row_code]
@@ -161,11 +172,61 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
     first[1:] = (code[1:] != code[:-1]) | (day[1:] != day[:-1])
     code, day, value = code[first], day[first], value[first]
     starts = np.searchsorted(code, np.arange(len(keys) + 1))
-    for lo in range(0, len(keys), BLOCK):
+    unit = np.datetime_data(rows["date"].dtype)[0]
+
+    def run(lo: int, record, record_errors) -> None:
         hi = min(lo + BLOCK, len(keys))
         _block(keys, lo, hi, code[starts[lo]:starts[hi]] - lo, day[starts[lo]:starts[hi]],
-               value[starts[lo]:starts[hi]], rows, by_rows, configured, context, record, record_errors,
-               np.datetime_data(rows["date"].dtype)[0])
+               value[starts[lo]:starts[hi]], rows, by_rows, configured, context, record, record_errors, unit)
+
+    blocks = list(range(0, len(keys), BLOCK))
+    workers = block_workers(len(blocks)) if record_rows is not None else 1
+    if workers == 1:
+        for lo in blocks:
+            run(lo, record, record_errors)
+        return
+    global _FORKED
+    _FORKED = (run, keep_good)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for flags, errors in pool.imap(_run_forked, blocks):  # in block order: the same order as one process
+                for station, variable, rows in flags:
+                    record_rows(station, variable, rows)
+                for args in errors:
+                    record_errors(*args)
+    finally:
+        _FORKED = None
+
+
+_FORKED = None  # what the forked workers of run_daily_batch run (inherited at fork, never pickled)
+
+
+def block_workers(blocks: int) -> int:
+    """Processes that check ``blocks`` blocks at once: one per core, one when forking is not possible or not worth it.
+
+    Not within a worker process already (a backfill's, a dask worker's).
+    """
+    if blocks < 2 or multiprocessing.parent_process() is not None \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(blocks, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def _run_forked(lo: int) -> tuple[list, list]:
+    """In a forked worker: one block's flags and errors, collected to be recorded by the parent in order."""
+    run, keep_good = _FORKED
+    flags: list = []
+    errors: list = []
+
+    def record(station, variable, name, result, index):
+        rows: list = []
+        flag_rows(rows, station, variable, "day", name, result, index)
+        flags.append((station, variable, rows))
+
+    run(lo, record,
+        lambda station, variable, dates, good: errors.append(
+            (station, variable, dates, good if keep_good(station) else None)))
+    return flags, errors
 
 
 def _block(keys, lo, hi, code, day, value, rows, by_rows, configured, context, record, record_errors,

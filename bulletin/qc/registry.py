@@ -113,6 +113,17 @@ def no_flags(index) -> pd.Series:
     return pd.Series(False, index=index)
 
 
+def flag_rows(out: list, station: str, variable: str, resolution: str, name: str, result: CheckResult,
+              index: pd.Index | None = None) -> None:
+    """Append to ``out`` one flag row per run of days ``result`` flags (on ``index``, when given)."""
+    mask = result.mask
+    if index is not None and not mask.index.equals(index):
+        mask = mask.reindex(index, fill_value=False)
+    mask = mask.fillna(False).astype(bool)
+    for first, last, days in runs(mask):
+        out.append((station, variable, resolution, name, result.severity, first, last, days, result.sentence))
+
+
 def runs(mask: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp, int]]:
     """Consecutive runs of True in a mask indexed by date: (first day, last day, days).
 
