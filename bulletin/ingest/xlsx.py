@@ -1,4 +1,4 @@
-"""Excel workbooks (.xlsx, .xlsm), read with openpyxl: every sheet that holds data.
+"""Excel workbooks (.xlsx, .xlsm), read with python-calamine: every sheet that holds data.
 
 A sheet holds one of two layouts, recognised in its first non-empty rows (title rows above
 the table are skipped):
@@ -19,20 +19,22 @@ Merged cells inside a table (a two-row header, a merged title over the columns) 
 the sheet and the cells to unmerge: their values would otherwise be read from one cell only.
 Errors name the file, the sheet and the cell, e.g. ``book.xlsx: sheet 'toktogul' cell D7: ...``.
 
-The workbook is streamed (openpyxl's read-only mode), so a large one is read in bounded memory. That mode
-does not keep merged cells: they are read from the ``<mergeCell ref="..."/>`` elements of each sheet's XML
-part. Places are kept compact: each row has its sheet (``part``) and row number (``line``), each field its
-column letters (``cell_<field>``); :func:`bulletin.ingest.normalise` writes ``sheet 'x' cell D7`` only for
-the rows it reports.
+The sheets are parsed with python-calamine (:mod:`bulletin.ingest.xlsx_cells`), several times faster
+than openpyxl, and read as openpyxl's read-only mode reads them, so that the table and every message
+are the same: error cells (``#N/A``), which calamine reads as empty, are read from the sheet's XML part
+(:mod:`bulletin.ingest.xlsx_parts`) when the sheet has empty cells, up to the last row that has one.
+openpyxl is kept for a workbook that calamine cannot open or parse (damaged, or not a workbook): it is
+then read as before, with openpyxl's messages. Places are kept compact: each row has its sheet
+(``part``) and row number (``line``), each field its column letters (``cell_<field>``);
+:func:`bulletin.ingest.normalise` writes ``sheet 'x' cell D7`` only for the rows it reports.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from datetime import date, datetime
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from zipfile import BadZipFile, ZipFile
 
@@ -42,53 +44,82 @@ from ..errors import IngestError
 from .csv import COLUMN_NAMES
 from .fields import fold, variable_spellings
 from .registry import RawTable, ReadOptions, register
-from .yearbook import MISSING, YEAR_WORDS, expand, is_year, layout_of, refuse_short_rows, widths, year_rows
+from .xlsx_cells import (
+    VALUE_FIELDS,
+    NotReadable,
+    blank_merged,
+    cell_text,
+    cell_value,
+    column_letter,
+    field_columns,
+    load_sheets,
+    long_columns,
+    openpyxl_value,
+)
+from .xlsx_parts import cell_ranges, merged_ranges, row_widths
+from .yearbook import YEAR_WORDS, expand, is_year, layout_of, refuse_short_rows, widths, year_rows
 
 # sheet names that spreadsheet programs give by default: they name no station or variable
 DEFAULT_SHEET_NAME = re.compile(r"^(sheet|лист|feuil|tabelle|hoja|foglio|planilha)\s*\d*$", re.IGNORECASE)
 # how many non-empty rows may stand above the table (titles, notes)
 TITLE_ROWS = 10
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
-# the fields read as values (numbers or text), the others as text
-VALUE_FIELDS = ("value", "norm")
-# a <mergeCell ref="A1:B2"/> element of a worksheet part, with or without a namespace prefix
-MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
 HINT = ("correct the cells named above; a long sheet has one header row station, variable, date, value, unit "
         "and one observation per row; a yearbook sheet has the year in column A and 12, 36 or 72 values after it.")
-
-
-def cell_text(v) -> str:
-    """A cell as text: dates ISO, whole numbers without a decimal point, None empty."""
-    if v is None:
-        return ""
-    if isinstance(v, datetime):
-        return v.date().isoformat()
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
-def cell_value(v):
-    """A value cell: numbers as float, text stripped (missing codes empty)."""
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return float(v)
-    text = cell_text(v)
-    return "" if text in MISSING else text
-
-
-def column_letter(index: int) -> str:
-    """Excel column letter of a 0-based column index (0 -> A, 26 -> AA)."""
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
+# openpyxl is used in two places only: read_with_openpyxl, for the workbooks python-calamine cannot read,
+# and xlsx_parts.cell_ranges, for the order in which merged ranges are named (a sheet with merged cells).
+# what reading a workbook's parts raises when the package is damaged
+DAMAGED = (BadZipFile, KeyError, OSError, ValueError, ET.ParseError)
 
 
 @register("xlsx", (".xlsx", ".xlsm"),
           layout="an Excel workbook whose sheets hold a long table or the yearbook layout")
 def read_workbook(path: Path, options: ReadOptions) -> RawTable:
-    """Raw fields of every sheet of a workbook that holds data; empty sheets are noted and skipped."""
+    """Raw fields of every sheet of a workbook that holds data; empty sheets are noted and skipped.
+
+    Read with python-calamine; a workbook that calamine cannot read is read with openpyxl.
+    """
+    try:
+        return _read_calamine(path)
+    except NotReadable:
+        return read_with_openpyxl(path)
+
+
+def _read_calamine(path: Path) -> RawTable:
+    """The workbook read with python-calamine, as :func:`read_with_openpyxl` reads it."""
+    frames, notes, strings = [], [], {}
+    with closing(load_sheets(path)) as sheets:
+        for sheet in sheets:
+            try:
+                merged = cell_ranges(sheet.merged) if sheet.merged else []
+            except ValueError as exc:
+                raise _unreadable(path, exc) from exc
+            grid = sheet.grid
+            blank_merged(grid, merged)
+            rows = ((number, tuple(map(openpyxl_value, row))) for number, row in enumerate(grid, start=1))
+            frame = read_sheet(path, sheet.name, rows, merged, strings,
+                               long_table=lambda _rows, header, fields, g=grid: long_columns(
+                                   g, header, field_columns(fields), strings),
+                               widest=lambda part=sheet.part: _widest(path, part))
+            _add(frames, notes, sheet.name, frame)
+    return _table(path, frames, notes)
+
+
+def _widest(path: Path, part: str) -> int:
+    """The widest row of a sheet as openpyxl reads it (a styled empty cell widens a row; calamine skips it)."""
+    try:
+        with ZipFile(path) as archive, archive.open(part) as stream:
+            return row_widths(stream)
+    except DAMAGED as exc:
+        raise NotReadable(str(exc)) from exc
+
+
+def read_with_openpyxl(path: Path) -> RawTable:
+    """The workbook read with openpyxl's read-only mode (the reader before python-calamine).
+
+    Kept for the workbooks calamine cannot open or parse, which are read, or refused, as they always
+    were (a text file saved as .xlsx, a damaged package); the tests compare both readers with it.
+    """
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -104,17 +135,26 @@ def read_workbook(path: Path, options: ReadOptions) -> RawTable:
     try:
         try:
             merged = merged_ranges(path)
-        except (BadZipFile, KeyError, OSError, ValueError, ET.ParseError) as exc:
+        except DAMAGED as exc:
             raise _unreadable(path, exc) from exc
         frames, notes, strings = [], [], {}
         for sheet in book.worksheets:
-            frame = read_sheet(path, sheet, merged.get(sheet.title, []), strings)
-            if frame is None:
-                notes.append(f"sheet '{sheet.title}' is empty: skipped")
-            else:
-                frames.append(frame)
+            ranges = merged.get(sheet.title, [])
+            _add(frames, notes, sheet.title, read_sheet(path, sheet.title, _rows(sheet, ranges), ranges, strings))
     finally:
         book.close()  # read-only mode keeps the file open
+    return _table(path, frames, notes)
+
+
+def _add(frames: list, notes: list, title: str, frame: pd.DataFrame | None) -> None:
+    if frame is None:
+        notes.append(f"sheet '{title}' is empty: skipped")
+    else:
+        frames.append(frame)
+
+
+def _table(path: Path, frames: list[pd.DataFrame], notes: list[str]) -> RawTable:
+    """The raw table of the sheets that hold data."""
     if not frames:
         raise IngestError(f"{path}: no sheet holds data.", hint=HINT)
     rows = pd.concat(frames, ignore_index=True)
@@ -141,81 +181,6 @@ def _text_start(path: Path) -> str | None:
     if b"\0" in head or not lines or not lines[0].isprintable():
         return None
     return lines[0][:60]
-
-
-def merged_ranges(path: Path) -> dict[str, list]:
-    """The merged cell ranges (openpyxl CellRange) of each sheet, by sheet name.
-
-    In the order openpyxl's normal mode gives them (``sheet.merged_cells.ranges``), so that messages
-    list them alike. Read from the ``<mergeCell ref="..."/>`` elements of each worksheet part; the
-    parts are found as openpyxl finds them, through the package's relationships.
-    """
-    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
-
-    out = {}
-    with ZipFile(path) as archive:
-        for name, part in _sheet_parts(archive).items():
-            with archive.open(part) as stream:
-                refs = _merge_refs(stream)
-            if refs:
-                out[name] = list(MultiCellRange([CellRange(r) for r in refs]).ranges)
-    return out
-
-
-def _relationships(archive: ZipFile, part: str) -> dict[str, tuple[str, str]]:
-    """Id -> (type, target part) of the relationships of ``part`` ('' for the package's own)."""
-    folder, name = posixpath.split(part)
-    try:
-        data = archive.read(posixpath.join(folder, "_rels", f"{name}.rels"))
-    except KeyError:
-        return {}
-    out = {}
-    for el in ET.fromstring(data):
-        if _local(el.tag) != "Relationship" or el.get("TargetMode") == "External":
-            continue
-        target = el.get("Target", "")
-        target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        out[el.get("Id")] = (el.get("Type", ""), target)
-    return out
-
-
-def _sheet_parts(archive: ZipFile) -> dict[str, str]:
-    """Sheet name -> its XML part, from the workbook part (xl/workbook.xml) and its relationships."""
-    book = next((t for typ, t in _relationships(archive, "").values() if typ.endswith("/officeDocument")),
-                "xl/workbook.xml")
-    rels = _relationships(archive, book)
-    out = {}
-    for el in ET.fromstring(archive.read(book)).iter():
-        if _local(el.tag) != "sheet":
-            continue
-        rid = next((v for k, v in el.attrib.items() if _local(k) == "id" and k.startswith("{")), None)
-        if rid in rels:
-            out[el.get("name")] = rels[rid][1]
-    return out
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _merge_refs(stream, chunk: int = 1 << 20) -> list[str]:
-    """The ``ref`` of every ``<mergeCell>`` element of a worksheet part, in document order.
-
-    The part is scanned in chunks, cut before the last ``<`` of each so that no element is split
-    (``<`` cannot occur inside a tag).
-    """
-    refs, tail = [], b""
-    while True:
-        data = stream.read(chunk)
-        buf = tail + data
-        cut = buf.rfind(b"<") if data else len(buf)
-        if cut < 0:
-            cut = len(buf)
-        head, tail = buf[:cut], buf[cut:]
-        if b"mergeCell" in head:
-            refs += [m.decode("ascii", "replace") for m in MERGE_CELL.findall(head)]
-        if not data:
-            return refs
 
 
 def _rows(sheet, merged: list) -> Iterator[tuple[int, tuple]]:
@@ -246,17 +211,33 @@ def _blank(row) -> bool:
     return True
 
 
-def read_sheet(path: Path, sheet, merged: list = (), strings: dict | None = None) -> pd.DataFrame | None:
+def read_sheet(path: Path, title: str, rows: Iterator[tuple[int, tuple]], merged: list = (),
+               strings: dict | None = None, *, long_table: Callable | None = None,
+               widest: Callable[[], int] | None = None) -> pd.DataFrame | None:
     """Raw rows of one sheet (None when it is empty), each field with its cell.
 
-    ``merged`` holds the merged ranges of the sheet (:func:`merged_ranges`); ``strings`` shares equal
-    texts between the rows (and the sheets) read with it.
+    Parameters
+    ----------
+    path : pathlib.Path
+        The workbook, for messages.
+    title : str
+        The sheet's name.
+    rows : iterator of (int, tuple)
+        (row number, values from column A) of every row, as openpyxl's read-only mode reads them.
+    merged : list
+        The merged ranges of the sheet (openpyxl CellRanges, :func:`merged_ranges`).
+    strings : dict, optional
+        Shares equal texts between the rows (and the sheets) read with it.
+    long_table : callable, optional
+        ``long_table(rows, header, fields)``: the rows of a long table below its header row (number
+        ``header``, fields ``fields``), as :func:`_long_table` reads them from ``rows``, which it is by default.
+    widest : callable, optional
+        ``widest()``: the width of the widest row of the sheet, when ``rows`` are not as wide as
+        openpyxl reads them (the yearbook layout counts the columns).
     """
-    title = sheet.title
     strings = {} if strings is None else strings
     # rows are as wide as the widest row or merged range, as openpyxl's normal mode reads them
     width = max((r.max_col for r in merged), default=1)
-    rows = _rows(sheet, merged)
     first, seen, layout = None, 0, None
     for number, row in rows:
         width = max(width, len(row))
@@ -282,9 +263,10 @@ def read_sheet(path: Path, sheet, merged: list = (), strings: dict | None = None
             "nor a yearbook" + (f" (it has merged cells {names}: unmerge them)." if names else "."), hint=HINT)
     _refuse_merged(path, title, merged, number)
     if layout == "long":
-        frame = _long_table(rows, fields, strings)
+        frame = (long_table or _long_table)(rows, number, fields)
     else:
-        frame = _yearbook_sheet(path, title, [(number, row), *rows] if layout == "yearbook" else list(rows), width)
+        rows = [(number, row), *rows] if layout == "yearbook" else list(rows)
+        frame = _yearbook_sheet(path, title, rows, max(width, widest()) if widest else width)
     if frame is None:
         return None
     _name_from_sheet(frame, title)
@@ -302,16 +284,15 @@ def _refuse_merged(path: Path, title: str, merged: list, first_row: int) -> None
                                "its own name in a single header row; merged titles above the table are fine.")
 
 
-def _long_table(rows: Iterator[tuple[int, tuple]], fields: list[str | None], strings: dict) -> pd.DataFrame | None:
+def _long_table(rows: Iterator[tuple[int, tuple]], header: int, fields: list[str | None],
+                strings: dict | None = None) -> pd.DataFrame | None:
     """The rows after the header as a table.
 
     Each field's value, the row number (``line``) and, per field, the column letters of its cells
     (``cell_<field>``).
     """
-    columns = {}
-    for c, f in enumerate(fields):
-        if f is not None and f not in columns:
-            columns[f] = c
+    strings = {} if strings is None else strings
+    columns = field_columns(fields)
     out: dict[str, list] = {f: [] for f in columns}
     read = [(out[f].append, c, f in VALUE_FIELDS) for f, c in columns.items()]
     lines = []

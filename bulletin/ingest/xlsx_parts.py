@@ -1,0 +1,228 @@
+"""The XML parts of an Excel workbook, read where the cell readers do not tell enough.
+
+A workbook is a zip package: ``xl/workbook.xml`` names the sheets, its relationships lead to each
+sheet's part (``xl/worksheets/sheet1.xml``), and a sheet part holds the rows and cells
+(``<c r="B7" t="e"><v>#N/A</v></c>``) then the merged ranges (``<mergeCell ref="A1:D1"/>``).
+This module reads those parts directly, streaming and only as far as asked:
+
+- :func:`sheet_parts`: the part of each sheet, found as openpyxl finds it;
+- :func:`scan_sheet`: the error cells (``t="e"``, e.g. ``#DIV/0!``, ``#N/A``: python-calamine reads
+  them as empty) and the merged ranges of a sheet, in one pass over the part in chunks;
+- :func:`row_widths`: how wide openpyxl's read-only mode reads the rows of a sheet (the column of
+  the last ``<c>`` element of each row, a styled empty cell included);
+- :func:`merged_ranges`: the merged ranges of every sheet, for the openpyxl reader.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from zipfile import ZipFile
+
+# an optional namespace prefix of an element name (``x:c``)
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+# a <mergeCell ref="A1:B2"/> element of a worksheet part, with or without a namespace prefix
+MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+# the start tag of a cell element, and of a cell whose type is "e" (an error): its attributes, "/" if empty
+CELL_START = re.compile(rb"<" + _PREFIX + rb"c[\s/>]")
+ERROR_CELL = re.compile(rb"<" + _PREFIX + rb"c((?:\s[^>]*?)?\st\s*=\s*[\"']e[\"'][^>]*?)(/?)>")
+ROW_START = re.compile(rb"<" + _PREFIX + rb"row(?=[\s>/])(?:[^>]*?\sr\s*=\s*[\"'](\d+)[\"'])?")
+CELL_END = re.compile(rb"</" + _PREFIX + rb"c\s*>")
+VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + _PREFIX + rb"v\s*>)", re.DOTALL)
+# the r="B7" attribute of a cell, and a cell reference
+REF_ATTR = re.compile(rb"\sr\s*=\s*[\"']([^\"']*)[\"']")
+REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def sheet_parts(archive: ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part, from the workbook part (xl/workbook.xml) and its relationships."""
+    book = next((t for typ, t in _relationships(archive, "").values() if typ.endswith("/officeDocument")),
+                "xl/workbook.xml")
+    rels = _relationships(archive, book)
+    out = {}
+    for el in ET.fromstring(archive.read(book)).iter():
+        if _local(el.tag) != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if _local(k) == "id" and k.startswith("{")), None)
+        if rid in rels:
+            out[el.get("name")] = rels[rid][1]
+    return out
+
+
+def _relationships(archive: ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Id -> (type, target part) of the relationships of ``part`` ('' for the package's own)."""
+    folder, name = posixpath.split(part)
+    try:
+        data = archive.read(posixpath.join(folder, "_rels", f"{name}.rels"))
+    except KeyError:
+        return {}
+    out = {}
+    for el in ET.fromstring(data):
+        if _local(el.tag) != "Relationship" or el.get("TargetMode") == "External":
+            continue
+        target = el.get("Target", "")
+        target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[el.get("Id")] = (el.get("Type", ""), target)
+    return out
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def merged_ranges(path: Path) -> dict[str, list]:
+    """The merged cell ranges (openpyxl CellRange) of each sheet, by sheet name.
+
+    Read from the ``<mergeCell ref="..."/>`` elements of each worksheet part (:func:`cell_ranges`).
+    """
+    out = {}
+    with ZipFile(path) as archive:
+        for name, part in sheet_parts(archive).items():
+            with archive.open(part) as stream:
+                refs = scan_sheet(stream, errors=False).merged
+            if refs:
+                out[name] = cell_ranges(refs)
+    return out
+
+
+def cell_ranges(refs: list[str]) -> list:
+    """The CellRanges (openpyxl) of merged-range references, in the order openpyxl's normal mode gives them.
+
+    openpyxl is kept here for that order (``sheet.merged_cells.ranges`` is a set), so that messages list
+    the ranges as they always did; it is imported only for a sheet with merged cells. A reference that
+    is not a range raises ValueError.
+    """
+    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+
+    return list(MultiCellRange([CellRange(r) for r in refs]).ranges)
+
+
+@dataclass
+class SheetScan:
+    """What :func:`scan_sheet` found in a sheet part.
+
+    Parameters
+    ----------
+    errors : dict
+        (row, column), both 1-based -> the text of an error cell (``#DIV/0!``), as openpyxl reads it.
+    merged : list of str
+        The ``ref`` of every ``<mergeCell>`` element, in document order.
+    """
+
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    merged: list[str] = field(default_factory=list)
+
+
+def scan_sheet(stream, *, errors: bool = True, merged: bool = True, until_row: int | None = None, reopen=None,
+               chunk: int = 1 << 20) -> SheetScan:
+    """The error cells and the merged ranges of a sheet part, read in chunks.
+
+    Each chunk is cut before the start tag of its last cell (else before its last ``<``), so no cell
+    and no tag is split. With ``until_row`` (and no merged ranges asked), the part is read only up
+    to the first row after that one. Cells are located by their ``r`` attribute; when an error cell
+    has none, ``reopen()`` gives the part again and the cells are counted as openpyxl counts them
+    (:func:`_counted`).
+    """
+    out, tail, unplaced = SheetScan(), b"", False
+    while True:
+        data = stream.read(chunk)
+        buf = tail + data if tail else data
+        cut = _cut(buf) if data else len(buf)  # the chunk is buf[:cut], read in place
+        if errors and (buf.find(b'"e"', 0, cut) >= 0 or (buf.find(b"'", 0, cut) >= 0 and buf.find(b"'e'", 0, cut) >= 0)):
+            unplaced |= _errors(buf, cut, out.errors)
+        if merged and buf.find(b"mergeCell", 0, cut) >= 0:
+            out.merged += [m.decode("ascii", "replace") for m in MERGE_CELL.findall(buf, 0, cut)]
+        tail = buf[cut:]
+        if not data or (until_row is not None and not merged and _last_row(buf, cut) > until_row):
+            break
+    if unplaced and reopen is not None:
+        with reopen() as again:
+            out.errors = _counted(again)[0]
+    return out
+
+
+def _last_row(buf: bytes, stop: int) -> int:
+    """The number (``r``) of the last row that starts in ``buf[:stop]``; 0 if none there has one."""
+    for start in (max(0, stop - 65536), 0):
+        last = deque(ROW_START.finditer(buf, start, stop), maxlen=1)
+        if last:
+            return int(last[0].group(1)) if last[0].group(1) else 0
+    return 0
+
+
+def _cut(buf: bytes) -> int:
+    """A place in ``buf`` that splits no cell element: the start of its last cell, else its last ``<``."""
+    for start in (max(0, len(buf) - 8192), 0):
+        last = deque(CELL_START.finditer(buf, start), maxlen=1)
+        if last:
+            return last[0].start()
+    at = buf.rfind(b"<")
+    return at if at >= 0 else len(buf)
+
+
+def _errors(buf: bytes, stop: int, found: dict) -> bool:
+    """Add the error cells of ``buf[:stop]`` to ``found``; True when one of them has no ``r`` attribute."""
+    unplaced = False
+    for m in ERROR_CELL.finditer(buf, 0, stop):
+        text = None
+        if not m.group(2):
+            end = CELL_END.search(buf, m.end(), stop)
+            value = VALUE.search(buf, m.end(), end.start() if end else stop)
+            if value and value.group(1):
+                text = ET.fromstring(b"<v>" + value.group(1) + b"</v>").text
+        ref = REF_ATTR.search(m.group(1))
+        place = _place(ref.group(1).decode("ascii", "replace")) if ref else None
+        if place is None:
+            unplaced = True
+        elif text:  # openpyxl reads an error cell without a value as empty, as calamine does
+            found[place] = text
+    return unplaced
+
+
+def _place(ref: str) -> tuple[int, int] | None:
+    """(row, column), 1-based, of a cell reference such as ``B7``; None if it is not one."""
+    m = REF.match(ref)
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
+
+
+def row_widths(stream) -> int:
+    """The width of the widest row as openpyxl's read-only mode reads it (see :func:`_counted`)."""
+    return _counted(stream)[1]
+
+
+def _counted(stream) -> tuple[dict[tuple[int, int], str], int]:
+    """(error cells, width of the widest row) of a sheet part, each cell placed as openpyxl places it.
+
+    A row is numbered by its ``r`` attribute, else one after the row before; a cell by its ``r``
+    attribute, else one column after the cell before. A row is as wide as the column of its last cell.
+    """
+    found, widest, row, col = {}, 0, 0, 0
+    for event, el in ET.iterparse(stream, events=("start", "end")):
+        tag = _local(el.tag)
+        if event == "start":
+            if tag == "row":
+                r = el.get("r")
+                row = int(r) if r and r.isdigit() else row + 1
+                col = 0
+            continue
+        if tag == "c":
+            place = _place(el.get("r") or "")
+            col = place[1] if place else col + 1
+            if el.get("t") == "e":
+                text = next((v.text for v in el if _local(v.tag) == "v"), None)
+                if text:
+                    found[place or (row, col)] = text
+            el.clear()
+        elif tag == "row":
+            widest = max(widest, col)
+            el.clear()
+    return found, widest
