@@ -13,7 +13,7 @@ VERIFICATION ?= data/verification/sample.json
 
 .DEFAULT_GOAL := help
 .PHONY: help install bulletin test golden lint bench bench-ingest bench-outlook bench-backfill bench-climate bench-qc kill-publish \
-	bench-distributed \
+	bench-cluster bench-bulletin \
 	verification sample-data \
 	i18n clean
 
@@ -41,7 +41,7 @@ golden: $(STAMP) ## Rewrite tests/golden (the sample's results JSON and English 
 lint: $(STAMP) ## Check the code with ruff
 	$(VENV)/bin/ruff check bulletin tests benchmarks tools
 
-bench: bench-ingest bench-outlook bench-backfill bench-climate ## The four benchmarks below
+bench: bench-ingest bench-outlook bench-backfill bench-climate bench-bulletin ## The benchmarks below but bench-cluster (10,000 stations: long)
 
 bench-ingest: $(STAMP) ## Ingest time and peak memory, 500 stations x 30 years daily, every format (minutes; BENCH_ARGS)
 	$(PY) benchmarks/ingest.py $(BENCH_ARGS)
@@ -52,13 +52,16 @@ bench-outlook: $(STAMP) ## Outlook: 25-year hindcast, share of one bulletin's ti
 bench-backfill: $(STAMP) ## Backfill of 36 dekads into an archive vs one bulletin and WeasyPrint's layout (BACKFILL_ARGS=--quick)
 	$(PY) benchmarks/backfill.py $(BACKFILL_ARGS)
 
+bench-bulletin: $(STAMP) ## One bulletin (ru+en) vs its imports + WeasyPrint's layout; JSON only vs imports (BULLETIN_ARGS="--base DIR")
+	$(PY) benchmarks/bulletin.py $(BULLETIN_ARGS)
+
 kill-publish: $(STAMP) ## Kill 'bulletin publish' 50 times at random moments; the archive must be as before or complete
 	$(PY) tools/kill_publish.py $(KILL_ARGS)
 
 bench-climate: $(STAMP) ## Climatology and status, 1,000 stations x 35 years daily, vs a numpy floor (minutes; CLIMATE_ARGS)
 	$(PY) benchmarks/climate.py $(CLIMATE_ARGS)
 
-bench-distributed: $(STAMP) ## Climatology and status from a Zarr store of 1,000 and 10,000 stations on 2 dask workers (DISTRIBUTED_ARGS)
+bench-cluster: $(STAMP) ## Climatology and status from a Zarr store of 1,000 and 10,000 stations on 2 dask workers (DISTRIBUTED_ARGS)
 	$(PY) benchmarks/distributed.py $(DISTRIBUTED_ARGS)
 
 bench-qc: $(STAMP) ## QC of dekad and month values on the real archives in ../shared/data: flags per check, typos caught (minutes)

@@ -16,7 +16,7 @@ from .network import Network, load_network
 from .outlook import Outlook, outlook
 from .outlook.scores import SAMPLE_VERIFICATION, VerificationScores, load_verification, sample_verification_path
 from .periods import Period, latest_complete, parse_period
-from .products import Products, compute_products, outlook_fans
+from .products import CategoryHistory, Products, archive_norms, compute_products, outlook_fans, series_coverage
 from .qc import QCReport, load_qc_config, run_qc
 from .series import SeriesStore
 
@@ -220,7 +220,7 @@ def prepare(*, data=None, as_of: datetime, catalogue_path=None, network_path=Non
 
 
 def issue(prepared: Prepared, *, period: str = "latest", issued_at: datetime, allow_no_data: bool = False,
-          with_outlook: bool = True) -> Run:
+          with_outlook: bool = True, figures: bool = True) -> Run:
     """Evaluate and assemble the bulletin of one period from inputs :func:`prepare` read.
 
     A period in which fewer than :data:`MIN_SHARE_WITH_DATA` of the findings have data is
@@ -228,6 +228,10 @@ def issue(prepared: Prepared, *, period: str = "latest", issued_at: datetime, al
     outlook of the coming dekads (:func:`bulletin.outlook.outlook`), computed from the same
     series store as the findings; a monthly bulletin carries none, nor does a run with
     ``with_outlook`` False.
+
+    ``figures`` False leaves out what only the pages show (:func:`data_products`: no
+    hydrographs, reservoir states, category history or fan charts): the results JSON and CSV
+    are the same, byte for byte, and the pages of such a bulletin have no figures.
     """
     p = prepared
     catalogue, network, store, good, qc = p.catalogue, p.network, p.store, p.evaluated, p.qc
@@ -235,20 +239,32 @@ def issue(prepared: Prepared, *, period: str = "latest", issued_at: datetime, al
     findings = evaluate(catalogue, network, good, qc, target, store)
     if not allow_no_data:
         refuse_empty(findings, target, good, p.coverage)
-    products = compute_products(catalogue, network, findings, store, qc, target, observed=p.observations)
+    products = (compute_products(catalogue, network, findings, store, qc, target, observed=p.observations) if figures
+                else data_products(network, findings, store, qc, target, p.observations))
     ahead = outlook(catalogue, network, store, target) if with_outlook and target.kind == "dekad" else None
+    fans = outlook_fans(catalogue, network, store, ahead, target) if figures else ()
     bulletin = build_bulletin(catalogue=catalogue, network=network, findings=findings, products=products, qc=qc,
                               period=target, issued_at=issued_at, inputs=p.observations.inputs,
-                              sample_data=p.sample_data, outlook=ahead,
-                              fans=outlook_fans(catalogue, network, store, ahead, target), verification=p.verification)
+                              sample_data=p.sample_data, outlook=ahead, fans=fans, verification=p.verification)
     return Run(network, catalogue, p.observations, qc, target, findings, products, bulletin, good, ahead,
                p.verification)
 
 
+def data_products(network: Network, findings: list[Finding], store: SeriesStore, qc: QCReport, period: Period,
+                  observed: Observations) -> Products:
+    """The products the results JSON and CSV need (coverage and archive norms), without the figures' series."""
+    return Products((), (), CategoryHistory((period,), ()), series_coverage(network, findings, store, qc, period),
+                    archive_norms(findings, store, period, observed))
+
+
 def run(*, data=None, period: str = "latest", issued_at: datetime, catalogue_path=None,
         network_path=None, read_options: dict | None = None, qc_path=None, allow_no_data: bool = False,
-        with_outlook: bool = True, verification_path=None) -> Run:
-    """Read, check, evaluate and assemble one bulletin: :func:`prepare` as of ``issued_at``, then :func:`issue`."""
+        with_outlook: bool = True, verification_path=None, figures: bool = True) -> Run:
+    """Read, check, evaluate and assemble one bulletin: :func:`prepare` as of ``issued_at``, then :func:`issue`.
+
+    ``figures`` False: for the results JSON and CSV alone (see :func:`issue`).
+    """
     prepared = prepare(data=data, as_of=issued_at, catalogue_path=catalogue_path, network_path=network_path,
                        read_options=read_options, qc_path=qc_path, verification_path=verification_path)
-    return issue(prepared, period=period, issued_at=issued_at, allow_no_data=allow_no_data, with_outlook=with_outlook)
+    return issue(prepared, period=period, issued_at=issued_at, allow_no_data=allow_no_data, with_outlook=with_outlook,
+                 figures=figures)

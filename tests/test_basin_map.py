@@ -227,7 +227,7 @@ def test_the_svg_is_drawn_from_the_layout_and_is_deterministic(drawn):
         assert float(use.get("x")) == pytest.approx(sum(x) / 2, abs=0.01)
         assert float(use.get("y")) == pytest.approx(height - sum(y) / 2, abs=0.01)
     # the legend's frame where the layout put it (texts measured as the SVG lays them out)
-    legend = root.find(f".//{SVG}g[@id='fig-basin-map-legend_1']/{SVG}g/{SVG}path")
+    legend = root.find(f".//{SVG}g[@id='fig-basin-map-legend_1']/{SVG}path")  # its frame, drawn first
     numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", legend.get("d"))]
     xs, ys = numbers[0::2], numbers[1::2]
     x0, y0, x1, y1 = layout.legend

@@ -266,12 +266,15 @@ def test_a_level_has_one_colour_in_the_page_and_in_the_figures(hand_made, pages)
     hydrographs = BeautifulSoup(html, "html.parser").select("figure.hydrograph svg")
     assert hydrographs
     lines = " ".join(str(h) for h in hydrographs).lower()
-    assert all(f"stroke: {LEVEL_COLOURS[level]}" in lines for level in ("watch", "warning", "alert"))
+    assert all(f'stroke="{LEVEL_COLOURS[level]}"' in lines for level in ("watch", "warning", "alert"))
 
 
 def _styles(g) -> str:
-    """The style attributes of an SVG group and everything in it, lower case."""
-    return " ".join((e.get("style") or "") for e in g.iter()).lower()
+    """The paint of an SVG group and everything in it, as declarations ("fill: #b84a00"), lower case.
+
+    From ``style`` attributes and from the presentation attributes the figures are written with."""
+    return " ".join(" ".join([e.get("style") or "", *(f"{k}: {v}" for k, v in e.attrib.items()
+                                                      if k in ("fill", "stroke"))]) for e in g.iter()).lower()
 
 
 @pytest.mark.parametrize(("lang", "map_counts", "strip_counts"), [
@@ -360,7 +363,7 @@ def test_hydrograph_legend_samples_match_the_lines_drawn(pages):
         assert "stroke-dasharray" not in sample["alert"].attrs and LEVEL_STYLES["alert"] == "solid"
         assert sample["warning"]["stroke"] == LEVEL_COLOURS["warning"]
         # the charts draw the same colours
-        assert all(f"stroke: {HYDROGRAPH_STYLES[k]['color']}" in charts for k in ("current", "norm", "last_year"))
+        assert all(f'stroke="{HYDROGRAPH_STYLES[k]["color"]}"' in charts for k in ("current", "norm", "last_year"))
 
 
 def test_no_key_station_section_without_hydrographs(hand_made):

@@ -15,6 +15,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import fontTools.misc.timeTools
+import fontTools.subset
 import fontTools.ttLib.tables._h_e_a_d
 import pytest
 import weasyprint.pdf.fonts
@@ -193,6 +194,31 @@ def test_the_clock_does_not_change_the_bytes(monkeypatch, no_source_date_epoch, 
     # the patched names are back as they were
     assert weasyprint.pdf.fonts.harfbuzz_subset is (None if subsetter == "fontTools forced" else HARFBUZZ_SUBSET)
     assert fontTools.ttLib.tables._h_e_a_d.timestampNow is fontTools.misc.timeTools.timestampNow
+    assert weasyprint.pdf.fonts.subset is fontTools.subset
+
+
+def test_the_subsets_are_those_of_fonttools_without_reading_the_dropped_layout_tables(monkeypatch,
+                                                                                       no_source_date_epoch):
+    """The subsetter that deletes GSUB and GPOS unread gives fontTools' own subsets, byte for byte,
+    and reads neither table (decompiling them is most of the time a document spends on its fonts)."""
+    import types
+
+    from fontTools.ttLib.ttFont import TTFont
+
+    import bulletin.render.pdf as pdf
+
+    read = []
+    original = TTFont.__getitem__
+    monkeypatch.setattr(TTFont, "__getitem__",
+                        lambda font, tag: read.append(tag) or original(font, tag))
+    lean = render_pdf(SMALL_PAGE, created=SMALL_ISSUED)
+    assert read and not {"GSUB", "GPOS"} & set(read)
+    monkeypatch.setattr(pdf, "_SUBSET_MODULE", types.SimpleNamespace(Options=fontTools.subset.Options,
+                                                                     Subsetter=fontTools.subset.Subsetter))
+    read.clear()
+    plain = render_pdf(SMALL_PAGE, created=SMALL_ISSUED)
+    assert {"GSUB", "GPOS"} & set(read)  # fontTools' own reads them (else this test proves nothing)
+    assert _font_files(lean) == _font_files(plain) and lean == plain
 
 
 @pytest.mark.skipif(HARFBUZZ_SUBSET is None,

@@ -53,7 +53,8 @@ def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, al
     result = run(data=setup.data, period=period, issued_at=_parse_issued_at(issued_at),
                  catalogue_path=setup.catalogue, network_path=setup.network, qc_path=setup.qc,
                  read_options=setup.read_options(), allow_no_data=allow_no_data, with_outlook=not no_outlook,
-                 verification_path=verification or setup.verification)
+                 verification_path=verification or setup.verification,
+                 figures=bool({"html", "pdf"} & set(formats)))  # JSON and CSV alone: no chart series computed
     b = result.bulletin
     outputs = render_all(b, langs, formats, template_dir)  # everything is rendered before anything is written
     out = Path(out_dir)

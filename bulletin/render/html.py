@@ -18,7 +18,7 @@ from ..vocabulary import CATEGORY_NAMES, LEVEL_NAMES
 from .figures import FAN_STYLES, HYDROGRAPH_STYLES, fan_svg, hydrograph_svg, line_legend
 from .i18n import Localizer
 from .overview import basin_map_svg, category_strip_svg, fill_bars_svg
-from .palette import css_custom_properties
+from .palette import LEVEL_BARS, css_custom_properties, resolve_properties
 
 LEGEND = {
     "current": N_("this year"), "last_year": N_("last year"), "norm": N_("norm"),
@@ -137,18 +137,23 @@ def bar_style(probabilities) -> str:
     """The inline style of a probability bar: a gradient with a segment per level, as wide as its share.
 
     ``probabilities`` are (level, Quantity %) pairs in level order; the colours are the palette's
-    ``--level-<level>-bar`` properties.
+    bar colours (``--level-<level>-bar``), written out.
+
+    A bar of one level is a plain colour (no gradient to paint).
 
     >>> bar_style((("normal", Quantity(75.0, "%")), ("watch", Quantity(0.0, "%")), ("alert", Quantity(25.0, "%"))))
-    'background: linear-gradient(to right, var(--level-normal-bar) 0.0%, var(--level-normal-bar) 75.0%, \
-var(--level-alert-bar) 75.0%, var(--level-alert-bar) 100.0%)'
+    'background: linear-gradient(to right, #c4dccb 0.0%, #c4dccb 75.0%, #8e1b7e 75.0%, #8e1b7e 100.0%)'
+    >>> bar_style((("normal", Quantity(0.0, "%")), ("alert", Quantity(100.0, "%"))))
+    'background: #8e1b7e'
     """
     stops, at = [], 0.0
     for level, p in probabilities:
         if p.value:
-            colour = f"var(--level-{level.replace('_', '-')}-bar)"
+            colour = LEVEL_BARS[level]
             stops += [f"{colour} {at:.1f}%", f"{colour} {at + p.value:.1f}%"]
             at += p.value
+    if len(stops) == 2:
+        return f"background: {stops[0].split()[0]}"
     return f"background: linear-gradient(to right, {', '.join(stops)})" if stops else ""
 
 
@@ -182,6 +187,15 @@ def breakable_quantity(loc: Localizer, q) -> str:
     return f"{number} {text[len(number) + 1:].replace(chr(0xA0), ' ')}"
 
 
+def page_css() -> str:
+    """The stylesheet of a page: the palette's custom properties, then the screen and print sheets.
+
+    The sheets' ``var(--…)`` are replaced by the palette's colours (:func:`.palette.resolve_properties`).
+    """
+    sheets = (resource_path("templates", name).read_text(encoding="utf-8") for name in ("bulletin.css", "print.css"))
+    return "\n".join([css_custom_properties(), *(resolve_properties(sheet) for sheet in sheets)])
+
+
 def render_html(bulletin, lang: str, template_dir=None) -> str:
     """The bulletin as one self-contained HTML page in ``lang``.
 
@@ -209,8 +223,7 @@ def render_html(bulletin, lang: str, template_dir=None) -> str:
     if bulletin.outlook_section is not None and bulletin.outlook_section.fans:
         legend = line_legend({k: loc.gettext(v) for k, v in FAN_LEGEND.items()}, FAN_STYLES)
         fans = [(fig, fan_svg(fig, loc), _alt(fig.alt, loc)) for fig in bulletin.outlook_section.fans]
-    css = "\n".join([css_custom_properties(), *(resource_path("templates", name).read_text(encoding="utf-8")
-                                                for name in ("bulletin.css", "print.css"))])
+    css = page_css()
     ctx = TemplateContext(bulletin=bulletin, lang=lang, figures=tuple(figures), css=css, fans=tuple(fans),
                           fan_legend=legend,
                           hydrograph_legend=line_legend({k: loc.gettext(v) for k, v in LEGEND.items()},

@@ -3,9 +3,18 @@
 The results JSON (validated against its schema), the findings CSV, the outlook CSV (dekad
 bulletins), and per language the HTML page and the archival PDF that carries the JSON. Nothing is written here: the caller writes
 the files, all or none (``bulletin.cli`` writes them under temporary names and renames them).
+
+The languages' pages are rendered side by side, one process per language and core, when there is
+a PDF to lay out (:func:`page_workers`); the bytes are those of one process. Only the JSON and
+CSV path imports neither the templates nor the figures nor WeasyPrint.
 """
 
 from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 
 from ..errors import UsageError
 from ..text import LANGUAGES
@@ -25,7 +34,7 @@ def check_request(langs, formats) -> None:
                          hint=f"use {', '.join(LANGUAGES)}.")
 
 
-def render_all(bulletin, langs, formats, template_dir=None) -> dict[str, bytes]:
+def render_all(bulletin, langs, formats, template_dir=None, *, workers: int | None = None) -> dict[str, bytes]:
     """File name -> bytes of every output of ``bulletin`` asked for.
 
     Parameters
@@ -38,6 +47,9 @@ def render_all(bulletin, langs, formats, template_dir=None) -> dict[str, bytes]:
         Any of html, pdf, json, csv.
     template_dir : path, optional
         A folder of templates that override the default ones.
+    workers : int, optional
+        Processes that may render the languages' pages at once (default: the cores available;
+        see :func:`page_workers`). The bytes are the same however many there are.
 
     Returns
     -------
@@ -59,16 +71,75 @@ def render_all(bulletin, langs, formats, template_dir=None) -> dict[str, bytes]:
         if outlook is not None:
             outputs[f"{b.id}.outlook.csv"] = outlook.encode("utf-8")
     if "html" in formats or "pdf" in formats:
-        from .html import render_html
-
-        for lang in langs:
-            html = render_html(b, lang, template_dir)
-            if "html" in formats:
-                outputs[f"{b.id}.{lang}.html"] = html.encode("utf-8")
-            if "pdf" in formats:
-                from .pdf import document_identifier, render_pdf, results_attachment
-
-                outputs[f"{b.id}.{lang}.pdf"] = render_pdf(
-                    html, attachments=[results_attachment(b, results_bytes, lang)],
-                    identifier=document_identifier(b.id, lang, b.issued_at.isoformat()), created=b.issued_at)
+        job = (b, tuple(f for f in formats if f in ("html", "pdf")), template_dir, results_bytes)
+        for pages in language_pages(job, list(langs), page_workers(langs, formats, workers)):
+            outputs.update(pages)
     return outputs
+
+
+def page_workers(langs, formats, workers: int | None = None) -> int:
+    """How many processes render the pages of ``langs``: one per language, at most one per core.
+
+    One (this process) without a PDF to lay out, for one language, where processes cannot be
+    forked, or within a worker process already (a backfill's, which renders its periods side by
+    side).
+
+    >>> page_workers(["ru", "en"], ["json"]), page_workers(["en"], ["pdf"]), page_workers(["ru", "en"], ["pdf"], 1)
+    (1, 1, 1)
+    """
+    if "pdf" not in formats or len(langs) < 2 or multiprocessing.parent_process() is not None \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return max(1, min(cores, len(langs)))
+
+
+def language_pages(job: tuple, langs: list, workers: int = 1) -> list[dict[str, bytes]]:
+    """The HTML and PDF of each language of ``langs`` (:func:`pages_of` each), in their order.
+
+    With several ``workers``, the languages are rendered side by side by processes forked from
+    this one, which inherit the bulletin and the libraries already imported (nothing is copied
+    to them but the language); each ends once its pages are made, so it skips the collection of
+    its garbage (:func:`.collect.collected`).
+    """
+    if workers <= 1:
+        return [pages_of(job, lang) for lang in langs]
+    from . import html, pdf  # noqa: F401  (imported once, here, not in every worker)
+
+    _JOB[:] = [job]
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_forked_pages, langs))
+    finally:
+        _JOB.clear()
+
+
+_JOB: list = []
+"""The job the forked workers of :func:`language_pages` inherit."""
+
+
+def _forked_pages(lang: str) -> dict[str, bytes]:
+    gc.disable()  # the worker process ends with its pages: its garbage goes with it
+    return pages_of(_JOB[0], lang, collect=False)
+
+
+def pages_of(job: tuple, lang: str, collect: bool = True) -> dict[str, bytes]:
+    """``<id>.<lang>.html`` and ``<id>.<lang>.pdf`` of ``job`` = (bulletin, formats, template folder, results JSON).
+
+    ``collect`` False: the PDF's layout is left to be freed with the process (see :func:`.pdf.render_pdf`).
+    """
+    from .html import render_html
+
+    b, formats, template_dir, results_bytes = job
+    html = render_html(b, lang, template_dir)
+    out = {}
+    if "html" in formats:
+        out[f"{b.id}.{lang}.html"] = html.encode("utf-8")
+    if "pdf" in formats:
+        from .pdf import document_identifier, render_pdf, results_attachment
+
+        pdf = render_pdf if collect else render_pdf.__wrapped__
+        out[f"{b.id}.{lang}.pdf"] = pdf(html, attachments=[results_attachment(b, results_bytes, lang)],
+                                        identifier=document_identifier(b.id, lang, b.issued_at.isoformat()),
+                                        created=b.issued_at)
+    return out

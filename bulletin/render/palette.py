@@ -2,7 +2,9 @@
 
 The figures (:mod:`.figures`, :mod:`.basin_map`, :mod:`.charts`) import the colours from here;
 the page gets the same values as CSS custom properties (:func:`css_custom_properties`), written
-before ``bulletin.css`` and ``print.css``, which use only ``var(--…)`` for them.
+before ``bulletin.css`` and ``print.css``, which use only ``var(--…)`` for them. The page carries
+those sheets with each ``var(--…)`` of the palette replaced by its colour (:func:`resolve_properties`):
+the same colours, without a custom property for WeasyPrint to substitute in every element.
 
 Levels
 ------
@@ -36,6 +38,8 @@ The WMO HydroSOS colours, unchanged: #CD233F low, #FFA885 below normal, #E7E2BC 
 """
 
 from __future__ import annotations
+
+import re
 
 LEVEL_COLOURS = {
     "normal": "#3b7d4f",
@@ -95,6 +99,19 @@ def css_custom_properties() -> str:
     lines = [f"  {name}: {value};" for name, value in custom_properties().items()]
     return "/* The palette (bulletin/render/palette.py), shared with the figures. */\n:root {\n" + "\n".join(
         lines) + "\n}\n"
+
+
+_VAR = re.compile(r"var\(\s*(--[\w-]+)\s*\)")
+
+
+def resolve_properties(css: str) -> str:
+    """``css`` with every ``var(--…)`` of a palette property replaced by its colour; other text as it is.
+
+    >>> resolve_properties("td { color: var(--level-alert); border: 1px solid var(--rule); x: var(--other) }")
+    'td { color: #8e1b7e; border: 1px solid #d0d0d0; x: var(--other) }'
+    """
+    props = custom_properties()
+    return _VAR.sub(lambda m: props.get(m.group(1), m.group(0)), css)
 
 
 def relative_luminance(colour: str) -> float:

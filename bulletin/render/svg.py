@@ -8,8 +8,8 @@ prefixed with the figure's id, so that several figures can live in one page.
 from __future__ import annotations
 
 import codecs
+import functools
 import io
-import re
 
 import matplotlib
 
@@ -20,6 +20,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa
 from matplotlib.backends.backend_mixed import MixedModeRenderer  # noqa: E402
 from matplotlib.backends.backend_svg import RendererSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties, findfont, get_font  # noqa: E402
+from matplotlib.ft2font import LoadFlags  # noqa: E402
+
+from .slim import slim_svg  # noqa: E402
 
 RC_PARAMS = {
     "svg.hashsalt": "syrdarya-bulletin",
@@ -35,10 +39,6 @@ RC_PARAMS = {
     "text.parse_math": False,
 }
 """Matplotlib rc parameters of every figure (use with :func:`matplotlib.pyplot.rc_context`)."""
-
-
-_REFERENCE = re.compile(r'\bid="([^"]+)"|url\(#([^)]+)\)|xlink:href="#([^"]+)"')
-"""An id of the document, or a reference to one (``url(#...)``, ``xlink:href="#..."``)."""
 
 
 # ---- text metrics kept from one figure to the next -------------------------------------------
@@ -200,45 +200,48 @@ def new_figure(**kwargs) -> Figure:
     return figure
 
 
-def inline_svg(svg: str, fig_id: str) -> str:
-    """An SVG document as an element to put inline in a page.
+@functools.lru_cache(maxsize=4096)
+def advance_width(text: str, size: float, weight: str = "normal", style: str = "normal",
+                  family: str = "DejaVu Sans") -> float:
+    """Width of ``text`` set at ``size`` pt: the sum of its characters' advances, unhinted, without kerning.
+
+    That is how WeasyPrint sets the text of an SVG (letter by letter), so a text placed at its
+    left end with this width lands where ``text-anchor`` middle or end would put it
+    (:func:`.slim.slim_svg`), without the group of its own WeasyPrint makes for an anchored text.
 
     Parameters
     ----------
-    svg : str
-        The document as matplotlib writes it.
-    fig_id : str
-        Id of the figure, put before every id of the document (and the references to them).
+    text : str
+    size : float
+        Font size [pt].
+    weight, style, family : str
+        As the SVG writes them: ``700``, ``italic``, ``DejaVu Sans``.
 
     Returns
     -------
-    str
-        The ``<svg>`` element, without the XML prolog, with ids unique to the figure.
+    float
+        Width [pt].
     """
-    def prefixed(m: re.Match) -> str:
-        ident, url, href = m.groups()
-        if ident is not None:
-            return f'id="{fig_id}-{ident}"'
-        if url is not None:
-            return f"url(#{fig_id}-{url})"
-        return f'xlink:href="#{fig_id}-{href}"'
-
-    # one pass: an id, a url() and an href never overlap in what matplotlib writes
-    return _REFERENCE.sub(prefixed, svg[svg.index("<svg"):])
+    prop = FontProperties(family=family, size=size, style=style,
+                          weight=int(weight) if weight.isdigit() else weight)
+    font = get_font(findfont(prop))
+    font.set_size(size, 72)
+    return sum(font.load_char(ord(c), flags=LoadFlags.NO_HINTING).linearHoriAdvance for c in text) / 65536
 
 
 def figure_svg(figure, fig_id: str, attributes: dict | None = None) -> str:
-    """Save a figure as inline SVG and close it.
+    """Save a figure as light inline SVG (:func:`.slim.slim_svg`) and close it.
 
     Parameters
     ----------
     figure : matplotlib.figure.Figure
         Drawn under :data:`RC_PARAMS`; saved under them too.
     fig_id : str
-        Id of the figure (see :func:`inline_svg`).
+        Id of the figure: every id left in the SVG is prefixed with it, so that several figures
+        can live in one page.
     attributes : dict, optional
-        ``gid -> {attribute: value}``: attributes (``data-*``) to add to the group of each
-        artist drawn with that ``gid``; values are written as given (no escaping).
+        ``gid -> {attribute: value}``: attributes (``data-*``) to add to the group of the first
+        artist drawn with that ``gid``.
 
     Returns
     -------
@@ -249,13 +252,4 @@ def figure_svg(figure, fig_id: str, attributes: dict | None = None) -> str:
     with plt.rc_context(RC_PARAMS):
         figure.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(figure)
-    svg = inline_svg(buf.getvalue(), fig_id)
-    if not attributes:
-        return svg
-    todo = dict(attributes)  # the first group of each gid gains its attributes, in one pass
-
-    def extended(m: re.Match) -> str:
-        attrs = todo.pop(m.group(1), None)
-        return m.group(0) if attrs is None else m.group(0) + "".join(f' {k}="{v}"' for k, v in attrs.items())
-
-    return re.sub(f'<g id="{re.escape(fig_id)}-([^"]*)"', extended, svg)
+    return slim_svg(buf.getvalue(), fig_id, attributes, text_width=advance_width)
