@@ -53,7 +53,7 @@ bench-backfill: $(STAMP) ## Backfill of 36 dekads into an archive vs one bulleti
 	$(PY) benchmarks/backfill.py $(BACKFILL_ARGS)
 
 bench-bulletin: $(STAMP) ## One bulletin (ru+en) vs its imports + WeasyPrint's layout; JSON only vs imports (BULLETIN_ARGS="--base DIR")
-	$(PY) benchmarks/bulletin.py $(BULLETIN_ARGS)
+	$(PY) benchmarks/one_bulletin.py $(BULLETIN_ARGS)
 
 kill-publish: $(STAMP) ## Kill 'bulletin publish' 50 times at random moments; the archive must be as before or complete
 	$(PY) tools/kill_publish.py $(KILL_ARGS)

@@ -1,6 +1,6 @@
 """Climatology and status on a 2-worker dask cluster, from a Zarr store of N stations x 35 years of days.
 
-Run with ``make bench-distributed`` (``DISTRIBUTED_ARGS="--stations 1000"`` for one size), or::
+Run with ``make bench-cluster`` (``DISTRIBUTED_ARGS="--stations 1000"`` for one size), or::
 
     .venv/bin/python benchmarks/distributed.py --stations 1000 10000
 

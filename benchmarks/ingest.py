@@ -1,8 +1,13 @@
 """Ingest benchmark: time and peak memory to read 30 years of daily data for 500 stations.
 
-Run with ``make bench``. Each format is written once into a temporary folder (not timed),
-then read in a fresh Python process, so that the peak resident memory of the child is the
-reader's own. Prints one row per format.
+Run with ``make bench-ingest`` (``BENCH_ARGS="--formats csv,netcdf --runs 5"``). Each format is
+written once into a temporary folder (not timed), then read in a fresh Python process, so that
+the peak resident memory of the child is the reader's own. Prints one row per format, and the
+comparisons of the issue's targets, measured side by side (alternated runs, medians):
+
+- canonical CSV against its floor, ``pandas.read_csv(engine="pyarrow")`` and the dates parsed;
+- xlsx against the reader it replaced (openpyxl, kept as its fallback);
+- NetCDF: peak memory against its values as float64.
 """
 
 from __future__ import annotations
@@ -147,6 +152,10 @@ t0 = time.perf_counter()
 from bulletin.ingest import read_observations
 t1 = time.perf_counter()
 options = json.loads(sys.argv[1])
+if options.pop("openpyxl", False):  # the reader before calamine, kept as its fallback
+    import bulletin.ingest.xlsx as xlsx
+    xlsx._read_calamine = lambda path: xlsx.read_with_openpyxl(path)
+base = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 if options.pop("per_file_station", False):
     rows = sum(len(read_observations([f], None, allow_unknown_stations=True, station=pathlib.Path(f).stem,
                                      **options).frame) for f in sys.argv[2:])
@@ -157,14 +166,38 @@ t2 = time.perf_counter()
 # count the parent's memory, which the child inherits at fork before it starts this program.)
 hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 print(json.dumps({"rows": int(rows), "import_s": t1 - t0, "read_s": t2 - t1,
-                  "peak_mib": int(hwm.split()[1]) / 1024}))
+                  "peak_mib": int(hwm.split()[1]) / 1024, "base_mib": int(base.split()[1]) / 1024}))
+"""
+
+# the floor of the canonical CSV: pandas' pyarrow engine and the dates parsed, nothing checked
+FLOOR = """
+import json, sys, time
+import pandas as pd
+t1 = time.perf_counter()
+rows = 0
+for name in sys.argv[2:]:
+    frame = pd.read_csv(name, engine="pyarrow")
+    frame["date"] = pd.to_datetime(frame["date"])
+    rows += len(frame)
+t2 = time.perf_counter()
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"rows": rows, "read_s": t2 - t1, "peak_mib": int(hwm.split()[1]) / 1024, "base_mib": 0}))
 """
 
 
-def measure(files: list[Path], options: dict) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, json.dumps(options), *map(str, files)],
+def measure(files: list[Path], options: dict, program: str = CHILD) -> dict:
+    out = subprocess.run([sys.executable, "-c", program, json.dumps(options), *map(str, files)],
                          check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def medians(cases: dict, runs: int) -> dict:
+    """Each case (name -> (files, options, program)) run ``runs`` times, alternated; the median run of each."""
+    results: dict = {name: [] for name in cases}
+    for k in range(runs):
+        for name in (list(cases) if k % 2 == 0 else list(cases)[::-1]):
+            results[name].append(measure(*cases[name]))
+    return {name: sorted(r, key=lambda x: x["read_s"])[len(r) // 2] for name, r in results.items()}
 
 
 def main() -> None:
@@ -172,10 +205,13 @@ def main() -> None:
     parser.add_argument("--stations", type=int, default=500)
     parser.add_argument("--years", type=int, default=30)
     parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--runs", type=int, default=3, help="Runs of the cases compared side by side (default 3).")
     args = parser.parse_args()
     table = synthetic(args.stations, args.years)
-    print(f"{args.stations} stations x {args.years} years daily = {len(table):,} values")
+    values = len(table)
+    print(f"{args.stations} stations x {args.years} years daily = {values:,} values")
     print(f"{'format':<14}{'files':>6}{'size MiB':>10}{'rows':>12}{'read s':>9}{'peak MiB':>10}")
+    comparisons = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.formats.split(","):
             folder = Path(tmp) / name.replace(".", "_")
@@ -184,10 +220,34 @@ def main() -> None:
             if isinstance(files, tuple):
                 files, options = files
             size = sum(f.stat().st_size for f in files) / 2**20
+            cases = {name: (files, options, CHILD)}
+            if name == "csv":
+                cases["floor: pandas pyarrow engine"] = (files, {}, FLOOR)
+            if name == "xlsx":
+                cases["xlsx with openpyxl"] = (files, {**options, "openpyxl": True}, CHILD)
             start = time.perf_counter()
-            r = measure(files, options)
-            print(f"{name:<14}{len(files):>6}{size:>10.1f}{r['rows']:>12,}{r['read_s']:>9.1f}{r['peak_mib']:>10.0f}"
-                  f"   (wall {time.perf_counter() - start:.1f} s with start-up)", flush=True)
+            r = medians(cases, args.runs if len(cases) > 1 else 1)
+            for case, m in r.items():
+                print(f"{case:<14}{len(files):>6}{size:>10.1f}{m['rows']:>12,}{m['read_s']:>9.2f}{m['peak_mib']:>10.0f}",
+                      flush=True)
+            print(f"{'':<14}(wall {time.perf_counter() - start:.1f} s for {sum(len(c) for c in [r])} case(s), "
+                  f"{args.runs if len(cases) > 1 else 1} run(s) each, medians)", flush=True)
+            if name == "csv":
+                ratio = r["floor: pandas pyarrow engine"]["read_s"] / r[name]["read_s"]
+                comparisons.append(f"canonical CSV: {ratio:.2f} x the speed of pandas' pyarrow engine "
+                                   f"(target: at least 0.5)")
+            if name == "xlsx":
+                ratio = r["xlsx with openpyxl"]["read_s"] / r[name]["read_s"]
+                comparisons.append(f"xlsx: {ratio:.1f} x faster than openpyxl (target: 10)")
+            if name == "netcdf":
+                m = r[name]
+                raw = values * 8 / 2**20
+                comparisons.append(f"NetCDF: peak {m['peak_mib']:.0f} MiB = {m['peak_mib'] / raw:.1f} x its values as "
+                                   f"float64 ({raw:.0f} MiB); above the {m['base_mib']:.0f} MiB of the imports "
+                                   f"{(m['peak_mib'] - m['base_mib']) / raw:.1f} x (target: 3)")
+    print()
+    for line in comparisons:
+        print(line)
 
 
 if __name__ == "__main__":

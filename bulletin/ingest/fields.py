@@ -82,7 +82,13 @@ def as_numbers(col: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
 def as_dates(col: pd.Series, formats: tuple[str, ...]) -> pd.Series:
     """Dates (datetime64, day) of a column of text or datetimes, trying ``formats`` in order; NaT where none fits."""
     if pd.api.types.is_datetime64_any_dtype(col):
-        return col.dt.tz_localize(None).dt.normalize() if col.dt.tz is not None else col.dt.normalize()
+        if col.dt.tz is not None:
+            return col.dt.tz_localize(None).dt.normalize()
+        ticks = col.to_numpy().view(np.int64)
+        per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(col.dtype)[0])
+        if not col.hasnans and not (ticks % per_day).any():  # days already (a typed reader's dates)
+            return col
+        return col.dt.normalize()
     rows, text = _distinct(col)
     dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     for fmt in formats:

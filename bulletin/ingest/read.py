@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -118,28 +119,33 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
     files = expand_paths([sample_data_path()] if paths is None else list(paths))
     name_pattern = compile_name_pattern(station_from_name) if station_from_name else None
     frames, inputs, norms, notes = [], [], [], []
-    named = {Path(p) for p in paths or ()}
-    for path in files:
-        if name_pattern is not None:
-            if path not in named and name_pattern.fullmatch(path.name) is None:
-                notes.append(f"{path.name}: skipped, its name does not match '{station_from_name}'")
-                continue
-            options = ReadOptions(station_of_file(path, name_pattern, station_from_name, station), variable, unit,
-                                  f"taken from the file name {path.name} (--station-from-name)")
-        raw = read_table(path, reader, options)
-        if raw.rows.empty and not raw.notes:
-            raise IngestError(f"{path}: the file holds no observation.",
-                              hint="give a file with data, or leave this one out of --data.")
-        frame = normalise(raw, path, network, allow_unknown_stations, options)
-        if "norm" in frame:
-            norms.append(archive_norms_of(frame))
-            frame = frame.drop(columns="norm")
-        frames.append(frame)
-        notes += [f"{path.name}: {n}" for n in raw.notes]
-        inputs.append(path)
-        if progress is not None:
-            progress(path.stat().st_size)
-    inputs = [InputFile(name, sha256_of(path)) for name, path in zip(relative_to_data_root(inputs), inputs, strict=True)]
+    # the digests are computed in a thread while the files are parsed: hashlib releases the interpreter
+    with ThreadPoolExecutor(1) as hashing:
+        digests = {}
+        named = {Path(p) for p in paths or ()}
+        for path in files:
+            if name_pattern is not None:
+                if path not in named and name_pattern.fullmatch(path.name) is None:
+                    notes.append(f"{path.name}: skipped, its name does not match '{station_from_name}'")
+                    continue
+                options = ReadOptions(station_of_file(path, name_pattern, station_from_name, station), variable, unit,
+                                      f"taken from the file name {path.name} (--station-from-name)")
+            digests[path] = hashing.submit(sha256_of, path)
+            raw = read_table(path, reader, options)
+            if raw.rows.empty and not raw.notes:
+                raise IngestError(f"{path}: the file holds no observation.",
+                                  hint="give a file with data, or leave this one out of --data.")
+            frame = normalise(raw, path, network, allow_unknown_stations, options)
+            if "norm" in frame:
+                norms.append(archive_norms_of(frame))
+                frame = frame.drop(columns="norm")
+            frames.append(frame)
+            notes += [f"{path.name}: {n}" for n in raw.notes]
+            inputs.append(path)
+            if progress is not None:
+                progress(path.stat().st_size)
+        inputs = [InputFile(name, digests[path].result())
+                  for name, path in zip(relative_to_data_root(inputs), inputs, strict=True)]
     frame = concat_frames(frames) if frames else empty_frame()
     _check_conflicting_duplicates(frame, files)
     unknown = sorted(set(pd.unique(frame["station"])) - set(network.stations)) if network else []

@@ -128,8 +128,9 @@ class Coded:
         text = np.array([str(v).strip() for v in np.asarray(uniques, dtype=object)] + [""], dtype=object)
         merged, words = pd.factorize(text)  # " a" and "a" are one word
         codes = codes.astype(np.int32)
-        codes[codes < 0] = len(uniques)
-        return cls(merged.astype(np.int32)[codes], np.asarray(words, dtype=object))
+        if (codes < 0).any():
+            codes[codes < 0] = len(uniques)
+        return cls(_remap(codes, merged), np.asarray(words, dtype=object))
 
     @classmethod
     def constant(cls, text: str, n: int) -> Coded:
@@ -138,12 +139,15 @@ class Coded:
 
     def rows(self, word_mask: np.ndarray) -> np.ndarray:
         """The rows whose word is one of those marked in ``word_mask``."""
-        return np.asarray(word_mask, dtype=bool)[self.codes]
+        word_mask = np.asarray(word_mask, dtype=bool)
+        if not word_mask.any():  # the common case: no row, without a pass over them
+            return np.zeros(self.codes.size, dtype=bool)
+        return word_mask[self.codes]
 
     def map(self, func) -> Coded:
         """The column with ``func`` applied to each word (equal results merged)."""
         merged, words = pd.factorize(np.array([func(w) for w in self.words], dtype=object))
-        return Coded(merged.astype(np.int32)[self.codes], np.asarray(words, dtype=object))
+        return Coded(_remap(self.codes, merged), np.asarray(words, dtype=object))
 
     def text(self, idx) -> np.ndarray:
         """The text of the rows ``idx``."""
@@ -157,7 +161,16 @@ class Coded:
         used = np.bincount(self.codes, minlength=order.size) > 0
         keep = used[order]
         new_code = (np.cumsum(keep) - 1).astype(np.int32)
-        return pd.Categorical.from_codes(new_code[rank][self.codes], categories=self.words[order][keep].astype(str))
+        return pd.Categorical.from_codes(_remap(self.codes, new_code[rank]),
+                                         categories=self.words[order][keep].astype(str))
+
+
+def _remap(codes: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``new[codes]``, without a pass over the rows when ``new`` keeps every code as it is."""
+    new = np.asarray(new, dtype=np.int32)
+    if np.array_equal(new, np.arange(new.size)):
+        return codes
+    return new[codes]
 
 
 def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None, allow_unknown: bool,
@@ -227,12 +240,15 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     else:
         files = Coded.constant(name, len(rows))
     flags = Coded.of(rows["flag"]) if "flag" in rows else Coded.constant("", len(rows))
-    norm_values = None if norms is None else norms * factors
+    norm_values = None if norms is None or factors is None else norms * factors
+    if norms is not None and factors is None:
+        norm_values = norms
     out = pd.DataFrame({
         "station": stations.categorical(), "variable": variable.categorical(),
-        "date": dates.to_numpy(), "value": np.multiply(values, factors, out=factors),  # in the factors' memory
+        "date": dates.to_numpy(),
+        "value": values if factors is None else np.multiply(values, factors, out=factors),  # in the factors' memory
         "resolution": resolution.categorical(), "flag": flags.categorical(),
-        "file": files.categorical(), "line": problems.lines.astype(np.int64),
+        "file": files.categorical(), "line": np.asarray(problems.lines, dtype=np.int64),
     }, copy=False)
     if norm_values is not None:
         out["norm"] = norm_values
@@ -317,8 +333,8 @@ def _report_rows(problems: _Problems, rows_of: np.ndarray, text: str) -> None:
     problems.station_problems += 1
 
 
-def _conversion_factors(variable: Coded, units: Coded, problems: _Problems) -> np.ndarray:
-    """Factor from each row's unit to its variable's canonical unit (1 where either is unknown)."""
+def _conversion_factors(variable: Coded, units: Coded, problems: _Problems) -> np.ndarray | None:
+    """Factor from each row's unit to its variable's canonical unit (1 where either is unknown); None when all are 1."""
     variables = load_variables()
     pair_key = variable.codes.astype(np.int64) * len(units.words) + units.codes
     pairs, pair_of_row = _distinct_keys(pair_key)
@@ -338,6 +354,8 @@ def _conversion_factors(variable: Coded, units: Coded, problems: _Problems) -> n
                 problems.report_first(m, "unit", text)
             else:
                 problems.report(m, "unit", lambda i, t=text: [t] * i.size)
+    if np.all(pair_factor == 1.0):
+        return None  # every value already in its canonical unit
     return pair_factor[pair_of_row]
 
 

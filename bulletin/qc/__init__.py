@@ -75,8 +75,8 @@ def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime
     good_daily: dict[tuple[str, str], pd.Series] = {}
     frame = obs.frame
     batched = _run_batches(frame, network, config, {"as_of": as_of_ts, "resolution": "day"})
-    for (station, variable, resolution), g in frame.groupby(["station", "variable", "resolution"], sort=False):
-        if (station, variable, resolution) in batched:
+    for (station, variable, resolution), g in _series_in_order(frame, batched):
+        if g is None:
             flags, error_dates, good = batched.pop((station, variable, resolution))
             out += flags
             if len(error_dates):
@@ -134,6 +134,25 @@ def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime
         if rule is not None:
             rules[variable] = rule["resolution"]
     return QCReport(flags, error_frame, rules)
+
+
+def _series_in_order(frame: pd.DataFrame, batched: dict):
+    """Each (station, variable, resolution) of ``frame`` in order of first appearance, with its rows.
+
+    The rows of the series checked in blocks (``batched``) are not needed: None is given for
+    them, so that an archive's thousands of series are not cut into thousands of tables.
+    """
+    series, keys = series_codes(frame)
+    resolution, words = codes_of(frame["resolution"])
+    width = max(len(words), 1)
+    combined = series * width + resolution
+    order = pd.unique(combined)
+    names = {k: (*keys[k // width], str(words[k % width])) for k in order.tolist()}
+    skip = [k for k, name in names.items() if name in batched]
+    rest = ~np.isin(combined, skip) if skip else np.ones(len(frame), dtype=bool)
+    groups = dict(iter(frame[rest].groupby(["station", "variable", "resolution"], sort=False))) if rest.any() else {}
+    for k in order.tolist():
+        yield names[k], groups.get(names[k])
 
 
 def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig, context: dict) -> dict:

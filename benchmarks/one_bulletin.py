@@ -3,8 +3,8 @@
 Run with ``make bench-bulletin`` (``BULLETIN_ARGS``), or from the repository root with the
 project's environment::
 
-    .venv/bin/python benchmarks/bulletin.py                            # 3 runs of each case (a few minutes)
-    .venv/bin/python benchmarks/bulletin.py --base /tmp/render_base    # and against an earlier copy of the code
+    .venv/bin/python benchmarks/one_bulletin.py                            # 3 runs of each case (a few minutes)
+    .venv/bin/python benchmarks/one_bulletin.py --base /tmp/render_base    # and against an earlier copy of the code
 
 Every case is a process of its own, its wall time taken around the process and its peak
 resident memory from ``/usr/bin/time -v`` (else from ``getrusage``), as in
