@@ -136,3 +136,18 @@ def test_quantiles_and_ranks_follow_numpy_interp():
                             np.concatenate([values, ask]), np.ones(values.size + 4),
                             "month", ClimateSettings(reference=(1991, 2030), min_years=1))
     assert same(asked.percentile()[-4:], [percentile_rank(v, values[series == 6]) for v in ask])
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_blocks_of_series_give_the_whole_table(sample, shuffle):
+    from bulletin.distributed.outputs import series_blocks, status_frame
+
+    obs = sample
+    if shuffle:  # rows of the series interleaved and out of key order: blocks are masks, not slices
+        frame = sample.frame.sample(frac=1.0, random_state=3).reset_index(drop=True)
+        obs = Observations(frame, sample.inputs, sample.unknown_stations, sample.archive_norms, sample.notes)
+    whole = status_frame(obs, "dekad", SETTINGS[0])
+    blocks = list(series_blocks(obs, per_block=7))
+    assert len(blocks) == -(-len(obs.keys()) // 7)
+    parts = pd.concat([status_frame(b, "dekad", SETTINGS[0]) for b in blocks], ignore_index=True)
+    pd.testing.assert_frame_equal(parts.astype(object), whole.astype(object))

@@ -94,12 +94,19 @@ def series_blocks(obs: Observations, per_block: int = SERIES_PER_BLOCK) -> Itera
     """
     code, keys = series_codes(obs.frame)
     order = sorted(range(len(keys)), key=lambda k: keys[k])
-    for start in range(0, len(order), per_block):
-        chosen = np.zeros(len(keys), dtype=bool)
-        chosen[order[start:start + per_block]] = True
-        rows = chosen[code]
-        yield Observations(obs.frame if rows.all() else obs.frame[rows], obs.inputs, obs.unknown_stations,
-                           obs.archive_norms, obs.notes)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    ranked = rank[code]
+    in_order = bool(np.all(ranked[1:] >= ranked[:-1]))  # each series in one stretch, in key order: slices
+    bounds = np.searchsorted(ranked, np.arange(0, len(order) + per_block, per_block)) if in_order else None
+    for k, start in enumerate(range(0, len(order), per_block)):
+        if len(order) <= per_block:
+            frame = obs.frame
+        elif in_order:
+            frame = obs.frame.iloc[bounds[k]:bounds[k + 1]]  # a view, not a copy
+        else:
+            frame = obs.frame[(ranked >= start) & (ranked < start + per_block)]
+        yield Observations(frame, obs.inputs, obs.unknown_stations, obs.archive_norms, obs.notes)
 
 
 def header_text(command: str) -> str:
