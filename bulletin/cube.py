@@ -53,11 +53,11 @@ def period_table(obs: Observations, resolution: str) -> pd.DataFrame:
     if not keys:
         return pd.DataFrame({c: pd.Series([], dtype=object if c in ("station", "variable") else float)
                              for c in PERIOD_COLUMNS})
-    daily_only = _daily_only_series(frame)
+    daily_only = _daily_only_series(frame, obs.codes())
     parts = []
     fast = [k for k in keys if k in daily_only]
     if fast:
-        parts.append(_aggregate_days(frame, fast, resolution))
+        parts.append(_aggregate_days(frame, fast, resolution, obs.codes()))
     for station, variable in (k for k in keys if k not in daily_only):
         agg = period_series(obs, station, variable, resolution)
         agg.insert(0, "variable", variable)
@@ -75,9 +75,9 @@ def period_table(obs: Observations, resolution: str) -> pd.DataFrame:
     return out[PERIOD_COLUMNS]
 
 
-def _daily_only_series(frame: pd.DataFrame) -> set[tuple[str, str]]:
-    """The (station, variable) series whose observations are all daily."""
-    code, keys = series_codes(frame)
+def _daily_only_series(frame: pd.DataFrame, codes) -> set[tuple[str, str]]:
+    """The (station, variable) series whose observations are all daily (``codes``: :func:`series_codes` of the frame)."""
+    code, keys = codes
     resolution, words = codes_of(frame["resolution"])
     not_day = np.flatnonzero(words != "day")
     other = np.zeros(len(keys), dtype=bool)
@@ -86,10 +86,10 @@ def _daily_only_series(frame: pd.DataFrame) -> set[tuple[str, str]]:
     return {k for k, o in zip(keys, other, strict=True) if not o}
 
 
-def _aggregate_days(frame: pd.DataFrame, keys: list[tuple[str, str]], resolution: str) -> pd.DataFrame:
+def _aggregate_days(frame: pd.DataFrame, keys: list[tuple[str, str]], resolution: str, codes) -> pd.DataFrame:
     """:func:`~bulletin.climatology.aggregate` of the daily series ``keys`` (sorted), all in one pass."""
     key_index = pd.MultiIndex.from_tuples(keys, names=["station", "variable"])
-    code, present = series_codes(frame)
+    code, present = codes
     series = key_index.get_indexer(pd.MultiIndex.from_tuples(present))[code] if present else code
     keep = series >= 0
     how_of = {name: v.aggregate for name, v in load_variables().items()}

@@ -16,7 +16,6 @@ import pandas as pd
 from ..climatology import ClimateSettings
 from ..cube import climatology_table, period_table, status_rows
 from ..ingest import Observations
-from ..ingest.observations import series_codes
 from ..tables import csv_text
 from ..units import load_variables
 
@@ -92,7 +91,7 @@ def series_blocks(obs: Observations, per_block: int = SERIES_PER_BLOCK) -> Itera
     after the other, are the table of the whole; a block's intermediate tables are all that is
     held beside the observations.
     """
-    code, keys = series_codes(obs.frame)
+    code, keys = obs.codes()
     order = sorted(range(len(keys)), key=lambda k: keys[k])
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))

@@ -55,9 +55,16 @@ class Observations:
 
     def keys(self) -> list[tuple[str, str]]:
         """(station, variable) pairs present, in order of first appearance."""
-        if not hasattr(self, "_keys"):  # the frame is not changed once read: asked often, computed once
-            self._keys = series_codes(self.frame)[1]
-        return list(self._keys)
+        return list(self.codes()[1])
+
+    def codes(self) -> tuple[np.ndarray, list[tuple[str, str]]]:
+        """Each row's series number and the (station, variable) of each number (:func:`series_codes`), computed once.
+
+        The frame is not changed once read: asked by every stage, computed once.
+        """
+        if not hasattr(self, "_codes"):
+            self._codes = series_codes(self.frame)
+        return self._codes
 
     def series(self, station: str, variable: str, resolution: str = "day") -> pd.Series:
         """Values of one station and variable at one resolution, indexed by date, sorted."""

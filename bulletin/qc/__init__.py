@@ -74,8 +74,8 @@ def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime
     errors: list[pd.DataFrame] = []
     good_daily: dict[tuple[str, str], pd.Series] = {}
     frame = obs.frame
-    batched = _run_batches(frame, network, config, {"as_of": as_of_ts, "resolution": "day"})
-    for (station, variable, resolution), g in _series_in_order(frame, batched):
+    batched = _run_batches(frame, network, config, {"as_of": as_of_ts, "resolution": "day"}, obs.codes())
+    for (station, variable, resolution), g in _series_in_order(frame, batched, obs.codes()):
         if g is None:
             flags, error_dates, good = batched.pop((station, variable, resolution))
             out += flags
@@ -136,13 +136,13 @@ def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime
     return QCReport(flags, error_frame, rules)
 
 
-def _series_in_order(frame: pd.DataFrame, batched: dict):
+def _series_in_order(frame: pd.DataFrame, batched: dict, codes):
     """Each (station, variable, resolution) of ``frame`` in order of first appearance, with its rows.
 
     The rows of the series checked in blocks (``batched``) are not needed: None is given for
     them, so that an archive's thousands of series are not cut into thousands of tables.
     """
-    series, keys = series_codes(frame)
+    series, keys = codes
     resolution, words = codes_of(frame["resolution"])
     width = max(len(words), 1)
     combined = series * width + resolution
@@ -155,7 +155,7 @@ def _series_in_order(frame: pd.DataFrame, batched: dict):
         yield names[k], groups.get(names[k])
 
 
-def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig, context: dict) -> dict:
+def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig, context: dict, codes) -> dict:
     """The flags, error dates and good values of the daily series of stations not in the network, run in blocks.
 
     Returns (station, variable, 'day') -> (flag rows, dates flagged as errors, the series without
@@ -169,7 +169,7 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
     rows = frame[day] if not day.all() else frame
     if rows.empty:
         return {}
-    row_code, keys = series_codes(rows)
+    row_code, keys = codes if rows is frame else series_codes(rows)
     # the reservoir balance needs the good values of stations with inflow, release and volume
     variables_of: dict = {}
     for station, variable in keys:
@@ -197,11 +197,11 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
         if len(groups) > 1:
             member = np.zeros(len(keys), dtype=bool)
             member[[position[m] for m in members]] = True
-            sub = rows[member[row_code]]
+            sub, sub_codes = rows[member[row_code]], None
         else:
-            sub = rows
+            sub, sub_codes = rows, (row_code, keys)
         _batch.run_daily_batch(sub, members, configured, context, record, record_errors,
-                               keep_good=balance.__contains__, record_rows=record_rows)
+                               keep_good=balance.__contains__, record_rows=record_rows, codes=sub_codes)
     return found
 
 

@@ -129,7 +129,7 @@ def rows_flagged(rows: pd.DataFrame, code: np.ndarray, configured: dict) -> set[
 
 
 def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured: dict, context: dict,
-                    record, record_errors, keep_good=lambda station: True, record_rows=None) -> None:
+                    record, record_errors, keep_good=lambda station: True, record_rows=None, codes=None) -> None:
     """Run ``configured`` checks on the daily series ``keys`` (stations not in the network), block by block.
 
     Parameters
@@ -149,6 +149,8 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
         series without them.
     keep_good : callable
         ``keep_good(station)``: whether the series without errors is needed (else None may be given).
+    codes : tuple, optional
+        :func:`~bulletin.ingest.observations.series_codes` of ``rows``, when the caller has them.
     record_rows : callable, optional
         ``record_rows(station, variable, rows)``: records flag rows made by :func:`~.registry.flag_rows`
         in a forked worker (without it, the blocks are checked in this process).
@@ -156,7 +158,7 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
     With several blocks and cores, the blocks are checked in forked processes, one per core
     (:func:`block_workers`); their flags are recorded here in block order, as one process would.
     """
-    row_code, present = series_codes(rows)
+    row_code, present = codes if codes is not None else series_codes(rows)
     code = pd.MultiIndex.from_tuples(keys).get_indexer(pd.MultiIndex.from_tuples(present))[row_code]
     by_rows = rows_flagged(rows, code, configured)
     day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
