@@ -58,7 +58,8 @@ def aggregate_many(series: np.ndarray, days: np.ndarray, values: np.ndarray, res
     starts = np.flatnonzero(group)
     g_series, g_period = series[starts], absolute[starts]
     counts = np.diff(np.append(starts, series.size))
-    g_value = group_values(values, starts, counts, np.asarray(how, dtype=object)[g_series])
+    rule_of_series, rules = pd.factorize(np.asarray(how, dtype=object))  # a few rules: compared as integers
+    g_value = group_values(values, starts, counts, rule_of_series[g_series], list(rules))
 
     # every period from each series' first to its last; the empty ones NaN, with 0 days
     edge = np.ones(g_series.size, dtype=bool)
@@ -100,11 +101,17 @@ def sort_order(series: np.ndarray, days: np.ndarray) -> np.ndarray | None:
     return np.argsort(key, kind="stable")
 
 
-def group_values(values: np.ndarray, starts: np.ndarray, counts: np.ndarray, how: np.ndarray) -> np.ndarray:
-    """The value of each group by its rule (mean, last, max, min, sum); a group is ``values[start:start + count]``."""
+def group_values(values: np.ndarray, starts: np.ndarray, counts: np.ndarray, rule_of_group: np.ndarray,
+                 rules: list[str]) -> np.ndarray:
+    """The value of each group by its rule (``rules[rule_of_group]``: mean, last, max, min, sum).
+
+    A group is ``values[start:start + count]``.
+    """
     out = np.empty(starts.size)
-    for rule in np.unique(how):
-        m = how == rule
+    for k, rule in enumerate(rules):
+        m = rule_of_group == k
+        if not m.any():
+            continue
         s, n = starts[m], counts[m]
         if rule == "last":
             out[m] = values[s + n - 1]

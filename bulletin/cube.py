@@ -188,7 +188,13 @@ def period_labels(resolution: str, years: np.ndarray, period_of_year: np.ndarray
     ['1995-03-d2', '2026-12-d3']
     """
     key = np.asarray(years, dtype=np.int64) * 100 + np.asarray(period_of_year, dtype=np.int64)
-    unique, inverse = np.unique(key, return_inverse=True)
+    low = int(key.min(initial=0))
+    present = np.zeros(int(key.max(initial=0)) - low + 1, dtype=bool)  # a table of the keys, not a sort
+    present[key - low] = True
+    unique = np.flatnonzero(present) + low
+    position = np.zeros(present.size, dtype=np.int64)
+    position[unique - low] = np.arange(unique.size)
+    inverse = position[key - low]
     y, k = np.divmod(unique, 100)
     if resolution == "month":
         labels = [f"{a:04d}-{b:02d}" for a, b in zip(y.tolist(), k.tolist(), strict=True)]
