@@ -132,6 +132,15 @@ def _distributed(setup, scheduler: str, command: str, reference, out_file, resol
     _wrote(out_file, count)
 
 
+def _compute(setup, scheduler: str | None, command: str, reference, out_file, **options) -> None:
+    """Run ``command`` on the cluster ``--scheduler`` names (or a local one for a large store), else in memory."""
+    target = _scheduler_for(setup, scheduler)
+    if target:
+        _distributed(setup, target, command, reference, out_file, **options)
+    else:
+        _in_memory(setup, command, reference, out_file, **options)
+
+
 def _in_memory(setup, command: str, reference, out_file, resolution: str = "month", scale: int = 1,
                distribution: str = "gamma") -> None:
     """Run ``command`` on the observations in memory, a block of series at a time, and write its CSV.
@@ -221,10 +230,7 @@ def _write_rows(header: str, rows, out_file: str | None) -> int:
 @scheduler_option
 def climatology_cmd(setup, resolution, reference, out_file, scheduler):
     """Norms and percentiles per period of year, for every station and variable in the data."""
-    target = _scheduler_for(setup, scheduler)
-    if target:
-        return _distributed(setup, target, "climatology", reference, out_file, resolution=resolution)
-    _in_memory(setup, "climatology", reference, out_file, resolution=resolution)
+    _compute(setup, scheduler, "climatology", reference, out_file, resolution=resolution)
 
 
 @main.command("status")
@@ -235,10 +241,7 @@ def climatology_cmd(setup, resolution, reference, out_file, scheduler):
 @scheduler_option
 def status_cmd(setup, resolution, reference, out_file, scheduler):
     """HydroSOS status category of every period in the data."""
-    target = _scheduler_for(setup, scheduler)
-    if target:
-        return _distributed(setup, target, "status", reference, out_file, resolution=resolution)
-    _in_memory(setup, "status", reference, out_file, resolution=resolution)
+    _compute(setup, scheduler, "status", reference, out_file, resolution=resolution)
 
 
 @main.command("ssi")
@@ -252,7 +255,4 @@ def status_cmd(setup, resolution, reference, out_file, scheduler):
 @scheduler_option
 def ssi_cmd(setup, scale, distribution, reference, out_file, scheduler):
     """Standardized streamflow index of every month, for every flow series in the data (unit 1: dimensionless)."""
-    target = _scheduler_for(setup, scheduler)
-    if target:
-        return _distributed(setup, target, "ssi", reference, out_file, scale=int(scale), distribution=distribution)
-    _in_memory(setup, "ssi", reference, out_file, scale=int(scale), distribution=distribution)
+    _compute(setup, scheduler, "ssi", reference, out_file, scale=int(scale), distribution=distribution)
