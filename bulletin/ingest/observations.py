@@ -117,11 +117,14 @@ def series_codes(frame: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str]]
     return lookup[combined], [(str(a), str(b)) for a, b in keys]
 
 
-def duplicated_rows(frame: pd.DataFrame) -> np.ndarray:
-    """Rows whose station, variable, resolution and date another row has too (all of them marked)."""
+def duplicated_rows(frame: pd.DataFrame, codes: tuple | None = None) -> np.ndarray:
+    """Rows whose station, variable, resolution and date another row has too (all of them marked).
+
+    ``codes``: the :func:`series_codes` of ``frame`` when the caller has them.
+    """
     if frame.empty:
         return np.zeros(0, dtype=bool)
-    series, _ = series_codes(frame)
+    series, _ = codes if codes is not None else series_codes(frame)
     resolution, words = codes_of(frame["resolution"])
     days = frame["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     low = int(days.min())

@@ -147,10 +147,11 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
         inputs = [InputFile(name, digests[path].result())
                   for name, path in zip(relative_to_data_root(inputs), inputs, strict=True)]
     frame = concat_frames(frames) if frames else empty_frame()
-    _check_conflicting_duplicates(frame, files)
     unknown = sorted(set(pd.unique(frame["station"])) - set(network.stations)) if network else []
     archive = pd.concat(norms, ignore_index=True) if norms else empty_norms()
-    return Observations(frame, inputs, unknown, archive, notes)
+    observations = Observations(frame, inputs, unknown, archive, notes)
+    _check_conflicting_duplicates(frame, files, observations.codes())  # the series numbered once, kept
+    return observations
 
 
 def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -214,13 +215,13 @@ def station_of_file(path: Path, pattern: re.Pattern, text: str, given: str | Non
     return found["station"]
 
 
-def _check_conflicting_duplicates(frame: pd.DataFrame, files: list[Path] = ()) -> None:
+def _check_conflicting_duplicates(frame: pd.DataFrame, files: list[Path] = (), codes: tuple | None = None) -> None:
     """Raise naming both places of every observation given twice with different values.
 
     The message starts with the path of the file when all the conflicts are in one file.
     """
     key = ["station", "variable", "resolution", "date"]
-    dup = frame[duplicated_rows(frame)]
+    dup = frame[duplicated_rows(frame, codes)]
     if dup.empty:
         return
     problems = []

@@ -44,7 +44,6 @@ __all__ = ["CHECKS", "SEVERITIES", "Check", "CheckResult", "QCConfig", "QCReport
 _ROW_COLUMNS = ["date", "value", "file", "line"]
 
 
-_flag_rows = flag_rows
 
 
 def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime | None = None,
@@ -103,7 +102,7 @@ def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime
                 result = chk.func(g[_ROW_COLUMNS], st, params)
             else:
                 result = chk.func(checked, st, params)
-            _flag_rows(out, station, variable, resolution, name, result, s.index)
+            flag_rows(out, station, variable, resolution, name, result, s.index)
             if result.severity == "error":
                 hit = result.mask.reindex(s.index, fill_value=False).fillna(False).to_numpy(dtype=bool) \
                     & s.notna().to_numpy()
@@ -119,7 +118,7 @@ def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime
         good_daily[(station, variable)] = good
         if "completeness" in configured:
             result = CHECKS["completeness"].func(good, st, configured["completeness"])
-            _flag_rows(out, station, variable, resolution, "completeness", result)
+            flag_rows(out, station, variable, resolution, "completeness", result)
     _consistency_checks(out, good_daily, network, config)
     flags = pd.DataFrame(out, columns=FLAG_COLUMNS)
     flags["days"] = flags["days"].astype(np.int64)
@@ -183,7 +182,7 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
 
     def record(station, variable, name, result, index):
         entry = found.setdefault((station, variable, "day"), ([], [], None))
-        _flag_rows(entry[0], station, variable, "day", name, result, index)
+        flag_rows(entry[0], station, variable, "day", name, result, index)
 
     def record_rows(station, variable, rows):
         found.setdefault((station, variable, "day"), ([], [], None))[0].extend(rows)
@@ -215,7 +214,7 @@ def _consistency_checks(out: list, good_daily: dict, network: Network | None, co
     def record(name: str, results: list[CheckResult]) -> None:
         for result in results:
             for station, variable in result.series:
-                _flag_rows(out, station, variable, "day", name, result)
+                flag_rows(out, station, variable, "day", name, result)
 
     if "reservoir_balance" in config.consistency:
         params = config.consistency["reservoir_balance"]
