@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError
+from .files import parse_yaml
 from .resources import resource_path
 
 AGGREGATIONS = ("mean", "last", "max", "min", "sum")
@@ -87,7 +88,7 @@ def load_variables(path: str | None = None) -> dict[str, Variable]:
     """Read the variable declarations (default: the packaged ``indicators/variables.yml``)."""
     file = Path(path) if path else resource_path("indicators", "variables.yml")
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))["variables"]
+        raw = parse_yaml(file.read_text(encoding="utf-8"))["variables"]
     except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{file}: cannot read the variable declarations ({exc}).") from exc
     out = {}

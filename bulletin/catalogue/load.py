@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import yaml
-
 from ..climatology import ClimateSettings, parse_reference
 from ..config import Collector, did_you_mean, names, parse_date
 from ..errors import ConfigError
@@ -37,20 +35,6 @@ _INDICATOR_KEYS = ("id", "name", "station", "variable", "method", "season", "uni
                    "thresholds", "thresholds_by_period", "relative_to", "rule", "key", "deescalation_periods",
                    "valid_from", "valid_to", "instructions")
 _THRESHOLD_KEYS = ("thresholds", "thresholds_by_period", "relative_to", "operator")
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text.
-
-    A date such as 2026-02-30 is so reported with its key path by the catalogue checks instead of
-    failing inside the YAML parser.
-    """
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def default_catalogue_path() -> Path:
@@ -91,7 +75,7 @@ def _parse_parties(c: Collector, value, network: Network | None) -> tuple[str, .
 def load_catalogue(path: str | Path | None = None, network: Network | None = None) -> Catalogue:
     """Read and validate a catalogue file against the network and the variables."""
     file = Path(path) if path else default_catalogue_path()
-    raw = read_yaml(file, "catalogue", "pass an existing file with --catalogue.", loader=_Loader)
+    raw = read_yaml(file, "catalogue", "pass an existing file with --catalogue.", dates_as_text=True)
     if not isinstance(raw, dict):
         raise ConfigError(f"{file}: a catalogue is a mapping with keys {', '.join(_TOP_KEYS)}.")
     c = Collector(file)
