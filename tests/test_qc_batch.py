@@ -111,3 +111,36 @@ def test_spike_mask_is_the_pandas_formulation():
     got = spike_mask(s, params)
     assert got.sum() >= 30
     pd.testing.assert_series_equal(got, expected.astype(bool))
+
+
+def test_network_series_in_blocks_flag_what_the_series_by_series_run_flags(monkeypatch):
+    """The sample's network, with a defect of each kind on reservoirs and gauges: capacities and level ranges apply."""
+    from bulletin.ingest import read_observations
+    from bulletin.network import load_network
+
+    network = load_network(None)
+    obs = read_observations(None, network)
+    frame = obs.frame.copy()
+    values = frame["value"].to_numpy().copy()
+
+    def at(station, variable, k):
+        return np.flatnonzero(((frame["station"] == station) & (frame["variable"] == variable)).to_numpy())[k]
+
+    values[at("toktogul", "volume", 5000)] = 25_000.0  # above the 19,500 Mm3 capacity: an error
+    values[at("toktogul", "level", 6000)] = 950.0  # above the level range (837-900 m): a warning
+    values[at("charvak", "release", 7000)] = -3.0  # negative
+    values[at("syrdarya_kazaly", "discharge", 8000)] *= 9  # a spike
+    values[[at("naryn_uchkurgan", "discharge", k) for k in range(9000, 9020)]] = 111.0  # a flat line
+    frame["value"] = values
+    defective = Observations(frame, inputs=obs.inputs)
+    as_of = date(2026, 11, 21)
+    batched = qc.run_qc(defective, network, as_of=as_of)
+    monkeypatch.setattr(qc, "_run_batches", lambda *a, **k: {})
+    one_by_one = qc.run_qc(defective, network, as_of=as_of)
+    pd.testing.assert_frame_equal(batched.flags, one_by_one.flags)
+    pd.testing.assert_frame_equal(batched.errors.reset_index(drop=True), one_by_one.errors.reset_index(drop=True),
+                                  check_dtype=False, check_categorical=False)
+    flagged = set(zip(batched.flags["station"], batched.flags["check"], strict=True))
+    assert {("toktogul", "above_capacity"), ("toktogul", "level_range"), ("charvak", "negative"),
+            ("syrdarya_kazaly", "spike"), ("naryn_uchkurgan", "flat_line")} <= flagged
+    assert sorted(batched.errors["station"].astype(str)) == ["charvak", "toktogul"]  # negative and above capacity

@@ -155,16 +155,14 @@ def _series_in_order(frame: pd.DataFrame, batched: dict, codes):
 
 
 def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig, context: dict, codes) -> dict:
-    """The flags, error dates and good values of the daily series of stations not in the network, run in blocks.
+    """The flags, error dates and good values of every daily series, run in blocks (:mod:`.batch`).
 
     Returns (station, variable, 'day') -> (flag rows, dates flagged as errors, the series without
-    them or None): what the series-by-series loop of :func:`run_qc` gives for each.
+    them or None): what the series-by-series loop of :func:`run_qc` gives for each. The good
+    values are kept for the network's stations (the consistency checks read them) and for any
+    station with inflow, release and volume (the reservoir balance).
     """
-    day = (frame["resolution"] == "day").to_numpy().copy()
-    known = set(network.stations) if network else set()
-    if known:
-        station, words = codes_of(frame["station"])
-        day &= ~np.isin(words, list(known))[station]
+    day = (frame["resolution"] == "day").to_numpy()
     rows = frame[day] if not day.all() else frame
     if rows.empty:
         return {}
@@ -173,7 +171,9 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
     variables_of: dict = {}
     for station, variable in keys:
         variables_of.setdefault(station, set()).add(variable)
-    balance = {st for st, vs in variables_of.items() if {"inflow", "release", "volume"} <= vs}
+    keep = {st for st, vs in variables_of.items() if {"inflow", "release", "volume"} <= vs}
+    stations = network.stations if network else {}
+    keep |= set(stations)
     groups: dict = {}
     for station, variable in keys:
         configured = config.checks_for(station, variable)
@@ -189,7 +189,7 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
 
     def record_errors(station, variable, dates, good):
         flags, _, _ = found.setdefault((station, variable, "day"), ([], [], None))
-        found[(station, variable, "day")] = (flags, dates, good if station in balance else None)
+        found[(station, variable, "day")] = (flags, dates, good if station in keep else None)
 
     position = {k: i for i, k in enumerate(keys)}
     for configured, members in groups.values():
@@ -200,7 +200,8 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
         else:
             sub, sub_codes = rows, (row_code, keys)
         _batch.run_daily_batch(sub, members, configured, context, record, record_errors,
-                               keep_good=balance.__contains__, record_rows=record_rows, codes=sub_codes)
+                               keep_good=keep.__contains__, record_rows=record_rows, codes=sub_codes,
+                               station_of=stations.get)
     return found
 
 

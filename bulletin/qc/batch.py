@@ -1,8 +1,8 @@
-"""The checks of many daily series at once: an archive of stations outside the network.
+"""The checks of many daily series at once: the network's, or an archive's thousands.
 
-:func:`~bulletin.qc.run_qc` runs the checks series by series. For the daily series of stations
-that are not in the network (an archive of a whole hydromet service: thousands of gauges with
-the same checks and no capacities or level ranges), :func:`run_daily_batch` runs each check on
+:func:`~bulletin.qc.run_qc` runs the checks of dekad and month values series by series. The
+daily series (the network's, or an archive of a whole hydromet service: thousands of gauges
+with the same checks), :func:`run_daily_batch` checks in blocks: each check on
 a block of series at once: a table of days x series, the same pandas operations column by
 column. Each column of a block's mask is the check's own mask of that series, and its sentence is
 written by the check's own sentence function; series without a flag need none. So the flags,
@@ -129,8 +129,9 @@ def rows_flagged(rows: pd.DataFrame, code: np.ndarray, configured: dict) -> set[
 
 
 def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured: dict, context: dict,
-                    record, record_errors, keep_good=lambda station: True, record_rows=None, codes=None) -> None:
-    """Run ``configured`` checks on the daily series ``keys`` (stations not in the network), block by block.
+                    record, record_errors, keep_good=lambda station: True, record_rows=None, codes=None,
+                    station_of=lambda station: None) -> None:
+    """Run ``configured`` checks on the daily series ``keys``, block by block.
 
     Parameters
     ----------
@@ -154,6 +155,9 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
     record_rows : callable, optional
         ``record_rows(station, variable, rows)``: records flag rows made by :func:`~.registry.flag_rows`
         in a forked worker (without it, the blocks are checked in this process).
+    station_of : callable, optional
+        ``station_of(station)``: the network's station (capacity, level range) given to the checks
+        without a batched form, or None for a station outside the network.
 
     With several blocks and cores, the blocks are checked in forked processes, one per core
     (:func:`block_workers`); their flags are recorded here in block order, as one process would.
@@ -179,7 +183,8 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
     def run(lo: int, record, record_errors) -> None:
         hi = min(lo + BLOCK, len(keys))
         _block(keys, lo, hi, code[starts[lo]:starts[hi]] - lo, day[starts[lo]:starts[hi]],
-               value[starts[lo]:starts[hi]], rows, by_rows, configured, context, record, record_errors, unit)
+               value[starts[lo]:starts[hi]], rows, by_rows, configured, context, record, record_errors, unit,
+               station_of)
 
     blocks = list(range(0, len(keys), BLOCK))
     workers = block_workers(len(blocks)) if record_rows is not None else 1
@@ -232,7 +237,7 @@ def _run_forked(lo: int) -> tuple[list, list]:
 
 
 def _block(keys, lo, hi, code, day, value, rows, by_rows, configured, context, record, record_errors,
-           unit: str) -> None:
+           unit: str, station_of) -> None:
     width = hi - lo
     first_day, last_day = day.min(), day.max()
     table = np.full((int(last_day - first_day) + 1, width), np.nan)
@@ -270,7 +275,7 @@ def _block(keys, lo, hi, code, day, value, rows, by_rows, configured, context, r
                 sel = (rows["station"] == station).to_numpy() & (rows["variable"] == variable).to_numpy()
                 result = chk.func(rows.loc[sel, ["date", "value", "file", "line"]], None, params)
             else:
-                result = chk.func(own(col, checked), None, params)
+                result = chk.func(own(col, checked), station_of(station), params)
             flag(station, variable, col, name, result)
 
     for name, params in configured.items():
