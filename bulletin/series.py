@@ -11,8 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .aggregation import aggregate_many
 from .climatology import ClimateSettings, aggregate, climatology
 from .ingest import Observations
+from .ingest.observations import codes_of
 from .periods import OBSERVED_RESOLUTIONS, Period, period_bounds
 from .units import load_variables
 
@@ -123,6 +125,7 @@ class SeriesStore:
         self._agg: dict = {}
         self._clim: dict = {}
         self._lookup: dict = {}
+        self._filled: set = set()
 
     def keys(self) -> set:
         """The (station, variable) series present in the observations."""
@@ -131,6 +134,8 @@ class SeriesStore:
     def series(self, station: str, variables: tuple[str, ...], resolution: str) -> pd.DataFrame:
         """The period series of one variable, or of the difference of two, at ``station``."""
         key = (station, variables, resolution)
+        if key not in self._agg and resolution not in self._filled:
+            self._fill_daily(resolution)
         if key not in self._agg:
             if len(variables) == 1:
                 self._agg[key] = period_series(self.obs, station, variables[0], resolution)
@@ -138,6 +143,38 @@ class SeriesStore:
                 first, second = (self.series(station, (v,), resolution) for v in variables)
                 self._agg[key] = difference_series(first, second)
         return self._agg[key]
+
+    def _fill_daily(self, resolution: str) -> None:
+        """The period series of every series observed only by days, at ``resolution``, in one pass.
+
+        What :func:`period_series` gives each of them, computed by one aggregation of all their
+        days (:func:`~bulletin.aggregation.aggregate_many`, the kernel :func:`aggregate` runs
+        for one series).
+        """
+        self._filled.add(resolution)
+        frame = self.obs.frame
+        if frame.empty:
+            return
+        code, keys = self.obs.codes()
+        res, words = codes_of(frame["resolution"])
+        daily = [k for k, w in enumerate(words) if w == "day"]
+        other = np.zeros(len(keys), dtype=bool)
+        other[code[res != daily[0]] if daily else code] = True
+        chosen = np.flatnonzero(~other)
+        if chosen.size == 0:
+            return
+        rows = ~other[code]
+        variables = load_variables()
+        how = np.array([variables[keys[k][1]].aggregate for k in range(len(keys))], dtype=object)
+        out = aggregate_many(code[rows], frame["date"].to_numpy()[rows].astype("datetime64[D]").astype(np.int64),
+                             frame["value"].to_numpy(dtype=float)[rows], resolution, how)
+        bounds = np.searchsorted(out["series"], np.arange(len(keys) + 1))
+        cols = ["year", "period_of_year", "value", "n_days", "days", "coverage"]
+        for k in chosen.tolist():
+            lo, hi = bounds[k], bounds[k + 1]
+            station, variable = keys[k]
+            self._agg[(station, (variable,), resolution)] = (
+                pd.DataFrame({c: out[c][lo:hi] for c in cols}) if hi > lo else pd.DataFrame(columns=cols))
 
     def climatology(self, station: str, variables: tuple[str, ...], resolution: str) -> pd.DataFrame:
         """Norm and percentiles per period of year of a series (:func:`~bulletin.climatology.climatology`)."""

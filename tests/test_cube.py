@@ -151,3 +151,37 @@ def test_blocks_of_series_give_the_whole_table(sample, shuffle):
     assert len(blocks) == -(-len(obs.keys()) // 7)
     parts = pd.concat([status_frame(b, "dekad", SETTINGS[0]) for b in blocks], ignore_index=True)
     pd.testing.assert_frame_equal(parts.astype(object), whole.astype(object))
+
+
+def test_the_series_store_fills_daily_series_in_one_pass_as_period_series_does():
+    """Daily-only series in one pass; a series with dekad values too, and a dekad-only one, by period_series."""
+    from bulletin.series import SeriesStore
+
+    days = pd.date_range("2020-01-01", "2021-03-31", freq="D")
+    rng = np.random.default_rng(5)
+    rows = [pd.DataFrame({"station": "a", "variable": "discharge", "date": days, "value": rng.gamma(3, 10, days.size),
+                          "resolution": "day"}),
+            pd.DataFrame({"station": "a", "variable": "volume", "date": days, "value": rng.gamma(3, 10, days.size),
+                          "resolution": "day"}),
+            pd.DataFrame({"station": "b", "variable": "discharge", "date": days[:200], "value": 5.0, "resolution": "day"}),
+            pd.DataFrame({"station": "b", "variable": "discharge", "date": [pd.Timestamp("2020-12-31")], "value": 9.0,
+                          "resolution": "dekad"}),
+            pd.DataFrame({"station": "c", "variable": "discharge", "date": pd.to_datetime(["2020-01-10", "2020-01-20"]),
+                          "value": [1.0, 2.0], "resolution": "dekad"})]
+    frame = pd.concat(rows, ignore_index=True)
+    frame.loc[[3, 40, 41], "value"] = np.nan  # missing days
+    frame = pd.concat([frame, frame.iloc[[10]].assign(value=99.0)], ignore_index=True)  # a day given twice: first wins
+    frame["flag"], frame["file"], frame["line"] = "", "x.csv", np.arange(2, len(frame) + 2)
+    for col in ("station", "variable", "resolution", "flag", "file"):
+        frame[col] = frame[col].astype("category")
+    obs = Observations(frame)
+    store = SeriesStore(obs, ClimateSettings())
+    for station, variable in obs.keys():
+        for resolution in ("dekad", "month"):
+            pd.testing.assert_frame_equal(store.series(station, (variable,), resolution).reset_index(drop=True),
+                                          period_series(obs, station, variable, resolution).reset_index(drop=True))
+    assert {("a", ("discharge",), "dekad"), ("a", ("volume",), "month")} <= set(store._agg)
+    jan = store.series("a", ("volume",), "month").iloc[0]  # volume: the last value of the month
+    assert jan["value"] == frame["value"].iloc[days.size + 30] and jan["n_days"] == 31
+    jan = store.series("a", ("discharge",), "month").iloc[0]  # discharge: the mean of the 30 days present
+    assert jan["n_days"] == 30 and jan["value"] == pytest.approx(frame["value"].iloc[[*range(3), *range(4, 31)]].mean())
