@@ -1,7 +1,11 @@
-"""Reading configuration files (network, catalogue, QC configuration, project): one YAML reader.
+"""Reading input files within bounds, and configuration files (network, catalogue, QC, project): one YAML reader.
+
+Everything read is untrusted. :func:`read_capped` reads regular files only (a FIFO, a device or
+a folder is refused by name, at once) and at most a set number of bytes; :data:`LIMITS` holds
+the bounds of every reader (:class:`Limits`, overridable with ``bulletin --limit``).
 
 Every reader says which file could not be read or parsed, and how to fix it; nothing else of
-the file's content is judged here.
+the file's content is judged here, and none of its content is repeated in the message.
 
 Parsing uses PyYAML's C parser (libyaml, shipped in PyYAML's wheels) when it is present: ten
 times faster on the catalogue. The document read is the same with either parser; a file that
@@ -11,11 +15,119 @@ and column) does not depend on whether libyaml is present.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
+from .errors import BulletinError, ConfigError, UsageError
+
+MIB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds of what a run reads: memory stays bounded whatever a file holds.
+
+    Each is overridable for truly large data: ``bulletin --limit data_mib=8192 ...``.
+    """
+
+    data_mib: int = 2048
+    """Largest data file read [MiB] (as stored on disk)."""
+    decompressed_mib: int = 512
+    """Largest content of a compressed data file (``.gz``) or of an xlsx sheet, once decompressed [MiB]."""
+    config_mib: int = 16
+    """Largest configuration file (network, catalogue, QC, project, scenario, schedule) [MiB]."""
+    yaml_nodes: int = 1_000_000
+    """Most values a YAML document may expand to, its aliases (``*name``) counted at each use."""
+    netcdf_values: int = 500_000_000
+    """Most values a NetCDF file's data variables may declare (each becomes a row of 29 bytes)."""
+
+
+LIMITS = Limits()
+
+
+def set_limits(text: list[str] | tuple[str, ...]) -> Limits:
+    """Replace :data:`LIMITS` from ``NAME=VALUE`` texts (``bulletin --limit``); the limits now in force.
+
+    >>> set_limits(["data_mib=4096"]).data_mib
+    4096
+    >>> set_limits([]).data_mib
+    2048
+    """
+    global LIMITS
+    names = {f.name for f in fields(Limits)}
+    changes = {}
+    for item in text:
+        name, _, value = item.partition("=")
+        name = name.strip()
+        if name not in names or not value.strip().isdigit() or int(value) <= 0:
+            raise UsageError(f"'{item}': write NAME=VALUE with a positive whole number, NAME one of "
+                             f"{', '.join(sorted(names))}.", hint="e.g. --limit data_mib=8192")
+        changes[name] = int(value)
+    LIMITS = replace(Limits(), **changes)
+    return LIMITS
+
+
+def _kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words."""
+    for test, words in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                        (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return words
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def regular_file_size(path: Path, what: str, error=BulletinError, hint: str | None = None) -> int:
+    """The size [bytes] of ``path`` when it is a regular file; else ``error`` says what it is, at once.
+
+    Never opens the file: a named pipe with no writer would block, a device never ends.
+    """
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        reason = "a loop of symbolic links" if exc.errno == errno.ELOOP else exc.strerror
+        raise error(f"{path}: cannot read the {what} ({reason}).",
+                    hint=hint or "check the path and its permissions.") from exc
+    kind = _kind(st.st_mode)
+    if kind is not None:
+        raise error(f"{path}: the {what} is {kind}, not a file; it is not read.", hint="name a regular file.")
+    return st.st_size
+
+
+def read_capped(path: Path, what: str, limit_mib: int, limit_name: str, error=BulletinError,
+                hint: str | None = None) -> bytes:
+    """The bytes of the regular file ``path``, refused (by ``error``) beyond ``limit_mib`` MiB.
+
+    >>> try:
+    ...     read_capped(Path("/dev/null"), "data file", 1, "data_mib")
+    ... except BulletinError as exc:
+    ...     print(exc.message)
+    /dev/null: the data file is a character device, not a file; it is not read.
+    """
+    size = regular_file_size(path, what, error, hint)
+    cap = limit_mib * MIB
+    if size > cap:
+        raise too_large(path, what, f"{size / MIB:.0f} MiB", limit_mib, limit_name, error)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(cap + 1)
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what} ({exc.strerror}).", hint="check the path and its permissions.") from exc
+    if len(data) > cap:  # grew while read
+        raise too_large(path, what, f"more than {limit_mib} MiB", limit_mib, limit_name, error)
+    return data
+
+
+def too_large(path, what: str, size: str, limit_mib: int, limit_name: str, error=BulletinError) -> BulletinError:
+    """The error of a file beyond a limit of :class:`Limits`, saying how to raise it."""
+    return error(f"{path}: the {what} is {size}, beyond the limit of {limit_mib} MiB.",
+                 hint=f"check that it is the file meant; for truly large data raise the limit with "
+                      f"'bulletin --limit {limit_name}=N ...' (N in MiB).")
 
 
 def _without_timestamps(resolvers: dict) -> dict:
@@ -39,10 +151,57 @@ if _LOADERS[False][1] is not None:
     _LOADERS[True] = (_TextDates, _CTextDates)
 
 
+class TooManyNodes(yaml.YAMLError):
+    """A YAML document that expands to more values than :attr:`Limits.yaml_nodes` (aliases used again and again)."""
+
+
+def _expanded_size(node, limit: int) -> int:
+    """The values ``node`` stands for once every alias is expanded, counted without expanding (shared nodes once each).
+
+    A document that contains itself (``&a [*a]``) is refused: it expands without end.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack = [(node, False)]
+    while stack:
+        n, done = stack.pop()
+        if id(n) in sizes:
+            continue
+        children = ([c for pair in n.value for c in pair] if isinstance(n, yaml.MappingNode) else
+                    n.value if isinstance(n, yaml.SequenceNode) else [])
+        if done or not children:
+            sizes[id(n)] = min(1 + sum(sizes.get(id(c), 0) for c in children), limit + 1)
+            open_nodes.discard(id(n))
+            continue
+        if id(n) in open_nodes:
+            raise TooManyNodes("the document contains itself (an alias, *name, inside its own anchor)")
+        open_nodes.add(id(n))
+        stack.append((n, True))
+        stack += [(c, False) for c in children if id(c) not in sizes]
+    return sizes[id(node)]
+
+
+def _load(text: str, loader_class):
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        limit = LIMITS.yaml_nodes
+        if _expanded_size(node, limit) > limit:
+            raise TooManyNodes(f"the document expands to more than {limit:,} values (its aliases, *name, are "
+                               "repeated within one another)")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, dates_as_text: bool = False):
     """The document in ``text`` (YAML's safe subset); ``dates_as_text``: dates stay strings.
 
-    Raises :class:`yaml.YAMLError` as the pure-Python parser words it.
+    Raises :class:`yaml.YAMLError` as the pure-Python parser words it, and
+    :class:`TooManyNodes` for a document of more than :attr:`Limits.yaml_nodes` values
+    once its aliases are expanded (a "billion laughs").
 
     >>> parse_yaml("a: 2026-02-30", dates_as_text=True)
     {'a': '2026-02-30'}
@@ -55,10 +214,12 @@ def parse_yaml(text: str, dates_as_text: bool = False):
     python, fast = _LOADERS[dates_as_text]
     if fast is not None:
         try:
-            return yaml.load(text, Loader=fast)  # noqa: S506 (a SafeLoader)
+            return _load(text, fast)
+        except TooManyNodes:
+            raise
         except yaml.YAMLError:
             pass  # parsed again below for the message
-    return yaml.load(text, Loader=python)  # noqa: S506 (a SafeLoader)
+    return _load(text, python)
 
 
 def read_yaml(file: Path, what: str, hint: str | None = None, dates_as_text: bool = False):
@@ -72,9 +233,13 @@ def read_yaml(file: Path, what: str, hint: str | None = None, dates_as_text: boo
     ...     print(exc.args[0])
     no-such.yaml: cannot read the network file (No such file or directory).
     """
+    data = read_capped(file, what, LIMITS.config_mib, "config_mib", ConfigError, hint)
     try:
-        return parse_yaml(file.read_text(encoding="utf-8"), dates_as_text)
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read the {what} ({exc.strerror}).", hint=hint) from exc
+        return parse_yaml(data.decode("utf-8"), dates_as_text)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{file}: the {what} is not UTF-8 text (byte {exc.start + 1}).",
+                          hint="save it as UTF-8.") from exc
+    except TooManyNodes as exc:
+        raise ConfigError(f"{file}: the {what} is refused: {exc}.", hint="write the values out, or use fewer aliases.") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{file}: not valid YAML: {exc}", hint="fix the YAML syntax at the line shown.") from exc

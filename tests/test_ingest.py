@@ -95,7 +95,7 @@ def test_unknown_stations_kept_when_allowed(tmp_path, network):
 
 
 def test_missing_path(tmp_path, network):
-    with pytest.raises(IngestError, match="no such file or directory"):
+    with pytest.raises(IngestError, match="nothing.csv: cannot read the data file .No such file or directory"):
         read_observations([tmp_path / "nothing.csv"], network)
 
 

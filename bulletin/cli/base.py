@@ -18,7 +18,7 @@ import click
 
 from .. import __version__
 from ..errors import BulletinError, ConfigError, UsageError
-from ..files import read_yaml
+from ..files import read_yaml, set_limits
 
 
 def _fail(exc: BulletinError) -> None:
@@ -328,7 +328,18 @@ def progress_bar(length: int, label: str, show_pos: bool = True):
 
 
 
+def _limits(ctx, param, value):
+    try:
+        return set_limits(value)
+    except UsageError as exc:
+        raise click.BadParameter(exc.message, ctx, param) from exc
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bulletin")
+@click.option("--limit", multiple=True, metavar="NAME=VALUE", callback=_limits, expose_value=False, is_eager=True,
+              help="Raise a bound on what is read, for truly large data: data_mib (a data file, 2048), "
+                   "decompressed_mib (a .gz file or an xlsx sheet once decompressed, 512), config_mib "
+                   "(a configuration file, 16), yaml_nodes (1000000), netcdf_values (500000000). Repeatable.")
 def main():
     """Transboundary hydrological early-warning bulletin (Syr Darya by default; any network with --network)."""

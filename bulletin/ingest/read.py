@@ -20,6 +20,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from ..errors import IngestError, UsageError
+from ..files import regular_file_size
 from ..network import Network
 from ..resources import resource_path
 from .observations import InputFile, Observations, archive_norms_of, duplicated_rows, empty_frame, empty_norms
@@ -74,8 +75,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             files += found
         elif p.is_file():
             files.append(p)
-        else:
-            raise IngestError(f"{p}: no such file or directory.", hint="check the path given with --data.")
+        else:  # says what it is: missing, a loop of links, a named pipe, a device
+            regular_file_size(p, "data file", IngestError, hint="check the path given with --data.")
+            files.append(p)
     return files
 
 

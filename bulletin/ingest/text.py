@@ -8,6 +8,7 @@ import io
 import zlib
 from pathlib import Path
 
+from .. import files
 from ..errors import IngestError
 
 # tried in this order; the canonical CSV accepts only the first
@@ -19,16 +20,16 @@ MAX_REPORTED = 20
 def read_bytes(path: Path) -> bytes:
     """The bytes of a text file, decompressed when its name ends in ``.gz``.
 
+    Only a regular file is read, of at most :attr:`~bulletin.files.Limits.data_mib`, and a
+    compressed file is decompressed to at most :attr:`~bulletin.files.Limits.decompressed_mib`.
+
     Raises
     ------
     IngestError
-        When the file cannot be read, is a damaged or cut-short gzip file, or is not text
-        (an image, an archive, UTF-16: :func:`refuse_non_text`).
+        When the file cannot be read, is not a regular file, is beyond a limit, is a damaged
+        or cut-short gzip file, or is not text (an image, an archive, UTF-16: :func:`refuse_non_text`).
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"{path}: cannot be read ({exc.strerror}).", hint="check the path and its permissions.") from exc
+    data = files.read_capped(path, "data file", files.LIMITS.data_mib, "data_mib", IngestError)
     if path.name.lower().endswith(".gz"):
         data = gunzip(path, data)
     refuse_non_text(path, data[:HEAD_BYTES])
@@ -43,30 +44,54 @@ def gunzip(path: Path, data: bytes) -> bytes:
     IngestError
         For data that are not gzip, and for a file cut short, naming the line it ends in.
     """
-    out: list[bytes] = []
-    rest = data
+    cap = files.LIMITS.decompressed_mib * files.MIB
     try:
-        while rest:
-            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            out.append(d.decompress(rest))
-            if not d.eof:
-                text = b"".join(out)
-                line = text.count(b"\n") + 1
-                raise IngestError(
-                    f"{path}: the compressed file is cut short: its data end in line {line} "
-                    f"(after {len(text)} bytes of text), before the end of the gzip stream.",
-                    hint="the file was not copied or downloaded completely: get it again from its source "
-                         "(`gzip -t FILE` checks a .gz file).")
-            rest = d.unused_data.lstrip(b"\0")  # a second member, or padding
+        size = 0
+        for piece in _inflate(path, data, PIECE):  # first the size, in pieces: a bomb never sits in memory
+            size += len(piece)
+            if size > cap:
+                raise files.too_large(path, "data file decompressed", f"more than {files.LIMITS.decompressed_mib} MiB",
+                                      files.LIMITS.decompressed_mib, "decompressed_mib", IngestError)
+        out = list(_inflate(path, data))
     except zlib.error as exc:
         raise IngestError(f"{path}: not a readable gzip file ({exc}).",
                           hint="decompress it by hand to check it, or give the uncompressed file.") from exc
-    return b"".join(out)
+    return out[0] if len(out) == 1 else b"".join(out)  # one member: no second copy
+
+
+PIECE = 1 << 24  # bytes decompressed at a time while the size of a compressed file is measured
+
+
+def _inflate(path: Path, data: bytes, piece: int = 0):
+    """The decompressed bytes of each gzip member of ``data`` (in pieces of at most ``piece`` bytes when given).
+
+    Raises IngestError for a file cut short, naming the line its data end in.
+    """
+    rest = data
+    size = lines = 0
+    while rest:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        chunk = d.decompress(rest, piece)
+        while True:
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+            yield chunk
+            if not piece or d.eof or (not d.unconsumed_tail and len(chunk) < piece):
+                break  # (a piece filled to the brim may leave output inside the decompressor: asked again)
+            chunk = d.decompress(d.unconsumed_tail, piece)
+        if not d.eof:
+            raise IngestError(
+                f"{path}: the compressed file is cut short: its data end in line {lines + 1} "
+                f"(after {size} bytes of text), before the end of the gzip stream.",
+                hint="the file was not copied or downloaded completely: get it again from its source "
+                     "(`gzip -t FILE` checks a .gz file).")
+        rest = d.unused_data.lstrip(b"\0")  # a second member, or padding
 
 
 def head_bytes(path: Path, n: int = 1 << 16) -> bytes:
     """At most the first ``n`` bytes of a text file (decompressed for ``.gz``), for sniffing."""
     gz = path.name.lower().endswith(".gz")
+    files.regular_file_size(path, "data file", IngestError)
     try:
         if gz:
             with gzip.open(path, "rb") as fh:

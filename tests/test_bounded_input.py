@@ -1,0 +1,126 @@
+"""Bounded reading of untrusted input: regular files only, size limits, decompression bombs, YAML alias bombs."""
+
+from __future__ import annotations
+
+import gzip
+import os
+
+import pytest
+
+from bulletin import files
+from bulletin.errors import ConfigError, IngestError
+from bulletin.ingest import read_observations
+from bulletin.ingest.text import gunzip, read_bytes
+
+
+@pytest.fixture(autouse=True)
+def default_limits():
+    files.set_limits([])
+    yield
+    files.set_limits([])
+
+
+@pytest.mark.parametrize("sizes", [[0], [10], [20], [25], [9, 10, 11], [30, 0, 7]])
+def test_gzip_members_decompressed_in_pieces_are_the_whole(sizes, tmp_path, monkeypatch):
+    """Pieces of 10 bytes: contents of exactly one or two pieces, and several members, come back whole."""
+    import bulletin.ingest.text as text
+
+    monkeypatch.setattr(text, "PIECE", 10)
+    contents = [bytes(65 + k % 26 for k in range(n)) for n in sizes]
+    data = b"".join(gzip.compress(c) for c in contents)
+    assert gunzip(tmp_path / "x.csv.gz", data) == b"".join(contents)
+
+
+def test_a_decompression_bomb_is_refused_at_the_limit(tmp_path):
+    files.set_limits(["decompressed_mib=1"])
+    bomb = tmp_path / "bomb.csv.gz"
+    bomb.write_bytes(gzip.compress(b"station,variable,date,value,unit\n" + b"a" * (3 << 20)))
+    assert bomb.stat().st_size < 10_000
+    with pytest.raises(IngestError, match=r"bomb.csv.gz: the data file decompressed is more than 1 MiB, beyond the "
+                                          r"limit of 1 MiB") as exc:
+        read_bytes(bomb)
+    assert "--limit decompressed_mib=N" in exc.value.hint
+
+
+def test_a_file_just_within_the_limit_is_read(tmp_path):
+    files.set_limits(["decompressed_mib=1"])
+    path = tmp_path / "ok.csv.gz"
+    content = b"x" * (1 << 20)
+    path.write_bytes(gzip.compress(content))
+    assert read_bytes(path) == content
+
+
+def test_a_cut_short_gzip_file_names_the_line_it_ends_in(tmp_path):
+    path = tmp_path / "cut.csv.gz"
+    whole = gzip.compress(b"a,b\n" * 1000)
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(IngestError, match=r"cut.csv.gz: the compressed file is cut short: its data end in line \d+"):
+        read_bytes(path)
+
+
+def test_a_data_file_beyond_its_limit_is_refused_before_it_is_read(tmp_path):
+    files.set_limits(["data_mib=1"])
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"station,variable,date,value,unit\n" + b"x" * (2 << 20))
+    with pytest.raises(IngestError, match=r"big.csv: the data file is 2 MiB, beyond the limit of 1 MiB"):
+        read_bytes(path)
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda p: os.mkfifo(p), "a named pipe"),
+    (lambda p: os.symlink(p, p), "a loop of symbolic links"),
+])
+def test_special_files_are_refused_by_name_without_opening_them(tmp_path, make, words):
+    path = tmp_path / "data.csv"
+    make(path)
+    with pytest.raises(IngestError, match=words):
+        read_observations([path], None)
+    with pytest.raises(ConfigError, match=words):
+        files.read_yaml(path, "network file")
+
+
+def test_a_device_is_refused_as_data_and_as_configuration():
+    with pytest.raises(IngestError, match="/dev/zero: the data file is a character device, not a file"):
+        read_observations(["/dev/zero"], None)
+    with pytest.raises(ConfigError, match="/dev/zero: the catalogue is a character device"):
+        files.read_yaml(__import__("pathlib").Path("/dev/zero"), "catalogue")
+
+
+def billion_laughs(levels: int) -> str:
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{k}: &l{k} [{', '.join([f'*l{k - 1}'] * 10)}]" for k in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_without_being_expanded(tmp_path):
+    path = tmp_path / "network.yaml"
+    path.write_text(billion_laughs(9), encoding="utf-8")  # 10**9 values once expanded
+    with pytest.raises(ConfigError, match="expands to more than 1,000,000 values"):
+        files.read_yaml(path, "network file")
+
+
+def test_aliases_within_the_limit_are_read(tmp_path):
+    path = tmp_path / "network.yaml"
+    # the mapping, its 3 keys, and l0 (1 list + 10 strings = 11), l1 (1 + 10 x 11 = 111), l2 (1 + 10 x 111 = 1,111)
+    path.write_text(billion_laughs(3), encoding="utf-8")
+    files.set_limits(["yaml_nodes=1237"])
+    assert len(files.read_yaml(path, "network file")["l2"]) == 10
+    files.set_limits(["yaml_nodes=1236"])
+    with pytest.raises(ConfigError, match="more than 1,236 values"):
+        files.read_yaml(path, "network file")
+
+
+def test_a_document_that_contains_itself_is_refused(tmp_path):
+    path = tmp_path / "catalogue.yaml"
+    path.write_text("a: &a [1, *a]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="contains itself"):
+        files.read_yaml(path, "catalogue")
+
+
+def test_limits_are_named_and_positive():
+    from bulletin.errors import UsageError
+
+    for bad in ("nothing=3", "data_mib=0", "data_mib=-1", "data_mib=x", "data_mib"):
+        with pytest.raises(UsageError, match="write NAME=VALUE"):
+            files.set_limits([bad])
+    assert files.set_limits(["data_mib=7", "yaml_nodes=9"]) == files.Limits(data_mib=7, yaml_nodes=9)
