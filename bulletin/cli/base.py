@@ -97,18 +97,69 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_all_atomic(files: dict[Path, bytes]) -> None:
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+def remove_leftovers(path: Path) -> None:
+    """Remove the temporary files of ``path`` that a killed run left (``.NAME.PID.*.tmp`` of a process gone)."""
+    prefix = f".{path.name}."
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith(prefix) and name.endswith(".tmp"):
+            pid = name[len(prefix):].split(".", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)) and entry.is_file(follow_symlinks=False):
+                Path(entry.path).unlink(missing_ok=True)
+
+
+def temporary_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path`` (``.NAME.PID.RANDOM.tmp``), after removing a killed run's leftovers.
+
+    Returns (file descriptor, its path), as :func:`tempfile.mkstemp`.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(path)
+    return tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+
+
+def confined(path: Path, root: Path) -> Path:
+    """``path`` when it lies inside the folder ``root`` once links and ``..`` are resolved; else a BulletinError."""
+    top = os.path.realpath(root)
+    where = os.path.realpath(path.parent)
+    if path.name in ("", ".", "..") or os.path.commonpath([top, where]) != top:
+        raise BulletinError(f"refused to write {path}: it is not inside the output folder {root}.",
+                            hint="output names come from the network id; check it in the network file.")
+    return path
+
+
+def write_all_atomic(files: dict[Path, bytes], inside: Path | None = None) -> None:
     """Write every file under a temporary name first, then rename them all.
 
     A failure while writing (disk full, no permission) leaves every earlier file as it was and
     no temporary file behind; only the renames, which do not fail for want of space, follow.
+    A killed run's temporary files are removed by the next run writing the same names
+    (:func:`remove_leftovers`). With ``inside``, every file must lie inside that folder.
     """
+    if inside is not None:
+        for path in files:
+            confined(path, inside)
     temporary: list[tuple[str, Path]] = []
     mode = _file_mode()
     try:
         for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            fd, tmp = temporary_beside(path)
             temporary.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -127,6 +178,13 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
         for tmp, _ in temporary:
             Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def out_folder(ctx, param, value):
+    """An ``--out`` folder or file: not empty text (which would mean the current folder, unasked)."""
+    if value is not None and not str(value).strip():
+        raise click.BadParameter("is empty; name where to write (e.g. --out out).", ctx, param)
+    return value
 
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import BulletinError, IngestError, UsageError
-from .base import main, notes_of, progress_bar, setup_options
+from .base import main, notes_of, out_folder, progress_bar, setup_options
 
 
 def _data_files(setup) -> list[tuple[Path, bool]]:
@@ -119,7 +119,7 @@ def _umask() -> int:
 
 @main.command("convert")
 @setup_options()
-@click.option("--out", "out_store", required=True, type=click.Path(file_okay=False),
+@click.option("--out", "out_store", callback=out_folder, required=True, type=click.Path(file_okay=False),
               help="The Zarr store to write (a folder named *.zarr).")
 @click.option("--chunk-stations", type=click.IntRange(min=1), default=None,
               help="Stations per chunk (default: about 24 MiB of values a chunk: 246 stations of 35 years of days).")

@@ -16,11 +16,21 @@ from pathlib import Path
 import click
 
 from ..errors import BulletinError, UsageError
-from .base import _file_mode, _parse_issued_at, main, notes_of, progress_bar, setup_options, write_atomic
+from .base import (
+    _file_mode,
+    _parse_issued_at,
+    main,
+    notes_of,
+    out_folder,
+    progress_bar,
+    setup_options,
+    temporary_beside,
+    write_atomic,
+)
 
 reference_option = click.option("--reference", default=None,
                                 help="Reference period FIRST-LAST (e.g. 1991-2020) or 'full'. Default: the catalogue's.")
-csv_out_option = click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False),
+csv_out_option = click.option("--out", "out_file", callback=out_folder, default=None, type=click.Path(dir_okay=False),
                               help="CSV file (default: stdout).")
 resolution_option = click.option("--resolution", type=click.Choice(["dekad", "month"]), default="dekad",
                                  show_default=True, help="Period resolution.")
@@ -34,7 +44,7 @@ scheduler_option = click.option(
 
 @main.command("check-data")
 @setup_options()
-@click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False),
+@click.option("--out", "out_file", callback=out_folder, default=None, type=click.Path(dir_okay=False),
               help="Write the report as CSV (.csv) or JSON (.json) instead of a table.")
 @click.option("--as-of", default=None, help="Date after which values are flagged as future (default: today, UTC).")
 @click.option("--strict", is_flag=True, help="Exit 1 when a check of severity 'error' flags any value.")
@@ -195,11 +205,9 @@ def _write_rows(header: str, rows, out_file: str | None) -> int:
             click.echo(header, nl=False)
         return count
     import os
-    import tempfile
 
     path = Path(out_file)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = temporary_beside(path)
     count = 0
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -21,7 +21,7 @@ import yaml
 from ..errors import BulletinError, ConfigError, UsageError
 from ..methods.status import StatusCategoryMethod
 from ..network import KIND_VARIABLES
-from .base import Setup, main, setup_options, write_all_atomic
+from .base import Setup, main, out_folder, setup_options, write_all_atomic
 
 STATUS_VARIABLES = ("discharge", "inflow", "volume", "stage")
 """Series that get a starting HydroSOS status indicator (it needs no threshold)."""
@@ -117,7 +117,7 @@ HEADER = ("# Written by 'bulletin init' from {files}. Fill in every FILL IN (nam
 @main.command("init")
 @setup_options(with_config=False)
 @click.option("--id", "basin_id", default="mybasin", show_default=True, help="Id of the new network (letters, digits, _).")
-@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", callback=out_folder, default=".", show_default=True, type=click.Path(file_okay=False),
               help="Folder for network.yaml, catalogue.yaml and bulletin.yaml.")
 @click.option("--force", is_flag=True, help="Overwrite files of those names.")
 def init_cmd(setup: Setup, basin_id, out_dir, force):

@@ -14,6 +14,7 @@ from .base import (
     main,
     notes_of,
     one_period,
+    out_folder,
     setup_options,
     write_all_atomic,
 )
@@ -28,7 +29,7 @@ from .base import (
               help="Languages, comma-separated.")
 @click.option("--format", "formats", default="html,pdf,json", show_default=True, callback=_csv_list,
               help="Outputs, comma-separated: html, pdf, json, csv.")
-@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", callback=out_folder, default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output directory.")
 @click.option("--issued-at", default=None, help="Issue time, ISO 8601 (default: now, UTC).")
 @click.option("--templates", "template_dir", default=None, type=click.Path(file_okay=False),
@@ -58,7 +59,7 @@ def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, al
     b = result.bulletin
     outputs = render_all(b, langs, formats, template_dir)  # everything is rendered before anything is written
     out = Path(out_dir)
-    write_all_atomic({out / name: payload for name, payload in outputs.items()})
+    write_all_atomic({out / name: payload for name, payload in outputs.items()}, inside=out)
     notes_of(result.observations, result.network)
     scores = result.verification
     if scores is not None and not scores.matches:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from .base import main, notes_of, one_period, setup_options, write_all_atomic
+from .base import main, notes_of, one_period, out_folder, setup_options, write_all_atomic
 
 CELL = 17
 """Width of one outlook's cell in the table: P(warning or higher) and the median."""
@@ -69,7 +69,7 @@ def comparison_table(result) -> str:
 @click.option("--period", multiple=True, callback=one_period, metavar="PERIOD",
               help="The issue dekad (2026-11-d2), given once; 'latest' (the default) is the latest dekad in which at least half of the "
                    "indicators have data, as for generate.")
-@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", callback=out_folder, default=None, type=click.Path(file_okay=False),
               help="Write scenario.json (every outlook and the comparison) and scenario.csv into this folder.")
 def scenario(setup, spec, period, out_dir):
     """Issue the outlook with the changes of each scenario of SPEC (YAML) and compare it with the baseline."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .base import main, notes_of, setup_options, write_atomic
+from .base import main, notes_of, out_folder, setup_options, write_atomic
 
 
 def _num(value, digits: int = 3) -> str:
@@ -69,7 +69,7 @@ def verify_command(setup, first: str, last: str) -> str:
 @setup_options()
 @click.option("--from", "first", required=True, help="First issue dekad (e.g. 2025-10-d1).")
 @click.option("--to", "last", required=True, help="Last issue dekad (e.g. 2026-09-d3).")
-@click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False),
+@click.option("--out", "out_file", callback=out_folder, default=None, type=click.Path(dir_okay=False),
               help="Write the scores, with the command, software version, catalogue and inputs (SHA-256) they come "
                    "from, every outlook re-issued and every pair as JSON (bulletin generate --verification reads it).")
 @click.option("--scores-only", is_flag=True,
