@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from ..errors import BulletinError, UsageError
+from ..tables import safe_text_columns
 from .base import (
     _file_mode,
     _parse_issued_at,
@@ -65,7 +66,7 @@ def check_data(setup, out_file, as_of, strict):
         if out_file.endswith(".json"):
             payload = json.dumps(summary.to_dict(orient="records"), ensure_ascii=False, indent=2) + "\n"
         else:
-            payload = summary.to_csv(index=False, lineterminator="\n")
+            payload = safe_text_columns(summary).to_csv(index=False, lineterminator="\n")
         write_atomic(Path(out_file), payload.encode("utf-8"))
         click.echo(f"wrote {out_file} ({len(summary)} rows)")
     else:
