@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -20,9 +21,39 @@ from .. import __version__
 from ..errors import BulletinError, ConfigError, UsageError
 from ..files import read_yaml, set_limits
 
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_LONG = re.compile(r"\S{300,}")
+
+
+def terminal_safe(text: str) -> str:
+    r"""``text`` as it may be shown on a terminal: control and direction characters escaped, huge words cut.
+
+    An escape sequence in a station id would clear the screen or set the window title, a
+    right-to-left override would reverse what follows; each is shown as its Python escape.
+    A word of 300 characters or more (a field of ten million characters quoted in a message)
+    is shortened to its ends and its length.
+
+    >>> terminal_safe("station '\x1b]0;owned\x07x' and \u202eabc")
+    "station '\\x1b]0;owned\\x07x' and \\u202eabc"
+    >>> terminal_safe("id " + "x" * 1000 + " end")
+    'id xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...[1,000 characters]...xxxxxxxxxxxxxxxxxxxx end'
+    """
+    text = _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return _LONG.sub(lambda m: f"{m.group()[:60]}...[{len(m.group()):,} characters]...{m.group()[-20:]}", text)
+
+
+def say_json(text: str) -> None:
+    """Print JSON text on stdout, its control and direction characters as JSON escapes (still the same JSON)."""
+    click.echo(_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def say(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """Print ``text`` (made :func:`terminal_safe`) on stdout, or stderr with ``err``."""
+    click.echo(terminal_safe(text), err=err, nl=nl)
+
 
 def _fail(exc: BulletinError) -> None:
-    click.echo(f"Error: {exc}", err=True)
+    say(f"Error: {exc}", err=True)
     sys.exit(2 if isinstance(exc, UsageError) else 1)
 
 
@@ -36,7 +67,7 @@ def handles_errors(func):
         except BulletinError as exc:
             _fail(exc)
         except KeyboardInterrupt:
-            click.echo("Interrupted; no output was written.", err=True)
+            say("Interrupted; no output was written.", err=True)
             sys.exit(130)
         except BrokenPipeError:
             # the reader of the output went away (``bulletin status | head``): not an error of ours
@@ -45,7 +76,7 @@ def handles_errors(func):
         except Exception as exc:  # a defect: say so plainly, without a traceback
             if os.environ.get("BULLETIN_DEBUG"):
                 raise
-            click.echo(f"Error: internal error ({type(exc).__name__}: {exc}). No output was written. "
+            say(f"Error: internal error ({type(exc).__name__}: {exc}). No output was written. "
                        "Please report it with the command you ran; set BULLETIN_DEBUG=1 for details.", err=True)
             sys.exit(1)
 
@@ -372,9 +403,9 @@ def setup_options(with_data: bool = True, with_config: bool = True):
 def notes_of(obs, network) -> None:
     """Print the reader's notes and the stations kept although not in the network."""
     for note in obs.notes:
-        click.echo(f"note: {note}", err=True)
+        say(f"note: {note}", err=True)
     for name in obs.unknown_stations:
-        click.echo(f"note: station '{name}' is not in the network {network.id}; add it (or an alias) to "
+        say(f"note: station '{name}' is not in the network {network.id}; add it (or an alias) to "
                    f"{network.path} to use it in a bulletin", err=True)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import BulletinError, IngestError, UsageError
-from .base import main, notes_of, out_folder, progress_bar, setup_options
+from .base import main, notes_of, out_folder, progress_bar, say, setup_options
 
 
 def _data_files(setup) -> list[tuple[Path, bool]]:
@@ -143,6 +143,6 @@ def convert_cmd(setup, out_store, chunk_stations, overwrite):
     arrays = sorted(n for n in ds.data_vars if not n.endswith("_flag") and not n.startswith("norm_"))
     size = sum(int(np.prod(ds[n].shape)) for n in arrays)
     norms = sum(n.startswith("norm_") for n in ds.data_vars)
-    click.echo(f"wrote {out} ({ds.sizes['station']} stations, {len(pairs)} variable(s) and resolution(s): "
+    say(f"wrote {out} ({ds.sizes['station']} stations, {len(pairs)} variable(s) and resolution(s): "
                f"{', '.join(arrays)}; {size:,} cells, chunks of {ds.attrs['chunk_stations']} stations"
                + (f"; {norms} array(s) of archive norms" if norms else "") + ")")

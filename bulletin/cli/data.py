@@ -24,6 +24,7 @@ from .base import (
     notes_of,
     out_folder,
     progress_bar,
+    say,
     setup_options,
     temporary_beside,
     write_atomic,
@@ -68,12 +69,12 @@ def check_data(setup, out_file, as_of, strict):
         else:
             payload = safe_text_columns(summary).to_csv(index=False, lineterminator="\n")
         write_atomic(Path(out_file), payload.encode("utf-8"))
-        click.echo(f"wrote {out_file} ({len(summary)} rows)")
+        say(f"wrote {out_file} ({len(summary)} rows)")
     else:
-        click.echo(summary.to_string(index=False) if not summary.empty else "No value flagged.")
+        say(_shown(summary).to_string(index=False) if not summary.empty else "No value flagged.")
     notes_of(obs, network)
     if strict and report.has_errors:
-        click.echo("Error: the data have values flagged as errors (--strict).", err=True)
+        say("Error: the data have values flagged as errors (--strict).", err=True)
         sys.exit(1)
 
 
@@ -114,7 +115,7 @@ def _scheduler_for(setup, scheduler: str | None) -> str | None:
 
     chosen, why = choose_scheduler(store_values(Path(setup.data[0])), available_memory())
     if chosen:
-        click.echo(f"note: {setup.data[0]} holds {why}: computing on a local dask cluster of {cores()} worker(s) "
+        say(f"note: {setup.data[0]} holds {why}: computing on a local dask cluster of {cores()} worker(s) "
                    "(--scheduler ADDRESS computes on a cluster of your own).", err=True)
     return chosen
 
@@ -188,22 +189,31 @@ def _in_memory(setup, command: str, reference, out_file, resolution: str = "mont
 def _wrote(out_file: str | None, count: int) -> None:
     """Say what was written (after the progress bars are closed)."""
     if out_file:
-        click.echo(f"wrote {out_file} ({count} rows)")
+        say(f"wrote {out_file} ({count} rows)")
+
+
+def _shown(table, width: int = 60):
+    """``table`` for the terminal: text cells longer than ``width`` cut in the middle (a long id would widen every row)."""
+    def cut(v):
+        return f"{v[:width - 20]}...{v[-12:]}" if isinstance(v, str) and len(v) > width else v
+
+    return table.map(cut)
 
 
 def _write_rows(header: str, rows, out_file: str | None) -> int:
     """Write the header and the rows as they come: to ``out_file`` under a temporary name then renamed, or stdout."""
     if not out_file:
+        show = say if sys.stdout.isatty() else click.echo  # the CSV as it is into a pipe; made safe on a terminal
         written = False
         count = 0
         for text, n in rows:
             if not written:
-                click.echo(header, nl=False)
+                show(header, nl=False)
                 written = True
-            click.echo(text.decode("utf-8"), nl=False)
+            show(text.decode("utf-8"), nl=False)
             count += n
         if not written:
-            click.echo(header, nl=False)
+            show(header, nl=False)
         return count
     import os
 

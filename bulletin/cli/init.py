@@ -21,7 +21,7 @@ import yaml
 from ..errors import BulletinError, ConfigError, UsageError
 from ..methods.status import StatusCategoryMethod
 from ..network import KIND_VARIABLES
-from .base import Setup, main, out_folder, setup_options, write_all_atomic
+from .base import Setup, main, out_folder, say, setup_options, write_all_atomic
 
 STATUS_VARIABLES = ("discharge", "inflow", "volume", "stage")
 """Series that get a starting HydroSOS status indicator (it needs no threshold)."""
@@ -158,7 +158,7 @@ def init_cmd(setup: Setup, basin_id, out_dir, force):
                                 hint="please report it with the command you ran; nothing was written.") from exc
     write_all_atomic({p: t.encode("utf-8") for p, t in texts.items()})
     kinds = {k: sum(s["kind"] == k for s in network["stations"]) for k in ("gauge", "reservoir", "intake")}
-    click.echo(f"wrote {names['network']} ({', '.join(f'{n} {k}' for k, n in kinds.items() if n)}), "
+    say(f"wrote {names['network']} ({', '.join(f'{n} {k}' for k, n in kinds.items() if n)}), "
                f"{names['catalogue']} ({len(catalogue['indicators'])} indicators) and {names['project']}; "
                "fill in every FILL IN, then run 'bulletin validate --config " + str(names["project"]) + "'.")
 

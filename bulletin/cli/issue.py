@@ -15,6 +15,8 @@ from .base import (
     notes_of,
     one_period,
     out_folder,
+    say,
+    say_json,
     setup_options,
     write_all_atomic,
 )
@@ -65,18 +67,18 @@ def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, al
     if scores is not None and not scores.matches:
         other = " and ".join(w for w, same in (("data", scores.same_data), ("catalogue", scores.same_catalogue))
                              if not same)
-        click.echo(f"note: the verification scores of {scores.path} were computed on other {other} than this "
+        say(f"note: the verification scores of {scores.path} were computed on other {other} than this "
                    f"bulletin's ({scores.command}); the annex says so", err=True)
     last = result.evaluated.last_date if result.evaluated is not None else None
     if period == "latest" and last is not None and result.period.label != latest_complete("dekad", last).label:
-        click.echo(f"note: latest is {result.period.label}, the latest period in which at least half of the "
+        say(f"note: latest is {result.period.label}, the latest period in which at least half of the "
                    f"findings have data; the data end on {last:%Y-%m-%d}", err=True)
     levels = {lev: sum(1 for f in result.findings if f.level == lev)
               for lev in ("alert", "warning", "watch", "normal", "no_data")}
-    click.echo(f"Bulletin {b.id} ({b.period.label}), issue {b.issue_number}: "
+    say(f"Bulletin {b.id} ({b.period.label}), issue {b.issue_number}: "
                + ", ".join(f"{n} {lev}" for lev, n in levels.items()))
     for name in outputs:
-        click.echo(f"  wrote {out / name}")
+        say(f"  wrote {out / name}")
 
 
 @main.command("i18n-status")
@@ -93,12 +95,12 @@ def i18n_status(setup, verbose):
     names = name_status(config_texts(network, setup.load_catalogue(network)))
     for lang in i18n.LANGUAGES:
         translated, missing = status(lang, template)
-        click.echo(status_line(lang, translated, total, len(missing), names[lang]))
+        say(status_line(lang, translated, total, len(missing), names[lang]))
         if verbose:
             for context, msgid in missing:
-                click.echo(f"  [{context}] {msgid}" if context else f"  {msgid}")
+                say(f"  [{context}] {msgid}" if context else f"  {msgid}")
             for key in names[lang].missing:
-                click.echo(f"  [name] {key}")
+                say(f"  [name] {key}")
 
 
 @main.command()
@@ -112,7 +114,7 @@ def validate(setup):
     cat = setup.load_catalogue(network)
     with_station_exceptions(load_qc_config(setup.qc), network)
     links = load_links(network)
-    click.echo(f"{cat.path}: catalogue {cat.id} {cat.version} ({cat.status}) is valid: "
+    say(f"{cat.path}: catalogue {cat.id} {cat.version} ({cat.status}) is valid: "
                f"{len(cat.indicators)} indicators, {len(cat.rules)} rules, "
                f"network {network.id} with {len(network.stations)} stations and {len(links)} flow links.")
 
@@ -138,9 +140,9 @@ def catalogue_diff(old, new, network_path, as_json):
     a, b = load_catalogue(old, network), load_catalogue(new, network)
     changes = diff_catalogues(a, b)
     if as_json:
-        click.echo(json.dumps({"old": a.as_json(), "new": b.as_json(), "changes": [c.as_json() for c in changes]},
-                              ensure_ascii=False, indent=2))
+        say_json(json.dumps({"old": a.as_json(), "new": b.as_json(), "changes": [c.as_json() for c in changes]},
+                            ensure_ascii=False, indent=2))
         return
-    click.echo(f"{a.id} {a.version} -> {b.id} {b.version}: {len(changes)} change(s)")
+    say(f"{a.id} {a.version} -> {b.id} {b.version}: {len(changes)} change(s)")
     for change in changes:
-        click.echo(change.sentence())
+        say(change.sentence())

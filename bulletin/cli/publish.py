@@ -9,7 +9,7 @@ from datetime import time
 import click
 
 from ..errors import UsageError
-from .base import _csv_list, _parse_issued_at, main, one_period, setup_options
+from .base import _csv_list, _parse_issued_at, main, one_period, say, setup_options
 
 
 def _archive_options(func):
@@ -80,8 +80,8 @@ def publish(setup, archive, langs, formats, template_dir, base_url, cap_sender, 
     prepared = prepare(data=setup.data, as_of=when, catalogue_path=setup.catalogue, network_path=setup.network,
                        read_options=setup.read_options(), qc_path=setup.qc, verification_path=setup.verification)
     entry, one = do_publish(prepared, store, period, when, request, reason=reason and reason.strip())
-    click.echo(f"Published {_summary(entry)}")
-    click.echo(f"  {archive}/{one.folder}/ ({len(entry['revisions'][-1]['files'])} files); index: "
+    say(f"Published {_summary(entry)}")
+    say(f"  {archive}/{one.folder}/ ({len(entry['revisions'][-1]['files'])} files); index: "
                f"{archive}/index.html")
 
 
@@ -121,10 +121,10 @@ def backfill(setup, archive, langs, formats, template_dir, base_url, cap_sender,
     issued = {i["period"] for i in manifest["issues"]} if manifest else set()
     todo = [p for p in periods if p.label not in issued]
     if not todo:
-        click.echo(f"Every period from {first} to {last} is already in {archive}; nothing to do.")
+        say(f"Every period from {first} to {last} is already in {archive}; nothing to do.")
         return
     if len(todo) < len(periods):
-        click.echo(f"Resuming: {len(periods) - len(todo)} of {len(periods)} periods are already in the archive.")
+        say(f"Resuming: {len(periods) - len(todo)} of {len(periods)} periods are already in the archive.")
     prepared = prepare(data=setup.data, as_of=schedule.issued_at(periods[-1]), catalogue_path=setup.catalogue,
                        network_path=setup.network, read_options=setup.read_options(), qc_path=setup.qc,
                        verification_path=setup.verification)
@@ -135,4 +135,4 @@ def backfill(setup, archive, langs, formats, template_dir, base_url, cap_sender,
             bar.update(1, label)
 
         done = do_backfill(prepared, store, todo, schedule, request, workers=cores, progress=progress)
-    click.echo(f"Issued {len(done)} periods ({done[0]} to {done[-1]}) into {archive}; index: {archive}/index.html")
+    say(f"Issued {len(done)} periods ({done[0]} to {done[-1]}) into {archive}; index: {archive}/index.html")

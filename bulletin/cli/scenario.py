@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from .base import main, notes_of, one_period, out_folder, setup_options, write_all_atomic
+from .base import main, notes_of, one_period, out_folder, say, setup_options, write_all_atomic
 
 CELL = 17
 """Width of one outlook's cell in the table: P(warning or higher) and the median."""
@@ -95,8 +95,8 @@ def scenario(setup, spec, period, out_dir):
         payload = json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n"
         write_all_atomic({out / "scenario.json": payload.encode("utf-8"),
                           out / "scenario.csv": result.as_csv().encode("utf-8")})
-    click.echo(comparison_table(result))
+    say(comparison_table(result))
     if out_dir:
-        click.echo(f"wrote {Path(out_dir) / 'scenario.json'}")
-        click.echo(f"wrote {Path(out_dir) / 'scenario.csv'}")
+        say(f"wrote {Path(out_dir) / 'scenario.json'}")
+        say(f"wrote {Path(out_dir) / 'scenario.csv'}")
     notes_of(obs, network)

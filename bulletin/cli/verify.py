@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .base import main, notes_of, out_folder, setup_options, write_atomic
+from .base import main, notes_of, out_folder, say, setup_options, write_atomic
 
 
 def _num(value, digits: int = 3) -> str:
@@ -94,7 +94,7 @@ def verify(setup, first, last, out_file, scores_only):
                                     command=verify_command(setup, first, last), scores_only=scores_only)
         payload = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
         write_atomic(Path(out_file), payload.encode("utf-8"))
-    click.echo(scores_table(result))
+    say(scores_table(result))
     if out_file:
-        click.echo(f"wrote {out_file}")
+        say(f"wrote {out_file}")
     notes_of(obs, network)
