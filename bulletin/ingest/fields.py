@@ -95,8 +95,19 @@ def as_dates(col: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         missing = dates.isna()
         if not missing.any():
             break
-        dates[missing] = pd.to_datetime(text[missing], format=fmt, errors="coerce")
+        parsed = pd.to_datetime(text[missing], format=fmt, errors="coerce")
+        if parsed.dtype != dates.dtype:  # a date beyond datetime64[ns] (before 1677, after 2262): NaT, explained
+            unit = np.datetime_data(parsed.dtype)[0]
+            ticks = parsed.to_numpy().astype(f"datetime64[{unit}]").astype("datetime64[D]")
+            inside = (ticks >= np.datetime64(DATE_RANGE[0])) & (ticks <= np.datetime64(DATE_RANGE[1]))
+            parsed = pd.Series(np.where(inside, ticks, np.datetime64("NaT")).astype("datetime64[ns]"),
+                               index=parsed.index)
+        dates[missing] = parsed
     return pd.Series(dates.to_numpy()[rows], index=col.index)
+
+
+DATE_RANGE = ("1678-01-01", "2261-12-31")
+"""The dates a reader accepts (within those of datetime64[ns]); beyond them a date is an error that says so."""
 
 
 def same_unit(a: str, b: str) -> bool:
@@ -122,7 +133,9 @@ def no_such_day(text: str, formats: tuple[str, ...]) -> str:
         year, month, day = int(match["Y"]), int(match["m"]), int(match["d"])
         if not 1 <= month <= 12:
             return f": there is no month {month}"
-        days = calendar.monthrange(year, month)[1]
+        days = calendar.monthrange(year, month)[1] if year > 0 else 31
         if not 1 <= day <= days:
             return f": {_MONTHS[month - 1]} {year} has {days} days"
+        if not DATE_RANGE[0] <= f"{year:04d}-{month:02d}-{day:02d}" <= DATE_RANGE[1]:
+            return f": dates from {DATE_RANGE[0]} to {DATE_RANGE[1]} are read (is the year mistyped?)"
     return ""
