@@ -43,8 +43,8 @@ class Limits:
     """Largest configuration file (network, catalogue, QC, project, scenario, schedule) [MiB]."""
     yaml_nodes: int = 1_000_000
     """Most values a YAML document may expand to, its aliases (``*name``) counted at each use."""
-    netcdf_values: int = 500_000_000
-    """Most values a NetCDF file's data variables may declare (each becomes a row of 29 bytes)."""
+    netcdf_values: int = 20_000_000
+    """Most values a NetCDF file's data variables may declare (about 100 bytes each while it is read)."""
 
 
 LIMITS = Limits()

@@ -124,3 +124,22 @@ def test_limits_are_named_and_positive():
         with pytest.raises(UsageError, match="write NAME=VALUE"):
             files.set_limits([bad])
     assert files.set_limits(["data_mib=7", "yaml_nodes=9"]) == files.Limits(data_mib=7, yaml_nodes=9)
+
+
+def _netcdf(path, stations: int, days: int):
+    import numpy as np
+    import pandas as pd
+    import xarray as xr
+
+    xr.Dataset({"discharge": (("station", "time"), np.ones((stations, days)), {"units": "m3 s-1"})},
+               coords={"time": pd.date_range("2020-01-01", periods=days),
+                       "station_id": ("station", [f"s{i}" for i in range(stations)], {"cf_role": "timeseries_id"})}
+               ).to_netcdf(path)
+    return path
+
+
+def test_a_netcdf_file_declaring_more_values_than_the_limit_is_refused_before_reading(tmp_path):
+    files.set_limits(["netcdf_values=10"])
+    with pytest.raises(IngestError, match=r"big.nc: the variables discharge declare 12 values, beyond the limit of 10"):
+        read_observations([_netcdf(tmp_path / "big.nc", 3, 4)], None, allow_unknown_stations=True)
+    assert len(read_observations([_netcdf(tmp_path / "ok.nc", 2, 5)], None, allow_unknown_stations=True).frame) == 10

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import files
 from ..errors import IngestError
 from ..units import load_variables
 from .registry import RawTable, ReadOptions, register
@@ -115,6 +116,14 @@ def _read(path: Path, ds, options: ReadOptions) -> RawTable:
                  f"({', '.join(STANDARD_NAMES)}).")
     if skipped:
         notes.append(f"skipped variable(s) {', '.join(skipped)}: not bulletin variables")
+    declared = sum(int(ds[name].size) for name in chosen)  # before any value is read: a small file may declare billions
+    if declared > files.LIMITS.netcdf_values:
+        raise IngestError(
+            f"{path}: the variables {', '.join(chosen)} declare {declared:,} values, beyond the limit of "
+            f"{files.LIMITS.netcdf_values:,} read in memory.",
+            hint="check that it is the file meant; for truly large data raise the limit with 'bulletin --limit "
+                 "netcdf_values=N ...' (each value takes about 100 bytes while it is read), or select stations "
+                 "or years first (e.g. with NCO's ncks).")
     frames = []
     for name, bulletin in chosen.items():
         var = ds[name]
