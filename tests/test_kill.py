@@ -107,3 +107,13 @@ def test_an_empty_out_is_a_usage_error(command):
     result = CliRunner().invoke(main, [*command, "--out", ""])
     assert result.exit_code == 2
     assert "'--out': is empty; name where to write" in result.output
+
+
+def test_an_unknown_reader_is_a_usage_error():
+    from click.testing import CliRunner
+
+    from bulletin.cli import main
+
+    result = CliRunner().invoke(main, ["check-data", "--reader", "nonsense"])
+    assert result.exit_code == 2
+    assert "'nonsense' is not a reader; use one of csv, hydromet-long, netcdf, xlsx, yearbook, zarr" in result.output

@@ -211,6 +211,17 @@ def write_all_atomic(files: dict[Path, bytes], inside: Path | None = None) -> No
         raise
 
 
+def _reader_name(ctx, param, value):
+    """A ``--reader`` that names a reader (a usage error otherwise, exit 2)."""
+    if value is None:
+        return value
+    from ..ingest.registry import READERS
+
+    if value not in READERS:
+        raise click.BadParameter(f"'{value}' is not a reader; use one of {', '.join(sorted(READERS))}.", ctx, param)
+    return value
+
+
 def out_folder(ctx, param, value):
     """An ``--out`` folder or file: not empty text (which would mean the current folder, unasked)."""
     if value is not None and not str(value).strip():
@@ -362,8 +373,8 @@ _CONFIG_OPTIONS = [
 _DATA_OPTIONS = [
     click.option("--data", "data", multiple=True, type=click.Path(),
                  help="Data file or directory (repeatable). Default: the embedded synthetic sample."),
-    click.option("--reader", default=None,
-                 help="Reader to use for every file (csv, yearbook, hydromet-long, xlsx, netcdf). "
+    click.option("--reader", default=None, callback=_reader_name,
+                 help="Reader to use for every file (csv, yearbook, hydromet-long, xlsx, netcdf, zarr). "
                       "Default: chosen from each file's extension and content."),
     click.option("--station", default=None, help="Station id or alias, for files that do not name it."),
     click.option("--variable", default=None, help="Variable, for files that do not name it (e.g. discharge)."),
