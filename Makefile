@@ -13,7 +13,7 @@ VERIFICATION ?= data/verification/sample.json
 
 .DEFAULT_GOAL := help
 .PHONY: help install bulletin test golden lint bench bench-ingest bench-outlook bench-backfill bench-climate bench-qc kill-publish \
-	bench-cluster bench-bulletin \
+	bench-cluster bench-bulletin fuzz \
 	verification sample-data \
 	i18n clean
 
@@ -54,6 +54,9 @@ bench-backfill: $(STAMP) ## Backfill of 36 dekads into an archive vs one bulleti
 
 bench-bulletin: $(STAMP) ## One bulletin (ru+en) vs its imports + WeasyPrint's layout; JSON only vs imports (BULLETIN_ARGS="--base DIR")
 	$(PY) benchmarks/one_bulletin.py $(BULLETIN_ARGS)
+
+fuzz: $(STAMP) ## Fuzz every reader and the network and catalogue loaders, 10,000 examples each (minutes)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py
 
 kill-publish: $(STAMP) ## Kill 'bulletin publish' 50 times at random moments; the archive must be as before or complete
 	$(PY) tools/kill_publish.py $(KILL_ARGS)
