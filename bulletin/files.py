@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -26,6 +27,10 @@ import yaml
 from .errors import BulletinError, ConfigError, UsageError
 
 MIB = 1 << 20
+
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+"""Control and direction characters (C0 but tab and line feed, C1, bidi marks and overrides, zero-width marks):
+never part of a name or an id; escaped wherever text read from a file is shown."""
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ import click
 
 from .. import __version__
 from ..errors import BulletinError, ConfigError, UsageError
-from ..files import read_yaml, set_limits
+from ..files import CONTROL_CHARACTERS, read_yaml, set_limits
 
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_CONTROLS = CONTROL_CHARACTERS
 _LONG = re.compile(r"\S{300,}")
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import IngestError
+from ..files import CONTROL_CHARACTERS
 from ..network import KIND_VARIABLES, Network
 from ..periods import OBSERVED_RESOLUTIONS as RESOLUTIONS
 from ..units import conversion_factor, known_units, load_variables
@@ -205,6 +206,11 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     _report_once_per_value(problems, bad_var, "variable", variable_in, lambda v: (
         f"unknown variable '{v}' ({_did_you_mean(fold(v), list(spellings))}known: {', '.join(variables)})"))
 
+    station_in = given["station"][0]
+    _report_once_per_value(problems, station_in.rows([CONTROL_CHARACTERS.search(w) is not None for w in station_in.words]),
+                           "station", station_in, lambda v: (
+                               f"station '{v}' holds a control or direction character "
+                               f"(U+{ord(CONTROL_CHARACTERS.search(v).group()):04X}); an id or a name is printable text"))
     stations = _resolve_stations(*given["station"], variable, network, allow_unknown, problems)
 
     if "resolution" in rows:
