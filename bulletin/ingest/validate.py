@@ -20,6 +20,7 @@ from ..errors import IngestError
 from ..files import CONTROL_CHARACTERS
 from ..network import KIND_VARIABLES, Network
 from ..periods import OBSERVED_RESOLUTIONS as RESOLUTIONS
+from ..periods import period_bounds
 from ..units import conversion_factor, known_units, load_variables
 from .fields import DATE_FORMS, as_dates, as_numbers, as_text, fold, no_such_day, same_unit, variable_spellings
 from .registry import RawTable, ReadOptions
@@ -227,6 +228,8 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
         f"date '{d}' is not a date in the form {forms}{no_such_day(d, table.date_formats)}" if d
         else "the date is missing" for d in as_text(rows["date"]).to_numpy()[i]])
 
+    _report_dates_inside_periods(problems, dates, resolution)
+
     separator = "a point" if table.decimal == "." else "a comma or a point"
     values, bad_value = as_numbers(rows["value"], table.decimal)
     problems.report(bad_value, "value", lambda i: [
@@ -259,6 +262,29 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     if norm_values is not None:
         out["norm"] = norm_values
     return out
+
+
+def _report_dates_inside_periods(problems: _Problems, dates: pd.Series, resolution: Coded) -> None:
+    """Report pentad, dekad and month values not dated by the last day of their period (the convention of the archives).
+
+    A dekad value dated 13 November could be of the first or the second dekad; taken as the
+    second's it would stand for days it was not measured on.
+    """
+    for k, word in enumerate(resolution.words):
+        if word not in ("pentad", "dekad", "month"):
+            continue
+        rows = (resolution.codes == k) & dates.notna().to_numpy()
+        if not rows.any():
+            continue
+        at = pd.DatetimeIndex(dates.to_numpy()[rows])
+        last = period_bounds(word, at)[1]
+        wrong = np.zeros(len(rows), dtype=bool)
+        wrong[np.flatnonzero(rows)[at != last]] = True
+        problems.report(wrong, "date", lambda i, word=word: [
+            f"a {word} value dated {d:%Y-%m-%d}, inside its {word}: {word} values are dated by the last day of the "
+            f"{word} ({e:%Y-%m-%d} here)" for d, e in zip(pd.DatetimeIndex(dates.to_numpy()[i]),
+                                                           period_bounds(word, pd.DatetimeIndex(dates.to_numpy()[i]))[1],
+                                                           strict=True)])
 
 
 def _resolve_stations(station_in: Coded, missing: np.ndarray, variable: Coded, network: Network | None,
