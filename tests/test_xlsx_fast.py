@@ -369,22 +369,31 @@ def test_error_cells_are_reported_with_sheet_and_cell(tmp_path, network):
 
 # ---- when the XML is read, and the fallback ------------------------------------------------
 
-def test_sheet_xml_is_read_only_when_calamine_may_have_missed_a_cell(tmp_path, monkeypatch):
-    calls = []
+def test_each_sheet_part_is_scanned_once_and_calamine_reads_it_once(tmp_path, monkeypatch):
+    """The XML of each sheet is read once for its error cells and merged ranges; calamine's own
+    reading of the merged ranges stops at once (the marked package), so it does not read the part twice."""
+    calls, spans = [], []
 
     def counting(stream, **kw):
         calls.append(1)
         return scan_sheet(stream, **kw)
 
+    def parse(path, book, name, part):
+        spans.append(book.get_sheet_by_name(name).merged_cell_ranges)
+        return parse.real(path, book, name, part)
+
+    parse.real = xlsx_cells._parse
     monkeypatch.setattr(xlsx_cells, "scan_sheet", counting)
-    full = _book(tmp_path / "full.xlsx", {"a": [("variable", "date", "value", "unit"), ("volume", "2026-11-20", 1, "Mm3")],
-                                          "b": [("variable", "date", "value", "unit"), ("volume", "2026-11-20", 2, "Mm3")]})
-    xlsx._read_calamine(full)
-    assert calls == []
-    gaps = _book(tmp_path / "gaps.xlsx", {"a": [("variable", "date", "value", "unit"), ("volume", "2026-11-20", None, "Mm3")],
-                                          "b": [("variable", "date", "value", "unit"), ("volume", "2026-11-20", 2, "Mm3")]})
-    xlsx._read_calamine(gaps)
-    assert calls == [1]
+    monkeypatch.setattr(xlsx_cells, "_parse", parse)
+    book = _book(tmp_path / "book.xlsx", {"a": [("variable", "date", "value", "unit"), ("volume", "2026-11-20", 1, "Mm3")],
+                                          "b": [("title",), ("variable", "date", "value", "unit"),
+                                                ("volume", "2026-11-20", None, "Mm3")]}, merges=[("b", "A1:D1")])
+    assert _same(book)[3]["line"] == [("int", 2), ("int", 3)]
+    calls.clear(), spans.clear()
+    merged = xlsx_cells.load_sheets(book)
+    assert [s.merged for s in merged] == [[], ["A1:D1"]]  # the merged ranges of the scan
+    assert calls == [1, 1]
+    assert spans == [[], []]  # calamine found the empty <mergeCells> at the start of the marked parts
 
 
 def test_a_workbook_calamine_cannot_read_is_read_with_openpyxl(tmp_path, monkeypatch):
@@ -455,14 +464,6 @@ def test_scan_finds_every_error_cell_and_merged_range_whatever_the_chunks(prefix
     assert scan.errors == errors and len(errors) > 40
     assert scan.merged == merged
     assert _counted(io.BytesIO(xml))[0] == errors
-
-
-def test_scan_stops_after_the_row_asked():
-    xml, errors, _ = _part()
-    stream = io.BytesIO(xml)
-    scan = scan_sheet(stream, merged=False, until_row=20, chunk=2048)
-    assert {k: v for k, v in scan.errors.items() if k[0] <= 20} == {k: v for k, v in errors.items() if k[0] <= 20}
-    assert stream.tell() < len(xml) // 5 and scan.merged == []
 
 
 def test_scan_counts_cells_without_references():

@@ -21,9 +21,10 @@ Errors name the file, the sheet and the cell, e.g. ``book.xlsx: sheet 'toktogul'
 
 The sheets are parsed with python-calamine (:mod:`bulletin.ingest.xlsx_cells`), several times faster
 than openpyxl, and read as openpyxl's read-only mode reads them, so that the table and every message
-are the same: error cells (``#N/A``), which calamine reads as empty, are read from the sheet's XML part
-(:mod:`bulletin.ingest.xlsx_parts`) when the sheet has empty cells, up to the last row that has one.
-openpyxl is kept for a workbook that calamine cannot open or parse (damaged, or not a workbook): it is
+are the same: error cells (``#N/A``), which calamine reads as empty, and the merged ranges are read
+from the sheet's XML part (:mod:`bulletin.ingest.xlsx_parts`), in one pass of fast byte searches.
+The sheets' columns make one table at once (:mod:`bulletin.ingest.xlsx_table`), with the cyclic garbage
+collector paused while the workbook is read (the rows of a grid hold no cycle). openpyxl is kept for a workbook that calamine cannot open or parse (damaged, or not a workbook): it is
 then read as before, with openpyxl's messages. Places are kept compact: each row has its sheet
 (``part``) and row number (``line``), each field its column letters (``cell_<field>``);
 :func:`bulletin.ingest.normalise` writes ``sheet 'x' cell D7`` only for the rows it reports.
@@ -31,10 +32,10 @@ then read as before, with openpyxl's messages. Places are kept compact: each row
 
 from __future__ import annotations
 
+import gc
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 from zipfile import BadZipFile, ZipFile
 
@@ -45,7 +46,7 @@ from .csv import COLUMN_NAMES
 from .fields import fold, variable_spellings
 from .registry import RawTable, ReadOptions, register
 from .xlsx_cells import (
-    VALUE_FIELDS,
+    DAMAGED,
     NotReadable,
     blank_merged,
     cell_text,
@@ -57,6 +58,7 @@ from .xlsx_cells import (
     openpyxl_value,
 )
 from .xlsx_parts import cell_ranges, merged_ranges, row_widths
+from .xlsx_table import VALUE_FIELDS, Texts, assemble
 from .yearbook import YEAR_WORDS, expand, is_year, layout_of, refuse_short_rows, widths, year_rows
 
 # sheet names that spreadsheet programs give by default: they name no station or variable
@@ -68,8 +70,6 @@ HINT = ("correct the cells named above; a long sheet has one header row station,
         "and one observation per row; a yearbook sheet has the year in column A and 12, 36 or 72 values after it.")
 # openpyxl is used in two places only: read_with_openpyxl, for the workbooks python-calamine cannot read,
 # and xlsx_parts.cell_ranges, for the order in which merged ranges are named (a sheet with merged cells).
-# what reading a workbook's parts raises when the package is damaged
-DAMAGED = (BadZipFile, KeyError, OSError, ValueError, ET.ParseError)
 
 
 @register("xlsx", (".xlsx", ".xlsm"),
@@ -87,8 +87,8 @@ def read_workbook(path: Path, options: ReadOptions) -> RawTable:
 
 def _read_calamine(path: Path) -> RawTable:
     """The workbook read with python-calamine, as :func:`read_with_openpyxl` reads it."""
-    frames, notes, strings = [], [], {}
-    with closing(load_sheets(path)) as sheets:
+    frames, notes, texts = [], [], Texts()
+    with _no_cycle_collection(), closing(load_sheets(path)) as sheets:
         for sheet in sheets:
             try:
                 merged = cell_ranges(sheet.merged) if sheet.merged else []
@@ -97,12 +97,27 @@ def _read_calamine(path: Path) -> RawTable:
             grid = sheet.grid
             blank_merged(grid, merged)
             rows = ((number, tuple(map(openpyxl_value, row))) for number, row in enumerate(grid, start=1))
-            frame = read_sheet(path, sheet.name, rows, merged, strings,
+            frame = read_sheet(path, sheet.name, rows, merged,
                                long_table=lambda _rows, header, fields, g=grid: long_columns(
-                                   g, header, field_columns(fields), strings),
+                                   g, header, field_columns(fields), texts),
                                widest=lambda part=sheet.part: _widest(path, part))
             _add(frames, notes, sheet.name, frame)
     return _table(path, frames, notes)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Pause the cyclic garbage collector (if it runs), which would otherwise go over every row of the grids.
+
+    The grids (lists of rows of numbers and texts) hold no reference cycle: reference counting frees them.
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
 
 
 def _widest(path: Path, part: str) -> int:
@@ -137,31 +152,27 @@ def read_with_openpyxl(path: Path) -> RawTable:
             merged = merged_ranges(path)
         except DAMAGED as exc:
             raise _unreadable(path, exc) from exc
-        frames, notes, strings = [], [], {}
+        frames, notes = [], []
         for sheet in book.worksheets:
             ranges = merged.get(sheet.title, [])
-            _add(frames, notes, sheet.title, read_sheet(path, sheet.title, _rows(sheet, ranges), ranges, strings))
+            _add(frames, notes, sheet.title, read_sheet(path, sheet.title, _rows(sheet, ranges), ranges))
     finally:
         book.close()  # read-only mode keeps the file open
     return _table(path, frames, notes)
 
 
-def _add(frames: list, notes: list, title: str, frame: pd.DataFrame | None) -> None:
+def _add(frames: list, notes: list, title: str, frame) -> None:
     if frame is None:
         notes.append(f"sheet '{title}' is empty: skipped")
     else:
         frames.append(frame)
 
 
-def _table(path: Path, frames: list[pd.DataFrame], notes: list[str]) -> RawTable:
-    """The raw table of the sheets that hold data."""
+def _table(path: Path, frames: list, notes: list[str]) -> RawTable:
+    """The raw table of the sheets that hold data (frames or :class:`~bulletin.ingest.xlsx_table.Columns`)."""
     if not frames:
         raise IngestError(f"{path}: no sheet holds data.", hint=HINT)
-    rows = pd.concat(frames, ignore_index=True)
-    for col in VALUE_FIELDS:
-        if col in rows:
-            rows[col] = rows[col].astype(object)
-    return RawTable(rows, decimal=",", date_formats=DATE_FORMATS, hint=HINT, notes=notes)
+    return RawTable(assemble(frames), decimal=",", date_formats=DATE_FORMATS, hint=HINT, notes=notes)
 
 
 def _unreadable(path: Path, exc: Exception) -> IngestError:
@@ -211,9 +222,8 @@ def _blank(row) -> bool:
     return True
 
 
-def read_sheet(path: Path, title: str, rows: Iterator[tuple[int, tuple]], merged: list = (),
-               strings: dict | None = None, *, long_table: Callable | None = None,
-               widest: Callable[[], int] | None = None) -> pd.DataFrame | None:
+def read_sheet(path: Path, title: str, rows: Iterator[tuple[int, tuple]], merged: list = (), *,
+               long_table: Callable | None = None, widest: Callable[[], int] | None = None):
     """Raw rows of one sheet (None when it is empty), each field with its cell.
 
     Parameters
@@ -226,16 +236,15 @@ def read_sheet(path: Path, title: str, rows: Iterator[tuple[int, tuple]], merged
         (row number, values from column A) of every row, as openpyxl's read-only mode reads them.
     merged : list
         The merged ranges of the sheet (openpyxl CellRanges, :func:`merged_ranges`).
-    strings : dict, optional
-        Shares equal texts between the rows (and the sheets) read with it.
     long_table : callable, optional
         ``long_table(rows, header, fields)``: the rows of a long table below its header row (number
-        ``header``, fields ``fields``), as :func:`_long_table` reads them from ``rows``, which it is by default.
+        ``header``, fields ``fields``), as :func:`_long_table` reads them from ``rows``, which it is by
+        default; a frame, or :class:`~bulletin.ingest.xlsx_table.Columns` (which take the sheet's constants
+        as a frame does).
     widest : callable, optional
         ``widest()``: the width of the widest row of the sheet, when ``rows`` are not as wide as
         openpyxl reads them (the yearbook layout counts the columns).
     """
-    strings = {} if strings is None else strings
     # rows are as wide as the widest row or merged range, as openpyxl's normal mode reads them
     width = max((r.max_col for r in merged), default=1)
     first, seen, layout = None, 0, None
@@ -338,7 +347,7 @@ def _yearbook_sheet(path: Path, title: str, rows: list[tuple[int, tuple]], width
     return frame
 
 
-def _name_from_sheet(frame: pd.DataFrame, title: str) -> None:
+def _name_from_sheet(frame, title: str) -> None:
     """Fill the station or the variable the table does not name from the sheet name."""
     name = title.strip()
     if DEFAULT_SHEET_NAME.match(name):

@@ -21,12 +21,16 @@ edge spaces calamine drops. A workbook openpyxl could not read at all (a chart s
 chart) is now read.
 
 :func:`load_sheets` parses the sheets in two threads (calamine releases the GIL while it parses)
-while the caller reads the sheets already parsed. :func:`long_columns` reads the rows of a long
-table column by column, with the result of the row-by-row reader of :mod:`bulletin.ingest.xlsx`.
+while the caller reads the sheets already parsed; each sheet's part is read once by calamine and
+once, with byte searches, for its error cells and merged ranges. :func:`long_columns` reads the
+rows of a long table column by column into :class:`~bulletin.ingest.xlsx_table.Columns` (texts
+coded once per workbook, values as float64 when they are numbers), with the result of the
+row-by-row reader of :mod:`bulletin.ingest.xlsx`.
 """
 
 from __future__ import annotations
 
+import io
 import queue
 import re
 import xml.etree.ElementTree as ET
@@ -37,22 +41,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
-from operator import itemgetter
 from pathlib import Path
 from zipfile import BadZipFile, ZipFile
 
 import numpy as np
-import pandas as pd
 
-from .xlsx_parts import scan_sheet, sheet_parts
+from .xlsx_parts import marked_package, scan_sheet, sheet_parts
+from .xlsx_table import VALUE_FIELDS, Columns, Texts, Values
 from .yearbook import MISSING
 
-# the fields read as values (numbers or text), the others as text
-VALUE_FIELDS = ("value", "norm")
 # characters a workbook can only write escaped (_x000D_), which calamine decodes and openpyxl does not
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 # sheets parsed ahead of the one being read, and the threads that parse them
 AHEAD, THREADS = 3, 2
+# what reading a workbook's parts raises when the package is damaged
+DAMAGED = (BadZipFile, KeyError, OSError, ValueError, ET.ParseError)
 
 
 class NotReadable(Exception):
@@ -147,32 +150,40 @@ def load_sheets(path: Path) -> Iterator[Sheet]:
     """The worksheets of a workbook in their order (hidden ones included, chart sheets left out).
 
     Up to :data:`AHEAD` sheets are parsed ahead in :data:`THREADS` threads, each with its own
-    workbook handle (a handle serves one thread at a time). Raises :class:`NotReadable` when
-    calamine cannot read the workbook. Close the iterator when done (``contextlib.closing``).
+    workbook handle (a handle serves one thread at a time). The handles read a copy of the package
+    in memory whose sheet parts python-calamine reads once, not twice
+    (:func:`~bulletin.ingest.xlsx_parts.marked_package`). Raises :class:`NotReadable` when calamine
+    cannot read the workbook. Close the iterator when done (``contextlib.closing``).
     """
     try:
         from python_calamine import CalamineWorkbook, SheetTypeEnum
     except ImportError as exc:
         raise NotReadable(str(exc)) from exc
+    try:
+        with ZipFile(path) as archive:
+            parts = sheet_parts(archive)
+            package = marked_package(archive, path, set(parts.values()))
+    except DAMAGED as exc:
+        raise NotReadable(str(exc)) from exc
+
+    def handle():
+        with _calamine():
+            if package is None:
+                return CalamineWorkbook.from_path(str(path))
+            return CalamineWorkbook.from_filelike(io.BytesIO(package))
+
+    first = handle()
     with _calamine():
-        first = CalamineWorkbook.from_path(str(path))
         names = [m.name for m in first.sheets_metadata
                  if m.typ not in (SheetTypeEnum.ChartSheet, SheetTypeEnum.Vba)]
     opened, idle = [first], queue.SimpleQueue()
     idle.put(first)
-    try:
-        with ZipFile(path) as archive:
-            parts = sheet_parts(archive)
-    except (BadZipFile, KeyError, OSError, ValueError, ET.ParseError) as exc:
-        first.close()
-        raise NotReadable(str(exc)) from exc
 
     def load(name: str) -> Sheet:
         try:
             book = idle.get_nowait()
         except queue.Empty:
-            with _calamine():
-                book = CalamineWorkbook.from_path(str(path))
+            book = handle()
             opened.append(book)
         try:
             return _parse(path, book, name, parts.get(name))
@@ -196,27 +207,23 @@ def load_sheets(path: Path) -> Iterator[Sheet]:
 
 
 def _parse(path: Path, book, name: str, part: str | None) -> Sheet:
-    """Parse one sheet; read its XML part, up to the last row with an empty cell, when it has one.
+    """Parse one sheet with calamine, then read its XML part once for the error cells and the merged ranges.
 
-    An empty cell may be an error cell (calamine reads those as empty); the part of a sheet without
-    empty cells is not read. The merged ranges are calamine's, in the order of the part.
+    Error cells, which calamine reads as empty, are put back in the grid (:func:`patch`); the merged
+    ranges are those of the part, in its order (calamine's are not read: see
+    :func:`~bulletin.ingest.xlsx_parts.marked_package`).
     """
     if part is None:
         raise NotReadable(f"sheet '{name}' has no part in the package")
     with _calamine():
-        sheet = book.get_sheet_by_name(name)
-        grid = sheet.to_python(skip_empty_area=False)
-        spans = sheet.merged_cell_ranges or []
-    merged = [f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}" for (r0, c0), (r1, c1) in spans]
-    last = next((n for n in range(len(grid), 0, -1) if "" in grid[n - 1]), None)
-    if last is not None:
-        try:
-            with ZipFile(path) as archive, archive.open(part) as stream:
-                scan = scan_sheet(stream, merged=False, until_row=last, reopen=lambda: archive.open(part))
-        except (BadZipFile, KeyError, OSError, ValueError, ET.ParseError) as exc:
-            raise NotReadable(str(exc)) from exc
-        patch(grid, scan.errors)
-    return Sheet(name, part, grid, merged)
+        grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    try:
+        with ZipFile(path) as archive, archive.open(part) as stream:
+            scan = scan_sheet(stream, reopen=lambda: archive.open(part))
+    except DAMAGED as exc:
+        raise NotReadable(str(exc)) from exc
+    patch(grid, scan.errors)
+    return Sheet(name, part, grid, scan.merged)
 
 
 def patch(grid: list[list], cells: dict[tuple[int, int], str]) -> None:
@@ -253,13 +260,13 @@ def blank_merged(grid: list[list], merged: list) -> None:
                 row[start:stop] = [""] * (stop - start)
 
 
-def long_columns(grid: list[list], header: int, columns: dict[str, int], strings: dict) -> pd.DataFrame | None:
+def long_columns(grid: list[list], header: int, columns: dict[str, int], texts: Texts) -> Columns | None:
     """The rows of a long table below its header row (1-based ``header``), column by column.
 
     The same table as the row-by-row reader gives from openpyxl's values: blank rows left out, each
     field as text (``value`` and ``norm`` as numbers or text), the row numbers (``line``) and each
     field's column letters (``cell_<field>``). ``columns`` maps each field to its 0-based column;
-    ``strings`` shares equal texts between the rows and the sheets.
+    the texts are coded with the workbook's ``texts``.
     """
     rows = grid[header:]
     lines = range(header + 1, header + 1 + len(rows))
@@ -269,12 +276,29 @@ def long_columns(grid: list[list], header: int, columns: dict[str, int], strings
         lines = [n for i, n in enumerate(lines) if i not in blanks]
     if not rows:
         return None
-    out = {f: _column(list(map(itemgetter(c), rows)), f in VALUE_FIELDS, strings) for f, c in columns.items()}
-    frame = pd.DataFrame(out)
-    frame["line"] = np.fromiter(lines, dtype=np.int64, count=len(lines))  # as a list of ints would be
+    out = Columns(texts, len(rows))
     for f, c in columns.items():
-        frame[f"cell_{f}"] = column_letter(c)
-    return frame
+        col = [row[c] for row in rows]
+        kinds = set(map(type, col))
+        if f in VALUE_FIELDS:
+            out.data[f] = ("value", Values(np.array(col, dtype=np.float64)) if kinds == {float}
+                           else Values.of(_column(col, True)))
+        elif len(kinds) > 1:
+            out.data[f] = ("text", texts.encode(_column(col, False)))
+        elif col[0] == col[-1] and col.count(col[0]) == len(col):  # one cell on every row (the variable, the unit)
+            out.data[f] = ("constant", texts.of_cell(col[0], _text_of))
+        else:  # each distinct cell converted once in the workbook
+            out.data[f] = ("text", texts.of_cells(col, _text_of, f))
+    out.data["line"] = ("line", np.arange(lines.start, lines.stop, dtype=np.int64) if isinstance(lines, range)
+                        else np.array(lines, dtype=np.int64))
+    for f, c in columns.items():
+        out[f"cell_{f}"] = column_letter(c)
+    return out
+
+
+def _text_of(v) -> str:
+    """A field read as text from calamine's value of a cell, as from openpyxl's (:func:`cell_text`)."""
+    return cell_text(openpyxl_value(v))
 
 
 def _blank_rows(rows: list[list]) -> set[int]:
@@ -288,11 +312,12 @@ def _blank_rows(rows: list[list]) -> set[int]:
     return {i for i, v in enumerate(first) if v.__class__ is str and v in empty and blank(rows[i])}
 
 
-def _column(col: list, is_value: bool, strings: dict) -> list:
+def _column(col: list, is_value: bool) -> list:
     """One field of a long table from calamine's values: :func:`cell_value` or :func:`cell_text` of openpyxl's.
 
     Columns of one type are converted at once: texts, dates, numbers read as values (openpyxl's value
-    of a number is the same float); other columns of one type once per distinct value.
+    of a number is the same float); other columns of one type once per distinct value, and the texts
+    of a value field of numbers and texts (empty cells) once per distinct text.
     """
     kinds = set(map(type, col))
     if kinds == {float} and is_value:
@@ -304,26 +329,29 @@ def _column(col: list, is_value: bool, strings: dict) -> list:
             distinct = set(col)
         if len(distinct) * 4 < len(col):  # few distinct texts: each converted once
             keys = list(distinct)
-            once = dict(zip(keys, _texts(keys, is_value, strings), strict=True))
+            once = dict(zip(keys, _texts(keys, is_value), strict=True))
             return list(map(once.__getitem__, col))
-        return _texts(col, is_value, strings)
+        return _texts(col, is_value)
     if kinds == {date} or kinds == {datetime}:
-        texts = [v.isoformat() for v in col] if kinds == {date} else [v.date().isoformat() for v in col]
-        return list(map(strings.setdefault, texts, texts))
-
-    def convert(v):
-        out = cell_value(openpyxl_value(v)) if is_value else cell_text(openpyxl_value(v))
-        return strings.setdefault(out, out) if out.__class__ is str else out
-
+        return [v.isoformat() for v in col] if kinds == {date} else [v.date().isoformat() for v in col]
+    convert = _value_of if is_value else _text_of
     if len(kinds) == 1:  # one type: no two distinct values of it are equal (True == 1.0 needs two)
         once = {v: convert(v) for v in set(col)}
         return list(map(once.__getitem__, col))
+    if is_value and kinds == {float, str}:  # numbers and texts (empty cells): each text converted once
+        once = {v: convert(v) for v in {v for v in col if v.__class__ is str}}
+        return [v if v.__class__ is float else once[v] for v in col]
     return [v if is_value and v.__class__ is float else convert(v) for v in col]
 
 
-def _texts(col: list[str], is_value: bool, strings: dict) -> list[str]:
-    """Texts stripped (missing codes empty in a value field), equal texts shared through ``strings``."""
+def _value_of(v):
+    """A value field from calamine's value of a cell, as from openpyxl's (:func:`cell_value`)."""
+    return cell_value(openpyxl_value(v))
+
+
+def _texts(col: list[str], is_value: bool) -> list[str]:
+    """Texts stripped (missing codes empty in a value field)."""
     texts = list(map(str.strip, col))
     if is_value:
         texts = ["" if t in MISSING else t for t in texts]
-    return list(map(strings.setdefault, texts, texts))
+    return texts

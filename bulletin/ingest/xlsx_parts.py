@@ -10,18 +10,24 @@ This module reads those parts directly, streaming and only as far as asked:
   them as empty) and the merged ranges of a sheet, in one pass over the part in chunks;
 - :func:`row_widths`: how wide openpyxl's read-only mode reads the rows of a sheet (the column of
   the last ``<c>`` element of each row, a styled empty cell included);
-- :func:`merged_ranges`: the merged ranges of every sheet, for the openpyxl reader.
+- :func:`merged_ranges`: the merged ranges of every sheet, for the openpyxl reader;
+- :func:`marked_package`: a copy of the package whose sheet parts start with an empty
+  ``<mergeCells>`` element, for python-calamine (see there).
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
+import struct
 import xml.etree.ElementTree as ET
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from zipfile import ZipFile
+from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile
 
 # an optional namespace prefix of an element name (``x:c``)
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
@@ -30,7 +36,6 @@ MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*[
 # the start tag of a cell element, and of a cell whose type is "e" (an error): its attributes, "/" if empty
 CELL_START = re.compile(rb"<" + _PREFIX + rb"c[\s/>]")
 ERROR_CELL = re.compile(rb"<" + _PREFIX + rb"c((?:\s[^>]*?)?\st\s*=\s*[\"']e[\"'][^>]*?)(/?)>")
-ROW_START = re.compile(rb"<" + _PREFIX + rb"row(?=[\s>/])(?:[^>]*?\sr\s*=\s*[\"'](\d+)[\"'])?")
 CELL_END = re.compile(rb"</" + _PREFIX + rb"c\s*>")
 VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + _PREFIX + rb"v\s*>)", re.DOTALL)
 # the r="B7" attribute of a cell, and a cell reference
@@ -117,15 +122,14 @@ class SheetScan:
     merged: list[str] = field(default_factory=list)
 
 
-def scan_sheet(stream, *, errors: bool = True, merged: bool = True, until_row: int | None = None, reopen=None,
-               chunk: int = 1 << 20) -> SheetScan:
+def scan_sheet(stream, *, errors: bool = True, merged: bool = True, reopen=None, chunk: int = 1 << 20) -> SheetScan:
     """The error cells and the merged ranges of a sheet part, read in chunks.
 
     Each chunk is cut before the start tag of its last cell (else before its last ``<``), so no cell
-    and no tag is split. With ``until_row`` (and no merged ranges asked), the part is read only up
-    to the first row after that one. Cells are located by their ``r`` attribute; when an error cell
-    has none, ``reopen()`` gives the part again and the cells are counted as openpyxl counts them
-    (:func:`_counted`).
+    and no tag is split. A chunk is searched with regular expressions only where a byte search finds
+    ``"e"`` (``'e'``) or ``mergeCell`` in it. Cells are located by their ``r`` attribute; when an
+    error cell has none, ``reopen()`` gives the part again and the cells are counted as openpyxl
+    counts them (:func:`_counted`).
     """
     out, tail, unplaced = SheetScan(), b"", False
     while True:
@@ -137,21 +141,12 @@ def scan_sheet(stream, *, errors: bool = True, merged: bool = True, until_row: i
         if merged and buf.find(b"mergeCell", 0, cut) >= 0:
             out.merged += [m.decode("ascii", "replace") for m in MERGE_CELL.findall(buf, 0, cut)]
         tail = buf[cut:]
-        if not data or (until_row is not None and not merged and _last_row(buf, cut) > until_row):
+        if not data:
             break
     if unplaced and reopen is not None:
         with reopen() as again:
             out.errors = _counted(again)[0]
     return out
-
-
-def _last_row(buf: bytes, stop: int) -> int:
-    """The number (``r``) of the last row that starts in ``buf[:stop]``; 0 if none there has one."""
-    for start in (max(0, stop - 65536), 0):
-        last = deque(ROW_START.finditer(buf, start, stop), maxlen=1)
-        if last:
-            return int(last[0].group(1)) if last[0].group(1) else 0
-    return 0
 
 
 def _cut(buf: bytes) -> int:
@@ -226,3 +221,96 @@ def _counted(stream) -> tuple[dict[tuple[int, int], str], int]:
             widest = max(widest, col)
             el.clear()
     return found, widest
+
+
+# what python-calamine's merged-range reader looks for: it reads a sheet part up to the first <mergeCells>
+MARK = b'<mergeCells count="0"></mergeCells>'
+# a deflate block that is not the last, stored (not compressed), holding MARK: a compressed part can start with it
+MARK_BLOCK = b"\x00" + struct.pack("<HH", len(MARK), len(MARK) ^ 0xFFFF) + MARK
+
+
+def marked_package(archive: ZipFile, path: Path, parts: set[str]) -> bytes | None:
+    """The package with ``MARK`` at the start of each sheet part of ``parts``, its other parts as they are.
+
+    python-calamine reads a sheet twice: its cells, then the whole part again for the merged ranges,
+    up to their ``<mergeCells>`` element after the cells; in this copy it finds one at once (empty).
+    The merged ranges are read by :func:`scan_sheet` instead. The parts are copied without being
+    decompressed: a deflated part gets ``MARK`` as a first stored block (:data:`MARK_BLOCK`), and its
+    CRC is combined from the two (:func:`crc32_combine`). None for a package this cannot copy
+    (encrypted parts, ZIP64, other compression methods, truncated): python-calamine then reads the file.
+    """
+    infos = archive.infolist()
+    if len(infos) >= 0xFFFF or any(i.flag_bits & 1 or i.compress_type not in (ZIP_STORED, ZIP_DEFLATED)
+                                   or max(i.compress_size, i.file_size, i.header_offset) >= 0xFFFF0000
+                                   for i in infos):
+        return None
+    out, central = io.BytesIO(), []
+    with open(path, "rb") as fh:
+        for info in infos:
+            fh.seek(info.header_offset)
+            local = fh.read(30)
+            if len(local) < 30 or local[:4] != b"PK\x03\x04":
+                return None
+            name_len, extra_len = struct.unpack("<HH", local[26:30])
+            fh.seek(info.header_offset + 30 + name_len + extra_len)
+            data = fh.read(info.compress_size)
+            if len(data) < info.compress_size:  # a truncated file: as python-calamine finds it
+                return None
+            crc, size = info.CRC, info.file_size
+            if info.filename in parts:
+                data = (MARK_BLOCK if info.compress_type == ZIP_DEFLATED else MARK) + data
+                crc, size = crc32_combine(zlib.crc32(MARK), crc, size), size + len(MARK)
+            name = info.filename.encode("utf-8")
+            y, mo, d, h, mi, sec = info.date_time  # as MS-DOS writes them, whatever the values read
+            when = ((h & 31) << 11 | (mi & 63) << 5 | (sec // 2 & 31), (min(max(y - 1980, 0), 127) << 9 | (mo & 15) << 5
+                                                                        | (d & 31)))
+            fields = (0x800, info.compress_type, *when, crc, len(data), size, len(name))
+            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, *fields, 0, 0, 0, 0, 0, out.tell())
+                           + name)
+            out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, *fields, 0) + name)
+            out.write(data)
+    start = out.tell()
+    out.write(b"".join(central))
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - start, start, 0))
+    return out.getvalue()
+
+
+def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
+    """The CRC-32 of two byte strings one after the other from their CRCs and the length of the second.
+
+    As zlib's ``crc32_combine`` (not in Python's zlib module): ``crc1`` advanced over ``len2`` zero
+    bytes, by the operators of 1, 2, 4... zero bytes (:func:`_zero_operators`), then ``crc2`` added.
+    """
+    for op in _zero_operators():
+        if not len2:
+            break
+        if len2 & 1:
+            crc1 = _times(op, crc1)
+        len2 >>= 1
+    return crc1 ^ crc2
+
+
+@cache
+def _zero_operators() -> list[list[int]]:
+    """The operators (32 x 32 matrices over GF(2)) of 2**k zero bytes on a CRC-32, k = 0 to 47."""
+    op = [0xEDB88320] + [1 << k for k in range(31)]  # one zero bit
+    for _ in range(3):  # one zero byte
+        op = _square(op)
+    ops = [op]
+    for _ in range(47):
+        ops.append(_square(ops[-1]))
+    return ops
+
+
+def _times(matrix: list[int], vector: int) -> int:
+    out, k = 0, 0
+    while vector:
+        if vector & 1:
+            out ^= matrix[k]
+        vector >>= 1
+        k += 1
+    return out
+
+
+def _square(matrix: list[int]) -> list[int]:
+    return [_times(matrix, row) for row in matrix]
