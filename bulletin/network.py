@@ -195,6 +195,66 @@ def _texts(names: dict) -> dict:
     return {lang: str(text) for lang, text in names.items()}
 
 
+_MAPPING, _LIST, _TEXT = (dict,), (list,), (str,)
+_NAMES = "names per language, e.g. {ru: Токтогул, en: Toktogul}"
+# key path -> (the types it may have, what it holds): checked before anything is read from the file
+_SHAPES = {
+    "network": (_MAPPING, "the network's id, name, countries and conventions"),
+    "stations": (_LIST, "a list of stations, each a mapping with id, kind, name, ..."),
+    "sources": (_MAPPING, "source keys and their citations"),
+    "network.name": (_MAPPING, _NAMES),
+    "network.countries": (_MAPPING, "country codes and their names, e.g. {KG: {ru: Кыргызстан, en: Kyrgyzstan}}"),
+    "network.conventions": (_MAPPING, "e.g. {hydrological_year_start: 10, growing_season: [4, 9]}"),
+    "network.display": (_MAPPING, "e.g. {volume_unit: km3}"),
+    "network.map": (_MAPPING, "e.g. {country_labels: {KG: [74.5, 41.5]}}"),
+    "network.map.country_labels": (_MAPPING, "country codes and [lon, lat] pairs"),
+    "network.outlet": (_MAPPING, "the outlet's names per language"),
+    "station.name": (_MAPPING, _NAMES),
+    "station.river": (_MAPPING, _NAMES),
+    "station.short_name": (_MAPPING, _NAMES),
+    "station.aliases": (_LIST, "a list of codes and names, e.g. ['16279', Khudaydod]"),
+    "station.downstream": (_TEXT, "the id of the station downstream"),
+    "station.level_range": (_MAPPING, "e.g. {min: 837, max: 900} [m a.s.l.]"),
+    "station.stage_levels": (_MAPPING, "e.g. {dangerous: 640, critical: 743} [cm]"),
+    "station.total_volume": (_MAPPING, "e.g. {value: 19.5, unit: km3, source: bwo}"),
+    "station.useful_volume": (_MAPPING, "e.g. {value: 14, unit: km3, source: bwo}"),
+    "station.dead_volume": (_MAPPING, "e.g. {value: 5.5, unit: km3, source: bwo}"),
+}
+
+
+def _shape_problems(raw: dict, file: Path) -> list[str]:
+    """Every key of the network file whose value has the wrong type (a list where a mapping belongs...)."""
+    problems = []
+
+    def check(key: str, value, where: str, required: bool = False) -> None:
+        types, holds = _SHAPES[key]
+        if (value is not None or required) and not isinstance(value, types):
+            shape = {_MAPPING: "a mapping", _LIST: "a list"}.get(types, "text")
+            problems.append(f"{file}: {where}: expected {shape} ({holds}), got {type(value).__name__}.")
+
+    for key in ("network", "stations", "sources"):
+        check(key, raw.get(key), key, required=key != "sources")
+    head = raw.get("network") if isinstance(raw.get("network"), dict) else {}
+    for key in ("name", "countries", "conventions", "display", "map", "outlet"):
+        check(f"network.{key}", head.get(key), f"network.{key}")
+    if isinstance(head.get("map"), dict):
+        check("network.map.country_labels", head["map"].get("country_labels"), "network.map.country_labels")
+    if isinstance(head.get("countries"), dict):
+        for code, names in head["countries"].items():
+            check("network.name", names, f"network.countries.{code}")
+    for i, st in enumerate(raw.get("stations") if isinstance(raw.get("stations"), list) else []):
+        if isinstance(st, dict):
+            for key in ("name", "river", "short_name", "aliases", "downstream", "level_range", "stage_levels",
+                        "total_volume", "useful_volume", "dead_volume"):
+                check(f"station.{key}", st.get(key), f"stations[{i}] ({st.get('id')}).{key}")
+            lr = st.get("level_range")
+            if isinstance(lr, dict) and not all(isinstance(lr.get(k), (int, float)) and not isinstance(lr.get(k), bool)
+                                                for k in ("min", "max")):
+                problems.append(f"{file}: stations[{i}] ({st.get('id')}).level_range: min and max must be numbers "
+                                "[m a.s.l.], e.g. {min: 837, max: 900}.")
+    return problems
+
+
 def load_network(path: str | Path | None = None) -> Network:
     """Read and validate the network file; all errors are reported at once."""
     file = Path(path) if path else default_network_path()
@@ -202,9 +262,13 @@ def load_network(path: str | Path | None = None) -> Network:
     errors: list[str] = []
     if not isinstance(raw, dict) or "network" not in raw or "stations" not in raw:
         raise ConfigError(f"{file}: a network file needs the keys 'network' and 'stations'.")
+    shapes = _shape_problems(raw, file)
+    if shapes:
+        raise ConfigError(f"{file}: the network file has {len(shapes)} key(s) of the wrong type:", details=shapes,
+                          hint="give each key the shape shown.")
     head = raw["network"]
-    countries = head.get("countries", {})
-    conv = head.get("conventions", {})
+    countries = head.get("countries") or {}
+    conv = head.get("conventions") or {}
     try:
         seasons = Seasons(int(conv.get("hydrological_year_start", 10)), tuple(conv.get("growing_season", (4, 9))))
     except (TypeError, ValueError) as exc:
@@ -248,6 +312,13 @@ def load_network(path: str | Path | None = None) -> Network:
         if not isinstance(s["id"], str) or not ID_PATTERN.fullmatch(s["id"]):
             errors.append(f"{where}.id: '{s['id']}' is not an id: use lower-case letters, digits and _, starting "
                           "with a letter (codes and other names go under aliases).")
+            continue
+        not_text = [k for k in ("kind", "country") if not isinstance(s[k], str)]
+        not_names = [k for k in ("name", "river") if not isinstance(s[k], dict)]
+        if not_text or not_names:
+            errors += [f"{where}.{k}: expected text, got {type(s[k]).__name__}." for k in not_text]
+            errors += [f"{where}.{k}: expected {_NAMES}." for k in not_names]
+            continue
         bad = [k for k in ("lat", "lon") if isinstance(s[k], bool) or not isinstance(s[k], (int, float))]
         if bad:
             errors.append(f"{where}: {' and '.join(bad)} must be numbers [degrees], e.g. lat: 41.5.")
@@ -264,11 +335,13 @@ def load_network(path: str | Path | None = None) -> Network:
             if v is None:
                 continue
             try:
+                if not isinstance(v.get("unit"), str) or isinstance(v.get("value"), bool):
+                    raise TypeError("the unit is text, e.g. unit: km3; the value a number")
                 mm3 = float(v["value"]) * conversion_factor(v["unit"], "Mm3")
             except (KeyError, TypeError, ValueError) as exc:
                 errors.append(f"{where}.{key}: needs value and a volume unit ({exc}).")
                 continue
-            if v.get("source") not in sources:
+            if not isinstance(v.get("source"), str) or v.get("source") not in sources:
                 errors.append(f"{where}.{key}.source: '{v.get('source')}' is not a key of 'sources'.")
             volumes[key] = Volume(mm3, v.get("source", ""), v.get("note", ""))
         lr = s.get("level_range")
@@ -302,7 +375,7 @@ def load_network(path: str | Path | None = None) -> Network:
     if errors:
         raise ConfigError(f"{file}: the network file has {len(errors)} problem(s):", details=errors,
                           hint="correct the keys named above.")
-    return Network(id=net_id, names=_texts(head.get("name", {})), countries=countries,
+    return Network(id=net_id, names=_texts(head.get("name") or {}), countries=countries,
                    seasons=seasons, stations=stations, sources=sources, path=str(file),
                    outlet=dict(head.get("outlet") or {}), country_labels=country_labels, volume_unit=volume_unit,
                    flow_links=raw.get("flow_links") or {}, utc_offset=utc_offset)
