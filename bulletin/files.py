@@ -48,6 +48,8 @@ class Limits:
     """Largest configuration file (network, catalogue, QC, project, scenario, schedule) [MiB]."""
     yaml_nodes: int = 1_000_000
     """Most values a YAML document may expand to, its aliases (``*name``) counted at each use."""
+    xlsx_cells: int = 20_000_000
+    """Most cells a worksheet may span (its last row times its last column), as a reader builds its grid."""
     netcdf_values: int = 20_000_000
     """Most values a NetCDF file's data variables may declare (about 100 bytes each while it is read)."""
 

@@ -143,3 +143,62 @@ def test_a_netcdf_file_declaring_more_values_than_the_limit_is_refused_before_re
     with pytest.raises(IngestError, match=r"big.nc: the variables discharge declare 12 values, beyond the limit of 10"):
         read_observations([_netcdf(tmp_path / "big.nc", 3, 4)], None, allow_unknown_stations=True)
     assert len(read_observations([_netcdf(tmp_path / "ok.nc", 2, 5)], None, allow_unknown_stations=True).frame) == 10
+
+
+def _workbook(path, far: str | None = None, rows: int = 2, width: int = 5):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "toktogul"
+    sheet.append(["station", "variable", "date", "value", "unit", *[f"x{k}" for k in range(width - 5)]])
+    for k in range(rows - 1):
+        day = __import__("datetime").date(2000, 1, 1) + __import__("datetime").timedelta(days=k)
+        sheet.append(["toktogul", "volume", day.isoformat(), 5 + k, "Mm3", *[""] * (width - 5)])
+    if far:
+        sheet[far] = 1
+    book.save(path)
+    return path
+
+
+def test_a_worksheet_spanning_billions_of_cells_is_refused_before_its_grid_is_built(tmp_path):
+    """One far cell (XFD1048576) in a 5 KB workbook: 17 billion cells to a grid-building reader."""
+    path = _workbook(tmp_path / "far.xlsx", far="XFD1048576")
+    with pytest.raises(IngestError, match=r"far.xlsx: sheet 'toktogul' spans 1,048,576 rows x 16,384 columns, "
+                                          r"17,179,869,184 cells, beyond the limit of 20,000,000"):
+        read_observations([path], None, allow_unknown_stations=True)
+
+
+def test_the_extent_counts_every_row_and_column_wherever_they_are(tmp_path):
+    import zipfile
+
+    from bulletin.ingest.xlsx_parts import scan_sheet
+
+    path = _workbook(tmp_path / "wide.xlsx", rows=3, width=37)  # a yearbook-wide sheet: columns up to AK
+    with zipfile.ZipFile(path) as z:
+        scan = scan_sheet(z.open("xl/worksheets/sheet1.xml"))
+    assert (scan.rows, scan.columns) == (3, 37)
+    part = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="250000"><c r="B250000"><v>1</v>'
+            b'</c></row><row r="2"><c r="AZ2"><v>1</v></c></row></sheetData></worksheet>')  # rows out of order
+    scan = scan_sheet(__import__("io").BytesIO(part), chunk=40)
+    assert (scan.rows, scan.columns) == (250_000, 52)
+
+
+def test_a_workbook_declaring_more_than_the_decompressed_limit_is_refused(tmp_path):
+    path = _workbook(tmp_path / "big.xlsx", rows=30_000)
+    files.set_limits(["decompressed_mib=1"])
+    with pytest.raises(IngestError, match=r"big.xlsx: the workbook decompressed is \d+ MiB, beyond the limit of 1 MiB"):
+        read_observations([path], None, allow_unknown_stations=True)
+    files.set_limits([])
+    assert len(read_observations([path], None).frame) == 29_999
+
+
+def test_a_date_given_many_times_is_named_with_its_first_three_places(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("station,variable,date,value,unit\n" + "".join(f"toktogul,volume,2020-01-01,{k},Mm3\n"
+                                                                 for k in range(1000)), encoding="utf-8")
+    with pytest.raises(IngestError) as exc:
+        read_observations([path], None)
+    assert ("toktogul volume 2020-01-01: conflicting values at dup.csv line 2 (0) and dup.csv line 3 (1) and dup.csv "
+            "line 4 (2) and 997 more") in str(exc.value)
+    assert len(str(exc.value)) < 600

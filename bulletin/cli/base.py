@@ -440,6 +440,7 @@ def _limits(ctx, param, value):
 @click.option("--limit", multiple=True, metavar="NAME=VALUE", callback=_limits, expose_value=False, is_eager=True,
               help="Raise a bound on what is read, for truly large data: data_mib (a data file, 2048), "
                    "decompressed_mib (a .gz file or an xlsx sheet once decompressed, 512), config_mib "
-                   "(a configuration file, 16), yaml_nodes (1000000), netcdf_values (20000000). Repeatable.")
+                   "(a configuration file, 16), yaml_nodes (1000000), xlsx_cells (a worksheet's rows x columns, 20000000), "
+                   "netcdf_values (20000000). Repeatable.")
 def main():
     """Transboundary hydrological early-warning bulletin (Syr Darya by default; any network with --network)."""

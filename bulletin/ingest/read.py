@@ -231,7 +231,8 @@ def _check_conflicting_duplicates(frame: pd.DataFrame, files: list[Path] = (), c
         vals = g["value"].to_numpy()
         if np.allclose(vals, vals[0], equal_nan=True):
             continue
-        where = " and ".join(f"{f} line {ln} ({v:g})" for f, ln, v in zip(g["file"], g["line"], vals, strict=True))
+        places = [f"{f} line {ln} ({v:g})" for f, ln, v in zip(g["file"][:3], g["line"][:3], vals[:3], strict=True)]
+        where = " and ".join(places) + (f" and {len(g) - 3} more" if len(g) > 3 else "")
         problems.append(f"{station} {variable} {date:%Y-%m-%d}: conflicting values at {where}")
     if problems:
         names = set(dup["file"])

@@ -46,6 +46,8 @@ from zipfile import BadZipFile, ZipFile
 
 import numpy as np
 
+from .. import files
+from ..errors import IngestError
 from .xlsx_parts import marked_package, scan_sheet, sheet_parts
 from .xlsx_table import VALUE_FIELDS, Columns, Texts, Values
 from .yearbook import MISSING
@@ -161,6 +163,10 @@ def load_sheets(path: Path) -> Iterator[Sheet]:
         raise NotReadable(str(exc)) from exc
     try:
         with ZipFile(path) as archive:
+            declared = sum(info.file_size for info in archive.infolist())
+            if declared > files.LIMITS.decompressed_mib * files.MIB:
+                raise files.too_large(path, "workbook decompressed", f"{declared / files.MIB:,.0f} MiB",
+                                      files.LIMITS.decompressed_mib, "decompressed_mib", IngestError)
             parts = sheet_parts(archive)
             package = marked_package(archive, path, set(parts.values()))
     except DAMAGED as exc:
@@ -215,13 +221,19 @@ def _parse(path: Path, book, name: str, part: str | None) -> Sheet:
     """
     if part is None:
         raise NotReadable(f"sheet '{name}' has no part in the package")
-    with _calamine():
-        grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     try:
         with ZipFile(path) as archive, archive.open(part) as stream:
             scan = scan_sheet(stream, reopen=lambda: archive.open(part))
     except DAMAGED as exc:
         raise NotReadable(str(exc)) from exc
+    if scan.cells > files.LIMITS.xlsx_cells:  # before calamine builds the grid (a far cell: billions of cells)
+        raise IngestError(
+            f"{path}: sheet '{name}' spans {scan.rows:,} rows x {scan.columns:,} columns, {scan.cells:,} cells, "
+            f"beyond the limit of {files.LIMITS.xlsx_cells:,}.",
+            hint="delete the cells far from the table (Ctrl+End in Excel shows the last one), or for truly large "
+                 "data raise the limit with 'bulletin --limit xlsx_cells=N ...'.")
+    with _calamine():
+        grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     patch(grid, scan.errors)
     return Sheet(name, part, grid, scan.merged)
 

@@ -41,6 +41,12 @@ VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + _PREFIX +
 # the r="B7" attribute of a cell, and a cell reference
 REF_ATTR = re.compile(rb"\sr\s*=\s*[\"']([^\"']*)[\"']")
 REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+# a cell beyond column Z, or a row numbered 100,000 or more, wherever it is (a literal first: the regular
+# expression engine skips to it)
+FAR_REFS = (re.compile(rb' r="(?:\$?([A-Za-z]{2,3})\$?\d|(\d{6,})")'),
+            re.compile(rb" r='(?:\$?([A-Za-z]{2,3})\$?\d|(\d{6,})')"))
+ROW_NUMBER = re.compile(rb"<" + _PREFIX + rb"row\s[^>]*?\br\s*=\s*[\"'](\d+)[\"']")
+ROW_START = re.compile(rb"<" + _PREFIX + rb"row[\s/>]")
 
 
 def sheet_parts(archive: ZipFile) -> dict[str, str]:
@@ -120,10 +126,19 @@ class SheetScan:
 
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[str] = field(default_factory=list)
+    rows: int = 0
+    """The rows the sheet spans: its last row's number (or, without numbers, its count of rows)."""
+    columns: int = 26
+    """The columns it spans, at least 26 (Z): the widest cell reference beyond Z."""
+
+    @property
+    def cells(self) -> int:
+        """Rows times columns: the size of the grid a reader builds for the sheet."""
+        return self.rows * self.columns
 
 
 def scan_sheet(stream, *, errors: bool = True, merged: bool = True, reopen=None, chunk: int = 1 << 20) -> SheetScan:
-    """The error cells and the merged ranges of a sheet part, read in chunks.
+    """The error cells, the merged ranges and the extent of a sheet part, read in chunks.
 
     Each chunk is cut before the start tag of its last cell (else before its last ``<``), so no cell
     and no tag is split. A chunk is searched with regular expressions only where a byte search finds
@@ -132,10 +147,23 @@ def scan_sheet(stream, *, errors: bool = True, merged: bool = True, reopen=None,
     counts them (:func:`_counted`).
     """
     out, tail, unplaced = SheetScan(), b"", False
+    wide: set[bytes] = set()
+    counted = 0
     while True:
         data = stream.read(chunk)
         buf = tail + data if tail else data
         cut = _cut(buf) if data else len(buf)  # the chunk is buf[:cut], read in place
+        rows = _last_row(buf, cut)
+        if rows:
+            out.rows = max(out.rows, rows)
+        elif not out.rows:  # rows without numbers: counted
+            counted += len(ROW_START.findall(buf, 0, cut))
+        for pattern in FAR_REFS:
+            for letters, number in pattern.findall(buf, 0, cut):
+                if letters:
+                    wide.add(letters)
+                else:
+                    out.rows = max(out.rows, int(number))
         if errors and (buf.find(b'"e"', 0, cut) >= 0 or (buf.find(b"'", 0, cut) >= 0 and buf.find(b"'e'", 0, cut) >= 0)):
             unplaced |= _errors(buf, cut, out.errors)
         if merged and buf.find(b"mergeCell", 0, cut) >= 0:
@@ -143,10 +171,22 @@ def scan_sheet(stream, *, errors: bool = True, merged: bool = True, reopen=None,
         tail = buf[cut:]
         if not data:
             break
+    out.rows = max(out.rows, counted)
+    if wide:
+        out.columns = max(26, *(_place(w.decode("ascii").upper() + "1")[1] for w in wide))
     if unplaced and reopen is not None:
         with reopen() as again:
             out.errors = _counted(again)[0]
     return out
+
+
+def _last_row(buf: bytes, stop: int) -> int:
+    """The number of the last numbered row of ``buf[:stop]`` (0 if none): looked for near its end first."""
+    for start in (max(0, stop - (1 << 16)), 0):
+        last = deque(ROW_NUMBER.finditer(buf, start, stop), maxlen=1)
+        if last:
+            return int(last[0].group(1))
+    return 0
 
 
 def _cut(buf: bytes) -> int:
