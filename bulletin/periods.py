@@ -328,7 +328,7 @@ def period_of_year(resolution: str, dates: pd.DatetimeIndex) -> np.ndarray:
     """Period of year of each date: pentad [1-72], dekad [1-36], month [1-12] or day of year [1-366]."""
     dates = pd.DatetimeIndex(dates)
     if resolution == "day":
-        return dates.dayofyear.to_numpy()
+        return dates.day_of_year.to_numpy()
     months = dates.month.to_numpy()
     if resolution == "month":
         return months
