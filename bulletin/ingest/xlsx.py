@@ -102,6 +102,9 @@ def _read_calamine(path: Path) -> RawTable:
                                    g, header, field_columns(fields), texts),
                                widest=lambda part=sheet.part: _widest(path, part))
             _add(frames, notes, sheet.name, frame)
+            if sheet.uncached:
+                notes.append(f"sheet '{sheet.name}': {sheet.uncached} formula cell(s) were saved without their value, "
+                             "so they are read as empty: open the workbook, let it calculate, and save it again")
     return _table(path, frames, notes)
 
 

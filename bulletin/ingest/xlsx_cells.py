@@ -133,6 +133,7 @@ class Sheet:
     part: str
     grid: list[list]
     merged: list[str]
+    uncached: int = 0
 
 
 @contextmanager
@@ -235,7 +236,7 @@ def _parse(path: Path, book, name: str, part: str | None) -> Sheet:
     with _calamine():
         grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     patch(grid, scan.errors)
-    return Sheet(name, part, grid, scan.merged)
+    return Sheet(name, part, grid, scan.merged, scan.uncached)
 
 
 def patch(grid: list[list], cells: dict[tuple[int, int], str]) -> None:

@@ -46,6 +46,9 @@ REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 FAR_REFS = (re.compile(rb' r="(?:\$?([A-Za-z]{2,3})\$?\d|(\d{6,})")'),
             re.compile(rb" r='(?:\$?([A-Za-z]{2,3})\$?\d|(\d{6,})')"))
 ROW_NUMBER = re.compile(rb"<" + _PREFIX + rb"row\s[^>]*?\br\s*=\s*[\"'](\d+)[\"']")
+FORMULA_CELL = re.compile(rb"<" + _PREFIX + rb"c[\s>](?:(?!</" + _PREFIX + rb"c\s*>).)*?<" + _PREFIX + rb"f[\s/>]"
+                          rb"(?:(?!</" + _PREFIX + rb"c\s*>).)*", re.DOTALL)
+HAS_VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?>[^<]")
 ROW_START = re.compile(rb"<" + _PREFIX + rb"row[\s/>]")
 
 
@@ -126,6 +129,8 @@ class SheetScan:
 
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[str] = field(default_factory=list)
+    uncached: int = 0
+    """Formula cells saved without their value (the workbook was not calculated before it was saved)."""
     rows: int = 0
     """The rows the sheet spans: its last row's number (or, without numbers, its count of rows)."""
     columns: int = 26
@@ -158,6 +163,8 @@ def scan_sheet(stream, *, errors: bool = True, merged: bool = True, reopen=None,
             out.rows = max(out.rows, rows)
         elif not out.rows:  # rows without numbers: counted
             counted += len(ROW_START.findall(buf, 0, cut))
+        if buf.find(b"<f", 0, cut) >= 0 or buf.find(b":f", 0, cut) >= 0:
+            out.uncached += sum(1 for cell in FORMULA_CELL.findall(buf, 0, cut) if not HAS_VALUE.search(cell))
         for pattern in FAR_REFS:
             for letters, number in pattern.findall(buf, 0, cut):
                 if letters:
