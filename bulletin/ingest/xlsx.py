@@ -102,10 +102,14 @@ def _read_calamine(path: Path) -> RawTable:
                                    g, header, field_columns(fields), texts),
                                widest=lambda part=sheet.part: _widest(path, part))
             _add(frames, notes, sheet.name, frame)
-            if sheet.uncached:
-                notes.append(f"sheet '{sheet.name}': {sheet.uncached} formula cell(s) were saved without their value, "
-                             "so they are read as empty: open the workbook, let it calculate, and save it again")
+            _note_uncached(notes, sheet.name, sheet.uncached)
     return _table(path, frames, notes)
+
+
+def _note_uncached(notes: list[str], title: str, count: int) -> None:
+    if count:
+        notes.append(f"sheet '{title}': {count} formula cell(s) were saved without their value, so they are read "
+                     "as empty: open the workbook, let it calculate, and save it again")
 
 
 @contextmanager
@@ -152,13 +156,14 @@ def read_with_openpyxl(path: Path) -> RawTable:
         raise _unreadable(path, exc) from exc
     try:
         try:
-            merged = merged_ranges(path)
+            merged, uncached = merged_ranges(path)
         except DAMAGED as exc:
             raise _unreadable(path, exc) from exc
         frames, notes = [], []
         for sheet in book.worksheets:
             ranges = merged.get(sheet.title, [])
             _add(frames, notes, sheet.title, read_sheet(path, sheet.title, _rows(sheet, ranges), ranges))
+            _note_uncached(notes, sheet.title, uncached.get(sheet.title, 0))
     finally:
         book.close()  # read-only mode keeps the file open
     return _table(path, frames, notes)

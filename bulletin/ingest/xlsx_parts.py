@@ -88,19 +88,22 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def merged_ranges(path: Path) -> dict[str, list]:
-    """The merged cell ranges (openpyxl CellRange) of each sheet, by sheet name.
+def merged_ranges(path: Path) -> tuple[dict[str, list], dict[str, int]]:
+    """The merged cell ranges (openpyxl CellRange) of each sheet, and its formula cells saved without a value.
 
-    Read from the ``<mergeCell ref="..."/>`` elements of each worksheet part (:func:`cell_ranges`).
+    Read from the ``<mergeCell ref="..."/>`` elements of each worksheet part (:func:`cell_ranges`):
+    (sheet name -> ranges, sheet name -> uncached formula cells), the sheets without either left out.
     """
-    out = {}
+    out, uncached = {}, {}
     with ZipFile(path) as archive:
         for name, part in sheet_parts(archive).items():
             with archive.open(part) as stream:
-                refs = scan_sheet(stream, errors=False).merged
-            if refs:
-                out[name] = cell_ranges(refs)
-    return out
+                scan = scan_sheet(stream, errors=False)
+            if scan.merged:
+                out[name] = cell_ranges(scan.merged)
+            if scan.uncached:
+                uncached[name] = scan.uncached
+    return out, uncached
 
 
 def cell_ranges(refs: list[str]) -> list:
