@@ -131,6 +131,17 @@ def test_check_data_writes_json_and_strict_fails_on_errors(runner, tmp_path):
     assert late.exit_code == 1 and "future" in late.output
 
 
+def test_check_data_strict_fails_on_data_without_a_value_as_generate_does(runner, tmp_path):
+    p = tmp_path / "empty_yearbook.csv"
+    p.write_text("".join(f'"{year}",' + ",".join([""] * 36) + "\n" for year in range(2020, 2027)), encoding="utf-8")
+    options = ["--data", str(p), "--station", "toktogul", "--variable", "inflow", "--unit", "m3/s"]
+    assert runner.invoke(main, ["check-data", *options]).exit_code == 0  # a report: every value is empty
+    strict = runner.invoke(main, ["check-data", *options, "--strict"])
+    assert strict.exit_code == 1 and "the data hold no value (84 rows, all empty) (--strict)" in strict.stderr
+    generate = runner.invoke(main, ["generate", *options, "--format", "json", "--out", str(tmp_path / "out")])
+    assert generate.exit_code == 1 and "the data hold no value" in generate.stderr
+
+
 def test_failed_run_leaves_earlier_outputs_untouched(runner, tmp_path):
     out = tmp_path / "out"
     out.mkdir()

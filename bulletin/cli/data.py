@@ -76,6 +76,9 @@ def check_data(setup, out_file, as_of, strict):
     if strict and report.has_errors:
         say("Error: the data have values flagged as errors (--strict).", err=True)
         sys.exit(1)
+    if strict and obs.last_date is None:  # as generate refuses them: nothing to issue
+        say(f"Error: the data hold no value ({len(obs.frame)} rows, all empty) (--strict).", err=True)
+        sys.exit(1)
 
 
 def _settings(setup, network, reference):
