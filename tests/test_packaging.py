@@ -34,3 +34,27 @@ def test_wheel_carries_the_data_folders(wheel):
 def test_wheel_entry_point(wheel):
     meta = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
     assert "bulletin = bulletin.cli:main" in wheel.read(meta).decode()
+
+
+def test_wheel_carries_the_licence_and_the_notice_in_its_metadata(wheel):
+    names = wheel.namelist()
+    meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    text = wheel.read(meta).decode()
+    assert "License-Expression: MIT" in text
+    assert "License-File: LICENSE" in text and "License-File: NOTICE" in text
+    for name in ("LICENSE", "NOTICE"):
+        (inside,) = [n for n in names if n.endswith(f".dist-info/licenses/{name}")]
+        assert wheel.read(inside) == (ROOT / name).read_bytes()
+    assert "Permission is hereby granted, free of charge" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_version_names_the_package_and_the_schema():
+    from click.testing import CliRunner
+
+    from bulletin import SCHEMA_VERSION, __version__
+    from bulletin.cli import main
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"bulletin {__version__} (results JSON schema {SCHEMA_VERSION})\n"
+    assert SCHEMA_VERSION.count(".") == 2 and __version__.count(".") == 2

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
+from .. import SCHEMA_VERSION, __version__
 from ..errors import BulletinError, ConfigError, UsageError
 from ..files import CONTROL_CHARACTERS, read_yaml, set_limits
 
@@ -436,7 +436,8 @@ def _limits(ctx, param, value):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="bulletin")
+@click.version_option(__version__, prog_name="bulletin",
+                      message=f"%(prog)s %(version)s (results JSON schema {SCHEMA_VERSION})")
 @click.option("--limit", multiple=True, metavar="NAME=VALUE", callback=_limits, expose_value=False, is_eager=True,
               help="Raise a bound on what is read, for truly large data: data_mib (a data file, 2048), "
                    "decompressed_mib (a .gz file or an xlsx sheet once decompressed, 512), config_mib "
