@@ -11,6 +11,7 @@ References
 from __future__ import annotations
 
 import functools
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,7 +142,10 @@ def plotting_positions(reference) -> tuple[np.ndarray, np.ndarray]:
     Equal reference values share the mean of their plotting positions.
     """
     x = np.sort(np.asarray(reference, dtype=float)[~np.isnan(np.asarray(reference, dtype=float))])
-    unique, inverse = np.unique(x, return_inverse=True)
+    first = np.empty(x.size, dtype=bool)  # numpy.unique of the sorted values, with their inverse
+    first[:1] = True
+    np.not_equal(x[1:], x[:-1], out=first[1:])
+    unique, inverse = x[first], np.cumsum(first) - 1
     return unique, np.bincount(inverse, weights=weibull_positions(x.size), minlength=unique.size) / np.bincount(
         inverse, minlength=unique.size)
 
@@ -219,7 +223,12 @@ class ReferenceValues:
 
     def quantile(self, q: float) -> np.ndarray:
         """Weibull quantile at ``q`` [0-1] of every group (NaN where not enough values)."""
-        out = np.full(self.n.size, np.nan)
+        return self.quantiles([q])[0]
+
+    def quantiles(self, qs) -> np.ndarray:
+        """:meth:`quantile` at each of ``qs`` [0-1], one row per quantile, computed together (the same numbers)."""
+        q = np.asarray(qs, dtype=float)[:, None]
+        out = np.full((q.shape[0], self.n.size), np.nan)
         idx = np.flatnonzero(self.enough)
         n, start = self.n[idx], self.start[idx]
         x = self.sorted
@@ -234,7 +243,7 @@ class ReferenceValues:
         pj, pj1 = (j + 1) / (n + 1), (j + 2) / (n + 1)
         res = _between(q, pj, pj1, xj, xj1)
         res = np.where(below, x[start], np.where(above, x[start + n - 1], res))
-        out[idx] = res
+        out[:, idx] = res
         return out
 
     def mean(self) -> np.ndarray:
@@ -320,18 +329,65 @@ def climatology(agg: pd.DataFrame, resolution: str, settings: ClimateSettings) -
     ref = ReferenceValues(np.zeros(len(agg), dtype=np.int64), 1, agg["year"].to_numpy(),
                           agg["period_of_year"].to_numpy(), agg["value"].to_numpy(dtype=float),
                           agg["coverage"].to_numpy(dtype=float), resolution, settings)
-    out = pd.DataFrame({"n_years": ref.n, "mean": ref.mean()},
-                       index=pd.RangeIndex(1, ref.per_year + 1, name="period_of_year"))
-    for q in QUANTILES:
-        out[f"p{q}"] = ref.quantile(q / 100)
-    for i, edge in enumerate(settings.category_edges, start=1):
-        out[f"edge{i}"] = ref.quantile(edge / 100)
-    out["_values"] = [ref.sorted_values(g) for g in range(ref.per_year)]
+    names = [f"p{q}" for q in QUANTILES] + [f"edge{i}" for i in range(1, len(settings.category_edges) + 1)]
+    table = ref.quantiles([q / 100 for q in QUANTILES] + [edge / 100 for edge in settings.category_edges])
+    columns = {"n_years": ref.n, "mean": ref.mean()} | dict(zip(names, table, strict=True))
+    values = np.empty(ref.per_year, dtype=object)  # one array per row, never a 2-D block
+    for g in range(ref.per_year):
+        values[g] = ref.sorted_values(g)
+    columns["_values"] = values
+    out = pd.DataFrame(columns, index=pd.RangeIndex(1, ref.per_year + 1, name="period_of_year"))
+    _remember(out, columns)  # its rows are read many times (climate_row)
     return out
 
 
-def status_of(value: float, clim_row: pd.Series) -> dict:
-    """Percent of norm, percentile and category of one period value against its climatology row."""
+_TABLES: dict[int, tuple] = {}
+"""id of a climatology table -> (weak reference to it, its columns taken apart); see :func:`climate_row`."""
+
+
+def _remember(clim: pd.DataFrame, columns: dict) -> tuple:
+    """Keep (label -> position, column -> array, rows made) of a climatology table while it lives."""
+    key = id(clim)
+    table = ({label: i for i, label in enumerate(clim.index.tolist())}, columns, {})
+    _TABLES[key] = (weakref.ref(clim, lambda _, key=key: _TABLES.pop(key, None)), table)
+    return table
+
+
+def _columns(clim: pd.DataFrame) -> tuple:
+    """The columns of a climatology table taken apart (:func:`_remember`), once per table."""
+    hit = _TABLES.get(id(clim))
+    if hit is not None and hit[0]() is clim:
+        return hit[1]
+    return _remember(clim, {c: clim[c].to_numpy() for c in clim.columns})
+
+
+def climate_row(clim: pd.DataFrame, period_of_year: int) -> dict:
+    """The row of ``period_of_year`` of a climatology table: column -> value, as ``clim.loc[period_of_year]`` holds them.
+
+    The values are those of the row (numpy scalars, the ``_values`` array), read from the
+    table's columns, which are taken apart once per table (:func:`climatology` keeps the arrays
+    it makes the table of): an indicator is assessed in many periods. A table is not changed
+    once made. Raises KeyError for a period of year the table does not have.
+    """
+    index, columns, rows = _columns(clim)
+    row = rows.get(period_of_year)
+    if row is None:
+        at = index[period_of_year]
+        row = rows[period_of_year] = {c: values[at] for c, values in columns.items()}
+    return dict(row)
+
+
+def climate_value(clim: pd.DataFrame, period_of_year: int, column: str):
+    """``clim.loc[period_of_year, column]`` of a climatology table (see :func:`climate_row`)."""
+    index, columns, _ = _columns(clim)
+    return columns[column][index[period_of_year]]
+
+
+def status_of(value: float, clim_row) -> dict:
+    """Percent of norm, percentile and category of one period value against its climatology row.
+
+    ``clim_row`` is a row of :func:`climatology` (``clim.loc[period_of_year]``, or :func:`climate_row`).
+    """
     norm = clim_row["mean"]
     if np.isnan(value) or np.isnan(norm):
         pct = np.nan

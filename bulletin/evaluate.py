@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .catalogue import Catalogue, Indicator
-from .climatology import status_of, weibull_quantile
+from .climatology import climate_row, status_of, weibull_quantile
 from .ingest import Observations
 from .methods import (
     LEVELS,
@@ -151,7 +151,7 @@ def assess_period(ind: Indicator, period: Period, store: SeriesStore, qc: QCRepo
     """
     value, coverage = store.value(ind.station, ind.series, period)
     climatology = store.climatology(ind.station, ind.series, period.kind)
-    status = status_of(value, climatology.loc[period.period_of_year])
+    status = status_of(value, climate_row(climatology, period.period_of_year))
     canonical = load_variables()[ind.variable].unit
     applied = applied_thresholds(ind, period, store, network.seasons)
     inputs = Inputs(value, canonical, climatology, period.period_of_year, status["category"], store, network)
@@ -187,7 +187,7 @@ def applied_thresholds(ind: Indicator, period: Period, store: SeriesStore,
         applies_to = row_key if ind.threshold_by == "season" else f"{ind.threshold_by} {row_key}"
     reference = None
     if ind.relative_to is not None:
-        row = store.climatology(ind.station, ind.series, period.kind).loc[period.period_of_year]
+        row = climate_row(store.climatology(ind.station, ind.series, period.kind), period.period_of_year)
         f = conversion_factor(load_variables()[ind.variable].unit, ind.unit)
         if ind.relative_to == "norm":
             reference = lambda t: row["mean"] * f * t.value / 100.0  # noqa: E731

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .catalogue import Catalogue, Indicator
-from .climatology import ClimateSettings, apply_coverage, status_of
+from .climatology import ClimateSettings, apply_coverage, climate_row, climate_value, status_of
 from .evaluate import Finding, applied_thresholds
 from .ingest import Observations
 from .methods import LEVELS, fill_percent_of_useful, level_rank
@@ -152,8 +152,8 @@ def hydrograph(ind: Indicator, store: SeriesStore, period: Period, network: Netw
         return None if v is None else v * factor
 
     def clim_col(col: str) -> tuple:
-        return tuple(None if np.isnan(clim.loc[q.period_of_year, col]) else float(clim.loc[q.period_of_year, col])
-                     * factor for q in xs)
+        return tuple(None if np.isnan(v := climate_value(clim, q.period_of_year, col)) else float(v) * factor
+                     for q in xs)
 
     norm = clim_col("mean")
     thresholds = threshold_lines(ind, store, xs, norm, network, unit)
@@ -197,7 +197,7 @@ def reservoir_states(catalogue: Catalogue, network: Network, findings: list[Find
             continue
         volume = clean(store.at(sid, ("volume",), period))
         last_year = clean(store.at(sid, ("volume",), period.same_period_last_year()))
-        norm = clean(store.climatology(sid, ("volume",), period.kind).loc[period.period_of_year, "mean"])
+        norm = clean(climate_value(store.climatology(sid, ("volume",), period.kind), period.period_of_year, "mean"))
         fill = None
         if volume is not None and st.dead_volume is not None and st.total_volume is not None:
             fill = float(fill_percent_of_useful(volume, st.dead_volume.value, st.total_volume.value))
@@ -243,7 +243,7 @@ def category_history(catalogue: Catalogue, network: Network, store: SeriesStore,
     rows = []
     for station, variable in strip_series(catalogue, network, set(store.keys())):
         clim = store.climatology(station, (variable,), period.kind)
-        cats = tuple(status_of(store.at(station, (variable,), p), clim.loc[p.period_of_year])["category"]
+        cats = tuple(status_of(store.at(station, (variable,), p), climate_row(clim, p.period_of_year))["category"]
                      for p in columns)
         rows.append((station, variable, cats))
     return CategoryHistory(columns, tuple(rows))
@@ -263,7 +263,19 @@ def series_coverage(network: Network, findings: list[Finding], store: SeriesStor
     series = {k for k in store.keys() if k[0] in network}
     series |= {(f.station, v) for f in findings for v in f.variable.split("-") if f.station in network}
     series |= {k for k in zip(in_year["station"], in_year["variable"], strict=True) if k[0] in network}
-    return {(station, variable): store.value(station, (variable,), period)[1] for station, variable in series}
+    return {(station, variable): period_coverage(store, station, variable, period) for station, variable in series}
+
+
+def period_coverage(store: SeriesStore, station: str, variable: str, period: Period) -> float:
+    """Coverage [0-1] of ``period`` in a series, as ``store.value(...)[1]``; 0 when the series lacks the period.
+
+    Read from the period series, without the table of all its periods that :meth:`~bulletin.series.SeriesStore.value`
+    makes for a series asked for many (most series here are asked for one).
+    """
+    agg = store.series(station, (variable,), period.kind)
+    at = np.flatnonzero((agg["year"].to_numpy() == period.start.year)
+                        & (agg["period_of_year"].to_numpy() == period.period_of_year))
+    return float(agg["coverage"].to_numpy()[at[-1]]) if at.size else 0.0
 
 
 def archive_norms(findings: list[Finding], store: SeriesStore, period: Period, observed: Observations) -> dict:
@@ -428,7 +440,7 @@ def outlook_fans(catalogue: Catalogue, network: Network, store: SeriesStore, out
         def scaled(v, f):
             return None if v is None or not math.isfinite(v) else v * f
 
-        norm = tuple(scaled(float(clim.loc[q.period_of_year, "mean"]), factor) for q in xs)
+        norm = tuple(scaled(float(climate_value(clim, q.period_of_year, "mean")), factor) for q in xs)
         spread = [ahead.get(q.label, (None, None, None)) if q.end > period.end else (None, None, None) for q in xs]
         fans.append(Fan(ind.id, ind.station, ind.variable, unit, tuple(xs), len(past) - 1,
                         tuple(scaled(clean(store.at(ind.station, ind.series, q)), factor) if q.end <= period.end

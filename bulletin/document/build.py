@@ -102,5 +102,9 @@ def issue_number(period: Period) -> str:
 def qc_records(qc: QCReport) -> tuple:
     """Every run of flagged days, by station, variable, check and first day."""
     flags = qc.flags.sort_values(["station", "variable", "check", "first"], kind="stable")
-    return tuple(QCRecord(r.station, r.variable, r.check, r.severity, r.first.date().isoformat(),
-                          r.last.date().isoformat(), int(r.days), r.sentence) for r in flags.itertuples(index=False))
+    names = [flags[c].tolist() for c in ("station", "variable", "check", "severity")]
+    days = [flags[c].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(str).tolist()
+            for c in ("first", "last")]  # ISO dates, as Timestamp.date().isoformat()
+    return tuple(QCRecord(station, variable, check, severity, first, last, int(n), sentence)
+                 for station, variable, check, severity, first, last, n, sentence in zip(
+                     *names, *days, flags["days"].tolist(), flags["sentence"].tolist(), strict=True))

@@ -27,9 +27,7 @@ MSG_QUALITY_NO_DATA = N_("{name}: no data, values flagged as errors left out")
 
 def _flagged_days(flags, start: np.datetime64, end: np.datetime64) -> int:
     """Days of the runs in ``flags`` that fall within [start, end]."""
-    first = flags["first"].clip(lower=start)
-    last = flags["last"].clip(upper=end)
-    return int(((last - first).dt.days + 1).clip(lower=0).sum())
+    return int(_days_per_run(flags, start, end).sum())
 
 
 def _flagged_values(flags, resolution: str, start: np.datetime64, end: np.datetime64) -> int:
@@ -37,6 +35,11 @@ def _flagged_values(flags, resolution: str, start: np.datetime64, end: np.dateti
 
     Each period's value is dated on its last day, so a period counts when that day is in the window.
     """
+    return int(_values_per_run(flags, resolution, start, end).sum())
+
+
+def _values_per_run(flags, resolution: str, start: np.datetime64, end: np.datetime64) -> np.ndarray:
+    """Values of each run in ``flags`` within [start, end] (:func:`_flagged_values` is their sum)."""
     first = pd.DatetimeIndex(flags["first"].clip(lower=start))
     last = pd.DatetimeIndex(flags["last"].clip(upper=end))
     per_year = PERIODS_PER_YEAR[resolution]
@@ -46,15 +49,38 @@ def _flagged_values(flags, resolution: str, start: np.datetime64, end: np.dateti
     last_ends = np.array([period_end(resolution, y, p) for y, p in zip(y1, p1, strict=True)], dtype="datetime64[D]")
     after = (last.values.astype("datetime64[D]") != last_ends).astype(int)
     n = (y1 * per_year + p1) - (y0 * per_year + p0) + 1 - after
-    return int(np.clip(n, 0, None).sum())
+    return np.clip(n, 0, None)
 
 
-def _flag_count(g, start, end) -> tuple[int, str]:
-    """(count, message) of one check's flags on a series: days of a daily series, else values."""
-    resolution = g["resolution"].iloc[0]
-    if resolution == "day":
-        return _flagged_days(g, start, end), MSG_QUALITY_FLAG
-    return _flagged_values(g, resolution, start, end), MSG_QUALITY_FLAG_VALUES
+def _days_per_run(flags, start: np.datetime64, end: np.datetime64) -> pd.Series:
+    """Days of each run in ``flags`` within [start, end] (:func:`_flagged_days` is their sum)."""
+    return ((flags["last"].clip(upper=end) - flags["first"].clip(lower=start)).dt.days + 1).clip(lower=0)
+
+
+def _flags_by_series(flags, start: np.datetime64, end: np.datetime64) -> dict:
+    """(station, variable) -> {(check, severity, resolution): (count, message)} of the runs in ``flags``.
+
+    The count of a check's flags on a series is the days of a daily series
+    (:func:`_flagged_days`), else the values (:func:`_flagged_values`): each run is counted,
+    all at once, and the counts are added up per series and check. A run without a check,
+    severity or resolution is left out.
+    """
+    counts = np.zeros(len(flags), dtype=np.int64)
+    resolution = flags["resolution"].to_numpy(dtype=object)
+    for res in {r for r in resolution.tolist() if isinstance(r, str)}:
+        at = np.flatnonzero(resolution == res)
+        rows = flags.iloc[at]
+        per_run = _days_per_run(rows, start, end) if res == "day" else _values_per_run(rows, res, start, end)
+        counts[at] = np.nan_to_num(np.asarray(per_run, dtype=float)).astype(np.int64)  # a day missing adds none
+    out: dict = {}
+    keys = (flags[c].to_numpy(dtype=object).tolist() for c in ("station", "variable", "check", "severity"))
+    for station, variable, check, severity, res, n in zip(*keys, resolution.tolist(), counts.tolist(), strict=True):
+        if not (isinstance(check, str) and isinstance(severity, str) and isinstance(res, str)):
+            continue
+        per_check = out.setdefault((station, variable), {})
+        total = per_check.get((check, severity, res), (0, None))[0] + n
+        per_check[(check, severity, res)] = (total, MSG_QUALITY_FLAG if res == "day" else MSG_QUALITY_FLAG_VALUES)
+    return out
 
 
 def quality_section(qc: QCReport, findings: list[Finding], coverage: dict, network: Network, period: Period,
@@ -73,14 +99,14 @@ def quality_section(qc: QCReport, findings: list[Finding], coverage: dict, netwo
     in_year = flags[(flags["last"] >= start) & (flags["first"] <= end)]
     names = {ind.id: Localized.of(ind.names) for ind in catalogue.indicators} if catalogue else {}
     order = {sid: i for i, sid in enumerate(network.stations)}
+    counted = _flags_by_series(in_year, start, end)
     by_station: dict[str, list[QualityRow]] = {}
     for (station_id, variable), share in sorted(coverage.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
-        mine = in_year[(in_year["station"] == station_id) & (in_year["variable"] == variable)]
+        mine = counted.get((station_id, variable), {})
         per_check = [
             QualityFlag(check, severity, n, Text.of(message, check=check_title(check),
                                                    severity=Text.of(SEVERITY_NAMES[severity]), days=n))
-            for (check, severity, _res), g in mine.groupby(["check", "severity", "resolution"], sort=True)
-            for n, message in [_flag_count(g, start, end)] if n > 0
+            for (check, severity, _res), (n, message) in sorted(mine.items()) if n > 0
         ]
         per_check.sort(key=lambda q: (SEVERITY_ORDER[q.severity], q.check))
         flagged_in_period = qc.for_period(station_id, variable, period.start, period.end)

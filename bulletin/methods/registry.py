@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from ..climatology import climate_row
 from ..text import Quantity, Text, quantity
 from ..units import conversion_factor, unit_dimension
 from ..vocabulary import MSG_CONDITION_PCT
@@ -108,7 +109,7 @@ class Inputs:
     @property
     def clim(self):
         """The climatology row of the period of year (mean, percentile edges, reference values)."""
-        return self.climatology.loc[self.period_of_year]
+        return climate_row(self.climatology, self.period_of_year)
 
 
 @dataclass(frozen=True)

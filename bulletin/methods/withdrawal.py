@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..climatology import climate_value
 from ..config import did_you_mean, is_number, show_number
 from ..errors import UsageError
 from ..periods import Seasons, parse_period, season_of, season_so_far
@@ -147,7 +148,7 @@ class WithdrawalLimitMethod(Method):
             whole = [periods[0]]
             while whole[-1].end < season.end:
                 whole.append(whole[-1].shift(1))
-            norms = [float(inputs.climatology.loc[p.period_of_year, "mean"]) for p in whole]
+            norms = [float(climate_value(inputs.climatology, p.period_of_year, "mean")) for p in whole]
             days = [p.days for p in whole]
             projected = projected_use_at_pace(used, withdrawn_volume(norms[:len(periods)], days[:len(periods)]),
                                               withdrawn_volume(norms, days))

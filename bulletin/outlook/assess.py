@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from ..catalogue import Catalogue, Indicator
-from ..climatology import CATEGORIES, NO_DATA
+from ..climatology import CATEGORIES, NO_DATA, climate_row
 from ..evaluate import applied_thresholds, level_ranks
 from ..methods import LEVELS, Inputs, level_of_rank
 from ..network import Network
@@ -56,9 +56,15 @@ def categories(values: np.ndarray, clim_row) -> np.ndarray:
     edges = [float(clim_row[f"edge{i}"]) for i in range(1, 5)]
     if any(np.isnan(e) for e in edges):
         return np.full(v.shape, NO_DATA, dtype=object)
-    out = np.select([v <= e for e in edges], CATEGORIES[:4], CATEGORIES[4]).astype(object)
+    k = np.full(v.shape, len(edges))  # the first edge at or above the value: numpy.select of v <= edge
+    for i in range(len(edges) - 1, -1, -1):
+        k = np.where(v <= edges[i], i, k)
+    out = _CATEGORY_NAMES[k.reshape(-1)].reshape(v.shape)
     out[np.isnan(v)] = NO_DATA
     return out
+
+
+_CATEGORY_NAMES = np.array(CATEGORIES, dtype=object)
 
 
 def assess_traces(ind: Indicator, period: Period, data: TraceStore, network: Network,
@@ -74,7 +80,7 @@ def assess_traces(ind: Indicator, period: Period, data: TraceStore, network: Net
     clim = store.climatology(ind.station, ind.series, period.kind)
     poy = period.period_of_year
     canonical = load_variables()[ind.variable].unit
-    inputs = Inputs(value, canonical, clim, poy, categories(value, clim.loc[poy]), data, network)
+    inputs = Inputs(value, canonical, clim, poy, categories(value, climate_row(clim, poy)), data, network)
     result = ind.method.assess(ind, period, inputs)
     ranks = level_ranks(ind, result, applied_thresholds(ind, period, store, network.seasons), value)
     if compared is not None and result.shown_unit is not None and result.compared is not None:
@@ -84,23 +90,43 @@ def assess_traces(ind: Indicator, period: Period, data: TraceStore, network: Net
 
 def _percentiles(values: np.ndarray) -> tuple:
     """(p10, median, p90) of the finite values; Nones when there is none."""
-    finite = values[np.isfinite(values)]
-    if not finite.size:
-        return None, None, None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return tuple(float(x) for x in np.percentile(finite, [10, 50, 90]))
+    return percentiles_of([values])[0]
+
+
+def percentiles_of(arrays) -> list[tuple]:
+    """:func:`_percentiles` of each of ``arrays``, those with as many finite values computed together.
+
+    ``numpy.percentile`` along the rows of a stack gives each row what it gives the row alone
+    (the same order statistics, interpolated by the same formula), in one call instead of one per array.
+    """
+    finite = [a[np.isfinite(a)] for a in arrays]
+    out: list[tuple] = [(None, None, None)] * len(finite)
+    by_size: dict[int, list[int]] = {}
+    for i, f in enumerate(finite):
+        if f.size:
+            by_size.setdefault(f.size, []).append(i)
+    for at in by_size.values():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            table = np.percentile(np.vstack([finite[i] for i in at]), [10, 50, 90], axis=1)
+        for j, i in enumerate(at):
+            out[i] = tuple(float(x) for x in table[:, j])
+    return out
 
 
 def _row(ind: Indicator, lead: Lead, ranks: np.ndarray, values: np.ndarray, unit: str,
-         used: np.ndarray | None = None, compared: tuple | None = None) -> OutlookRow:
+         used: np.ndarray | None = None, compared: tuple | None = None, spread: tuple | None = None) -> OutlookRow:
     """The row of one lead: shares of the ``used`` traces (all by default) at each level, and their spread.
 
     ``compared``: (compared value per trace, its unit), when the method shows it (:func:`assess_traces`).
+    ``spread``: the :func:`_percentiles` of the used values and of their compared values (None
+    without ``compared``), when they are computed already (:func:`_rows`).
     """
+    if spread is None:
+        spread = (_percentiles(values if used is None else values[used]),
+                  None if compared is None else _percentiles(compared[0] if used is None else compared[0][used]))
     if compared is not None:
-        c = compared[0] if used is None else compared[0][used]
-        compared = (compared[1], *_percentiles(c))
+        compared = (compared[1], *spread[1])
     if used is not None:
         ranks, values = ranks[used], values[used]
     n = len(ranks)
@@ -111,8 +137,27 @@ def _row(ind: Indicator, lead: Lead, ranks: np.ndarray, values: np.ndarray, unit
     missing = float(np.sum(ranks < 0)) / n
     if missing > 0:
         probabilities[level_of_rank(-1)] = missing
-    p10, median, p90 = _percentiles(values)
+    p10, median, p90 = spread[0]
     return OutlookRow(ind.id, lead.label, lead.lead, lead.period, probabilities, median, p10, p90, unit, n, compared)
+
+
+def _rows(ind: Indicator, leads: tuple[Lead, ...], assessed: dict, factor: float, unit: str, used: dict,
+          compared: dict, periods: tuple) -> tuple[OutlookRow, ...]:
+    """The :func:`_row` of each lead assessed, their spreads computed together (:func:`percentiles_of`).
+
+    ``assessed`` and ``used`` are by lead, ``compared`` by period (:func:`assess_outlook`); the
+    values are multiplied by ``factor``.
+    """
+    leads = tuple(lead for lead in leads if lead.lead in assessed)
+    values = [assessed[lead.lead][1] * factor for lead in leads]
+    shown = [compared.get(periods[lead.lead - 1]) for lead in leads]
+    spreads = iter(percentiles_of([v[used[lead.lead]] for v, lead in zip(values, leads, strict=True)]
+                                  + [c[0][used[lead.lead]] for c, lead in zip(shown, leads, strict=True)
+                                     if c is not None]))
+    of_values = [next(spreads) for _ in leads]
+    return tuple(_row(ind, lead, assessed[lead.lead][0], v, unit, used[lead.lead], c,
+                      (spread, None if c is None else next(spreads)))
+                 for lead, v, c, spread in zip(leads, values, shown, of_values, strict=True))
 
 
 def used_traces(complete: np.ndarray, ranks: np.ndarray) -> np.ndarray:
@@ -141,13 +186,13 @@ def trajectory(ind: Indicator, data: TraceStore, factor: float, complete: np.nda
     [the unit of the indicator's value, ``factor`` times the canonical unit]; over the complete
     traces when any is complete, else over every trace with a value in that dekad.
     """
-    out = []
+    series = []
     for period in data.periods:
         values = np.asarray(data.at(ind.station, ind.series, period), dtype=float) * factor
         if complete is not None and complete.any():
             values = values[complete]
-        out.append((period.label, *_percentiles(values)))
-    return tuple(out)
+        series.append(values)
+    return tuple((period.label, *spread) for period, spread in zip(data.periods, percentiles_of(series), strict=True))
 
 
 def trace_store(catalogue: Catalogue, network: Network, store, issue: Period, n_leads: int,
@@ -222,9 +267,7 @@ def assess_outlook(catalogue: Catalogue, network: Network, data: TraceStore, lea
         used = {k: used_traces(complete, ranks) for k, (ranks, _) in assessed.items()}
         crossing = next((k for k, (ranks, _) in sorted(assessed.items())
                          if used[k].any() and np.mean(ranks[used[k]] >= 1) >= 0.5), None)
-        rows = tuple(_row(ind, lead, assessed[lead.lead][0], assessed[lead.lead][1] * factor, unit, used[lead.lead],
-                          compared.get(data.periods[lead.lead - 1]))
-                     for lead in leads if lead.lead in assessed)
+        rows = _rows(ind, leads, assessed, factor, unit, used, compared, data.periods)
         out.append(IndicatorOutlook(ind.id, ind.station, "-".join(ind.series), unit, crossing,
                                     None if crossing is None else issue.shift(crossing).label, rows,
                                     reached_levels(assessed, complete), trajectory(ind, data, factor, complete)))

@@ -44,7 +44,6 @@ the routing needs gives no value there (and no trace, :mod:`~bulletin.outlook.as
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections import deque
 from dataclasses import dataclass
@@ -63,9 +62,9 @@ def dekad_days(first: int, n: int) -> np.ndarray:
     """Days of ``n`` consecutive dekads from the running dekad number ``first`` (:func:`~bulletin.outlook.esp.dekad_index`)."""
     index = np.arange(first, first + n)
     out = np.full(n, 10, dtype=np.int64)
-    for i in np.flatnonzero(index % 3 == 2):
-        year, month = divmod(int(index[i]) // 3, 12)
-        out[i] = calendar.monthrange(year, month + 1)[1] - 20
+    third = np.flatnonzero(index % 3 == 2)
+    month = (index[third] // 3 - 1970 * 12).astype("datetime64[M]")  # months since 1970-01
+    out[third] = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(np.int64) - 20
     return out
 
 
