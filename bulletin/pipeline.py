@@ -236,6 +236,10 @@ def issue(prepared: Prepared, *, period: str = "latest", issued_at: datetime, al
     p = prepared
     catalogue, network, store, good, qc = p.catalogue, p.network, p.store, p.evaluated, p.qc
     target = resolve_period(period, good, network, p.coverage, allow_no_data)
+    if target.start > issued_at.date():
+        raise UsageError(f"{target.label} begins on {target.start:%Y-%m-%d}, after the issue time "
+                         f"{issued_at:%Y-%m-%d %H:%M%z}: a bulletin reports a period that has begun.",
+                         hint="issue an earlier period, or give the issue time with --issued-at.")
     findings = evaluate(catalogue, network, good, qc, target, store)
     if not allow_no_data:
         refuse_empty(findings, target, good, p.coverage)

@@ -194,7 +194,8 @@ class SeriesStore:
         if table is None:
             agg = self.series(station, variables, period.kind)
             table = {(int(y), int(p)): (float(v), float(c)) for y, p, v, c in zip(
-                agg["year"], agg["period_of_year"], agg["value"], agg["coverage"], strict=True)}
+                agg["year"].tolist(), agg["period_of_year"].tolist(), agg["value"].tolist(), agg["coverage"].tolist(),
+                strict=True)}
             self._lookup[key] = table
         found = table.get((period.start.year, period.period_of_year))
         if found is None:

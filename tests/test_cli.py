@@ -232,3 +232,12 @@ def test_a_closed_pipe_is_not_an_error():
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     assert b"internal error" not in err and b"Traceback" not in err
+
+
+@pytest.mark.parametrize("extra", [[], ["--allow-no-data"]])
+def test_a_period_after_the_issue_time_is_refused_as_bad_usage(runner, tmp_path, extra):
+    result = runner.invoke(main, ["generate", "--period", "2026-12-d1", "--format", "json", "--out", str(tmp_path),
+                                  "--issued-at", "2026-11-21T06:00:00+05:00", *extra])
+    assert result.exit_code == 2
+    assert "2026-12-d1 begins on 2026-12-01, after the issue time 2026-11-21 06:00+0500" in result.stderr
+    assert list(tmp_path.iterdir()) == []
