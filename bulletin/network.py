@@ -108,7 +108,7 @@ class Network:
         Only names that are close are suggested (a typo: 0.8 similar or more), and never for a
         code that is a number: 16279 and 16275 are two stations, not a typo.
         """
-        key = name.strip().casefold()
+        key = str(name).strip().casefold()
         if key.isdigit():
             return ""
         words = [s.id for s in self.stations.values()] + [a for s in self.stations.values() for a in s.aliases]

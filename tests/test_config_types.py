@@ -11,6 +11,7 @@ import copy
 import pytest
 import yaml
 
+from bulletin.catalogue import load_catalogue
 from bulletin.errors import ConfigError
 from bulletin.network import load_network
 from bulletin.resources import resource_path
@@ -55,5 +56,19 @@ def test_every_network_key_of_a_wrong_type_is_a_config_error(tmp_path, path):
         file.write_text(yaml.safe_dump(replaced(NETWORK_DOC, path, value), allow_unicode=True), encoding="utf-8")
         try:
             load_network(file)
+        except ConfigError as exc:
+            assert str(file) in str(exc)
+
+
+CATALOGUE_DOC, CATALOGUE_PATHS = cases(("indicators", "syrdarya.yaml"))
+
+
+@pytest.mark.parametrize("path", CATALOGUE_PATHS, ids=lambda p: ".".join(map(str, p)))
+def test_every_catalogue_key_of_a_wrong_type_is_a_config_error(tmp_path, path):
+    for value in REPLACEMENTS:
+        file = tmp_path / "catalogue.yaml"
+        file.write_text(yaml.safe_dump(replaced(CATALOGUE_DOC, path, value), allow_unicode=True), encoding="utf-8")
+        try:
+            load_catalogue(file, NETWORK)
         except ConfigError as exc:
             assert str(file) in str(exc)

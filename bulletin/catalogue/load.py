@@ -72,12 +72,56 @@ def _parse_parties(c: Collector, value, network: Network | None) -> tuple[str, .
     return tuple(out)
 
 
+_SCALAR = (str, int, float)
+# (section, key) -> the types it may have and an example; checked before anything is read from the file
+_SHAPES = {
+    ("", "catalogue"): (dict, "the catalogue's id, version, status and title"),
+    ("", "settings"): (dict, "e.g. {reference_period: 1991-2020, min_years: 10}"),
+    ("", "rules"): (list, "a list of rules, each a mapping with id, version, title and agreement"),
+    ("", "indicators"): (list, "a list of indicators, each a mapping with id, name, station, ..."),
+    ("settings", "min_coverage"): (dict, "e.g. {dekad: 0.7, month: 0.5}"),
+    ("rule", "id"): (_SCALAR, "an id, e.g. icwc-winter-release"),
+    ("rule", "version"): (_SCALAR, "e.g. '1.0'"),
+    ("rule", "agreement"): (dict, "e.g. {document: {en: ..., ru: ...}, article: '3', date: 2025-04-01}"),
+    **{("indicator", k): (_SCALAR, f"one {k}, e.g. {e}") for k, e in (
+        ("id", "toktogul-volume"), ("station", "toktogul"), ("variable", "volume"), ("method", "threshold"),
+        ("rule", "the id of a rule"), ("operator", "'<'"), ("unit", "km3"), ("relative_to", "norm"))},
+}
+
+
+def _shape_problems(raw: dict, file: Path) -> list[str]:
+    """Every key of the catalogue whose value has the wrong type (a list where one id belongs...)."""
+    problems = []
+
+    def check(section: str, owner: dict, key: str, where: str) -> None:
+        types, example = _SHAPES[(section, key)]
+        value = owner.get(key)
+        if value is not None and (not isinstance(value, types) or isinstance(value, bool)):
+            problems.append(f"{file}:{where}: expected {example}, got {type(value).__name__}.")
+
+    for key in ("catalogue", "settings", "rules", "indicators"):
+        check("", raw, key, key)
+    if isinstance(raw.get("settings"), dict):
+        check("settings", raw["settings"], "min_coverage", "settings.min_coverage")
+    for section, items in (("rule", raw.get("rules")), ("indicator", raw.get("indicators"))):
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                for (kind, key) in _SHAPES:
+                    if kind == section:
+                        check(section, item, key, f"{section}s[{i}].{key}")
+    return problems
+
+
 def load_catalogue(path: str | Path | None = None, network: Network | None = None) -> Catalogue:
     """Read and validate a catalogue file against the network and the variables."""
     file = Path(path) if path else default_catalogue_path()
     raw = read_yaml(file, "catalogue", "pass an existing file with --catalogue.", dates_as_text=True)
     if not isinstance(raw, dict):
         raise ConfigError(f"{file}: a catalogue is a mapping with keys {', '.join(_TOP_KEYS)}.")
+    shapes = _shape_problems(raw, file)
+    if shapes:
+        raise ConfigError(f"{file}: the catalogue has {len(shapes)} key(s) of the wrong type:", details=shapes,
+                          hint="give each key the shape shown.")
     c = Collector(file)
     variables = load_variables()
     seasons = network.seasons if network is not None else Seasons()
