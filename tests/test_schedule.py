@@ -110,8 +110,33 @@ def test_schedule_errors_name_the_file_and_row(tmp_path, network):
     assert f"indicators[0](s).schedule: {plan}, row 11: period 2026-11-d2 is planned twice" in text
     with pytest.raises(ConfigError, match=r"schedule: cannot read the schedule"):
         _setup(tmp_path, network, catalogue=CATALOGUE.replace("plans/plan.csv", "plans/none.csv"))
-    with pytest.raises(ConfigError, match=r"the header must be station,variable,period,planned,unit"):
+    with pytest.raises(ConfigError, match=r"the first line must be the header station,variable,period,planned,unit"):
         _setup(tmp_path, network, "station,period,planned\n")
+
+
+@pytest.mark.parametrize("where", ["/etc/passwd", "../outside.csv", "plans/../../outside.csv", "link.csv"])
+def test_a_schedule_outside_the_catalogue_folder_is_refused_and_never_read(tmp_path, network, where):
+    folder = tmp_path / "catalogue"
+    folder.mkdir()
+    (tmp_path / "outside.csv").write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (folder / "link.csv").symlink_to(tmp_path / "outside.csv")  # a link leaving the folder
+    with pytest.raises(ConfigError) as err:
+        _setup(folder, network, catalogue=CATALOGUE.replace("plans/plan.csv", where))
+    assert "is not inside the catalogue's folder" in str(err.value)
+    assert "root:x" not in str(err.value)
+
+
+def test_a_schedule_that_is_a_named_pipe_is_refused_at_once(tmp_path, network):
+    (tmp_path / "plans").mkdir()
+    __import__("os").mkfifo(tmp_path / "plans" / "fifo.csv")
+    with pytest.raises(ConfigError, match=r"the schedule is a named pipe \(FIFO\), not a file"):
+        _setup(tmp_path, network, catalogue=CATALOGUE.replace("plans/plan.csv", "plans/fifo.csv"))
+
+
+def test_a_schedule_whose_first_line_is_not_the_header_is_not_echoed(tmp_path, network):
+    with pytest.raises(ConfigError) as err:
+        _setup(tmp_path, network, "secret,words,here\n")
+    assert "secret" not in str(err.value)
 
 
 def test_the_sample_schedules_load(network):

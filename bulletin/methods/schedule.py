@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 
-from ..errors import UsageError
+from .. import files
+from ..errors import ConfigError, UsageError
 from ..periods import RESOLUTIONS, parse_period, season_so_far
 from ..text import N_, Text, quantity, signed
 from ..units import conversion_factor, load_variables, unit_dimension
@@ -123,16 +125,23 @@ class ScheduleMethod(Method):
 
 def _read_plan(c, where: str, path, ctx, canonical: str | None, plan: dict) -> None:
     """Add the planned values of one schedule file to ``plan``, recording each bad row."""
+    folder = os.path.realpath(c.file.parent)
+    if os.path.commonpath([folder, os.path.realpath(path)]) != folder:
+        c.add(f"{where}.schedule", f"{path} is not inside the catalogue's folder {c.file.parent}: a schedule is a "
+                                   "file beside the catalogue or in a folder below it (e.g. schedules/plan.csv)")
+        return
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        c.add(f"{where}.schedule", f"cannot read the schedule {path} ({exc.strerror})")
+        text = files.read_capped(path, "schedule", files.LIMITS.config_mib, "config_mib", ConfigError).decode("utf-8")
+    except ConfigError as exc:
+        c.add(f"{where}.schedule", exc.message.removeprefix(f"{path}: ") + f" ({path})")
+        return
+    except UnicodeDecodeError:
+        c.add(f"{where}.schedule", f"{path} is not UTF-8 text")
         return
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     reader = csv.DictReader(lines)
-    if tuple(reader.fieldnames or ()) != SCHEDULE_COLUMNS:
-        c.add(f"{where}.schedule", f"{path}: the header must be {','.join(SCHEDULE_COLUMNS)}, "
-                                   f"not {','.join(reader.fieldnames or ())}")
+    if tuple(reader.fieldnames or ()) != SCHEDULE_COLUMNS:  # what the first line holds is not repeated
+        c.add(f"{where}.schedule", f"{path}: the first line must be the header {','.join(SCHEDULE_COLUMNS)}")
         return
     for n, row in enumerate(reader, start=2):
         at = f"{where}.schedule: {path}, row {n}"
