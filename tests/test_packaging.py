@@ -58,3 +58,23 @@ def test_version_names_the_package_and_the_schema():
     assert result.exit_code == 0
     assert result.output == f"bulletin {__version__} (results JSON schema {SCHEMA_VERSION})\n"
     assert SCHEMA_VERSION.count(".") == 2 and __version__.count(".") == 2
+
+
+def test_the_json_and_the_pages_name_all_three_versions(sample):
+    import json
+
+    from bs4 import BeautifulSoup
+
+    from bulletin import SCHEMA_VERSION, __version__
+    from bulletin.render.json import schema
+
+    out, _ = sample
+    head = json.loads((out / "syrdarya-2026-11-d2.json").read_text(encoding="utf-8"))["bulletin"]
+    assert (head["software_version"], head["schema_version"]) == (__version__, SCHEMA_VERSION)
+    assert head["catalogue"]["version"] == "0.1.0-sample"
+    assert schema()["properties"]["bulletin"]["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+    page = BeautifulSoup((out / "syrdarya-2026-11-d2.ru.html").read_text(encoding="utf-8"), "html.parser")
+    provenance = page.select_one("#provenance")
+    assert provenance.select_one(".software-version").text == __version__
+    assert provenance.select_one(".schema-version").text == SCHEMA_VERSION
+    assert "Версия схемы JSON результатов" in provenance.text and "0.1.0-sample" in provenance.text

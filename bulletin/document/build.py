@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .. import __version__
+from .. import SCHEMA_VERSION, __version__
 from ..catalogue import Catalogue
 from ..evaluate import Finding
 from ..ingest import InputFile
@@ -56,7 +56,7 @@ def build_bulletin(*, catalogue: Catalogue, network: Network, findings: list[Fin
         figures=tuple(figure(h, network) for h in products.hydrographs),
         quality=quality_section(qc, findings, products.coverage, network, period, catalogue),
         annex=annex(catalogue, network), inputs=tuple(inputs), reference_period=catalogue.settings.reference_label,
-        software_version=__version__, not_evaluated=not_evaluated,
+        software_version=__version__, schema_version=SCHEMA_VERSION, not_evaluated=not_evaluated,
         basin_map=basin_map(network, findings, products.reservoirs),
         fill_bars=fill_bars(network, findings, products.reservoirs, period, network.volume_unit),
         category_strip=category_strip(network, products.categories, period),

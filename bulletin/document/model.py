@@ -300,6 +300,7 @@ class Bulletin:
     inputs: tuple
     reference_period: str
     software_version: str
+    schema_version: str  # of the results JSON (bulletin.SCHEMA_VERSION)
     not_evaluated: tuple = field(default=())  # ((indicator id, "season" | "validity"), ...)
     basin_map: object = None  # overview.BasinMap
     fill_bars: object = None  # overview.FillBars

@@ -41,6 +41,7 @@ def results(bulletin) -> dict:
             "issued_at": b.issued_at.isoformat(),
             "catalogue": b.catalogue.as_json() | {"status": b.catalogue.status},
             "software_version": b.software_version,
+            "schema_version": b.schema_version,
             "inputs": [{"path": i.path, "sha256": i.sha256} for i in b.inputs],
             "reference_period": b.reference_period,
             "sample_data": b.sample_data,
