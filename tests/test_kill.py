@@ -117,3 +117,20 @@ def test_an_unknown_reader_is_a_usage_error():
     result = CliRunner().invoke(main, ["check-data", "--reader", "nonsense"])
     assert result.exit_code == 2
     assert "'nonsense' is not a reader; use one of csv, hydromet-long, netcdf, xlsx, yearbook, zarr" in result.output
+
+
+def test_a_killed_conversion_leaves_a_temporary_store_the_next_run_removes(tmp_path):
+    from click.testing import CliRunner
+
+    from bulletin.cli import main
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = tmp_path / f".store.zarr.{dead.pid}.abcd1234.tmp"  # as a killed run leaves it: a folder of chunks
+    (left / "discharge").mkdir(parents=True)
+    (left / "discharge" / "c0").write_bytes(b"\0" * 100)
+    data = tmp_path / "d.csv"
+    data.write_text("station,variable,date,value,unit\ntoktogul,volume,2020-01-01,5,Mm3\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", "--data", str(data), "--out", str(tmp_path / "store.zarr")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "store.zarr"]

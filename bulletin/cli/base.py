@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -141,7 +142,7 @@ def _alive(pid: int) -> bool:
 
 
 def remove_leftovers(path: Path) -> None:
-    """Remove the temporary files of ``path`` that a killed run left (``.NAME.PID.*.tmp`` of a process gone)."""
+    """Remove the temporary files (and folders) of ``path`` that a killed run left (``.NAME.PID.*.tmp``, its process gone)."""
     prefix = f".{path.name}."
     try:
         entries = list(os.scandir(path.parent))
@@ -151,8 +152,11 @@ def remove_leftovers(path: Path) -> None:
         name = entry.name
         if name.startswith(prefix) and name.endswith(".tmp"):
             pid = name[len(prefix):].split(".", 1)[0]
-            if pid.isdigit() and not _alive(int(pid)) and entry.is_file(follow_symlinks=False):
-                Path(entry.path).unlink(missing_ok=True)
+            if pid.isdigit() and not _alive(int(pid)):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                elif entry.is_file(follow_symlinks=False):
+                    Path(entry.path).unlink(missing_ok=True)
 
 
 def temporary_beside(path: Path) -> tuple[int, str]:

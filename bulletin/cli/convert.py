@@ -4,7 +4,7 @@ The inputs are read as every command reads them (the setup options), file by fil
 progress bar; the store's layout is :mod:`bulletin.ingest.zarr`, its chunks
 :mod:`bulletin.distributed.store`. The store is written under a temporary name beside the
 final one and renamed at the end: a failed or killed run leaves no store under the final name
-(a killed one may leave the hidden ``.NAME.*.tmp`` folder, which can be deleted).
+(a killed one may leave the hidden ``.NAME.PID.*.tmp`` folder, which the next run into the same folder removes).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import BulletinError, IngestError, UsageError
-from .base import main, notes_of, out_folder, progress_bar, say, setup_options
+from .base import main, notes_of, out_folder, progress_bar, remove_leftovers, say, setup_options
 
 
 def _data_files(setup) -> list[tuple[Path, bool]]:
@@ -79,7 +79,8 @@ def write_store(ds, encoding: dict, out: Path, overwrite: bool) -> None:
     from ..ingest.zarr import STATION
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    remove_leftovers(out)  # the temporary stores of killed runs
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.", suffix=".tmp", dir=out.parent))
     try:
         ds.to_zarr(tmp, mode="w", encoding=encoding, compute=False, consolidated=False, zarr_format=3)
         chunks = ds.chunks[STATION] if ds.chunks else (ds.sizes[STATION],)
