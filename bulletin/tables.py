@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ _SPECIAL = (",", '"', "\n")  # as the csv module quotes with the line terminator
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")  # a decimal number, which stays a number
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -33,11 +35,8 @@ def spreadsheet_safe(text: str) -> str:
     >>> [spreadsheet_safe(t) for t in ["=cmd|' /C calc'!A0", "+SUM(A1)", "@SUM(A1)", "-2.5", "-x", "toktogul", ""]]
     ["'=cmd|' /C calc'!A0", "'+SUM(A1)", "'@SUM(A1)", '-2.5', "'-x", 'toktogul', '']
     """
-    if text.startswith(FORMULA_START):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
+    if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
     return text
 
 

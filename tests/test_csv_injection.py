@@ -58,5 +58,23 @@ def _number(text: str) -> bool:
 def test_numbers_and_plain_text_are_unchanged():
     frame = pd.DataFrame({"station": pd.Categorical(["-5", "a", "=x"]), "value": [-1.5, 2.0, np.nan],
                           "note": ["-inf", "+3", "ok"]})
-    assert csv_text(frame) == "station,value,note\n-5,-1.5,-inf\na,2,+3\n'=x,,ok\n"  # numbers stay numbers
+    assert csv_text(frame) == "station,value,note\n-5,-1.5,'-inf\na,2,+3\n'=x,,ok\n"  # numbers stay numbers
     assert spreadsheet_safe("\tcmd") == "'\tcmd" and spreadsheet_safe("\r=1") == "'\r=1"
+
+
+def test_the_findings_and_outlook_csv_write_formula_texts_as_text():
+    from bulletin.render.json import findings_csv, outlook_csv
+
+    finding = {"indicator": "=HYPERLINK(\"http://x\")", "station": "toktogul", "variable": "volume",
+               "period": "2026-11-d2", "value": -1.5, "unit": "@km3", "level": "normal", "norm": None,
+               "pct_of_norm": None, "percentile": None, "category": "normal", "last_year": None,
+               "previous_period": None, "coverage": 1.0, "qc_flags": [], "rule": {"id": "+R1"}, "state": "new"}
+    rows = list(csv.reader(io.StringIO(findings_csv({"findings": [finding]}))))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["indicator"], row["unit"], row["rule_id"], row["value"]) == (
+        "'=HYPERLINK(\"http://x\")", "'@km3", "'+R1", "-1.5")
+    outlook = {"outlook": {"indicators": [{"rows": [{"indicator": "-x", "lead_label": "d+1", "period": "2026-11-d3",
+                                                     "unit": "m3/s", "median": 1.0, "p10": None, "p90": 2.0,
+                                                     "probabilities": {"normal": 1.0}}]}]}}
+    rows = list(csv.reader(io.StringIO(outlook_csv(outlook))))
+    assert rows[1][:4] == ["'-x", "d+1", "2026-11-d3", "m3/s"]

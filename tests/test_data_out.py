@@ -26,8 +26,9 @@ from bulletin.datasets import SERIES_COLUMNS, SeriesTable, bulletin_series, seri
 from bulletin.ingest import sample_data_path
 from bulletin.periods import parse_period
 from bulletin.pipeline import run
-from bulletin.render.data import CSV_COLUMNS, neutralise, series_csv, series_dataset, series_netcdf
+from bulletin.render.data import CSV_COLUMNS, series_csv, series_dataset, series_netcdf
 from bulletin.series import SeriesStore
+from bulletin.tables import spreadsheet_safe
 
 ISSUED = datetime(2026, 11, 21, 6, tzinfo=UTC)
 PERIOD = "2026-11-d2"
@@ -327,6 +328,6 @@ def test_csv_neutralises_formulas():
     assert "res,level,2026-11-d2,2026-11-11,2026-11-20,-1.5,m,1" in lines  # a negative number stays a number
     assert not any(x.startswith(("=", "+", "-", "@")) for x in lines)
     for cell in ("+1+1", "-A1", "@SUM(A1)", "\tx", "\r=1"):
-        assert neutralise(cell) == "'" + cell
+        assert spreadsheet_safe(cell) == "'" + cell
     for cell in ("-1.5", "+2", "1e-05", "toktogul", ""):
-        assert neutralise(cell) == cell
+        assert spreadsheet_safe(cell) == cell

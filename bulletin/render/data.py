@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 import xarray as xr
+
+from ..tables import spreadsheet_safe
 
 CSV_COLUMNS = ("station", "variable", "period", "start", "end", "value", "unit", "coverage")
 """Columns of the series CSV (those of ``SeriesTable.rows``)."""
@@ -64,8 +65,6 @@ time coordinate is the dekad's last day, so that a point value is at its coordin
 example 7.5) and a mean or maximum covers the bounds.
 """
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _days(d) -> float:
@@ -198,26 +197,13 @@ def _cell(value) -> str:
     return str(value)
 
 
-def neutralise(cell: str) -> str:
-    """A text cell that a spreadsheet would read as a formula, with a leading apostrophe.
-
-    Cells that start with = + - @, a tab or a carriage return and are not numbers.
-
-    >>> neutralise("=1+1"), neutralise("-12.5"), neutralise("@SUM(A1)"), neutralise("toktogul")
-    ("'=1+1", '-12.5', "'@SUM(A1)", 'toktogul')
-    """
-    if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
-        return "'" + cell
-    return cell
-
-
 def series_csv(table) -> bytes:
     """The table's rows as UTF-8 CSV: :data:`CSV_COLUMNS`, one line per station, variable and dekad.
 
     Numbers have 6 significant digits (``%.6g``, as every CSV of the data commands), a missing
     value is an empty cell, dates are ISO (start and end: first and last day of the dekad), and
     lines end with a line feed. Text cells that a spreadsheet would take for a formula are
-    neutralised (:func:`neutralise`).
+    made spreadsheet-safe (:func:`~bulletin.tables.spreadsheet_safe`).
     """
     rows = table.rows
     cells = {}
@@ -229,7 +215,7 @@ def series_csv(table) -> bytes:
             text[np.isnan(values)] = ""
             cells[c] = text
         else:  # few distinct texts and dates: format each once
-            cells[c] = column.map({v: neutralise(_cell(v)) for v in column.unique()}).to_numpy(dtype=object)
+            cells[c] = column.map({v: spreadsheet_safe(_cell(v)) for v in column.unique()}).to_numpy(dtype=object)
     buf = io.StringIO()
     pd.DataFrame(cells, columns=list(CSV_COLUMNS)).to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue().encode("utf-8")

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import RenderError
+from ..tables import spreadsheet_safe
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "results.schema.json"
 
@@ -117,6 +118,11 @@ FINDING_COLUMNS = ("indicator", "station", "variable", "period", "value", "unit"
                    "raw_level", "state", "indicator_value", "indicator_unit")
 
 
+def _safe(cell):
+    """A CSV cell: empty for None, text :func:`~bulletin.tables.spreadsheet_safe`, numbers as they are."""
+    return "" if cell is None else spreadsheet_safe(cell) if isinstance(cell, str) else cell
+
+
 def findings_csv(doc: dict) -> str:
     """The findings as CSV, one row per finding (thresholds are in the JSON)."""
     buf = io.StringIO()
@@ -124,7 +130,7 @@ def findings_csv(doc: dict) -> str:
     w.writerow(FINDING_COLUMNS)
     for f in doc["findings"]:
         row = {"raw_level": None, "indicator_value": None, "indicator_unit": None, **f, "qc_flags": ";".join(f["qc_flags"]), "rule_id": f["rule"]["id"]}
-        w.writerow(["" if row[c] is None else row[c] for c in FINDING_COLUMNS])
+        w.writerow([_safe(row[c]) for c in FINDING_COLUMNS])
     return buf.getvalue()
 
 
@@ -148,7 +154,7 @@ def outlook_csv(doc: dict) -> str | None:
     for ind in block["indicators"]:
         for r in ind["rows"]:
             p = r["probabilities"]
-            w.writerow([r["indicator"], r["lead_label"], r["period"], r["unit"],
+            w.writerow([_safe(r["indicator"]), r["lead_label"], r["period"], _safe(r["unit"]),
                         *("" if r[k] is None else r[k] for k in ("median", "p10", "p90")),
                         *(p.get(lev) or 0.0 for lev in OUTLOOK_LEVELS)])
     return buf.getvalue()
