@@ -125,6 +125,68 @@ def test_text_readers_end_in_observations_or_a_typed_error(tmp_path_factory, cas
     read_or_typed_error(path, **options)
 
 
+def _workbook_bytes() -> tuple[bytes, dict]:
+    """A small valid workbook: its zip bytes and its parts."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "toktogul"
+    for line in CANONICAL.splitlines():
+        sheet.append([float(c) if c.replace(".", "", 1).isdigit() else c for c in line.split(",")])
+    buf = io.BytesIO()
+    book.save(buf)
+    with zipfile.ZipFile(buf) as z:
+        return buf.getvalue(), {i.filename: z.read(i.filename) for i in z.infolist()}
+
+
+def _netcdf_bytes() -> bytes:
+    import numpy as np
+    import pandas as pd
+    import xarray as xr
+
+    ds = xr.Dataset({"discharge": (("station", "time"), np.arange(12.0).reshape(2, 6), {"units": "m3 s-1"})},
+                    coords={"time": pd.date_range("2020-01-01", periods=6),
+                            "station_id": ("station", ["naryn_uchkurgan", "16279"], {"cf_role": "timeseries_id"})})
+    return ds.to_netcdf(format="NETCDF3_64BIT")
+
+
+WORKBOOK, WORKBOOK_PARTS = _workbook_bytes()
+NETCDF = _netcdf_bytes()
+
+
+@given(edits=st.lists(edit, min_size=1, max_size=6), part=st.sampled_from(["xl/worksheets/sheet1.xml",
+                                                                          "xl/workbook.xml", "[Content_Types].xml"]))
+def test_a_workbook_with_a_mutated_part_ends_in_observations_or_a_typed_error(tmp_path_factory, edits, part):
+    import zipfile
+
+    path = tmp_path_factory.mktemp("xlsx") / "book.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in WORKBOOK_PARTS.items():
+            z.writestr(name, mutate(data.decode("utf-8"), edits).encode("utf-8") if name == part else data)
+    read_or_typed_error(path)
+
+
+@given(changes=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255), st.sampled_from(["set", "insert", "cut"])),
+                        min_size=1, max_size=8))
+def test_a_netcdf_file_with_changed_bytes_ends_in_observations_or_a_typed_error(tmp_path_factory, changes):
+    data = bytearray(NETCDF)
+    for where, byte, how in changes:
+        k = where % max(len(data), 1)
+        if how == "set" and data:
+            data[k] = byte
+        elif how == "insert":
+            data.insert(k, byte)
+        elif data:
+            del data[k:]
+    path = tmp_path_factory.mktemp("nc") / "series.nc"
+    path.write_bytes(bytes(data))
+    read_or_typed_error(path)
+
+
 @given(data=st.binary(max_size=2_000), suffix=st.sampled_from([".csv", ".csv.gz", ".xlsx", ".nc", ".txt"]))
 def test_any_bytes_under_any_data_suffix_end_in_a_typed_error(tmp_path_factory, data, suffix):
     path = tmp_path_factory.mktemp("bytes") / f"x{suffix}"
