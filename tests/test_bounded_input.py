@@ -202,3 +202,23 @@ def test_a_date_given_many_times_is_named_with_its_first_three_places(tmp_path):
     assert ("toktogul volume 2020-01-01: conflicting values at dup.csv line 2 (0) and dup.csv line 3 (1) and dup.csv "
             "line 4 (2) and 997 more") in str(exc.value)
     assert len(str(exc.value)) < 600
+
+
+def test_many_files_categories_are_joined_as_union_categoricals_joins_them():
+    import numpy as np
+    import pandas as pd
+    from pandas.api.types import union_categoricals
+
+    from bulletin.ingest.read import _joined_categories
+
+    rng = np.random.default_rng(4)
+    words = ["b", "a", "toktogul", "16279", "=x", "ä"]
+    parts = []
+    for _ in range(100):
+        own = list(rng.choice(words, size=int(rng.integers(0, 4)), replace=False))
+        values = [own[int(i)] if own and i >= 0 else None for i in rng.integers(-1, max(len(own), 1), size=5)]
+        parts.append(pd.Series(pd.Categorical(values, categories=pd.Index(sorted(own), dtype="str"))))
+    joined = _joined_categories(parts)
+    expected = union_categoricals([p.array for p in parts], sort_categories=True)
+    assert list(joined.categories) == list(expected.categories)
+    assert joined.codes.tolist() == expected.codes.tolist()

@@ -167,10 +167,28 @@ def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     for col in frames[0].columns:
         parts = [f[col] for f in frames]
         if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
-            out[col] = union_categoricals([p.array for p in parts], sort_categories=True)
+            out[col] = _joined_categories(parts)
         else:
             out[col] = pd.concat(parts, ignore_index=True)
     return pd.DataFrame(out)
+
+
+def _joined_categories(parts: list[pd.Series]) -> pd.Categorical:
+    """The categorical columns of several files one after the other, their categories joined and sorted.
+
+    What ``union_categoricals(..., sort_categories=True)`` gives, with one sort of all the categories
+    and a numpy lookup per part: a folder of ten thousand small files is joined in a moment.
+    """
+    if len(parts) < 64:
+        return union_categoricals([p.array for p in parts], sort_categories=True)
+    categories = [np.asarray(p.cat.categories, dtype=object) for p in parts]
+    words = np.unique(np.concatenate(categories).astype(str))
+    codes = []
+    for part, own in zip(parts, categories, strict=True):
+        mine = part.cat.codes.to_numpy()
+        place = np.searchsorted(words, own.astype(str)).astype(np.int32)
+        codes.append(np.where(mine < 0, -1, place[np.maximum(mine, 0)]) if len(own) else np.full(len(mine), -1))
+    return pd.Categorical.from_codes(np.concatenate(codes), categories=pd.Index(words, dtype=parts[0].cat.categories.dtype))
 
 
 def relative_to_data_root(paths: list[Path]) -> list[str]:
