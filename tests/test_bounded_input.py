@@ -222,3 +222,14 @@ def test_many_files_categories_are_joined_as_union_categoricals_joins_them():
     expected = union_categoricals([p.array for p in parts], sort_categories=True)
     assert list(joined.categories) == list(expected.categories)
     assert joined.codes.tolist() == expected.codes.tolist()
+
+
+def test_a_far_row_in_a_cell_reference_alone_counts_in_the_extent():
+    """Found by make fuzz: the row element says 2, the cell says A99999999."""
+    import io
+
+    from bulletin.ingest.xlsx_parts import scan_sheet
+
+    part = b'<worksheet><sheetData><row r="2"><c r="A99999999" t="n"><v>1</v></c></row></sheetData></worksheet>'
+    assert scan_sheet(io.BytesIO(part)).rows == 99_999_999
+    assert scan_sheet(io.BytesIO(part.replace(b"A99999999", b"ZZZZ2"))).columns == 475_254

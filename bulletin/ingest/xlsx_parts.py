@@ -43,8 +43,8 @@ REF_ATTR = re.compile(rb"\sr\s*=\s*[\"']([^\"']*)[\"']")
 REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 # a cell beyond column Z, or a row numbered 100,000 or more, wherever it is (a literal first: the regular
 # expression engine skips to it)
-FAR_REFS = (re.compile(rb' r="(?:\$?([A-Za-z]{2,3})\$?\d|(\d{6,})")'),
-            re.compile(rb" r='(?:\$?([A-Za-z]{2,3})\$?\d|(\d{6,})')"))
+FAR_REFS = tuple(re.compile(rb" r=" + q + rb"(?:\$?([A-Za-z]{2,})\$?(\d*)|\$?[A-Za-z]?\$?(\d{6,}))" + q)
+                 for q in (b'"', b"'"))
 ROW_NUMBER = re.compile(rb"<" + _PREFIX + rb"row\s[^>]*?\br\s*=\s*[\"'](\d+)[\"']")
 FORMULA_CELL = re.compile(rb"<" + _PREFIX + rb"c[\s>](?:(?!</" + _PREFIX + rb"c\s*>).)*?<" + _PREFIX + rb"f[\s/>]"
                           rb"(?:(?!</" + _PREFIX + rb"c\s*>).)*", re.DOTALL)
@@ -169,10 +169,11 @@ def scan_sheet(stream, *, errors: bool = True, merged: bool = True, reopen=None,
         if buf.find(b"<f", 0, cut) >= 0 or buf.find(b":f", 0, cut) >= 0:
             out.uncached += sum(1 for cell in FORMULA_CELL.findall(buf, 0, cut) if not HAS_VALUE.search(cell))
         for pattern in FAR_REFS:
-            for letters, number in pattern.findall(buf, 0, cut):
+            for letters, row, far_row in pattern.findall(buf, 0, cut):
                 if letters:
                     wide.add(letters)
-                else:
+                number = row or far_row
+                if number:
                     out.rows = max(out.rows, int(number))
         if errors and (buf.find(b'"e"', 0, cut) >= 0 or (buf.find(b"'", 0, cut) >= 0 and buf.find(b"'e'", 0, cut) >= 0)):
             unplaced |= _errors(buf, cut, out.errors)
@@ -183,7 +184,7 @@ def scan_sheet(stream, *, errors: bool = True, merged: bool = True, reopen=None,
             break
     out.rows = max(out.rows, counted)
     if wide:
-        out.columns = max(26, *(_place(w.decode("ascii").upper() + "1")[1] for w in wide))
+        out.columns = max(26, *(_column(w) for w in wide))
     if unplaced and reopen is not None:
         with reopen() as again:
             out.errors = _counted(again)[0]
@@ -226,6 +227,14 @@ def _errors(buf: bytes, stop: int, found: dict) -> bool:
         elif text:  # openpyxl reads an error cell without a value as empty, as calamine does
             found[place] = text
     return unplaced
+
+
+def _column(letters: bytes) -> int:
+    """The 1-based column of a reference's letters, however many (``AB`` 28; beyond ``XFD`` a sheet has none)."""
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ch - 64
+    return col
 
 
 def _place(ref: str) -> tuple[int, int] | None:
