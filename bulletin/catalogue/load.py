@@ -84,7 +84,7 @@ _SHAPES = {
     ("rule", "version"): (_SCALAR, "e.g. '1.0'"),
     ("rule", "agreement"): (dict, "e.g. {document: {en: ..., ru: ...}, article: '3', date: 2025-04-01}"),
     **{("indicator", k): (_SCALAR, f"one {k}, e.g. {e}") for k, e in (
-        ("id", "toktogul-volume"), ("station", "toktogul"), ("variable", "volume"), ("method", "threshold"),
+        ("id", "toktogul-volume"), ("station", "toktogul"), ("variable", "volume"), ("method", "a method of the registry"),
         ("rule", "the id of a rule"), ("operator", "'<'"), ("unit", "km3"), ("relative_to", "norm"))},
 }
 

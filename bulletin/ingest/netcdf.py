@@ -20,6 +20,7 @@ Missing values are the CF ``_FillValue`` / ``missing_value`` (masked by xarray).
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -47,13 +48,27 @@ def read_netcdf(path: Path, options: ReadOptions) -> RawTable:
     import xarray as xr
 
     try:
-        ds = xr.open_dataset(path, decode_times=True)
-    except (OSError, ValueError, RuntimeError) as exc:
+        with warnings.catch_warnings():  # times that do not decode are an error below, with the fix
+            warnings.simplefilter("ignore", xr.SerializationWarning)
+            ds = xr.open_dataset(path, decode_times=True, engine=_engine(path))
+    except (OSError, ValueError, RuntimeError, TypeError, KeyError, IndexError, OverflowError, MemoryError) as exc:
         reason = str(exc).split(". ")[0].split("\n")[0]
         raise IngestError(f"{path}: not a readable NetCDF file ({reason}).",
                           hint="check it with `ncdump -h`; the time units must be CF (e.g. 'days since 1970-01-01').") from exc
     with ds:
         return _read(path, ds, options)
+
+
+def _engine(path: Path) -> str | None:
+    """The xarray backend for ``path``: SciPy's pure-Python reader for classic NetCDF (versions 1 and 2).
+
+    A damaged classic file read by the netCDF-C library can crash the process (a segmentation fault,
+    found by fuzzing); SciPy's reader raises an error instead. NetCDF-4 (HDF5) and CDF-5 files go to
+    the netCDF4 library (None: xarray's choice).
+    """
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    return "scipy" if magic in (b"CDF\x01", b"CDF\x02") else None
 
 
 def _time_name(path: Path, ds) -> str:
