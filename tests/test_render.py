@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from bulletin.network import default_network_path
 from bulletin.pipeline import run
 from bulletin.render.html import render_html
+from bulletin.render.lifted import lift_figures
 from bulletin.render.pdf import EmbeddedFile, RefusingFetcher, render_pdf
 
 from .conftest import daily_rows, write_csv
@@ -34,8 +35,11 @@ def test_station_names_are_escaped_and_nothing_is_fetched(tmp_path, monkeypatch)
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
     fetched = []
     monkeypatch.setattr(RefusingFetcher, "fetch", lambda self, url, headers=None: fetched.append(url) or 1 / 0)
-    assert render_pdf(html).startswith(b"%PDF")
+    pdf = render_pdf(html)
+    assert pdf.startswith(b"%PDF")
     assert fetched == []
+    # the figures are handed over from memory, as images of themselves, and drawn with their texts
+    assert lift_figures(html)[1] and "Nov" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def test_the_pdf_renderer_refuses_urls_in_markup():

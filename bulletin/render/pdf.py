@@ -2,7 +2,10 @@
 
 The page is self-contained (inline CSS and SVG), so the URL fetcher refuses every URL: an
 input that smuggles a link or an image into the page cannot make the renderer fetch anything.
-Files embedded in the PDF (the results JSON) are handed over as bytes, never as URLs.
+Files embedded in the PDF (the results JSON) are handed over as bytes, never as URLs. The page's
+SVG figures are handed to WeasyPrint as images of themselves, served from memory
+(:mod:`.lifted`): laid out and drawn as before, without the work of parsing, styling and
+collecting their nodes as part of the HTML.
 
 Metadata come from the page: title from ``<title>``, language from ``<html lang>``, subject,
 keywords and creator from ``<meta name=description|keywords|generator>``, creation and
@@ -35,6 +38,7 @@ from weasyprint.urls import URLFetcher
 from ..errors import RenderError
 from .collect import collected
 from .i18n import N_, Localizer
+from .lifted import FigureFetcher, lift_figures
 
 PDF_VARIANT = "pdf/a-3b"
 MSG_RESULTS_FILE = N_("Results of bulletin {id} in machine-readable form (JSON)")
@@ -213,7 +217,8 @@ def render_pdf(html: str, *, attachments: tuple[EmbeddedFile, ...] | list[Embedd
     """PDF/A-3b bytes of a self-contained bulletin page, with ``attachments`` embedded.
 
     ``identifier`` is the permanent part of the PDF file identifier (see ``document_identifier``);
-    without it both parts are the hash of the content. ``fetcher`` records refused URLs.
+    without it both parts are the hash of the content. ``fetcher`` records refused URLs: every URL
+    of the page but those of its own figures, which are served from memory (:mod:`.lifted`).
     ``created`` (timezone-aware) is the issue time of the bulletin, written as the modification
     date of the embedded subset fonts; without it they are dated ``UNDATED`` (1970-01-01 UTC).
     The bytes depend on the arguments only: not on the clock, nor on whether HarfBuzz-subset is
@@ -223,9 +228,10 @@ def render_pdf(html: str, *, attachments: tuple[EmbeddedFile, ...] | list[Embedd
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = fetcher or RefusingFetcher()
     options = {"pdf_variant": PDF_VARIANT, "pdf_identifier": identifier.encode("ascii") if identifier else True}
+    page, figures = lift_figures(html)
     with reproducible_font_subsetting(created or UNDATED):
         try:
-            document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(**options)
+            document = HTML(string=page, base_url=None, url_fetcher=FigureFetcher(figures, fetcher)).render(**options)
             document.metadata = ArchivalMetadata.of(document.metadata)
             return document.write_pdf(attachments=[_attachment(f, fetcher) for f in attachments],
                                       finisher=_one_entry_per_file, **options)
