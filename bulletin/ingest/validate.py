@@ -188,6 +188,11 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     table = raw if isinstance(raw, RawTable) else RawTable(raw)
     options = options or ReadOptions()
     rows = table.rows
+    absent = [c for c in ("date", "value") if c not in rows]
+    if absent and len(rows):  # a reader that found a table without them (a header cell mistyped)
+        raise IngestError(f"{path}: no {' and no '.join(repr(c) for c in absent)} column in the table read.",
+                          hint="the header names the columns station, variable, date, value and unit; check it for a "
+                               "mistyped name.")
     if not (isinstance(rows.index, pd.RangeIndex) and rows.index.start == 0 and rows.index.step == 1):
         rows = rows.reset_index(drop=True)
     variables = load_variables()
