@@ -270,10 +270,9 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
 
 
 def _report_dates_inside_periods(problems: _Problems, dates: pd.Series, resolution: Coded) -> None:
-    """Report pentad, dekad and month values not dated by the last day of their period (the convention of the archives).
+    """Report pentad, dekad and month values not dated by the last day of their period (the archives' convention).
 
-    A dekad value dated 13 November could be of the first or the second dekad; taken as the
-    second's it would stand for days it was not measured on.
+    A dekad value dated 13 November, taken as the second dekad's, would stand for days not measured.
     """
     for k, word in enumerate(resolution.words):
         if word not in ("pentad", "dekad", "month"):
