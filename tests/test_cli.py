@@ -241,3 +241,16 @@ def test_a_period_after_the_issue_time_is_refused_as_bad_usage(runner, tmp_path,
     assert result.exit_code == 2
     assert "2026-12-d1 begins on 2026-12-01, after the issue time 2026-11-21 06:00+0500" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["generate"], ["check-data"], ["climatology"], ["scenario", "x.yaml"]])
+def test_an_empty_out_is_a_usage_error(command):
+    result = CliRunner().invoke(main, [*command, "--out", ""])
+    assert result.exit_code == 2
+    assert "'--out': is empty; name where to write" in result.output
+
+
+def test_an_unknown_reader_is_a_usage_error():
+    result = CliRunner().invoke(main, ["check-data", "--reader", "nonsense"])
+    assert result.exit_code == 2
+    assert "'nonsense' is not a reader; use one of csv, hydromet-long, netcdf, xlsx, yearbook, zarr" in result.output

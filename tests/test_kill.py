@@ -1,4 +1,4 @@
-"""A run killed at any moment leaves no partial output, and the next run into the same folder leaves no temporary file."""
+"""Where outputs go: inside --out only; a run killed at any moment leaves no partial output, and the next run no temporary file."""
 
 from __future__ import annotations
 
@@ -96,27 +96,6 @@ def test_an_output_through_a_link_leaving_the_folder_is_refused(tmp_path):
     with pytest.raises(BulletinError, match="not inside the output folder"):
         confined(out / "link" / "x.json", out)
     assert confined(out / "x.json", out) == out / "x.json"
-
-
-@pytest.mark.parametrize("command", [["generate"], ["check-data"], ["climatology"], ["scenario", "x.yaml"]])
-def test_an_empty_out_is_a_usage_error(command):
-    from click.testing import CliRunner
-
-    from bulletin.cli import main
-
-    result = CliRunner().invoke(main, [*command, "--out", ""])
-    assert result.exit_code == 2
-    assert "'--out': is empty; name where to write" in result.output
-
-
-def test_an_unknown_reader_is_a_usage_error():
-    from click.testing import CliRunner
-
-    from bulletin.cli import main
-
-    result = CliRunner().invoke(main, ["check-data", "--reader", "nonsense"])
-    assert result.exit_code == 2
-    assert "'nonsense' is not a reader; use one of csv, hydromet-long, netcdf, xlsx, yearbook, zarr" in result.output
 
 
 def test_a_killed_conversion_leaves_a_temporary_store_the_next_run_removes(tmp_path):
