@@ -233,3 +233,25 @@ def test_a_far_row_in_a_cell_reference_alone_counts_in_the_extent():
     part = b'<worksheet><sheetData><row r="2"><c r="A99999999" t="n"><v>1</v></c></row></sheetData></worksheet>'
     assert scan_sheet(io.BytesIO(part)).rows == 99_999_999
     assert scan_sheet(io.BytesIO(part.replace(b"A99999999", b"ZZZZ2"))).columns == 475_254
+
+
+def test_a_workbook_whose_zip_understates_a_part_is_refused(tmp_path):
+    """A sheet part of 15 MB declared as 5,000 bytes (local header and central directory): the scan reads
+    through zipfile, which stops at the declared size and finds the CRC wrong, before calamine sees it."""
+    import struct
+    import zipfile
+
+    from .test_fuzz import WORKBOOK_PARTS
+
+    head, tail = WORKBOOK_PARTS["xl/worksheets/sheet1.xml"].split(b"</sheetData>")
+    extra = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in range(10, 300_010))
+    big = head + extra + b"</sheetData>" + tail
+    path = tmp_path / "liar.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in WORKBOOK_PARTS.items():
+            z.writestr(name, big if name == "xl/worksheets/sheet1.xml" else data)
+    data = path.read_bytes()
+    assert data.count(struct.pack("<I", len(big))) == 2
+    path.write_bytes(data.replace(struct.pack("<I", len(big)), struct.pack("<I", 5000)))
+    with pytest.raises(IngestError, match=r"liar.xlsx: not a readable Excel workbook \(Bad CRC-32"):
+        read_observations([path], None, allow_unknown_stations=True)
