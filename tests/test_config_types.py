@@ -46,29 +46,26 @@ def cases(parts):
     return doc, [p for p in key_paths(doc)]
 
 
+def _each_type_at(tmp_path, name: str, doc: dict, path: tuple, load) -> None:
+    """Give the key at ``path`` each of :data:`REPLACEMENTS`: ``load`` gives a result or a ConfigError naming the file."""
+    for value in REPLACEMENTS:
+        file = tmp_path / name
+        file.write_text(yaml.safe_dump(replaced(doc, path, value), allow_unicode=True), encoding="utf-8")
+        try:
+            load(file)
+        except ConfigError as exc:
+            assert str(file) in str(exc)
+
+
 NETWORK_DOC, NETWORK_PATHS = cases(("data", "basin", "syrdarya.yaml"))
+CATALOGUE_DOC, CATALOGUE_PATHS = cases(("indicators", "syrdarya.yaml"))
 
 
 @pytest.mark.parametrize("path", NETWORK_PATHS, ids=lambda p: ".".join(map(str, p)))
 def test_every_network_key_of_a_wrong_type_is_a_config_error(tmp_path, path):
-    for value in REPLACEMENTS:
-        file = tmp_path / "network.yaml"
-        file.write_text(yaml.safe_dump(replaced(NETWORK_DOC, path, value), allow_unicode=True), encoding="utf-8")
-        try:
-            load_network(file)
-        except ConfigError as exc:
-            assert str(file) in str(exc)
-
-
-CATALOGUE_DOC, CATALOGUE_PATHS = cases(("indicators", "syrdarya.yaml"))
+    _each_type_at(tmp_path, "network.yaml", NETWORK_DOC, path, load_network)
 
 
 @pytest.mark.parametrize("path", CATALOGUE_PATHS, ids=lambda p: ".".join(map(str, p)))
 def test_every_catalogue_key_of_a_wrong_type_is_a_config_error(tmp_path, path):
-    for value in REPLACEMENTS:
-        file = tmp_path / "catalogue.yaml"
-        file.write_text(yaml.safe_dump(replaced(CATALOGUE_DOC, path, value), allow_unicode=True), encoding="utf-8")
-        try:
-            load_catalogue(file, NETWORK)
-        except ConfigError as exc:
-            assert str(file) in str(exc)
+    _each_type_at(tmp_path, "catalogue.yaml", CATALOGUE_DOC, path, lambda file: load_catalogue(file, NETWORK))

@@ -51,15 +51,22 @@ def _archive(stations: int = 40, seed: int = 3) -> Observations:
     return Observations(frame[["station", "variable", "date", "value", "resolution", "flag", "file", "line"]])
 
 
-@pytest.mark.parametrize("as_of", [None, date(2022, 6, 30)])
-def test_blocks_flag_what_the_series_by_series_run_flags(monkeypatch, as_of):
-    obs = _archive()
-    batched = qc.run_qc(obs, None, as_of=as_of)
-    monkeypatch.setattr(qc, "_run_batches", lambda *a, **k: {})
-    one_by_one = qc.run_qc(obs, None, as_of=as_of)
+def _same_as_one_by_one(monkeypatch, obs, network, as_of):
+    """QC in blocks, checked equal (flags and errors) to the series-by-series run; the report in blocks."""
+    batched = qc.run_qc(obs, network, as_of=as_of)
+    with monkeypatch.context() as m:
+        m.setattr(qc, "_run_batches", lambda *a, **k: {})
+        one_by_one = qc.run_qc(obs, network, as_of=as_of)
     pd.testing.assert_frame_equal(batched.flags, one_by_one.flags)
     pd.testing.assert_frame_equal(batched.errors.reset_index(drop=True), one_by_one.errors.reset_index(drop=True),
                                   check_dtype=False, check_categorical=False)
+    return batched
+
+
+@pytest.mark.parametrize("as_of", [None, date(2022, 6, 30)])
+def test_blocks_flag_what_the_series_by_series_run_flags(monkeypatch, as_of):
+    obs = _archive()
+    batched = _same_as_one_by_one(monkeypatch, obs, None, as_of)
     checks = set(batched.flags["check"])
     assert {"negative", "spike", "flat_line", "completeness", "implausible", "duplicates", "unsorted", "gaps"} <= checks
     if as_of is not None:
@@ -134,12 +141,7 @@ def test_network_series_in_blocks_flag_what_the_series_by_series_run_flags(monke
     frame["value"] = values
     defective = Observations(frame, inputs=obs.inputs)
     as_of = date(2026, 11, 21)
-    batched = qc.run_qc(defective, network, as_of=as_of)
-    monkeypatch.setattr(qc, "_run_batches", lambda *a, **k: {})
-    one_by_one = qc.run_qc(defective, network, as_of=as_of)
-    pd.testing.assert_frame_equal(batched.flags, one_by_one.flags)
-    pd.testing.assert_frame_equal(batched.errors.reset_index(drop=True), one_by_one.errors.reset_index(drop=True),
-                                  check_dtype=False, check_categorical=False)
+    batched = _same_as_one_by_one(monkeypatch, defective, network, as_of)
     flagged = set(zip(batched.flags["station"], batched.flags["check"], strict=True))
     assert {("toktogul", "above_capacity"), ("toktogul", "level_range"), ("charvak", "negative"),
             ("syrdarya_kazaly", "spike"), ("naryn_uchkurgan", "flat_line")} <= flagged
