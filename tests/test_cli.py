@@ -254,3 +254,16 @@ def test_an_unknown_reader_is_a_usage_error():
     result = CliRunner().invoke(main, ["check-data", "--reader", "nonsense"])
     assert result.exit_code == 2
     assert "'nonsense' is not a reader; use one of csv, hydromet-long, netcdf, xlsx, yearbook, zarr" in result.output
+
+
+def test_check_data_strict_fails_where_generate_would_refuse_the_latest_period(runner, tmp_path):
+    p = write_csv(tmp_path / "one.csv", ["toktogul,volume,2026-11-01,11000,Mm3", "toktogul,volume,2026-11-02,11010,Mm3"])
+    assert runner.invoke(main, ["check-data", "--data", str(p), "--as-of", "2026-11-21"]).exit_code == 0
+    strict = runner.invoke(main, ["check-data", "--data", str(p), "--as-of", "2026-11-21", "--strict"])
+    assert strict.exit_code == 1
+    assert "Error (--strict): 'bulletin generate' would refuse these data: no dekad or month of the 36 up to " \
+           "2026-10-d3 has data for at least 50% of the indicators" in strict.stderr
+    generate = runner.invoke(main, ["generate", "--data", str(p), "--format", "json", "--out", str(tmp_path / "o"),
+                                    "--issued-at", "2026-11-21T06:00:00+05:00"])
+    assert generate.exit_code == 1 and "has data for at least 50% of the indicators" in generate.stderr
+    assert runner.invoke(main, ["check-data", "--as-of", "2026-11-21", "--strict"]).exit_code == 0  # the sample

@@ -49,7 +49,9 @@ scheduler_option = click.option(
 @click.option("--out", "out_file", callback=out_folder, default=None, type=click.Path(dir_okay=False),
               help="Write the report as CSV (.csv) or JSON (.json) instead of a table.")
 @click.option("--as-of", default=None, help="Date after which values are flagged as future (default: today, UTC).")
-@click.option("--strict", is_flag=True, help="Exit 1 when a check of severity 'error' flags any value.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when a check of severity 'error' flags any value, or when 'bulletin generate' would refuse "
+                   "the data (no value; with the network's stations, no recent period with enough findings).")
 def check_data(setup, out_file, as_of, strict):
     """Quality-control report of the data only, with the network's flow links and station exceptions."""
     from ..qc import run_qc
@@ -78,6 +80,22 @@ def check_data(setup, out_file, as_of, strict):
         sys.exit(1)
     if strict and obs.last_date is None:  # as generate refuses them: nothing to issue
         say(f"Error: the data hold no value ({len(obs.frame)} rows, all empty) (--strict).", err=True)
+        sys.exit(1)
+    if strict and not setup.keep_unknown:  # the network's data: would generate issue its latest period?
+        _would_issue(setup, _parse_issued_at(as_of) if as_of else datetime.now(UTC).replace(microsecond=0))
+
+
+def _would_issue(setup, as_of: datetime) -> None:
+    """Exit 1, saying why, when ``bulletin generate`` would refuse to issue the latest period of the data."""
+    from ..errors import DataQualityError
+    from ..pipeline import prepare, resolve_period
+
+    try:
+        p = prepare(data=setup.data or None, as_of=as_of, catalogue_path=setup.catalogue, network_path=setup.network,
+                    read_options=setup.read_options(), qc_path=setup.qc, verification_path=None)
+        resolve_period("latest", p.evaluated, p.network, p.coverage)
+    except DataQualityError as exc:
+        say(f"Error (--strict): 'bulletin generate' would refuse these data: {exc}", err=True)
         sys.exit(1)
 
 
