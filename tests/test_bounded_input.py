@@ -255,3 +255,43 @@ def test_a_workbook_whose_zip_understates_a_part_is_refused(tmp_path):
     path.write_bytes(data.replace(struct.pack("<I", len(big)), struct.pack("<I", 5000)))
     with pytest.raises(IngestError, match=r"liar.xlsx: not a readable Excel workbook \(Bad CRC-32"):
         read_observations([path], None, allow_unknown_stations=True)
+
+
+def _small_files(folder, count: int, broken: int | None = None):
+    folder.mkdir()
+    for k in range(count):
+        day = __import__("datetime").date(2020, 1, 1) + __import__("datetime").timedelta(days=k)
+        rows = f"s{k % 7},discharge,{day},{k}.5,m3/s\n" if k != broken else "s1,discharge,x,1,m3/s\n"
+        (folder / f"f{k:03d}.csv").write_text("station,variable,date,value,unit\n" + rows, encoding="utf-8")
+    (folder / "y.csv").write_text("date,data,norm,units,type,code,station,river,basin,resolution\n"
+                                  "1932-01-10,48.8,38.7,m3s,Q,16279,Khudaydod,Chatkal,Chirchik,dec\n", encoding="utf-8")
+    return folder
+
+
+def test_many_files_read_in_forked_processes_give_what_one_process_gives(tmp_path, monkeypatch):
+    import bulletin.ingest.read as read
+
+    folder = _small_files(tmp_path / "many", 60)
+    monkeypatch.setattr(read, "PARALLEL_FILES", 10**9)
+    one = read_observations([folder], None, allow_unknown_stations=True)
+    monkeypatch.setattr(read, "PARALLEL_FILES", 10)
+    assert read._workers(61) > 1, "this machine has one core: the forked path is not exercised"
+    forked = read_observations([folder], None, allow_unknown_stations=True)
+    pd_testing = __import__("pandas").testing
+    pd_testing.assert_frame_equal(forked.frame, one.frame)
+    pd_testing.assert_frame_equal(forked.archive_norms, one.archive_norms)
+    assert (forked.inputs, forked.notes, forked.unknown_stations) == (one.inputs, one.notes, one.unknown_stations)
+    assert len(one.frame) == 61 and len(one.archive_norms) == 1
+
+
+def test_the_first_broken_file_is_named_however_the_files_are_read(tmp_path, monkeypatch):
+    import bulletin.ingest.read as read
+
+    folder = _small_files(tmp_path / "many", 60, broken=37)
+    messages = []
+    for threshold in (10**9, 10):
+        monkeypatch.setattr(read, "PARALLEL_FILES", threshold)
+        with pytest.raises(IngestError) as exc:
+            read_observations([folder], None, allow_unknown_stations=True)
+        messages.append(str(exc.value))
+    assert messages[0] == messages[1] and "f037.csv" in messages[0] and "line 2: date 'x'" in messages[0]

@@ -9,6 +9,7 @@ refusing observations given twice with different values.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -117,43 +118,125 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
     IngestError
         Naming the file and the line, cell or variable of every problem, and how to fix it.
     """
-    options = ReadOptions(station, variable, unit)
     files = expand_paths([sample_data_path()] if paths is None else list(paths))
     name_pattern = compile_name_pattern(station_from_name) if station_from_name else None
-    frames, inputs, norms, notes = [], [], [], []
+    named = {Path(p) for p in paths or ()}
+    plan: list = []  # in file order: a note (a file skipped) or (path, its read options)
+    for path in files:
+        if name_pattern is None:
+            plan.append((path, ReadOptions(station, variable, unit)))
+        elif path not in named and name_pattern.fullmatch(path.name) is None:
+            plan.append(f"{path.name}: skipped, its name does not match '{station_from_name}'")
+        else:
+            plan.append((path, ReadOptions(station_of_file(path, name_pattern, station_from_name, station), variable,
+                                           unit, f"taken from the file name {path.name} (--station-from-name)")))
+    jobs = [item for item in plan if not isinstance(item, str)]
+    workers = _workers(len(jobs))
+    if workers > 1:  # forked before any thread starts
+        frames, norms, job_notes = _read_forked(jobs, workers, reader, network, allow_unknown_stations, progress)
     # the digests are computed in a thread while the files are parsed: hashlib releases the interpreter
     with ThreadPoolExecutor(1) as hashing:
-        digests = {}
-        named = {Path(p) for p in paths or ()}
-        for path in files:
-            if name_pattern is not None:
-                if path not in named and name_pattern.fullmatch(path.name) is None:
-                    notes.append(f"{path.name}: skipped, its name does not match '{station_from_name}'")
-                    continue
-                options = ReadOptions(station_of_file(path, name_pattern, station_from_name, station), variable, unit,
-                                      f"taken from the file name {path.name} (--station-from-name)")
-            digests[path] = hashing.submit(sha256_of, path)
-            raw = read_table(path, reader, options)
-            if raw.rows.empty and not raw.notes:
-                raise IngestError(f"{path}: the file holds no observation.",
-                                  hint="give a file with data, or leave this one out of --data.")
-            frame = normalise(raw, path, network, allow_unknown_stations, options)
-            if "norm" in frame:
-                norms.append(archive_norms_of(frame))
-                frame = frame.drop(columns="norm")
-            frames.append(frame)
-            notes += [f"{path.name}: {n}" for n in raw.notes]
-            inputs.append(path)
-            if progress is not None:
-                progress(path.stat().st_size)
+        digests = {path: hashing.submit(sha256_of, path) for path, _ in jobs}
+        try:
+            if workers == 1:
+                frames, norms, job_notes = _read_serially(jobs, reader, network, allow_unknown_stations, progress)
+        except BaseException:
+            for digest in digests.values():
+                digest.cancel()
+            raise
+        inputs = [path for path, _ in jobs]
         inputs = [InputFile(name, digests[path].result())
                   for name, path in zip(relative_to_data_root(inputs), inputs, strict=True)]
+    read_notes = iter(job_notes)
+    notes = [n for item in plan for n in ([item] if isinstance(item, str) else next(read_notes))]
     frame = concat_frames(frames) if frames else empty_frame()
     unknown = sorted(set(pd.unique(frame["station"])) - set(network.stations)) if network else []
     archive = pd.concat(norms, ignore_index=True) if norms else empty_norms()
     observations = Observations(frame, inputs, unknown, archive, notes)
     _check_conflicting_duplicates(frame, files, observations.codes())  # the series numbered once, kept
     return observations
+
+
+PARALLEL_FILES = 200
+"""From this many files on they are read in forked processes, one per core: a folder of small files
+costs a few milliseconds of pandas a file, not of reading."""
+
+
+def _read_one(path: Path, reader: str | None, options: ReadOptions, network, allow_unknown: bool):
+    """(frame, archive norms or None, notes) of one data file."""
+    raw = read_table(path, reader, options)
+    if raw.rows.empty and not raw.notes:
+        raise IngestError(f"{path}: the file holds no observation.",
+                          hint="give a file with data, or leave this one out of --data.")
+    frame = normalise(raw, path, network, allow_unknown, options)
+    norms = None
+    if "norm" in frame:
+        norms = archive_norms_of(frame)
+        frame = frame.drop(columns="norm")
+    return frame, norms, [f"{path.name}: {n}" for n in raw.notes]
+
+
+def _read_serially(jobs: list, reader, network, allow_unknown: bool, progress=None) -> tuple[list, list, list]:
+    """(frames, archive norms, notes of each job) of the files of ``jobs``, in order."""
+    frames, norms, notes = [], [], []
+    for path, options in jobs:
+        frame, norm, said = _read_one(path, reader, options, network, allow_unknown)
+        frames.append(frame)
+        norms += [norm] if norm is not None else []
+        notes.append(said)
+        if progress is not None:
+            progress(path.stat().st_size)
+    return frames, norms, notes
+
+
+_FORKED = None  # what the forked readers of _read_jobs read (inherited at fork, never pickled)
+
+
+def _read_part(part: list) -> tuple:
+    """In a forked process (:func:`_read_forked`): ("ok", one frame of the part's files, norms, notes) or ("error", it)."""
+    reader, network, allow_unknown = _FORKED
+    try:
+        frames, norms, notes = _read_serially(part, reader, network, allow_unknown)
+    except Exception as exc:  # noqa: BLE001  (given to the parent, which raises the first in file order)
+        return "error", exc
+    return "ok", concat_frames(frames), norms, notes
+
+
+def _workers(files: int) -> int:
+    """Processes to read ``files`` files with: one per core from :data:`PARALLEL_FILES` files on, else 1.
+
+    One within a worker process already (a backfill's, a dask worker's), or where forking is not possible.
+    """
+    if files < PARALLEL_FILES or multiprocessing.parent_process() is not None \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _read_forked(jobs: list, workers: int, reader, network, allow_unknown: bool, progress=None) -> tuple:
+    """:func:`_read_serially` in ``workers`` forked processes, each a contiguous part of the files at a time.
+
+    The parts are joined in file order, and the first error in file order is raised, as one
+    process would raise it.
+    """
+    size = -(-len(jobs) // (workers * 4))  # a few parts a process: the progress moves, the load evens out
+    parts = [jobs[k:k + size] for k in range(0, len(jobs), size)]
+    global _FORKED
+    _FORKED = (reader, network, allow_unknown)
+    frames, norms, notes = [], [], []
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for part, result in zip(parts, pool.imap(_read_part, parts), strict=True):
+                if result[0] == "error":
+                    raise result[1]
+                frames.append(result[1])
+                norms += result[2]
+                notes += result[3]
+                if progress is not None:
+                    progress(sum(path.stat().st_size for path, _ in part))
+    finally:
+        _FORKED = None
+    return frames, norms, notes
 
 
 def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
