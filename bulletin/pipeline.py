@@ -189,7 +189,8 @@ class Prepared:
 
 
 def prepare(*, data=None, as_of: datetime, catalogue_path=None, network_path=None, read_options: dict | None = None,
-            qc_path=None, verification_path=None) -> Prepared:
+            qc_path=None, verification_path=None, observations: Observations | None = None,
+            checked: QCReport | None = None) -> Prepared:
     """Read, check and aggregate the inputs once, for one or many periods (:func:`issue`).
 
     QC runs on the observations as read, with ``as_of`` (the issue time, or the last issue
@@ -200,16 +201,21 @@ def prepare(*, data=None, as_of: datetime, catalogue_path=None, network_path=Non
     ``verification_path`` names a verification file (``bulletin verify --out``; default
     :func:`default_verification`): it is read first, so that a wrong file costs nothing, and
     ``verification`` says whether it was computed on the same data and catalogue.
+
+    ``observations`` and ``checked``: the data already read from ``data`` and their QC report
+    as of ``as_of`` (``check-data --strict``), not read and checked again.
     """
     network = load_network(network_path)
     catalogue = load_catalogue(catalogue_path, network)
     default = None if verification_path else default_verification(data)
     scores = (load_verification(verification_path) if verification_path else
               load_verification(default, "/".join(SAMPLE_VERIFICATION)) if default else None)
-    obs = read_observations(data or None, network, **(read_options or {}))
+    obs = observations if observations is not None else read_observations(data or None, network,
+                                                                           **(read_options or {}))
     if scores is not None:
         scores = scores.compared_with(obs.inputs, catalogue)
-    qc = run_qc(obs, network, as_of=as_of.date(), config=load_qc_config(qc_path) if qc_path else None)
+    qc = checked if checked is not None else run_qc(obs, network, as_of=as_of.date(),
+                                                    config=load_qc_config(qc_path) if qc_path else None)
     good = qc.clean(obs)
     if good.last_date is None and obs.last_date is not None:
         raise DataQualityError("every observation was flagged as an error by the quality checks.",

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from bulletin.cli.base import terminal_safe
+from bulletin.cli.terminal import terminal_safe
 
 ESCAPES = "\x1b]0;owned\x07\x1b[2J\u202e\x9b"
 

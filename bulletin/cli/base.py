@@ -20,7 +20,7 @@ import click
 from .. import SCHEMA_VERSION, __version__
 from ..errors import BulletinError, ConfigError, UsageError
 from ..files import read_yaml, set_limits
-from .terminal import say, say_json, terminal_safe  # noqa: F401 (the commands import them from here)
+from .terminal import say
 
 
 def _fail(exc: BulletinError) -> None:

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import BulletinError, IngestError, UsageError
-from .base import main, notes_of, out_folder, progress_bar, remove_leftovers, say, setup_options
+from .base import main, notes_of, out_folder, progress_bar, remove_leftovers, setup_options
+from .terminal import say
 
 
 def _data_files(setup) -> list[tuple[Path, bool]]:

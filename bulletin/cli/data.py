@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import click
@@ -24,11 +24,11 @@ from .base import (
     notes_of,
     out_folder,
     progress_bar,
-    say,
     setup_options,
     temporary_beside,
     write_atomic,
 )
+from .terminal import say
 
 reference_option = click.option("--reference", default=None,
                                 help="Reference period FIRST-LAST (e.g. 1991-2020) or 'full'. Default: the catalogue's.")
@@ -82,17 +82,20 @@ def check_data(setup, out_file, as_of, strict):
         say(f"Error: the data hold no value ({len(obs.frame)} rows, all empty) (--strict).", err=True)
         sys.exit(1)
     if strict and not setup.keep_unknown:  # the network's data: would generate issue its latest period?
-        _would_issue(setup, _parse_issued_at(as_of) if as_of else datetime.now(UTC).replace(microsecond=0))
+        _would_issue(setup, datetime.combine(today, time(), UTC), obs, report)
 
 
-def _would_issue(setup, as_of: datetime) -> None:
-    """Exit 1, saying why, when ``bulletin generate`` would refuse to issue the latest period of the data."""
+def _would_issue(setup, as_of: datetime, obs, report) -> None:
+    """Exit 1, saying why, when ``bulletin generate`` would refuse to issue the latest period of ``obs``.
+
+    The observations and their QC report are those check-data made, not read and checked again.
+    """
     from ..errors import DataQualityError
     from ..pipeline import prepare, resolve_period
 
     try:
         p = prepare(data=setup.data or None, as_of=as_of, catalogue_path=setup.catalogue, network_path=setup.network,
-                    read_options=setup.read_options(), qc_path=setup.qc, verification_path=None)
+                    read_options=setup.read_options(), qc_path=setup.qc, observations=obs, checked=report)
         resolve_period("latest", p.evaluated, p.network, p.coverage)
     except DataQualityError as exc:
         say(f"Error (--strict): 'bulletin generate' would refuse these data: {exc}", err=True)

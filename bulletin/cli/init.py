@@ -21,7 +21,8 @@ import yaml
 from ..errors import BulletinError, ConfigError, UsageError
 from ..methods.status import StatusCategoryMethod
 from ..network import KIND_VARIABLES
-from .base import Setup, main, out_folder, say, setup_options, write_all_atomic
+from .base import Setup, main, out_folder, setup_options, write_all_atomic
+from .terminal import say
 
 STATUS_VARIABLES = ("discharge", "inflow", "volume", "stage")
 """Series that get a starting HydroSOS status indicator (it needs no threshold)."""

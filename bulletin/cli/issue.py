@@ -15,11 +15,10 @@ from .base import (
     notes_of,
     one_period,
     out_folder,
-    say,
-    say_json,
     setup_options,
     write_all_atomic,
 )
+from .terminal import say, say_json
 
 
 @main.command()

@@ -9,7 +9,8 @@ from datetime import time
 import click
 
 from ..errors import UsageError
-from .base import _csv_list, _parse_issued_at, main, one_period, say, setup_options
+from .base import _csv_list, _parse_issued_at, main, one_period, setup_options
+from .terminal import say
 
 
 def _archive_options(func):

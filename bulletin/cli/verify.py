@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .base import main, notes_of, out_folder, say, setup_options, write_atomic
+from .base import main, notes_of, out_folder, setup_options, write_atomic
+from .terminal import say
 
 
 def _num(value, digits: int = 3) -> str:
