@@ -9,11 +9,11 @@ refusing observations given twice with different values.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,7 @@ from pandas.api.types import union_categoricals
 
 from ..errors import IngestError, UsageError
 from ..files import regular_file_size
+from ..forks import ordered_map, workers_for
 from ..network import Network
 from ..resources import resource_path
 from .observations import InputFile, Observations, archive_norms_of, duplicated_rows, empty_frame, empty_norms
@@ -189,12 +190,8 @@ def _read_serially(jobs: list, reader, network, allow_unknown: bool, progress=No
     return frames, norms, notes
 
 
-_FORKED = None  # what the forked readers of _read_jobs read (inherited at fork, never pickled)
-
-
-def _read_part(part: list) -> tuple:
+def _read_part(reader, network, allow_unknown: bool, part: list) -> tuple:
     """In a forked process (:func:`_read_forked`): ("ok", one frame of the part's files, norms, notes) or ("error", it)."""
-    reader, network, allow_unknown = _FORKED
     try:
         frames, norms, notes = _read_serially(part, reader, network, allow_unknown)
     except Exception as exc:  # noqa: BLE001  (given to the parent, which raises the first in file order)
@@ -207,10 +204,7 @@ def _workers(files: int) -> int:
 
     One within a worker process already (a backfill's, a dask worker's), or where forking is not possible.
     """
-    if files < PARALLEL_FILES or multiprocessing.parent_process() is not None \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return workers_for(files) if files >= PARALLEL_FILES else 1
 
 
 def _read_forked(jobs: list, workers: int, reader, network, allow_unknown: bool, progress=None) -> tuple:
@@ -221,21 +215,17 @@ def _read_forked(jobs: list, workers: int, reader, network, allow_unknown: bool,
     """
     size = -(-len(jobs) // (workers * 4))  # a few parts a process: the progress moves, the load evens out
     parts = [jobs[k:k + size] for k in range(0, len(jobs), size)]
-    global _FORKED
-    _FORKED = (reader, network, allow_unknown)
     frames, norms, notes = [], [], []
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for part, result in zip(parts, pool.imap(_read_part, parts), strict=True):
-                if result[0] == "error":
-                    raise result[1]
-                frames.append(result[1])
-                norms += result[2]
-                notes += result[3]
-                if progress is not None:
-                    progress(sum(path.stat().st_size for path, _ in part))
-    finally:
-        _FORKED = None
+    results = ordered_map(partial(_read_part, reader, network, allow_unknown), parts, workers)
+    for part, result in zip(parts, results, strict=True):
+        if result[0] == "error":
+            results.close()  # the pool ends with the files still being read
+            raise result[1]
+        frames.append(result[1])
+        norms += result[2]
+        notes += result[3]
+        if progress is not None:
+            progress(sum(path.stat().st_size for path, _ in part))
     return frames, norms, notes
 
 

@@ -15,13 +15,13 @@ whose rows a vectorised test finds suspect (:func:`rows_flagged`).
 
 from __future__ import annotations
 
-import multiprocessing
-import os
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from ..aggregation import sort_order
+from ..forks import ordered_map, workers_for
 from ..ingest.observations import codes_of, series_codes
 from . import checks as _checks
 from .registry import CHECKS, CheckResult, flag_rows
@@ -160,7 +160,7 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
         without a batched form, or None for a station outside the network.
 
     With several blocks and cores, the blocks are checked in forked processes, one per core
-    (:func:`block_workers`); their flags are recorded here in block order, as one process would.
+    (:func:`~bulletin.forks.ordered_map`); their flags are recorded here in block order, as one process would.
     """
     row_code, present = codes if codes is not None else series_codes(rows)
     code = pd.MultiIndex.from_tuples(keys).get_indexer(pd.MultiIndex.from_tuples(present))[row_code]
@@ -187,41 +187,21 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
                station_of)
 
     blocks = list(range(0, len(keys), BLOCK))
-    workers = block_workers(len(blocks)) if record_rows is not None else 1
+    workers = workers_for(len(blocks)) if record_rows is not None else 1
     if workers == 1:
         for lo in blocks:
             run(lo, record, record_errors)
         return
-    global _FORKED
-    _FORKED = (run, keep_good)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for flags, errors in pool.imap(_run_forked, blocks):  # in block order: the same order as one process
-                for station, variable, rows in flags:
-                    record_rows(station, variable, rows)
-                for args in errors:
-                    record_errors(*args)
-    finally:
-        _FORKED = None
+    forked = partial(_run_forked, run, keep_good)
+    for flags, errors in ordered_map(forked, blocks, workers):  # in block order: the same order as one process
+        for station, variable, rows in flags:
+            record_rows(station, variable, rows)
+        for args in errors:
+            record_errors(*args)
 
 
-_FORKED = None  # what the forked workers of run_daily_batch run (inherited at fork, never pickled)
-
-
-def block_workers(blocks: int) -> int:
-    """Processes that check ``blocks`` blocks at once: one per core, one when forking is not possible or not worth it.
-
-    Not within a worker process already (a backfill's, a dask worker's).
-    """
-    if blocks < 2 or multiprocessing.parent_process() is not None \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return max(1, min(blocks, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
-
-
-def _run_forked(lo: int) -> tuple[list, list]:
+def _run_forked(run, keep_good, lo: int) -> tuple[list, list]:
     """In a forked worker: one block's flags and errors, collected to be recorded by the parent in order."""
-    run, keep_good = _FORKED
     flags: list = []
     errors: list = []
 

@@ -1,0 +1,59 @@
+"""Work in forked processes (bulletin/forks.py): the results of one process, in the same order."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from bulletin.errors import IngestError
+from bulletin.forks import can_fork, ordered_map, workers_for
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
+
+
+@needs_fork
+def test_results_come_in_the_order_of_the_pieces_from_other_processes():
+    table = np.arange(1000.0)  # inherited at fork, not sent
+
+    def piece(k):
+        return os.getpid(), float(table[k * 100:(k + 1) * 100].sum())
+
+    forked = list(ordered_map(piece, range(10), workers=2))
+    assert [s for _, s in forked] == [sum(range(k * 100, (k + 1) * 100)) for k in range(10)]
+    assert os.getpid() not in {pid for pid, _ in forked}
+
+
+def test_one_worker_computes_here_one_piece_at_a_time():
+    done = []
+
+    def piece(k):
+        done.append(k)
+        return os.getpid()
+
+    results = ordered_map(piece, range(3), workers=1)
+    assert next(results) == os.getpid()
+    assert done == [0]  # lazily: the second piece waits for its turn
+    assert list(results) == [os.getpid()] * 2
+
+
+@needs_fork
+def test_an_error_in_a_worker_is_raised_here_with_its_message_and_hint():
+    def piece(k):
+        if k == 3:
+            raise IngestError(f"piece {k}: broken", hint="mend it")
+        return k
+
+    results = ordered_map(piece, range(6), workers=2)
+    assert [next(results) for _ in range(3)] == [0, 1, 2]
+    with pytest.raises(IngestError) as caught:
+        next(results)
+    assert (caught.value.message, caught.value.hint) == ("piece 3: broken", "mend it")
+
+
+def test_workers_are_never_more_than_the_pieces_or_the_cores():
+    assert workers_for(0) == workers_for(1) == 1
+    if can_fork():
+        assert workers_for(2) == min(2, len(os.sched_getaffinity(0)))
+        assert workers_for(100, limit=1) == 1
