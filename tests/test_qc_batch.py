@@ -146,3 +146,50 @@ def test_network_series_in_blocks_flag_what_the_series_by_series_run_flags(monke
     assert {("toktogul", "above_capacity"), ("toktogul", "level_range"), ("charvak", "negative"),
             ("syrdarya_kazaly", "spike"), ("naryn_uchkurgan", "flat_line")} <= flagged
     assert sorted(batched.errors["station"].astype(str)) == ["charvak", "toktogul"]  # negative and above capacity
+
+
+def _same_as_clean(obs, network, as_of=None):
+    """:func:`bulletin.qc.without_errors` against ``run_qc(...).clean``: the same rows, in the same order."""
+    expected = qc.run_qc(obs, network, as_of=as_of).clean(obs).frame
+    got = qc.without_errors(obs, network, as_of=as_of)
+    assert list(got.frame.columns) == list(expected.columns)
+    pd.testing.assert_index_equal(got.frame.index, expected.index)
+    for name, col in got.frame.items():  # categories by their words and codes: comparing boxed cells takes minutes
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            assert list(col.cat.categories) == list(expected[name].cat.categories)
+            np.testing.assert_array_equal(col.cat.codes.to_numpy(), expected[name].cat.codes.to_numpy())
+        else:
+            pd.testing.assert_series_equal(col, expected[name])
+    return got
+
+
+@pytest.mark.parametrize("as_of", [None, date(2022, 6, 30)])
+def test_without_errors_removes_what_the_whole_report_removes(as_of):
+    obs = _archive()
+    got = _same_as_clean(obs, None, as_of)
+    removed = len(obs.frame) - len(got.frame)
+    future = int((obs.frame["date"] > pd.Timestamp(as_of)).sum()) if as_of else 0
+    assert removed == 8 + future  # 4 negative and 4 implausible values, and the values after the issue date
+
+
+def test_without_errors_on_the_network_and_on_dekad_values():
+    """The sample with its network (capacities), and a real archive of dekad values (checks of other years)."""
+    from pathlib import Path
+
+    from bulletin.ingest import read_observations
+    from bulletin.network import load_network
+
+    network = load_network(None)
+    obs = read_observations(None, network)
+    frame = obs.frame.copy()
+    values = frame["value"].to_numpy().copy()
+    volume = np.flatnonzero(((frame["station"] == "toktogul") & (frame["variable"] == "volume")).to_numpy())
+    values[volume[5000]] = 25_000.0  # above the capacity of 19,500 Mm3: an error
+    frame["value"] = values
+    got = _same_as_clean(Observations(frame, inputs=obs.inputs), network, date(2026, 11, 21))
+    assert len(got.frame) == len(frame) - 1
+    archive = Path(__file__).resolve().parents[2] / "shared" / "data" / "chirchik-uzhydromet" / "data_ChirchikRiver.csv"
+    if archive.exists():  # Uzhydromet's dekad values, one of them mistyped a hundred times too large
+        real = read_observations([archive], None, allow_unknown_stations=True).frame.copy()
+        real.loc[real.index[4000], "value"] *= 100
+        assert len(_same_as_clean(Observations(real), None).frame) == len(real) - 1

@@ -5,7 +5,7 @@ of its stations; it opens the store itself and reads only those stations, so no 
 through the client. :func:`run_part` builds the chunk's :class:`~bulletin.ingest.Observations`
 as the Zarr reader and :func:`~bulletin.ingest.read_observations` build them (the same raw rows,
 the same :func:`~bulletin.ingest.normalise`), runs the quality checks on them
-(:func:`~bulletin.qc.run_qc`), leaves out the values flagged as errors, and computes the
+(:func:`~bulletin.qc.without_errors`), leaves out the values flagged as errors, and computes the
 command's table (:mod:`.outputs`). Stations are taken :data:`BATCH_VALUES` values at a time,
 so that a worker's memory is bounded by the chunk, not by the store.
 """
@@ -21,7 +21,7 @@ from ..climatology import ClimateSettings
 from ..ingest import Observations, RawTable, ReadOptions, normalise
 from ..ingest.zarr import HINT, observed, open_store, store_layout, store_rows
 from ..network import Network
-from ..qc import QCConfig, run_qc
+from ..qc import QCConfig, without_errors
 from .outputs import climatology_frame, ssi_frame, station_blocks, status_frame
 
 BATCH_VALUES = 1_000_000
@@ -95,7 +95,7 @@ def run_part(job: Job, store: str, positions: list[int], together: bool = False)
     blocks, flows = [], 0
     for batch in batches(list(positions), size):
         obs = chunk_observations(path, ds, layout, batch, job)
-        good = run_qc(obs, job.network, config=job.qc_config).clean(obs)
+        good = without_errors(obs, job.network, config=job.qc_config)
         if job.command == "climatology":
             frame = climatology_frame(good, job.resolution, job.settings)
         elif job.command == "status":

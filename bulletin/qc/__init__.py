@@ -39,11 +39,23 @@ from .report import ERROR_COLUMNS, FLAG_COLUMNS, QCReport
 _runs = runs  # the name the tests and older code use
 
 __all__ = ["CHECKS", "SEVERITIES", "Check", "CheckResult", "QCConfig", "QCReport", "check", "load_qc_config",
-           "run_qc", "runs"]
+           "run_qc", "runs", "without_errors"]
 
 _ROW_COLUMNS = ["date", "value", "file", "line"]
 
 
+
+
+def without_errors(obs: Observations, network: Network | None, *, as_of: date | datetime | None = None,
+                   config: QCConfig | None = None) -> Observations:
+    """The observations without the values QC flags as errors: ``run_qc(...).clean(obs)``, sooner.
+
+    For the data commands, which use the clean values and no report: the daily series are
+    checked only by the checks that flag errors (those of :data:`~.batch.BATCHED` that flag
+    warnings or facts, and the checks across series, never remove a value), every other series
+    by all its checks. The tests hold the result equal to ``run_qc(...).clean(obs)``.
+    """
+    return _run_qc(obs, network, as_of, config, errors_only=True).clean(obs)
 
 
 def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime | None = None,
@@ -67,13 +79,20 @@ def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime
     QCReport
         The flags, the values flagged as errors and the completeness rules.
     """
+    return _run_qc(obs, network, as_of, config)
+
+
+def _run_qc(obs: Observations, network: Network | None, as_of, config: QCConfig | None,
+            errors_only: bool = False) -> QCReport:
+    """:func:`run_qc`; with ``errors_only``, the report of :func:`without_errors` (its errors whole, not its flags)."""
     config = with_station_exceptions(config or load_qc_config(), network)
     as_of_ts = None if as_of is None else pd.Timestamp(as_of.date() if isinstance(as_of, datetime) else as_of)
     out: list[tuple] = []
     errors: list[pd.DataFrame] = []
     good_daily: dict[tuple[str, str], pd.Series] = {}
     frame = obs.frame
-    batched = _run_batches(frame, network, config, {"as_of": as_of_ts, "resolution": "day"}, obs.codes())
+    batched = _run_batches(frame, network, config, {"as_of": as_of_ts, "resolution": "day"}, obs.codes(),
+                           errors_only)
     for (station, variable, resolution), g in _series_in_order(frame, batched, obs.codes()):
         if g is None:
             flags, error_dates, good = batched.pop((station, variable, resolution))
@@ -119,7 +138,8 @@ def run_qc(obs: Observations, network: Network | None, *, as_of: date | datetime
         if "completeness" in configured:
             result = CHECKS["completeness"].func(good, st, configured["completeness"])
             flag_rows(out, station, variable, resolution, "completeness", result)
-    _consistency_checks(out, good_daily, network, config)
+    if not errors_only:  # they flag, never remove
+        _consistency_checks(out, good_daily, network, config)
     flags = pd.DataFrame(out, columns=FLAG_COLUMNS)
     flags["days"] = flags["days"].astype(np.int64)
     for col in ("first", "last"):
@@ -154,8 +174,11 @@ def _series_in_order(frame: pd.DataFrame, batched: dict, codes):
         yield names[k], groups.get(names[k])
 
 
-def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig, context: dict, codes) -> dict:
+def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig, context: dict, codes,
+                 errors_only: bool = False) -> dict:
     """The flags, error dates and good values of every daily series, run in blocks (:mod:`.batch`).
+
+    With ``errors_only``, only the checks that flag errors run on them (:func:`without_errors`).
 
     Returns (station, variable, 'day') -> (flag rows, dates flagged as errors, the series without
     them or None): what the series-by-series loop of :func:`run_qc` gives for each. The good
@@ -193,6 +216,9 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
 
     position = {k: i for i, k in enumerate(keys)}
     for configured, members in groups.values():
+        if errors_only:
+            configured = {name: params for name, params in configured.items()
+                          if name not in _batch.BATCHED or _batch.BATCHED[name][2] == "error"}
         if len(groups) > 1:
             member = np.zeros(len(keys), dtype=bool)
             member[[position[m] for m in members]] = True
