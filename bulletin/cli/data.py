@@ -28,6 +28,7 @@ from .base import (
     temporary_beside,
     write_atomic,
 )
+from .process import keep_freed_memory
 from .terminal import say
 
 reference_option = click.option("--reference", default=None,
@@ -60,6 +61,7 @@ def check_data(setup, out_file, as_of, strict):
     if setup.catalogue:  # not used by the checks; validated, so that the whole configuration is checked at once
         setup.load_catalogue(network)
     today = _parse_issued_at(as_of).date() if as_of else datetime.now(UTC).date()
+    keep_freed_memory()  # an archive's tables, built and dropped
     obs = setup.read(network)
     report = run_qc(obs, network, as_of=today, config=setup.qc_config())
     summary = report.summary()
@@ -118,13 +120,13 @@ def _settings(setup, network, reference):
 
 def _climate_inputs(setup, reference):
     """The observations without the values QC flags as errors, the climate settings and the network."""
-    from ..qc import run_qc
+    from ..qc import without_errors
 
     network = setup.load_network()
     settings = _settings(setup, network, reference)
     obs = setup.read(network)
     notes_of(obs, network)
-    good = run_qc(obs, network, config=setup.qc_config()).clean(obs)
+    good = without_errors(obs, network, config=setup.qc_config())
     return good, settings
 
 
@@ -181,12 +183,15 @@ def _in_memory(setup, command: str, reference, out_file, resolution: str = "mont
                distribution: str = "gamma") -> None:
     """Run ``command`` on the observations in memory, a block of series at a time, and write its CSV.
 
-    On a terminal, progress bars show the reading (file by file) and the blocks computed and written.
+    The blocks are computed side by side in forked processes, one per core
+    (:func:`~bulletin.forks.ordered_map`), and written in their order. On a terminal, progress bars show the reading (file by file) and the blocks computed and written.
     """
     from ..distributed.outputs import climatology_frame, header_text, series_blocks, ssi_frame, status_frame
+    from ..forks import ordered_map
     from ..tables import csv_text
     from ..units import load_variables
 
+    keep_freed_memory()  # an archive's tables, built and dropped
     obs, settings = _climate_inputs(setup, reference)
     keys = obs.keys()
     if command == "ssi":
@@ -194,16 +199,22 @@ def _in_memory(setup, command: str, reference, out_file, resolution: str = "mont
         if not any(variable in flows for _, variable in keys):
             raise UsageError("the data hold no flow series (discharge, inflow, release or withdrawal) for an SSI.")
 
+    blocks = list(series_blocks(obs))
+
+    def block_text(k: int) -> tuple[bytes, int, int]:
+        block = blocks[k]
+        if command == "climatology":
+            frame = climatology_frame(block, resolution, settings)
+        elif command == "status":
+            frame = status_frame(block, resolution, settings)
+        else:
+            frame = ssi_frame(block, settings, scale, distribution)[0]
+        return csv_text(frame, header=False).encode("utf-8"), len(frame), len(block.keys())
+
     def rows(bar):
-        for block in series_blocks(obs):
-            if command == "climatology":
-                frame = climatology_frame(block, resolution, settings)
-            elif command == "status":
-                frame = status_frame(block, resolution, settings)
-            else:
-                frame = ssi_frame(block, settings, scale, distribution)[0]
-            bar.update(len(block.keys()))
-            yield csv_text(frame, header=False).encode("utf-8"), len(frame)
+        for text, count, series in ordered_map(block_text, range(len(blocks))):  # blocks side by side, in order
+            bar.update(series)
+            yield text, count
 
     with progress_bar(len(keys), f"Computing {len(keys):,} series") as bar:
         count = _write_rows(header_text(command), rows(bar), out_file)

@@ -80,8 +80,12 @@ def ssi_frame(obs: Observations, settings: ClimateSettings, scale: int,
 
 
 
-SERIES_PER_BLOCK = 256
-"""Series computed at once on the in-memory path: what a block's tables hold, and a step of its progress bar."""
+SERIES_PER_BLOCK = 64
+"""Series computed at once on the in-memory path: what a block's tables hold, and a step of its progress bar.
+
+Small enough that a process computing block after block reuses the memory of the one before
+(blocks of 256 series of 35 years made ``bulletin status`` 0.6 s slower on 1,000 series, in
+fresh pages), large enough that the arithmetic stays on whole arrays."""
 
 
 def series_blocks(obs: Observations, per_block: int = SERIES_PER_BLOCK) -> Iterator[Observations]:
