@@ -356,3 +356,21 @@ def test_valid_look_alikes_still_read(tmp_path, network):
     yb.write_text("2022," + ",".join(["1"] * 36) + "\n2023,1,2,3\n", encoding="utf-8")
     obs = read_observations([yb], network, station="naryn_uchterek", variable="discharge", unit="m3/s")
     assert len(obs.frame) == 36 + 3
+
+
+def test_unknown_stations_are_reported_once_each_in_order_of_first_appearance(tmp_path):
+    """Interleaved rows of three unknown codes: one problem each, at its first line, with its count (hand-counted)."""
+    from bulletin.errors import IngestError
+    from bulletin.ingest import read_observations
+    from bulletin.network import load_network
+
+    path = tmp_path / "mixed.csv"
+    codes = ["zz1", "zz2", "zz1", "zz3", "zz2", "zz1"]
+    path.write_text("station,variable,date,value,unit\n" + "".join(
+        f"{c},discharge,2026-11-{k + 1:02d},1.5,m3/s\n" for k, c in enumerate(codes)), encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        read_observations([path], load_network(None))
+    assert caught.value.message == f"{path}: 3 problem(s) in the data:"
+    assert caught.value.details == ["line 2: unknown station 'zz1' on 3 rows, the first here",
+                                    "line 3: unknown station 'zz2' on 2 rows, the first here",
+                                    "line 5: unknown station 'zz3'"]

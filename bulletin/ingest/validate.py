@@ -95,9 +95,11 @@ class _Problems:
         """Record ``text`` once, at the first row where ``mask`` is true."""
         idx = np.flatnonzero(mask)
         if idx.size:
-            first = np.zeros(len(self.lines), dtype=bool)
-            first[idx[0]] = True
-            self.report(first, fld, lambda i: [text] * i.size)
+            self.report_at(int(idx[0]), fld, text)
+
+    def report_at(self, row: int, fld: str, text: str) -> None:
+        """Record ``text`` at the row ``row`` (its position in the table)."""
+        self.found.append((row, f"{self.places(np.array([row]), fld)[0]}: {text}"))
 
     def raise_if_any(self, path: Path, hint: str) -> None:
         """Raise one error with every problem found; the station hints replace the reader's when they are all."""
@@ -334,11 +336,15 @@ def _resolve_stations(station_in: Coded, missing: np.ndarray, variable: Coded, n
             f"{network.path} (e.g. aliases: ['{first}']), or a new station to add under stations there "
             "('bulletin init --data FILE --out DIR' writes an entry for every code of the data, to copy from); "
             "--keep-unknown-stations reads the file without it")
-        order = pd.unique(station_in.codes[unknown])  # in order of first appearance
-        for code in order:  # once per station: an archive holds thousands of rows of each
-            name = station_in.words[code]
-            _report_rows(problems, unknown & (station_in.codes == code), f"unknown station '{name}'"
-                         + network.suggest(name))
+        rows = np.flatnonzero(unknown)
+        codes, first, counts = np.unique(station_in.codes[rows], return_index=True, return_counts=True)
+        for k in np.argsort(first, kind="stable"):  # once per station, in order of first appearance: one pass
+            name, row = station_in.words[codes[k]], int(rows[first[k]])
+            text = f"unknown station '{name}'" + network.suggest(name)
+            if counts[k] > 1 and not problems.filled["station"][row]:
+                text += f" on {counts[k]} rows, the first here"
+            problems.report_at(row, "station", text)
+            problems.station_problems += 1
     final = np.where(np.array([r is None for r in resolved]), names, resolved)
     return Coded(pair_of_row, final).map(lambda w: w)
 
