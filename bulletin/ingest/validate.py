@@ -22,6 +22,7 @@ from ..network import KIND_VARIABLES, Network
 from ..periods import OBSERVED_RESOLUTIONS as RESOLUTIONS
 from ..periods import period_bounds
 from ..units import conversion_factor, known_units, load_variables
+from .coded import Coded, distinct_keys
 from .fields import DATE_FORMS, as_dates, as_numbers, as_text, fold, no_such_day, same_unit, variable_spellings
 from .registry import RawTable, ReadOptions
 from .text import MAX_REPORTED
@@ -110,76 +111,12 @@ class _Problems:
             _raise(path, [p for _, p in self.found], "; ".join(hints))
 
 
-class Coded:
-    """A text column as the stripped text of its distinct values (``words``) and each row's position among them.
-
-    Observation files repeat the same station, variable and unit on thousands of rows: every
-    check and lookup is done once per distinct value, and the result spread with ``codes``.
-    A missing field is the text ''.
-    """
-
-    def __init__(self, codes: np.ndarray, words: np.ndarray):
-        self.codes = codes.astype(np.int32, copy=False)  # 4 bytes a row: files of millions of rows
-        self.words = words
-
-    @classmethod
-    def of(cls, col: pd.Series) -> Coded:
-        """The coded form of a column of text, categories or missing values."""
-        if isinstance(col.dtype, pd.CategoricalDtype):  # the reader's codes, as they are
-            codes, uniques = col.cat.codes.to_numpy(), col.cat.categories
-        else:
-            codes, uniques = pd.factorize(col, use_na_sentinel=True)
-        text = np.array([str(v).strip() for v in np.asarray(uniques, dtype=object)] + [""], dtype=object)
-        merged, words = pd.factorize(text)  # " a" and "a" are one word
-        codes = codes.astype(np.int32)
-        if (codes < 0).any():
-            codes[codes < 0] = len(uniques)
-        return cls(_remap(codes, merged), np.asarray(words, dtype=object))
-
-    @classmethod
-    def constant(cls, text: str, n: int) -> Coded:
-        """``text`` on each of ``n`` rows."""
-        return cls(np.zeros(n, dtype=np.int32), np.array([text], dtype=object))
-
-    def rows(self, word_mask: np.ndarray) -> np.ndarray:
-        """The rows whose word is one of those marked in ``word_mask``."""
-        word_mask = np.asarray(word_mask, dtype=bool)
-        if not word_mask.any():  # the common case: no row, without a pass over them
-            return np.zeros(self.codes.size, dtype=bool)
-        return word_mask[self.codes]
-
-    def map(self, func) -> Coded:
-        """The column with ``func`` applied to each word (equal results merged)."""
-        merged, words = pd.factorize(np.array([func(w) for w in self.words], dtype=object))
-        return Coded(_remap(self.codes, merged), np.asarray(words, dtype=object))
-
-    def text(self, idx) -> np.ndarray:
-        """The text of the rows ``idx``."""
-        return self.words[self.codes[idx]]
-
-    def categorical(self) -> pd.Categorical:
-        """The rows as a pandas Categorical, its categories sorted."""
-        order = np.argsort(self.words.astype(str), kind="stable")
-        rank = np.empty(order.size, dtype=np.int64)
-        rank[order] = np.arange(order.size)
-        used = np.bincount(self.codes, minlength=order.size) > 0
-        keep = used[order]
-        new_code = (np.cumsum(keep) - 1).astype(np.int32)
-        return pd.Categorical.from_codes(_remap(self.codes, new_code[rank]),
-                                         categories=self.words[order][keep].astype(str))
-
-
-def _remap(codes: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """``new[codes]``, without a pass over the rows when ``new`` keeps every code as it is."""
-    new = np.asarray(new, dtype=np.int32)
-    if np.array_equal(new, np.arange(new.size)):
-        return codes
-    return new[codes]
-
-
 def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None, allow_unknown: bool,
-              options: ReadOptions | None = None) -> pd.DataFrame:
+              options: ReadOptions | None = None, file_names: list[str] | None = None) -> pd.DataFrame:
     """Raw fields of one file to canonical rows (see :class:`RawTable`), or an error listing every problem.
+
+    ``file_names``: the rows are of several files (:mod:`.joined`); the raw column ``file``
+    holds each row's position in ``file_names``.
 
     Returns
     -------
@@ -251,7 +188,9 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     factors = _conversion_factors(variable, given["unit"][0], problems)
     problems.raise_if_any(path, table.hint)
     name = str(path.name)
-    if "part" in rows:
+    if file_names is not None:
+        files = Coded(rows["file"].to_numpy(), np.asarray(file_names, dtype=object)).map(lambda w: w)
+    elif "part" in rows:
         files = Coded.of(rows["part"]).map(lambda part: f"{name} {part}".strip())
     else:
         files = Coded.constant(name, len(rows))
@@ -304,7 +243,7 @@ def _resolve_stations(station_in: Coded, missing: np.ndarray, variable: Coded, n
     if network is None:
         return station_in
     pair_key = station_in.codes.astype(np.int64) * len(variable.words) + variable.codes
-    pairs, pair_of_row = _distinct_keys(pair_key)
+    pairs, pair_of_row = distinct_keys(pair_key)
     names = station_in.words[pairs // len(variable.words)]
     pair_vars = variable.words[pairs % len(variable.words)]
     ids = np.array([network.resolve(n, v) if n else None for n, v in zip(names, pair_vars, strict=True)],
@@ -349,23 +288,6 @@ def _resolve_stations(station_in: Coded, missing: np.ndarray, variable: Coded, n
     return Coded(pair_of_row, final).map(lambda w: w)
 
 
-def _distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(distinct keys, in increasing order; each row's position among them) of small non-negative integer keys.
-
-    A table of all the keys' values, not a sort or a hash: the keys are products of a few
-    hundred codes.
-
-    >>> [a.tolist() for a in _distinct_keys(np.array([7, 2, 7, 0]))]
-    [[0, 2, 7], [2, 1, 2, 0]]
-    """
-    present = np.zeros(int(keys.max(initial=-1)) + 1, dtype=bool)
-    present[keys] = True
-    uniques = np.flatnonzero(present)
-    position = np.zeros(present.size, dtype=np.int32)
-    position[uniques] = np.arange(uniques.size, dtype=np.int32)
-    return uniques, position[keys]
-
-
 def _report_rows(problems: _Problems, rows_of: np.ndarray, text: str) -> None:
     """Report ``text`` once, at the first of ``rows_of``, with their number."""
     n = int(rows_of.sum())
@@ -379,7 +301,7 @@ def _conversion_factors(variable: Coded, units: Coded, problems: _Problems) -> n
     """Factor from each row's unit to its variable's canonical unit (1 where either is unknown); None when all are 1."""
     variables = load_variables()
     pair_key = variable.codes.astype(np.int64) * len(units.words) + units.codes
-    pairs, pair_of_row = _distinct_keys(pair_key)
+    pairs, pair_of_row = distinct_keys(pair_key)
     pair_factor = np.ones(pairs.size)
     for k, key in enumerate(pairs):
         var, unit = variable.words[key // len(units.words)], units.words[key % len(units.words)]
