@@ -25,6 +25,7 @@ from ..files import regular_file_size
 from ..forks import ordered_map, workers_for
 from ..network import Network
 from ..resources import resource_path
+from .joined import batches, read_joined
 from .observations import InputFile, Observations, archive_norms_of, duplicated_rows, empty_frame, empty_norms
 from .registry import READERS, ReadOptions, read_table
 from .text import MAX_REPORTED
@@ -178,15 +179,27 @@ def _read_one(path: Path, reader: str | None, options: ReadOptions, network, all
 
 
 def _read_serially(jobs: list, reader, network, allow_unknown: bool, progress=None) -> tuple[list, list, list]:
-    """(frames, archive norms, notes of each job) of the files of ``jobs``, in order."""
+    """(frames, archive norms, notes of each job) of the files of ``jobs``, in order.
+
+    Consecutive canonical CSV files are read together when they can be (:mod:`.joined`).
+    """
     frames, norms, notes = [], [], []
-    for path, options in jobs:
-        frame, norm, said = _read_one(path, reader, options, network, allow_unknown)
-        frames.append(frame)
-        norms += [norm] if norm is not None else []
-        notes.append(said)
-        if progress is not None:
-            progress(path.stat().st_size)
+    runs = [run for batch in batches(jobs, reader)
+            for run in (read_joined(batch, reader, network, allow_unknown) if len(batch) > 1 else [(batch, None)])]
+    for run, joined in runs:
+        if joined is not None:
+            frames.append(joined)
+            notes += [[] for _ in run]
+            if progress is not None:
+                progress(sum(path.stat().st_size for path, _ in run))
+            continue
+        for path, options in run:
+            frame, norm, said = _read_one(path, reader, options, network, allow_unknown)
+            frames.append(frame)
+            norms += [norm] if norm is not None else []
+            notes.append(said)
+            if progress is not None:
+                progress(path.stat().st_size)
     return frames, norms, notes
 
 

@@ -1,0 +1,128 @@
+"""Many canonical CSV files read as one table: one parse and one normalisation for all of them.
+
+A network's data come as a file per station (the sample: 26 files), and a hydromet's archive
+as thousands of small files. Read one by one, each file costs the fixed overhead of a parse, a
+normalisation and a table, a few milliseconds however few its rows. Files that the canonical
+CSV reader would read on its typed path (:func:`~.csv.read_typed`) and that share one header
+are read here together: their bodies are joined under the header, parsed and normalised once,
+each row keeping its own file and line.
+
+Nothing else changes. The rows, their files and lines, the categories and every check are the
+ones of the file-by-file read (the tests hold them equal); a batch with anything unusual (a
+problem in a row, a quote, another header, an empty file) is read file by file instead, so
+that each problem is reported exactly as it is for one file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import IngestError
+from .csv import is_locale_variant, read_typed
+from .registry import RawTable, reader_for
+from .text import read_bytes
+from .validate import normalise
+
+JOINED_BYTES = 64 * 2**20
+"""The most bytes of files joined in one batch: the joined copy costs no more than this."""
+BOM = b"\xef\xbb\xbf"
+
+
+def batches(jobs: list, reader: str | None) -> list[list]:
+    """``jobs`` (path, options) cut into runs read together: consecutive CSV files with the same options.
+
+    A run of one file is read as before. The files are not opened here.
+    """
+    out: list[list] = []
+    for job in jobs:
+        if out and _joinable(job, reader) and _joinable(out[-1][-1], reader) and out[-1][-1][1] == job[1]:
+            out[-1].append(job)
+        else:
+            out.append([job])
+    return out
+
+
+def _joinable(job, reader: str | None) -> bool:
+    """Whether a file may be read with others: a CSV by its name (its reader is confirmed when it is read)."""
+    return reader in (None, "csv") and job[0].name.lower().endswith((".csv", ".csv.gz"))
+
+
+@dataclass
+class _Group:
+    """Files of one header, their bodies joined when parsed."""
+
+    header: bytes | None
+    jobs: list = field(default_factory=list)
+    bodies: list = field(default_factory=list)
+    size: int = 0
+
+
+def read_joined(jobs: list, reader: str | None, network, allow_unknown: bool) -> list[tuple[list, pd.DataFrame | None]]:
+    """The files of ``jobs`` in runs of one header: (the run's jobs, their normalised rows, or None).
+
+    None for a run to read file by file: a single file, a file that is not a canonical CSV for
+    the typed path, or a run with any problem in a row (then the file-by-file read reports it,
+    naming its file and line). A run holds at most :data:`JOINED_BYTES` of bodies.
+    """
+    groups: list[_Group] = []
+    for job in jobs:
+        part = _header_and_body(job[0], reader)
+        last = groups[-1] if groups else None
+        if part is None:
+            groups.append(_Group(None, [job]))
+        elif last is not None and last.header == part[0] and last.size + len(part[1]) <= JOINED_BYTES:
+            last.jobs.append(job)
+            last.bodies.append(part[1])
+            last.size += len(part[1])
+        else:
+            groups.append(_Group(part[0], [job], [part[1]], len(part[1])))
+    return [(g.jobs, _parse(g, network, allow_unknown) if len(g.jobs) > 1 else None) for g in groups]
+
+
+def _header_and_body(path: Path, reader: str | None) -> tuple[bytes, bytes] | None:
+    """(header line, the lines after it, ending with a line break) of a canonical CSV file; None for any other."""
+    try:
+        if reader_for(path, reader).name != "csv":
+            return None
+        data = read_bytes(path)
+    except IngestError:
+        return None
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    end = data.find(b"\n")
+    if end < 0:
+        return None
+    header, body = data[:end + 1], data[end + 1:]
+    try:
+        text = header.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    columns = [h.strip().lower() for h in text.rstrip("\r\n").split(",")]
+    if is_locale_variant(text) or any(c not in columns for c in ("station", "variable", "date", "value", "unit")) \
+            or not body.strip(b"\r\n"):
+        return None
+    return header, body if body.endswith(b"\n") else body + b"\n"
+
+
+def _parse(group: _Group, network, allow_unknown: bool) -> pd.DataFrame | None:
+    """The normalised rows of a run's files, each row with its own file and line; None at the first problem."""
+    text = group.header.decode("utf-8")
+    rows = read_typed(group.header + b"".join(group.bodies), [h.strip().lower() for h in text.rstrip("\r\n").split(",")])
+    if rows is None:
+        return None
+    counts = np.array([b.count(b"\n") for b in group.bodies], dtype=np.int64)
+    if counts.sum() != len(rows):
+        return None
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    rows["line"] = np.arange(len(rows), dtype=np.int64) - np.repeat(starts, counts) + 2
+    rows["file"] = np.repeat(np.arange(len(group.jobs), dtype=np.int32), counts)  # positions in the names
+    path, options = group.jobs[0]
+    try:
+        return normalise(RawTable(rows), path, network, allow_unknown, options,
+                         file_names=[p.name for p, _ in group.jobs])
+    except IngestError:
+        return None
