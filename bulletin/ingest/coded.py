@@ -18,7 +18,7 @@ class Coded:
     """
 
     def __init__(self, codes: np.ndarray, words: np.ndarray):
-        self.codes = codes.astype(np.int32, copy=False)  # 4 bytes a row: files of millions of rows
+        self.codes = codes.astype(code_type(len(words)), copy=False)  # 1 or 2 bytes a row: files of millions of rows
         self.words = words
 
     @classmethod
@@ -30,15 +30,16 @@ class Coded:
             codes, uniques = pd.factorize(col, use_na_sentinel=True)
         text = np.array([str(v).strip() for v in np.asarray(uniques, dtype=object)] + [""], dtype=object)
         merged, words = pd.factorize(text)  # " a" and "a" are one word
-        codes = codes.astype(np.int32)
-        if (codes < 0).any():
-            codes[codes < 0] = len(uniques)
+        missing = codes < 0
+        if missing.any():  # a copy: the reader's categories stay as they are
+            codes = codes.astype(code_type(len(uniques) + 1))
+            codes[missing] = len(uniques)
         return cls(_remap(codes, merged), np.asarray(words, dtype=object))
 
     @classmethod
     def constant(cls, text: str, n: int) -> Coded:
         """``text`` on each of ``n`` rows."""
-        return cls(np.zeros(n, dtype=np.int32), np.array([text], dtype=object))
+        return cls(np.zeros(n, dtype=np.int8), np.array([text], dtype=object))
 
     def rows(self, word_mask: np.ndarray) -> np.ndarray:
         """The rows whose word is one of those marked in ``word_mask``."""
@@ -63,17 +64,26 @@ class Coded:
         rank[order] = np.arange(order.size)
         used = np.bincount(self.codes, minlength=order.size) > 0
         keep = used[order]
-        new_code = (np.cumsum(keep) - 1).astype(np.int32)
+        new_code = np.cumsum(keep) - 1
         return pd.Categorical.from_codes(_remap(self.codes, new_code[rank]),
                                          categories=self.words[order][keep].astype(str))
 
 
+def code_type(words: int) -> type:
+    """The narrowest integer type of the codes of ``words`` words (and -1).
+
+    >>> code_type(2), code_type(300), code_type(70_000)
+    (<class 'numpy.int8'>, <class 'numpy.int16'>, <class 'numpy.int32'>)
+    """
+    return np.int8 if words < 2**7 else np.int16 if words < 2**15 else np.int32
+
+
 def _remap(codes: np.ndarray, new: np.ndarray) -> np.ndarray:
     """``new[codes]``, without a pass over the rows when ``new`` keeps every code as it is."""
-    new = np.asarray(new, dtype=np.int32)
+    new = np.asarray(new)
     if np.array_equal(new, np.arange(new.size)):
         return codes
-    return new[codes]
+    return new.astype(code_type(int(new.max(initial=0)) + 1))[codes]
 
 
 def distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
