@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -57,3 +58,12 @@ def test_workers_are_never_more_than_the_pieces_or_the_cores():
     if can_fork():
         assert workers_for(2) == min(2, len(os.sched_getaffinity(0)))
         assert workers_for(100, limit=1) == 1
+
+
+def test_the_data_commands_keep_freed_memory_where_the_c_library_is_glibc():
+    """glibc's mallopt takes both settings (1 each); elsewhere nothing is changed and False is said."""
+    import platform
+
+    from bulletin.cli.process import keep_freed_memory
+
+    assert keep_freed_memory() is (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc")
