@@ -125,6 +125,40 @@ def test_text_readers_end_in_observations_or_a_typed_error(tmp_path_factory, cas
     read_or_typed_error(path, **options)
 
 
+@given(files=st.lists(st.tuples(st.lists(edit, max_size=3), st.booleans()), min_size=2, max_size=4))
+def test_files_read_together_give_what_they_give_one_by_one(tmp_path_factory, files):
+    """Several mutated canonical files: the joined read (bulletin/ingest/joined.py) equals the file-by-file read.
+
+    The same observations (rows, files, lines, categories, notes), or the same error, word for word.
+    """
+    import bulletin.ingest.read as read
+    from tests.test_joined import _same
+
+    folder = tmp_path_factory.mktemp("joined")
+    for k, (edits, compressed) in enumerate(files):
+        data = mutate(CANONICAL, edits).encode("utf-8")
+        name = f"f{k}.csv" + (".gz" if compressed else "")
+        (folder / name).write_bytes(gzip.compress(data, mtime=0) if compressed else data)
+
+    def outcome():
+        try:
+            return read_observations([folder], NETWORK, allow_unknown_stations=True)
+        except BulletinError as exc:
+            return str(exc)
+
+    together = outcome()
+    original = read.read_joined
+    try:
+        read.read_joined = lambda jobs, *a, **k: [(jobs, None)]
+        alone = outcome()
+    finally:
+        read.read_joined = original
+    if isinstance(together, str) or isinstance(alone, str):
+        assert together == alone
+    else:
+        _same(together, alone)
+
+
 def _workbook_bytes() -> tuple[bytes, dict]:
     """A small valid workbook: its zip bytes and its parts."""
     import io
