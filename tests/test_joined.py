@@ -105,3 +105,15 @@ def test_many_files_in_forked_processes_read_together(tmp_path, monkeypatch):
     assert len(obs.frame) == 240 and obs.frame["line"].eq(2).all()
     assert obs.frame["file"].astype(str).tolist() == [f"f{k:03d}.csv" for k in range(240)]
     _same(obs, _one_by_one(monkeypatch, [tmp_path], None))
+
+
+def test_a_header_with_a_lone_carriage_return_is_reported_as_alone(tmp_path, monkeypatch):
+    """Found by fuzzing: a CR before the second file's header made the joined read fail with a csv module error."""
+    (tmp_path / "a.csv").write_text(HEADER + "g1,discharge,2020-01-01,1.5,m3/s\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_bytes(("\r" + HEADER + "g2,discharge,2020-01-01,2.5,m3/s\n").encode())
+    with pytest.raises(IngestError) as together:
+        read_observations([tmp_path], None)
+    with pytest.raises(IngestError) as alone:
+        _one_by_one(monkeypatch, [tmp_path], None)
+    assert str(together.value) == str(alone.value)
+    assert "b.csv" in together.value.message

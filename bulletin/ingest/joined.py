@@ -15,6 +15,7 @@ that each problem is reported exactly as it is for one file.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,7 +103,11 @@ def _header_and_body(path: Path, reader: str | None) -> tuple[bytes, bytes] | No
     except UnicodeDecodeError:
         return None
     columns = [h.strip().lower() for h in text.rstrip("\r\n").split(",")]
-    if is_locale_variant(text) or any(c not in columns for c in ("station", "variable", "date", "value", "unit")) \
+    try:
+        locale = is_locale_variant(text)
+    except csv.Error:  # a line break inside the header (a lone CR): the file-by-file read names it
+        return None
+    if locale or any(c not in columns for c in ("station", "variable", "date", "value", "unit")) \
             or not body.strip(b"\r\n"):
         return None
     return header, body if body.endswith(b"\n") else body + b"\n"
