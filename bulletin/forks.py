@@ -16,6 +16,10 @@ import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from .errors import BulletinError
 
 _JOBS: dict[int, Callable] = {}
 """The functions of the maps running, by number: inherited by the forked workers, never pickled."""
@@ -53,7 +57,8 @@ def ordered_map(func: Callable, pieces: Iterable, workers: int | None = None) ->
     ``workers`` defaults to :func:`workers_for` the pieces; with one worker the pieces are computed
     here, lazily. ``func`` is inherited by the workers at fork (a closure over large tables
     costs nothing); its results must pickle. An exception raised by ``func`` is raised here,
-    once the results before it have been given.
+    once the results before it have been given; a worker killed (by the system, out of memory)
+    is a :class:`~bulletin.errors.BulletinError` here, not a wait for ever.
 
     >>> list(ordered_map(lambda x: x * x, range(5), workers=1))
     [0, 1, 4, 9, 16]
@@ -65,8 +70,19 @@ def ordered_map(func: Callable, pieces: Iterable, workers: int | None = None) ->
         return
     number = next(_NUMBERS)
     _JOBS[number] = func
+    pool = ProcessPoolExecutor(min(count, len(pieces)), mp_context=multiprocessing.get_context("fork"))
+    done = False
     try:
-        with multiprocessing.get_context("fork").Pool(min(count, len(pieces))) as pool:
-            yield from pool.imap(_call, [(number, p) for p in pieces])
+        futures = [pool.submit(_call, (number, p)) for p in pieces]
+        for future in futures:
+            try:
+                result = future.result()
+            except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal): never a wait for ever
+                raise BulletinError(
+                    "a worker process ended before giving its result (killed, perhaps for lack of memory).",
+                    hint="run again with more memory free, or on fewer data at a time.") from exc
+            yield result
+        done = True
     finally:
+        pool.shutdown(wait=done, cancel_futures=not done)  # stopped early: the pieces not begun are dropped
         del _JOBS[number]

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from bulletin.errors import IngestError
+from bulletin.errors import BulletinError, IngestError
 from bulletin.forks import can_fork, ordered_map, workers_for
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
@@ -61,9 +61,24 @@ def test_workers_are_never_more_than_the_pieces_or_the_cores():
 
 
 def test_the_data_commands_keep_freed_memory_where_the_c_library_is_glibc():
-    """glibc's mallopt takes both settings (1 each); elsewhere nothing is changed and False is said."""
+    """glibc's mallopt takes both settings; elsewhere nothing is changed and False is said (in a process of its own)."""
     import platform
+    import subprocess
 
-    from bulletin.cli.process import keep_freed_memory
+    said = subprocess.run([sys.executable, "-c", "from bulletin.cli.process import keep_freed_memory; "
+                           "print(keep_freed_memory())"], capture_output=True, text=True, check=True).stdout.strip()
+    assert said == str(sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc")
 
-    assert keep_freed_memory() is (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc")
+
+@needs_fork
+def test_a_worker_killed_is_an_error_not_a_wait_for_ever():
+    """As the out-of-memory killer would end it: the piece's result never comes, and the caller is told so."""
+    import signal
+
+    def piece(k):
+        if k == 1:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return k
+
+    with pytest.raises(BulletinError, match="killed, perhaps for lack of memory"):
+        list(ordered_map(piece, range(4), workers=2))
