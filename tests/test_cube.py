@@ -185,3 +185,28 @@ def test_the_series_store_fills_daily_series_in_one_pass_as_period_series_does()
     assert jan["value"] == frame["value"].iloc[days.size + 30] and jan["n_days"] == 31
     jan = store.series("a", ("discharge",), "month").iloc[0]  # discharge: the mean of the 30 days present
     assert jan["n_days"] == 30 and jan["value"] == pytest.approx(frame["value"].iloc[[*range(3), *range(4, 31)]].mean())
+
+
+def test_the_status_command_computes_its_blocks_side_by_side_as_one_process_would(tmp_path, monkeypatch):
+    """150 series (3 blocks of 64), rows out of key order: the CSV of forked blocks, byte for byte."""
+    from click.testing import CliRunner
+
+    import bulletin.forks as forks
+    from bulletin.cli import main
+
+    rng = np.random.default_rng(2)
+    days = pd.date_range("2010-01-01", "2020-12-31", freq="D")
+    table = pd.concat([pd.DataFrame({"station": f"g{i:03d}", "variable": "discharge", "date": days.strftime("%Y-%m-%d"),
+                                     "value": np.round(rng.gamma(3.0, 10.0 + i, days.size), 2), "unit": "m3/s"})
+                       for i in range(150)]).sample(frac=1.0, random_state=1)
+    data = tmp_path / "many.csv"
+    table.to_csv(data, index=False)
+    args = ["status", "--keep-unknown-stations", "--data", str(data), "--resolution", "dekad", "--reference", "full"]
+    forked = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "forked.csv")])
+    assert forked.exit_code == 0, forked.output
+    monkeypatch.setattr(forks, "workers_for", lambda pieces, limit=None: 1)
+    alone = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "alone.csv")])
+    assert alone.exit_code == 0, alone.output
+    text = (tmp_path / "forked.csv").read_bytes()
+    assert text == (tmp_path / "alone.csv").read_bytes()
+    assert text.count(b"\n") == 1 + 150 * 11 * 36  # the header, every dekad of every series

@@ -199,7 +199,7 @@ def _in_memory(setup, command: str, reference, out_file, resolution: str = "mont
         if not any(variable in flows for _, variable in keys):
             raise UsageError("the data hold no flow series (discharge, inflow, release or withdrawal) for an SSI.")
 
-    blocks = list(series_blocks(obs))
+    blocks = series_blocks(obs)  # each block made by the process that computes it
 
     def block_text(k: int) -> tuple[bytes, int, int]:
         block = blocks[k]

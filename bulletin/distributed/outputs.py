@@ -88,28 +88,48 @@ Small enough that a process computing block after block reuses the memory of the
 fresh pages), large enough that the arithmetic stays on whole arrays."""
 
 
-def series_blocks(obs: Observations, per_block: int = SERIES_PER_BLOCK) -> Iterator[Observations]:
-    """The observations of ``per_block`` series at a time, in (station, variable) order.
+class SeriesBlocks:
+    """The observations of ``per_block`` series at a time, in (station, variable) order: ``blocks[k]``.
 
     Every row of the tables depends on its own series only, so the tables of the blocks, one
-    after the other, are the table of the whole; a block's intermediate tables are all that is
-    held beside the observations.
+    after the other, are the table of the whole. A block is made when it is asked for (by the
+    process that computes it), so that a block's rows and intermediate tables are all that is
+    held beside the observations: a view of them when each series is one stretch of rows in
+    key order, else a copy of the block's rows.
     """
-    code, keys = obs.codes()
-    order = sorted(range(len(keys)), key=lambda k: keys[k])
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    ranked = rank[code]
-    in_order = bool(np.all(ranked[1:] >= ranked[:-1]))  # each series in one stretch, in key order: slices
-    bounds = np.searchsorted(ranked, np.arange(0, len(order) + per_block, per_block)) if in_order else None
-    for k, start in enumerate(range(0, len(order), per_block)):
-        if len(order) <= per_block:
+
+    def __init__(self, obs: Observations, per_block: int = SERIES_PER_BLOCK):
+        code, keys = obs.codes()
+        order = sorted(range(len(keys)), key=lambda k: keys[k])
+        rank = np.empty(len(order), dtype=np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        self.obs, self.per_block, self.series = obs, per_block, len(order)
+        self.ranked = rank[code]
+        self.in_order = bool(np.all(self.ranked[1:] >= self.ranked[:-1]))  # each series in one stretch: slices
+        self.bounds = (np.searchsorted(self.ranked, np.arange(0, len(order) + per_block, per_block))
+                       if self.in_order else None)
+
+    def __len__(self) -> int:
+        return -(-self.series // self.per_block)
+
+    def __getitem__(self, k: int) -> Observations:
+        obs = self.obs
+        if self.series <= self.per_block:
             frame = obs.frame
-        elif in_order:
-            frame = obs.frame.iloc[bounds[k]:bounds[k + 1]]  # a view, not a copy
+        elif self.in_order:
+            frame = obs.frame.iloc[self.bounds[k]:self.bounds[k + 1]]  # a view, not a copy
         else:
-            frame = obs.frame[(ranked >= start) & (ranked < start + per_block)]
-        yield Observations(frame, obs.inputs, obs.unknown_stations, obs.archive_norms, obs.notes)
+            start = k * self.per_block
+            frame = obs.frame[(self.ranked >= start) & (self.ranked < start + self.per_block)]
+        return Observations(frame, obs.inputs, obs.unknown_stations, obs.archive_norms, obs.notes)
+
+    def __iter__(self) -> Iterator[Observations]:
+        return (self[k] for k in range(len(self)))
+
+
+def series_blocks(obs: Observations, per_block: int = SERIES_PER_BLOCK) -> SeriesBlocks:
+    """The blocks of ``per_block`` series of ``obs`` (:class:`SeriesBlocks`), each made when asked for."""
+    return SeriesBlocks(obs, per_block)
 
 
 def header_text(command: str) -> str:
