@@ -19,10 +19,13 @@ KEPT = 2**31 - 1  # the largest value mallopt takes: 2 GiB of freed memory kept 
 
 
 def keep_freed_memory() -> bool:
-    """Serve every block from the heap and keep up to 2 GiB freed there for reuse (glibc); whether it was done.
+    """Serve every block from the heap and keep what is freed there for reuse (glibc); whether it was done.
 
     Without glibc's ``mallopt`` (another C library, another system) nothing changes: only the time.
-    The process's peak memory stays that of its largest tables: memory freed is reused, not added to.
+    Memory freed is reused, not returned: the peak is that of the largest tables held at once
+    and more where the heap fragments (``bulletin status`` of 1,000 stations x 35 years peaked at
+    2.1 GB with it, 1.8 GB before; the time fell by a quarter). Processes forked by the command
+    inherit the setting. For a command's own short-lived process only, never for a library caller's.
     """
     if not sys.platform.startswith("linux"):
         return False

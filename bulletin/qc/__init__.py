@@ -50,10 +50,10 @@ def without_errors(obs: Observations, network: Network | None, *, as_of: date | 
                    config: QCConfig | None = None) -> Observations:
     """The observations without the values QC flags as errors: ``run_qc(...).clean(obs)``, sooner.
 
-    For the data commands, which use the clean values and no report: the daily series are
-    checked only by the checks that flag errors (those of :data:`~.batch.BATCHED` that flag
-    warnings or facts, and the checks across series, never remove a value), every other series
-    by all its checks. The tests hold the result equal to ``run_qc(...).clean(obs)``.
+    For the data commands, which use the clean values and no report: the checks that never
+    remove a value are left out (on daily series those of :data:`~.batch.BATCHED` that flag
+    warnings or facts, and the checks across series); every other check runs as in
+    :func:`run_qc`. The tests hold the result equal to ``run_qc(...).clean(obs)``.
     """
     return _run_qc(obs, network, as_of, config, errors_only=True).clean(obs)
 
