@@ -18,7 +18,7 @@ HEADER = "station,variable,date,value,unit\n"
 
 def _one_by_one(monkeypatch, *args, **kwargs):
     with monkeypatch.context() as m:
-        m.setattr(read, "read_joined", lambda jobs, *a, **k: [(jobs, None)])
+        m.setattr(read, "read_joined", lambda jobs, *a, **k: iter([(jobs, None)]))
         return read_observations(*args, **kwargs)
 
 
@@ -42,7 +42,7 @@ def test_the_sample_read_together_is_the_sample_read_file_by_file(monkeypatch):
     original = read.read_joined
 
     def spy(jobs, *a, **k):
-        runs = original(jobs, *a, **k)
+        runs = list(original(jobs, *a, **k))
         seen.extend(len(run) for run, frame in runs if frame is not None)
         return runs
 

@@ -16,6 +16,7 @@ that each problem is reported exactly as it is for one file.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,14 +30,16 @@ from .text import read_bytes
 from .validate import normalise
 
 JOINED_BYTES = 64 * 2**20
-"""The most bytes of files joined in one batch: the joined copy costs no more than this."""
+"""The most bytes of files joined in one run: the joined copy costs no more than this."""
+JOINED_FILE_BYTES = 4 * 2**20
+"""Files larger than this on disk are read on their own: they gain nothing from a joined read."""
 BOM = b"\xef\xbb\xbf"
 
 
 def batches(jobs: list, reader: str | None) -> list[list]:
-    """``jobs`` (path, options) cut into runs read together: consecutive CSV files with the same options.
+    """``jobs`` (path, options) cut into batches: consecutive small CSV files with the same options.
 
-    A run of one file is read as before. The files are not opened here.
+    A batch of one file is read as before. The files are not opened here.
     """
     out: list[list] = []
     for job in jobs:
@@ -48,8 +51,14 @@ def batches(jobs: list, reader: str | None) -> list[list]:
 
 
 def _joinable(job, reader: str | None) -> bool:
-    """Whether a file may be read with others: a CSV by its name (its reader is confirmed when it is read)."""
-    return reader in (None, "csv") and job[0].name.lower().endswith((".csv", ".csv.gz"))
+    """Whether a file may be read with others: a small CSV by its name (its reader is confirmed when it is read)."""
+    path = job[0]
+    if reader not in (None, "csv") or not path.name.lower().endswith((".csv", ".csv.gz")):
+        return False
+    try:
+        return path.stat().st_size <= JOINED_FILE_BYTES
+    except OSError:
+        return False  # the file-by-file read names the problem
 
 
 @dataclass
@@ -62,26 +71,35 @@ class _Group:
     size: int = 0
 
 
-def read_joined(jobs: list, reader: str | None, network, allow_unknown: bool) -> list[tuple[list, pd.DataFrame | None]]:
-    """The files of ``jobs`` in runs of one header: (the run's jobs, their normalised rows, or None).
+def read_joined(jobs: list, reader: str | None, network, allow_unknown: bool) -> Iterator[tuple[list, pd.DataFrame | None]]:
+    """The files of ``jobs`` in runs of one header, in order: (the run's jobs, their normalised rows, or None).
 
     None for a run to read file by file: a single file, a file that is not a canonical CSV for
     the typed path, or a run with any problem in a row (then the file-by-file read reports it,
-    naming its file and line). A run holds at most :data:`JOINED_BYTES` of bodies.
+    naming its file and line). Each run is parsed as soon as it ends, so that the bodies of one
+    run (at most :data:`JOINED_BYTES`, and one file) are all that is held at a time.
     """
-    groups: list[_Group] = []
+    group: _Group | None = None
     for job in jobs:
         part = _header_and_body(job[0], reader)
-        last = groups[-1] if groups else None
-        if part is None:
-            groups.append(_Group(None, [job]))
-        elif last is not None and last.header == part[0] and last.size + len(part[1]) <= JOINED_BYTES:
-            last.jobs.append(job)
-            last.bodies.append(part[1])
-            last.size += len(part[1])
-        else:
-            groups.append(_Group(part[0], [job], [part[1]], len(part[1])))
-    return [(g.jobs, _parse(g, network, allow_unknown) if len(g.jobs) > 1 else None) for g in groups]
+        if part is not None and group is not None and group.header == part[0] \
+                and group.size + len(part[1]) <= JOINED_BYTES:
+            group.jobs.append(job)
+            group.bodies.append(part[1])
+            group.size += len(part[1])
+            continue
+        if group is not None:
+            yield _finish(group, network, allow_unknown)
+        group = _Group(None, [job]) if part is None else _Group(part[0], [job], [part[1]], len(part[1]))
+    if group is not None:
+        yield _finish(group, network, allow_unknown)
+
+
+def _finish(group: _Group, network, allow_unknown: bool) -> tuple[list, pd.DataFrame | None]:
+    """(the run's jobs, its rows or None); its bodies are let go."""
+    rows = _parse(group, network, allow_unknown) if len(group.jobs) > 1 and group.header is not None else None
+    group.bodies.clear()
+    return group.jobs, rows
 
 
 def _header_and_body(path: Path, reader: str | None) -> tuple[bytes, bytes] | None:

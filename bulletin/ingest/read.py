@@ -184,8 +184,8 @@ def _read_serially(jobs: list, reader, network, allow_unknown: bool, progress=No
     Consecutive canonical CSV files are read together when they can be (:mod:`.joined`).
     """
     frames, norms, notes = [], [], []
-    runs = [run for batch in batches(jobs, reader)
-            for run in (read_joined(batch, reader, network, allow_unknown) if len(batch) > 1 else [(batch, None)])]
+    runs = (run for batch in batches(jobs, reader)  # one run at a time: the progress moves, errors come in order
+            for run in (read_joined(batch, reader, network, allow_unknown) if len(batch) > 1 else [(batch, None)]))
     for run, joined in runs:
         if joined is not None:
             frames.append(joined)
