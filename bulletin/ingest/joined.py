@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import IngestError
-from .csv import is_locale_variant, read_typed
+from .csv import REQUIRED, is_locale_variant, read_typed
 from .registry import RawTable, reader_for
 from .text import read_bytes
 from .validate import normalise
@@ -120,21 +120,23 @@ def _header_and_body(path: Path, reader: str | None) -> tuple[bytes, bytes] | No
         text = header.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    columns = [h.strip().lower() for h in text.rstrip("\r\n").split(",")]
     try:
         locale = is_locale_variant(text)
     except csv.Error:  # a line break inside the header (a lone CR): the file-by-file read names it
         return None
-    if locale or any(c not in columns for c in ("station", "variable", "date", "value", "unit")) \
-            or not body.strip(b"\r\n"):
+    if locale or any(c not in _columns(header) for c in REQUIRED) or not body.strip(b"\r\n"):
         return None
     return header, body if body.endswith(b"\n") else body + b"\n"
 
 
+def _columns(header: bytes) -> list[str]:
+    """The column names of a canonical header line (UTF-8, commas, no quotes), as the canonical reader reads them."""
+    return [h.strip().lower() for h in header.decode("utf-8").rstrip("\r\n").split(",")]
+
+
 def _parse(group: _Group, network, allow_unknown: bool) -> pd.DataFrame | None:
     """The normalised rows of a run's files, each row with its own file and line; None at the first problem."""
-    text = group.header.decode("utf-8")
-    rows = read_typed(group.header + b"".join(group.bodies), [h.strip().lower() for h in text.rstrip("\r\n").split(",")])
+    rows = read_typed(group.header + b"".join(group.bodies), _columns(group.header))
     if rows is None:
         return None
     counts = np.array([b.count(b"\n") for b in group.bodies], dtype=np.int64)
