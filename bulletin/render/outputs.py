@@ -12,11 +12,10 @@ CSV path imports neither the templates nor the figures nor WeasyPrint.
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 from ..errors import UsageError
+from ..forks import can_fork, cores, ordered_map
 from ..text import LANGUAGES
 from . import json as results_json
 
@@ -87,11 +86,9 @@ def page_workers(langs, formats, workers: int | None = None) -> int:
     >>> page_workers(["ru", "en"], ["json"]), page_workers(["en"], ["pdf"]), page_workers(["ru", "en"], ["pdf"], 1)
     (1, 1, 1)
     """
-    if "pdf" not in formats or len(langs) < 2 or multiprocessing.parent_process() is not None \
-            or "fork" not in multiprocessing.get_all_start_methods():
+    if "pdf" not in formats or len(langs) < 2 or not can_fork():
         return 1
-    cores = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    return max(1, min(cores, len(langs)))
+    return max(1, min(workers or cores(), len(langs)))
 
 
 def language_pages(job: tuple, langs: list, workers: int = 1) -> list[dict[str, bytes]]:
@@ -106,21 +103,12 @@ def language_pages(job: tuple, langs: list, workers: int = 1) -> list[dict[str, 
         return [pages_of(job, lang) for lang in langs]
     from . import html, pdf  # noqa: F401  (imported once, here, not in every worker)
 
-    _JOB[:] = [job]
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_forked_pages, langs))
-    finally:
-        _JOB.clear()
+    return list(ordered_map(partial(_forked_pages, job), langs, workers))
 
 
-_JOB: list = []
-"""The job the forked workers of :func:`language_pages` inherit."""
-
-
-def _forked_pages(lang: str) -> dict[str, bytes]:
+def _forked_pages(job: tuple, lang: str) -> dict[str, bytes]:
     gc.disable()  # the worker process ends with its pages: its garbage goes with it
-    return pages_of(_JOB[0], lang, collect=False)
+    return pages_of(job, lang, collect=False)
 
 
 def pages_of(job: tuple, lang: str, collect: bool = True) -> dict[str, bytes]:
