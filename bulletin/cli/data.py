@@ -184,7 +184,8 @@ def _in_memory(setup, command: str, reference, out_file, resolution: str = "mont
     """Run ``command`` on the observations in memory, a block of series at a time, and write its CSV.
 
     The blocks are computed side by side in forked processes, one per core
-    (:func:`~bulletin.forks.ordered_map`), and written in their order. On a terminal, progress bars show the reading (file by file) and the blocks computed and written.
+    (:func:`~bulletin.forks.ordered_map`), and written in their order. On a terminal, progress
+    bars show the reading (file by file) and the blocks computed and written.
     """
     from ..distributed.outputs import climatology_frame, header_text, series_blocks, ssi_frame, status_frame
     from ..forks import ordered_map

@@ -204,12 +204,9 @@ def _read_serially(jobs: list, reader, network, allow_unknown: bool, progress=No
 
 
 def _read_part(reader, network, allow_unknown: bool, part: list) -> tuple:
-    """In a forked process (:func:`_read_forked`): ("ok", one frame of the part's files, norms, notes) or ("error", it)."""
-    try:
-        frames, norms, notes = _read_serially(part, reader, network, allow_unknown)
-    except Exception as exc:  # noqa: BLE001  (given to the parent, which raises the first in file order)
-        return "error", exc
-    return "ok", concat_frames(frames), norms, notes
+    """In a forked process (:func:`_read_forked`): one frame of the part's files, their norms and notes."""
+    frames, norms, notes = _read_serially(part, reader, network, allow_unknown)
+    return concat_frames(frames), norms, notes
 
 
 def _workers(files: int) -> int:
@@ -230,13 +227,10 @@ def _read_forked(jobs: list, workers: int, reader, network, allow_unknown: bool,
     parts = [jobs[k:k + size] for k in range(0, len(jobs), size)]
     frames, norms, notes = [], [], []
     results = ordered_map(partial(_read_part, reader, network, allow_unknown), parts, workers)
-    for part, result in zip(parts, results, strict=True):
-        if result[0] == "error":
-            results.close()  # the pool ends with the files still being read
-            raise result[1]
-        frames.append(result[1])
-        norms += result[2]
-        notes += result[3]
+    for part, (frame, norm, said) in zip(parts, results, strict=True):  # a part's error is raised in its turn
+        frames.append(frame)
+        norms += norm
+        notes += said
         if progress is not None:
             progress(sum(path.stat().st_size for path, _ in part))
     return frames, norms, notes
