@@ -95,18 +95,20 @@ class Observations:
 
 
 def codes_of(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(each row's position among the distinct values, the distinct values) of a column: categories used as they are."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy().astype(np.int64), np.asarray(col.cat.categories, dtype=object)
-    codes, uniques = pd.factorize(col)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    """(each row's position among the distinct values, as int64; the distinct values) of a column.
+
+    Categories are used as they are (:func:`_narrow_codes`, widened here for arithmetic).
+    """
+    codes, words = _narrow_codes(col)
+    return codes.astype(np.int64), words
 
 
 def _narrow_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """:func:`codes_of` without widening a column's category codes (1 or 2 bytes a row, not 8)."""
     if isinstance(col.dtype, pd.CategoricalDtype):
         return col.cat.codes.to_numpy(), np.asarray(col.cat.categories, dtype=object)
-    return codes_of(col)
+    codes, uniques = pd.factorize(col)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def series_codes(frame: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str]]]:
