@@ -51,7 +51,10 @@ class Limits:
     xlsx_cells: int = 20_000_000
     """Most cells a worksheet may span (its last row times its last column), as a reader builds its grid."""
     netcdf_values: int = 20_000_000
-    """Most values a NetCDF file's data variables may declare (about 100 bytes each while it is read)."""
+    """Most values a NetCDF file's data variables may declare.
+
+    Read, a value takes about 10 bytes (:mod:`bulletin.ingest.grid`); a command that needs every
+    row at once (check-data, generate) builds them, about 100 bytes a value."""
 
 
 LIMITS = Limits()

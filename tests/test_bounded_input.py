@@ -209,7 +209,7 @@ def test_many_files_categories_are_joined_as_union_categoricals_joins_them():
     import pandas as pd
     from pandas.api.types import union_categoricals
 
-    from bulletin.ingest.read import _joined_categories
+    from bulletin.ingest.observations import _joined_categories
 
     rng = np.random.default_rng(4)
     words = ["b", "a", "toktogul", "16279", "=x", "ä"]

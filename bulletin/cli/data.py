@@ -119,15 +119,27 @@ def _settings(setup, network, reference):
 
 
 def _climate_inputs(setup, reference):
-    """The observations without the values QC flags as errors, the climate settings and the network."""
+    """(observations, what leaves out of a block of them the values QC flags as errors, climate settings).
+
+    The checks that can remove a value look at one series at a time, so they can run on the
+    whole or block by block. Observations held as grids (a NetCDF file's) are checked block by
+    block, so that their rows are built a block at a time; others are checked whole.
+    """
+    from ..ingest.grid import GridObservations
     from ..qc import without_errors
 
     network = setup.load_network()
     settings = _settings(setup, network, reference)
     obs = setup.read(network)
     notes_of(obs, network)
-    good = without_errors(obs, network, config=setup.qc_config())
-    return good, settings
+    config = setup.qc_config()
+
+    def clean(some):
+        return without_errors(some, network, config=config)
+
+    if isinstance(obs, GridObservations):
+        return obs, clean, settings
+    return clean(obs), (lambda block: block), settings
 
 
 def _scheduler_for(setup, scheduler: str | None) -> str | None:
@@ -193,7 +205,7 @@ def _in_memory(setup, command: str, reference, out_file, resolution: str = "mont
     from ..units import load_variables
 
     keep_freed_memory()  # an archive's tables, built and dropped
-    obs, settings = _climate_inputs(setup, reference)
+    obs, clean, settings = _climate_inputs(setup, reference)
     keys = obs.keys()
     if command == "ssi":
         flows = {name for name, v in load_variables().items() if v.dimension == "flow"}
@@ -203,7 +215,7 @@ def _in_memory(setup, command: str, reference, out_file, resolution: str = "mont
     blocks = series_blocks(obs)  # each block made by the process that computes it
 
     def block_text(k: int) -> tuple[bytes, int, int]:
-        block = blocks[k]
+        block = clean(blocks[k])
         if command == "climatology":
             frame = climatology_frame(block, resolution, settings)
         elif command == "status":

@@ -16,6 +16,7 @@ import pandas as pd
 from ..climatology import ClimateSettings
 from ..cube import climatology_table, period_table, status_rows
 from ..ingest import Observations
+from ..ingest.grid import GridObservations
 from ..tables import csv_text
 from ..units import load_variables
 
@@ -95,10 +96,17 @@ class SeriesBlocks:
     after the other, are the table of the whole. A block is made when it is asked for (by the
     process that computes it), so that a block's rows and intermediate tables are all that is
     held beside the observations: a view of them when each series is one stretch of rows in
-    key order, else a copy of the block's rows.
+    key order, else a copy of the block's rows. Of observations held as grids
+    (:class:`~bulletin.ingest.grid.GridObservations`), a block is the grids of its series.
     """
 
     def __init__(self, obs: Observations, per_block: int = SERIES_PER_BLOCK):
+        self.obs, self.per_block = obs, per_block
+        if isinstance(obs, GridObservations):  # a block is made from the grids: the rows of the others never exist
+            self.keys = sorted(obs.keys())
+            self.series = len(self.keys)
+            return
+        self.keys = None
         code, keys = obs.codes()
         order = sorted(range(len(keys)), key=lambda k: keys[k])
         rank = np.empty(len(order), dtype=np.int32)
@@ -114,6 +122,8 @@ class SeriesBlocks:
 
     def __getitem__(self, k: int) -> Observations:
         obs = self.obs
+        if self.keys is not None:
+            return obs.take(self.keys[k * self.per_block:(k + 1) * self.per_block])
         if self.series <= self.per_block:
             frame = obs.frame
         elif self.in_order:

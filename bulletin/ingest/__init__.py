@@ -15,6 +15,9 @@ The package is split into:
     The model delivered to the later stages: :class:`Observations`, :class:`InputFile`.
 :mod:`~bulletin.ingest.read`
     :func:`read_observations`: finding the data files, reading each and joining them.
+:mod:`~bulletin.ingest.grid`
+    Gridded files (NetCDF) kept as station x time arrays: :class:`~.grid.GridObservations`,
+    whose rows are built when a stage asks for them, or a block of series at a time.
 :mod:`~bulletin.ingest.text`
     Helpers shared by the text readers (decoding, delimiters, lines).
 

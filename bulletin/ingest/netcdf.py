@@ -29,7 +29,8 @@ import pandas as pd
 from .. import files
 from ..errors import IngestError
 from ..units import load_variables
-from .registry import RawTable, ReadOptions, register
+from .grid import GridPart, RawGrid
+from .registry import ReadOptions, register
 
 # CF standard name -> bulletin variable (cfconventions.org standard name table)
 STANDARD_NAMES = {
@@ -43,8 +44,8 @@ HINT = ("correct the variables named above; a CF timeSeries file has a station i
 
 @register("netcdf", (".nc", ".nc4", ".cdf", ".netcdf"),
           layout="a CF NetCDF timeSeries: station ids (cf_role=timeseries_id) x time, one variable per quantity")
-def read_netcdf(path: Path, options: ReadOptions) -> RawTable:
-    """Raw fields of a CF timeSeries NetCDF file: one row per station, time and data variable."""
+def read_netcdf(path: Path, options: ReadOptions) -> RawGrid:
+    """The data variables of a CF timeSeries NetCDF file, station x time (their rows: one per station, time and variable)."""
     import xarray as xr
 
     try:
@@ -103,13 +104,7 @@ def _station_ids(path: Path, ds) -> tuple[str | None, str | None, list[str]]:
     return name, (var.dims[0] if var.ndim else None), texts
 
 
-def _station_column(stations: list[str], n_time: int) -> pd.Categorical:
-    """The station of every value, station by station, each ``n_time`` times, as categories."""
-    codes, words = pd.factorize(np.asarray(stations, dtype=object))
-    return pd.Categorical.from_codes(np.repeat(codes.astype(np.int32), n_time), categories=pd.Index(words, dtype=object))
-
-
-def _read(path: Path, ds, options: ReadOptions) -> RawTable:
+def _read(path: Path, ds, options: ReadOptions) -> RawGrid:
     time = _time_name(path, ds)
     id_name, station_dim, ids = _station_ids(path, ds)
     known = load_variables()
@@ -137,9 +132,10 @@ def _read(path: Path, ds, options: ReadOptions) -> RawTable:
             f"{path}: the variables {', '.join(chosen)} declare {declared:,} values, beyond the limit of "
             f"{files.LIMITS.netcdf_values:,} read in memory.",
             hint="check that it is the file meant; for truly large data raise the limit with 'bulletin --limit "
-                 "netcdf_values=N ...' (each value takes about 100 bytes while it is read), or select stations "
+                 "netcdf_values=N ...' (each value takes about 10 bytes as read, and about 100 where a command builds every row: "
+                 "check-data, generate), or select stations "
                  "or years first (e.g. with NCO's ncks).")
-    frames = []
+    parts = []
     first_line = 1
     for name, bulletin in chosen.items():
         var = ds[name]
@@ -158,27 +154,8 @@ def _read(path: Path, ds, options: ReadOptions) -> RawTable:
             values, stations = var.transpose(station_dim, time).values, ids
         else:  # one series: the scalar station id, or the station given by the caller
             values, stations = var.values[None, :], (ids if station_dim is None else [""])
-        n_station, n_time = values.shape
-        dates = pd.DatetimeIndex(ds[time].values)
         resolution = var.attrs.get("resolution", ds.attrs.get("resolution", "day"))
-        n = n_station * n_time
-
-        def same(text: str, n=n) -> pd.Categorical:  # one text on every row: one byte a row
-            return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text])
-
-        frames.append(pd.DataFrame({
-            "station": _station_column(stations, n_time),
-            "variable": same(bulletin),
-            "date": np.tile(dates.to_numpy(), n_station),
-            "value": values.reshape(-1).astype(float),
-            "unit": same("" if unit is None else str(unit)),
-            "resolution": same(str(resolution)),
-            "where": same(f"variable '{name}'"),
-            "where_station": same(f"variable '{id_name}'" if id_name else f"variable '{name}'"),
-            "part": same(f"variable '{name}'"),
-            "line": np.arange(first_line, first_line + n, dtype=np.int64),  # the position of the value in the file
-        }, copy=False))  # the columns as made: no second copy of a million values
-        first_line += n
-        del values
-    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return RawTable(rows, hint=HINT, notes=notes)
+        parts.append(GridPart(name, bulletin, "" if unit is None else str(unit), str(resolution), values, stations,
+                              f"variable '{id_name}'" if id_name else f"variable '{name}'", first_line))
+        first_line += values.size
+    return RawGrid(parts, pd.DatetimeIndex(ds[time].values).to_numpy(), hint=HINT, notes=notes)

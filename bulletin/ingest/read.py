@@ -18,15 +18,23 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from ..errors import IngestError, UsageError
 from ..files import regular_file_size
 from ..forks import ordered_map, workers_for
 from ..network import Network
 from ..resources import resource_path
+from .grid import GridFile, RawGrid, distinct_series, grid_observations, normalise_grid
 from .joined import batches, read_joined
-from .observations import InputFile, Observations, archive_norms_of, duplicated_rows, empty_frame, empty_norms
+from .observations import (
+    InputFile,
+    Observations,
+    archive_norms_of,
+    concat_frames,
+    duplicated_rows,
+    empty_frame,
+    empty_norms,
+)
 from .registry import READERS, ReadOptions, read_table
 from .text import MAX_REPORTED
 from .validate import normalise
@@ -151,6 +159,12 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
                   for name, path in zip(relative_to_data_root(inputs), inputs, strict=True)]
     read_notes = iter(job_notes)
     notes = [n for item in plan for n in ([item] if isinstance(item, str) else next(read_notes))]
+    if frames and all(isinstance(f, GridFile) for f in frames) and distinct_series(frames):
+        observations = grid_observations(frames, inputs, [], notes)  # no observation given twice: no check
+        if network:
+            observations.unknown_stations = sorted(observations.stations() - set(network.stations))
+        return observations
+    frames = [f.frame() if isinstance(f, GridFile) else f for f in frames]
     frame = concat_frames(frames) if frames else empty_frame()
     unknown = sorted(set(pd.unique(frame["station"])) - set(network.stations)) if network else []
     archive = pd.concat(norms, ignore_index=True) if norms else empty_norms()
@@ -165,11 +179,14 @@ costs a few milliseconds of pandas a file, not of reading."""
 
 
 def _read_one(path: Path, reader: str | None, options: ReadOptions, network, allow_unknown: bool):
-    """(frame, archive norms or None, notes) of one data file."""
+    """(frame, or :class:`~.grid.GridFile` for a gridded file; archive norms or None; notes) of one data file."""
     raw = read_table(path, reader, options)
-    if raw.rows.empty and not raw.notes:
+    if (raw.size == 0 if isinstance(raw, RawGrid) else raw.rows.empty) and not raw.notes:
         raise IngestError(f"{path}: the file holds no observation.",
                           hint="give a file with data, or leave this one out of --data.")
+    if isinstance(raw, RawGrid):  # kept as arrays: the rows are built when a stage needs them
+        return GridFile(normalise_grid(raw, path, network, allow_unknown, options)), None, \
+            [f"{path.name}: {n}" for n in raw.notes]
     frame = normalise(raw, path, network, allow_unknown, options)
     norms = None
     if "norm" in frame:
@@ -206,7 +223,7 @@ def _read_serially(jobs: list, reader, network, allow_unknown: bool, progress=No
 def _read_part(reader, network, allow_unknown: bool, part: list) -> tuple:
     """In a forked process (:func:`_read_forked`): one frame of the part's files, their norms and notes."""
     frames, norms, notes = _read_serially(part, reader, network, allow_unknown)
-    return concat_frames(frames), norms, notes
+    return concat_frames([f.frame() if isinstance(f, GridFile) else f for f in frames]), norms, notes
 
 
 def _workers(files: int) -> int:
@@ -234,41 +251,6 @@ def _read_forked(jobs: list, workers: int, reader, network, allow_unknown: bool,
         if progress is not None:
             progress(sum(path.stat().st_size for path, _ in part))
     return frames, norms, notes
-
-
-def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The rows of several files' frames, one after the other; text columns stay categories (sorted).
-
-    ``pandas.concat`` would turn categories that differ between files into text on every row.
-    """
-    if len(frames) == 1:
-        return frames[0].reset_index(drop=True)
-    out = {}
-    for col in frames[0].columns:
-        parts = [f[col] for f in frames]
-        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
-            out[col] = _joined_categories(parts)
-        else:
-            out[col] = pd.concat(parts, ignore_index=True)
-    return pd.DataFrame(out)
-
-
-def _joined_categories(parts: list[pd.Series]) -> pd.Categorical:
-    """The categorical columns of several files one after the other, their categories joined and sorted.
-
-    What ``union_categoricals(..., sort_categories=True)`` gives, with one sort of all the categories
-    and a numpy lookup per part: a folder of ten thousand small files is joined in a moment.
-    """
-    if len(parts) < 64:
-        return union_categoricals([p.array for p in parts], sort_categories=True)
-    categories = [np.asarray(p.cat.categories, dtype=object) for p in parts]
-    words = np.unique(np.concatenate(categories).astype(str))
-    codes = []
-    for part, own in zip(parts, categories, strict=True):
-        mine = part.cat.codes.to_numpy()
-        place = np.searchsorted(words, own.astype(str)).astype(np.int32)
-        codes.append(np.where(mine < 0, -1, place[np.maximum(mine, 0)]) if len(own) else np.full(len(mine), -1))
-    return pd.Categorical.from_codes(np.concatenate(codes), categories=pd.Index(words, dtype=parts[0].cat.categories.dtype))
 
 
 def relative_to_data_root(paths: list[Path]) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -128,4 +128,4 @@ class QCReport:
         bad_keys = pd.MultiIndex.from_frame(e[ERROR_COLUMNS])
         bad = pd.MultiIndex.from_frame(sub).isin(bad_keys)
         drop = sub.index[bad]
-        return replace(obs, frame=frame.drop(index=drop))
+        return Observations(frame.drop(index=drop), obs.inputs, obs.unknown_stations, obs.archive_norms, obs.notes)

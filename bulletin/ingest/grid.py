@@ -1,0 +1,322 @@
+"""Observations held as station x time arrays, for readers of gridded files (CF NetCDF).
+
+A NetCDF file of 1,000 stations and 35 years of days holds 12.8 million values; a table of one
+row per value (station, variable, date, value, file, line) takes about 30 bytes a value before
+any work is done on it. Here a file's values stay arrays, one per data variable:
+
+- :class:`RawGrid` is what the reader returns: the values as stored, the station ids, the
+  dates and each variable's unit and resolution. Its ``rows`` are those of a
+  :class:`~bulletin.ingest.registry.RawTable`, made when asked for.
+- :func:`normalise_grid` puts them into canonical form a block of stations at a time, through
+  :func:`~bulletin.ingest.validate.normalise` itself: every check and every conversion is the
+  one the rows get, and no more than a block's rows exist at once. When a block has a problem,
+  the whole file is normalised as rows, so that the message lists every problem of the file,
+  word for word as before.
+- :class:`Grid` is one variable of one file in canonical form, and :class:`GridObservations`
+  the :class:`~bulletin.ingest.observations.Observations` of grids: its ``frame`` (the rows)
+  is built only when a stage asks for it, and :meth:`GridObservations.take` gives the
+  observations of some series without building the others' rows. The data commands compute
+  a block of series at a time from it, so that an archive's rows never exist all at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import IngestError
+from .coded import Coded, code_type
+from .observations import InputFile, Observations, concat_frames, empty_norms
+from .registry import RawTable, ReadOptions
+from .validate import normalise
+
+BLOCK_VALUES = 1 << 16
+"""Values normalised at once: their rows take about 250 bytes a value while they are checked (16 MB)."""
+
+
+@dataclass(frozen=True)
+class GridPart:
+    """One data variable of a gridded file, as stored: ``values[station, time]``.
+
+    ``variable`` is the bulletin variable ('' when the caller gives it), ``stations`` the ids
+    as written ('' when the caller gives the station), ``where`` and ``where_station`` the
+    places named in messages (the variable and the station id variable), ``first_line`` the
+    position in the file of ``values[0, 0]`` (positions count the values of the file's
+    variables one after the other, from 1).
+    """
+
+    name: str
+    variable: str
+    unit: str
+    resolution: str
+    values: np.ndarray
+    stations: list[str]
+    where_station: str
+    first_line: int
+
+
+class RawGrid(RawTable):
+    """A :class:`~bulletin.ingest.registry.RawTable` whose rows are made from arrays when asked for.
+
+    ``parts`` are the file's data variables, ``dates`` their common time axis.
+    """
+
+    def __init__(self, parts: list[GridPart], dates: np.ndarray, hint: str, notes: list[str] | None = None):
+        self.parts, self.dates = parts, dates
+        self.decimal, self.date_formats, self.hint, self.notes = ".", ("%Y-%m-%d",), hint, list(notes or [])
+
+    def __repr__(self) -> str:
+        return f"RawGrid({len(self.parts)} variable(s), {self.size:,} values)"
+
+    @property
+    def size(self) -> int:
+        """The number of values (cells of every variable)."""
+        return sum(p.values.size for p in self.parts)
+
+    @property
+    def n_stations(self) -> int:
+        """The largest number of stations of a part."""
+        return max((p.values.shape[0] for p in self.parts), default=0)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """Every value's raw row: station by station, variable after variable."""
+        return self.rows_of(0, self.n_stations)
+
+    def rows_of(self, start: int, stop: int) -> pd.DataFrame:
+        """The raw rows of the stations ``start:stop`` of every part, with their positions in the file as lines."""
+        n_time = len(self.dates)
+        frames = []
+        for part in self.parts:
+            a, b = min(start, part.values.shape[0]), min(stop, part.values.shape[0])
+            n = (b - a) * n_time
+            if n == 0:
+                continue
+
+            def same(text: str, n=n) -> pd.Categorical:  # one text on every row: one byte a row
+                return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text])
+
+            codes, words = pd.factorize(np.asarray(part.stations[a:b], dtype=object))
+            first = part.first_line + a * n_time
+            frames.append(pd.DataFrame({
+                "station": pd.Categorical.from_codes(np.repeat(codes.astype(np.int32), n_time),
+                                                     categories=pd.Index(words, dtype=object)),
+                "variable": same(part.variable),
+                "date": np.tile(self.dates, b - a),
+                "value": part.values[a:b].reshape(-1).astype(float),
+                "unit": same(part.unit),
+                "resolution": same(part.resolution),
+                "where": same(f"variable '{part.name}'"),
+                "where_station": same(part.where_station),
+                "part": same(f"variable '{part.name}'"),
+                "line": np.arange(first, first + n, dtype=np.int64),
+            }, copy=False))
+        if not frames:
+            return pd.DataFrame({"station": [], "variable": [], "date": [], "value": [], "line": []})
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One variable of one file in canonical form: ``values[station, time]`` [canonical unit].
+
+    ``stations`` are network ids (or the names as written, for stations kept outside the
+    network), ``dates`` the time axis (the last day of each period for pentad, dekad and month
+    values), ``file`` the name observations record (the file and its variable), ``lines`` the
+    position in the file of each station's first value (the line of value ``[s, t]`` is
+    ``lines[s] + t``).
+    """
+
+    variable: str
+    resolution: str
+    file: str
+    stations: np.ndarray
+    dates: np.ndarray
+    values: np.ndarray
+    lines: np.ndarray
+
+    def keys(self) -> list[tuple[str, str]]:
+        """The (station, variable) of each row of ``values``."""
+        return [(str(s), self.variable) for s in self.stations]
+
+    def take(self, rows: np.ndarray) -> Grid:
+        """The grid of the stations at ``rows`` only."""
+        return Grid(self.variable, self.resolution, self.file, self.stations[rows], self.dates, self.values[rows],
+                    self.lines[rows])
+
+
+def normalise_grid(raw: RawGrid, path: Path, network, allow_unknown: bool,
+                   options: ReadOptions | None = None) -> list[Grid]:
+    """The grids of ``raw`` in canonical form: :func:`~bulletin.ingest.validate.normalise` a block of stations at a time.
+
+    Raises
+    ------
+    IngestError
+        As ``normalise(raw, ...)`` raises it: when a block has a problem, the whole file is
+        normalised as rows, so that every problem is named at once.
+    """
+    n_time = len(raw.dates)
+    per = max(1, BLOCK_VALUES // max(1, n_time * len(raw.parts)))
+    values = [np.empty(p.values.shape, dtype=float) for p in raw.parts]
+    stations = [np.empty(p.values.shape[0], dtype=object) for p in raw.parts]
+    texts: list = [None] * len(raw.parts)
+    dates = None
+    for start in range(0, raw.n_stations, per):
+        block = RawTable(raw.rows_of(start, start + per), hint=raw.hint)
+        try:
+            out = normalise(block, path, network, allow_unknown, options)
+        except IngestError:
+            normalise(raw, path, network, allow_unknown, options)  # the whole file: its every problem, as before
+            raise
+        value, station = out["value"].to_numpy(), np.asarray(out["station"], dtype=object)
+        at = 0
+        for k, part in enumerate(raw.parts):
+            a, b = min(start, part.values.shape[0]), min(start + per, part.values.shape[0])
+            if b <= a:
+                continue
+            n = (b - a) * n_time
+            values[k][a:b] = value[at:at + n].reshape(b - a, n_time)
+            stations[k][a:b] = station[at:at + n:n_time]
+            if texts[k] is None:
+                texts[k] = tuple(str(out[c].iat[at]) for c in ("variable", "resolution", "file"))
+            if dates is None:
+                dates = out["date"].to_numpy()[at:at + n_time].copy()
+            at += n
+    return [Grid(*texts[k], stations[k], dates, values[k],
+                 part.first_line + np.arange(part.values.shape[0], dtype=np.int64) * n_time)
+            for k, part in enumerate(raw.parts) if part.values.size]
+
+
+def grid_frame(grids: list[Grid]) -> pd.DataFrame:
+    """The rows of ``grids`` (one file's), as :func:`~bulletin.ingest.validate.normalise` makes them from the raw rows.
+
+    Rows come grid after grid, station by station; the text columns are categories, sorted.
+    """
+    grids = [g for g in grids if g.values.size]
+    n_time = [len(g.dates) for g in grids]
+    counts = [g.values.size for g in grids]
+
+    def coded(per_grid: list[np.ndarray]) -> pd.Categorical:
+        """A text column from each grid's text per station (repeated along time)."""
+        words, codes = np.unique(np.concatenate(per_grid).astype(object) if per_grid else np.array([], object),
+                                 return_inverse=True)
+        kind = code_type(len(words))
+        parts, at = [], 0
+        for texts, n in zip(per_grid, n_time, strict=True):
+            parts.append(np.repeat(codes[at:at + len(texts)].astype(kind), n))
+            at += len(texts)
+        return Coded(np.concatenate(parts) if parts else np.zeros(0, kind), words.astype(object)).categorical()
+
+    def constant(text_of) -> pd.Categorical:
+        return coded([np.full(len(g.stations), text_of(g), dtype=object) for g in grids])
+
+    return pd.DataFrame({
+        "station": coded([np.asarray(g.stations, dtype=object) for g in grids]),
+        "variable": constant(lambda g: g.variable),
+        "date": np.concatenate([np.tile(g.dates, len(g.stations)) for g in grids]) if grids
+        else np.array([], dtype="datetime64[ns]"),
+        "value": np.concatenate([g.values.reshape(-1) for g in grids]) if grids else np.zeros(0),
+        "resolution": constant(lambda g: g.resolution),
+        "flag": constant(lambda g: ""),
+        "file": constant(lambda g: g.file),
+        "line": (np.concatenate([(g.lines[:, None] + np.arange(len(g.dates))).reshape(-1) for g in grids])
+                 if sum(counts) else np.zeros(0, dtype=np.int64)),
+    }, copy=False)
+
+
+@dataclass(frozen=True)
+class GridFile:
+    """The grids of one file, as read (:func:`normalise_grid`)."""
+
+    grids: list[Grid]
+
+    def frame(self) -> pd.DataFrame:
+        """Its rows (:func:`grid_frame`)."""
+        return grid_frame(self.grids)
+
+
+def distinct_series(files: list[GridFile]) -> bool:
+    """Whether every (station, variable, resolution) is in one grid row only and every time axis increases.
+
+    Then no observation is given twice, and the grids can stand for the rows; otherwise the
+    rows are built, so that duplicates are found and named as in any file.
+    """
+    seen: set = set()
+    for g in (g for f in files for g in f.grids):
+        if len(g.dates) > 1 and not np.all(g.dates[1:] > g.dates[:-1]):
+            return False
+        keys = {(str(s), g.variable, g.resolution) for s in g.stations}
+        if len(keys) != len(g.stations) or keys & seen:
+            return False
+        seen |= keys
+    return True
+
+
+class GridObservations(Observations):
+    """:class:`~bulletin.ingest.observations.Observations` held as grids; the rows are built when asked for.
+
+    ``frame`` is the table the rows would make (:func:`grid_frame` of each file, joined as the
+    files' tables are), built once on first use; every method of :class:`Observations` works on
+    it. What does not need the rows, :meth:`keys`, :meth:`count`, :attr:`last_date` and
+    :meth:`take`, works on the grids.
+    """
+
+    def __init__(self, inputs: list[InputFile], unknown_stations: list[str], archive_norms: pd.DataFrame,
+                 notes: list[str], files: list[GridFile]):
+        self.inputs, self.unknown_stations, self.archive_norms, self.notes = inputs, unknown_stations, archive_norms, notes
+        self.files = files
+
+    def __repr__(self) -> str:
+        return f"GridObservations({len(self._grids())} grid(s), {self.count():,} values)"
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows (see :class:`Observations`), built on first use."""
+        if "_frame" not in self.__dict__:
+            self._frame = concat_frames([f.frame() for f in self.files])
+        return self._frame
+
+    def _grids(self) -> list[Grid]:
+        return [g for f in self.files for g in f.grids]
+
+    def keys(self) -> list[tuple[str, str]]:
+        """(station, variable) pairs present, in order of first appearance (as in the rows)."""
+        return list(dict.fromkeys(k for g in self._grids() for k in g.keys()))
+
+    def count(self) -> int:
+        """The number of observations (rows), without building them."""
+        return sum(g.values.size for g in self._grids())
+
+    @property
+    def last_date(self):
+        """The date of the latest observation with a value, or None when there is none."""
+        last = [g.dates[np.flatnonzero(~np.isnan(g.values).all(axis=0))[-1]] for g in self._grids()
+                if g.values.size and not np.isnan(g.values).all()]
+        return pd.Timestamp(max(last)).date() if last else None
+
+    def stations(self) -> set[str]:
+        """The stations of the observations."""
+        return {str(s) for g in self._grids() for s in g.stations}
+
+    def take(self, keys: list[tuple[str, str]]) -> GridObservations:
+        """The observations of the series ``keys`` (station, variable) only; their rows are not built."""
+        wanted = set(keys)
+        files = []
+        for f in self.files:
+            grids = []
+            for g in f.grids:
+                rows = np.flatnonzero([(str(s), g.variable) in wanted for s in g.stations])
+                if rows.size:
+                    grids.append(g.take(rows))
+            files.append(GridFile(grids))
+        return GridObservations(self.inputs, self.unknown_stations, self.archive_norms, self.notes,
+                                files=[f for f in files if f.grids])
+
+
+def grid_observations(files: list[GridFile], inputs: list[InputFile], unknown: list[str],
+                      notes: list[str]) -> GridObservations:
+    """The observations of the grids of ``files`` (no archive norm: gridded files ship none)."""
+    return GridObservations(inputs, unknown, empty_norms(), notes, files=files)

@@ -1,0 +1,193 @@
+"""Gridded files (CF NetCDF) kept as station x time arrays (bulletin/ingest/grid.py).
+
+The reference everywhere is the table of rows the same file gives: ``normalise`` of the
+reader's raw rows, as every file was read before grids. Grids must give the same rows, the
+same errors word for word, and the data commands the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from click.testing import CliRunner
+
+import bulletin.ingest.grid as grid
+import bulletin.ingest.read as read
+from bulletin.cli import main
+from bulletin.errors import IngestError
+from bulletin.ingest import Observations, normalise, read_observations, read_table
+from bulletin.ingest.grid import GridObservations, grid_frame, normalise_grid
+from bulletin.network import load_network
+
+from .conftest import SHARED_DATA, shared_data
+
+ARCHIVE = SHARED_DATA / "chirchik-uzhydromet" / "ChirchikRiverBasin_from_rda.csv"
+
+
+def write_netcdf(path: Path, ids, values: np.ndarray, start="2000-01-01", **variables) -> Path:
+    """A CF timeSeries file: discharge [l/s] at ``ids`` x days, and any other ``variables`` (name: (dims, values, attrs))."""
+    times = pd.date_range(start, periods=values.shape[1])
+    data = {"discharge": (("station", "time"), values, {"units": "l/s"}), **variables}
+    xr.Dataset(data, coords={"time": times, "station_id": ("station", np.asarray(ids), {"cf_role": "timeseries_id"})},
+               attrs={"featureType": "timeSeries"}).to_netcdf(path)
+    return path
+
+
+@pytest.fixture
+def mixed(tmp_path):
+    """Five stations (network aliases and ids, one unknown) x 40 days, discharge with gaps, and stage in m."""
+    rng = np.random.default_rng(3)
+    values = rng.gamma(2.0, 50_000.0, (5, 40))
+    values[1, 3:9] = np.nan
+    stage = (("station", "time"), values / 1e5, {"units": "m"})
+    return write_netcdf(tmp_path / "mixed.nc", ["16279", "naryn_uchkurgan", "akjar", "st_x", "syrdarya_kokbulak"], values,
+                        stage=stage)
+
+
+@pytest.mark.parametrize("block", [1, 40, 100, 1 << 16])
+def test_grids_give_the_rows_of_the_raw_table(mixed, monkeypatch, block):
+    # blocks of one value (one station a block), of one station's two variables, of 2 stations, and all at once
+    monkeypatch.setattr(grid, "BLOCK_VALUES", block)
+    network = load_network()
+    raw = read_table(mixed)
+    expected = normalise(raw, mixed, network, True)
+    got = grid_frame(normalise_grid(raw, mixed, network, True))
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert len(got) == 400 and got["value"].isna().sum() == 12  # 6 days missing of discharge and of stage
+    # l/s to m3/s, the alias resolved, line = position in the file (discharge first, then stage)
+    first = got.iloc[0]
+    assert (first["station"], first["variable"], first["line"]) == ("16279", "discharge", 1)
+    assert first["value"] == pytest.approx(raw.parts[0].values[0, 0] / 1000, rel=1e-15)
+    assert set(got["station"]) == {"16279", "naryn_uchkurgan", "syrdarya_akdzhar", "st_x", "syrdarya_kokbulak"}  # 'akjar' is an alias
+    assert got["line"].iloc[-1] == 400
+
+
+def test_a_problem_in_one_block_is_named_with_every_other_of_the_file(tmp_path, monkeypatch):
+    # unknown stations in the first and the last block: the message is the whole file's, word for word
+    monkeypatch.setattr(grid, "BLOCK_VALUES", 10)
+    path = write_netcdf(tmp_path / "u.nc", ["zz1", "16279", "zz2"], np.ones((3, 10)))
+    raw = read_table(path)
+    with pytest.raises(IngestError) as whole:
+        normalise(raw, path, load_network(), False)
+    with pytest.raises(IngestError) as blocks:
+        normalise_grid(raw, path, load_network(), False)
+    assert str(blocks.value) == str(whole.value)
+    assert "unknown station 'zz1' on 10 rows" in str(blocks.value) and "unknown station 'zz2'" in str(blocks.value)
+
+
+def test_read_observations_keeps_a_netcdf_file_as_grids(mixed):
+    network = load_network()
+    obs = read_observations([mixed], network, allow_unknown_stations=True)
+    assert isinstance(obs, GridObservations)
+    rows = Observations(obs.frame.copy(), obs.inputs, obs.unknown_stations, obs.archive_norms, obs.notes)
+    pd.testing.assert_frame_equal(obs.frame, normalise(read_table(mixed), mixed, network, True), check_exact=True)
+    assert obs.keys() == rows.keys()
+    assert obs.count() == len(rows.frame) == 400
+    assert obs.last_date == rows.last_date == pd.Timestamp("2000-02-09").date()
+    assert obs.unknown_stations == ["16279", "st_x"]
+    assert obs.inputs[0].path == "mixed.nc" and len(obs.inputs[0].sha256) == 64
+
+
+def test_take_builds_the_rows_of_some_series_only(mixed):
+    obs = read_observations([mixed], load_network(), allow_unknown_stations=True)
+    keys = [("syrdarya_kokbulak", "discharge"), ("16279", "stage")]
+    part = obs.take(keys)
+    assert "_frame" not in obs.__dict__  # the whole file's rows were never built
+    expected = obs.frame[[(s, v) in keys for s, v in zip(obs.frame["station"], obs.frame["variable"], strict=True)]]
+    got = part.frame
+    assert sorted(part.keys()) == sorted(keys)
+    np.testing.assert_array_equal(got["value"].to_numpy(), expected["value"].to_numpy())
+    np.testing.assert_array_equal(got["line"].to_numpy(), expected["line"].to_numpy())
+    assert list(got["station"].astype(str)) == list(expected["station"].astype(str))
+
+
+def test_the_last_date_counts_only_values(tmp_path):
+    values = np.ones((2, 10))
+    values[:, 7:] = np.nan  # the file's last three days hold no value
+    obs = read_observations([write_netcdf(tmp_path / "a.nc", ["a", "b"], values)], None)
+    assert obs.last_date == pd.Timestamp("2000-01-07").date()
+    empty = read_observations([write_netcdf(tmp_path / "e.nc", ["a"], np.full((1, 5), np.nan))], None)
+    assert empty.last_date is None and empty.count() == 5
+
+
+def test_a_station_given_twice_is_read_as_rows_and_its_conflict_named(tmp_path):
+    values = np.ones((2, 5))
+    values[1, 2] = 3.0
+    path = write_netcdf(tmp_path / "twice.nc", ["a", "a"], values)
+    with pytest.raises(IngestError, match=r"1 observation\(s\) are given twice with different values"):
+        read_observations([path], None)
+    values[1, 2] = 1.0  # the same values twice: read, as any file's identical duplicate rows
+    obs = read_observations([write_netcdf(tmp_path / "same.nc", ["a", "a"], values)], None)
+    assert not isinstance(obs, GridObservations) and len(obs.frame) == 10
+
+
+def test_files_sharing_a_series_are_read_as_rows(tmp_path):
+    a = write_netcdf(tmp_path / "a.nc", ["x"], np.ones((1, 5)))
+    b = write_netcdf(tmp_path / "b.nc", ["x"], np.ones((1, 5)), start="2000-01-06")
+    obs = read_observations([a, b], None)
+    assert not isinstance(obs, GridObservations)
+    assert len(obs.frame) == 10 and list(obs.frame["file"].unique()) == ["a.nc variable 'discharge'",
+                                                                         "b.nc variable 'discharge'"]
+    two = read_observations([a, write_netcdf(tmp_path / "c.nc", ["y"], np.ones((1, 5)))], None)
+    assert isinstance(two, GridObservations) and two.keys() == [("x", "discharge"), ("y", "discharge")]
+
+
+def _cli(args) -> str:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("command", ["climatology", "status", "ssi"])
+def test_data_commands_on_grids_write_the_bytes_of_rows(tmp_path, monkeypatch, command):
+    # 150 stations (3 blocks of 64 series), 3 years of days, a QC error (a negative discharge) in the second block
+    rng = np.random.default_rng(11)
+    values = rng.gamma(2.0, 40_000.0, (150, 1096))
+    values[100, 500] = -5_000.0
+    values[7, 20:400] = np.nan
+    path = write_netcdf(tmp_path / "many.nc", [f"s{k:03d}" for k in range(150)], values)
+    args = [command, "--keep-unknown-stations", "--data", str(path), "--reference", "full"]
+    if command != "ssi":
+        args += ["--resolution", "month"]
+    grids = tmp_path / "grids.csv"
+    _cli([*args, "--out", str(grids)])
+    monkeypatch.setattr(read, "distinct_series", lambda files: False)  # the same file read as rows
+    rows = tmp_path / "rows.csv"
+    _cli([*args, "--out", str(rows)])
+    assert grids.read_bytes() == rows.read_bytes()
+    assert len(grids.read_text().splitlines()) > 150
+
+
+@shared_data(ARCHIVE)
+def test_a_real_archive_as_netcdf_gives_the_status_of_its_csv(tmp_path):
+    # Uzhydromet's dekad discharge of four Chirchik stations, 1932-2015, written as a CF NetCDF file
+    # of float64 values on one dekad axis: the status of every dekad equals the one of the CSV. A station
+    # whose record starts later has empty cells before its start on the common axis: those dekads are
+    # listed as no_data, as a CSV with empty rows there would list them.
+    frame = read_observations([ARCHIVE], None).frame
+    frame = frame[frame["resolution"] == "dekad"]
+    wide = frame.pivot_table(index="date", columns="station", values="value", observed=True, dropna=False)
+    path = tmp_path / "chirchik.nc"
+    xr.Dataset({"discharge": (("station", "time"), wide.to_numpy().T, {"units": "m3 s-1", "resolution": "dekad"})},
+               coords={"time": wide.index.to_numpy(),
+                       "station_id": ("station", wide.columns.astype(str).to_numpy(), {"cf_role": "timeseries_id"})},
+               ).to_netcdf(path)
+    assert isinstance(read_observations([path], None), GridObservations)
+    out = {}
+    for name, data in (("csv", ARCHIVE), ("nc", path)):
+        out[name] = tmp_path / f"{name}.csv"
+        _cli(["status", "--keep-unknown-stations", "--reference", "full", "--data", str(data), "--out", str(out[name])])
+    csv_lines, nc_lines = out["csv"].read_text().splitlines(), out["nc"].read_text().splitlines()
+    rest = iter(nc_lines)
+    assert all(line in rest for line in csv_lines)  # the CSV's lines, in their order, among the NetCDF's
+    known = set(csv_lines)
+    extra = [line for line in nc_lines if line not in known]
+    assert len(extra) == len(nc_lines) - len(csv_lines)
+    assert len(csv_lines) > 10_000 and sum(line.endswith(",normal") for line in csv_lines) > 4_000
+    assert extra and all(line.startswith("16298,discharge,dekad,m3/s,") and line.endswith(",,,,no_data")
+                         for line in extra)
+    assert nc_lines.index(extra[-1]) + 1 == nc_lines.index(next(x for x in csv_lines if x.startswith("16298,")))
