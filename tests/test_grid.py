@@ -191,3 +191,20 @@ def test_a_real_archive_as_netcdf_gives_the_status_of_its_csv(tmp_path):
     assert extra and all(line.startswith("16298,discharge,dekad,m3/s,") and line.endswith(",,,,no_data")
                          for line in extra)
     assert nc_lines.index(extra[-1]) + 1 == nc_lines.index(next(x for x in csv_lines if x.startswith("16298,")))
+
+
+def test_a_time_axis_shorter_than_the_values_is_refused_naming_both(tmp_path):
+    # the file of tests/data/fuzz: one byte of its header changed; the reader names what disagrees
+    path = Path(__file__).parent / "data" / "fuzz" / "netcdf_time_axis_shorter_than_values.nc"
+    with pytest.raises(IngestError, match=r"variable 'discharge': 2 station\(s\) x 6 time\(s\), but the file has "
+                                          r"2 station id\(s\) and 2 time\(s\)"):
+        read_observations([path], None)
+
+
+def test_values_that_are_not_numbers_are_refused(tmp_path):
+    path = tmp_path / "text.nc"
+    xr.Dataset({"discharge": (("station", "time"), np.array([["a", "b"], ["c", "d"]]), {"units": "m3/s"})},
+               coords={"time": pd.date_range("2000-01-01", periods=2),
+                       "station_id": ("station", ["x", "y"], {"cf_role": "timeseries_id"})}).to_netcdf(path)
+    with pytest.raises(IngestError, match=r"text.nc: variable 'discharge': its values are <U1 \(U\), not numbers"):
+        read_observations([path], None)

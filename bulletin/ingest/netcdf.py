@@ -135,6 +135,7 @@ def _read(path: Path, ds, options: ReadOptions) -> RawGrid:
                  "netcdf_values=N ...' (each value takes about 10 bytes as read, and about 100 where a command builds every row: "
                  "check-data, generate), or select stations "
                  "or years first (e.g. with NCO's ncks).")
+    dates = pd.DatetimeIndex(ds[time].values).to_numpy()
     parts = []
     first_line = 1
     for name, bulletin in chosen.items():
@@ -154,8 +155,15 @@ def _read(path: Path, ds, options: ReadOptions) -> RawGrid:
             values, stations = var.transpose(station_dim, time).values, ids
         else:  # one series: the scalar station id, or the station given by the caller
             values, stations = var.values[None, :], (ids if station_dim is None else [""])
+        if values.dtype.kind not in "biufc":
+            raise IngestError(f"{path}: variable '{name}': its values are {values.dtype} ({values.dtype.kind}), "
+                              "not numbers.", hint="store the values as numbers (float or integer).")
+        if values.shape != (len(stations), len(dates)):
+            raise IngestError(
+                f"{path}: variable '{name}': {values.shape[0]:,} station(s) x {values.shape[1]:,} time(s), but the "
+                f"file has {len(stations):,} station id(s) and {len(dates):,} time(s).", hint=HINT)
         resolution = var.attrs.get("resolution", ds.attrs.get("resolution", "day"))
         parts.append(GridPart(name, bulletin, "" if unit is None else str(unit), str(resolution), values, stations,
                               f"variable '{id_name}'" if id_name else f"variable '{name}'", first_line))
         first_line += values.size
-    return RawGrid(parts, pd.DatetimeIndex(ds[time].values).to_numpy(), hint=HINT, notes=notes)
+    return RawGrid(parts, dates, hint=HINT, notes=notes)
