@@ -92,6 +92,16 @@ def test_read_observations_keeps_a_netcdf_file_as_grids(mixed):
     assert obs.inputs[0].path == "mixed.nc" and len(obs.inputs[0].sha256) == 64
 
 
+def test_as_rows_when_asked_the_same_rows(mixed):
+    # check-data needs every row at once: read as rows directly, the same table
+    network = load_network()
+    rows = read_observations([mixed], network, allow_unknown_stations=True, as_grids=False)
+    grids = read_observations([mixed], network, allow_unknown_stations=True)
+    assert not isinstance(rows, GridObservations) and isinstance(grids, GridObservations)
+    pd.testing.assert_frame_equal(rows.frame, grids.frame, check_exact=True)
+    assert rows.unknown_stations == grids.unknown_stations and rows.inputs == grids.inputs
+
+
 def test_take_builds_the_rows_of_some_series_only(mixed):
     obs = read_observations([mixed], load_network(), allow_unknown_stations=True)
     keys = [("syrdarya_kokbulak", "discharge"), ("16279", "stage")]

@@ -274,16 +274,20 @@ class Setup:
 
         return load_qc_config(self.qc) if self.qc else None
 
-    def read(self, network):
-        """The observations of this setup's data; on a terminal, with a progress bar of the files read."""
+    def read(self, network, as_grids: bool = True):
+        """The observations of this setup's data; on a terminal, with a progress bar of the files read.
+
+        ``as_grids``: see :func:`~bulletin.ingest.read_observations`.
+        """
         from ..ingest import expand_paths, read_observations, sample_data_path
 
         if not sys.stderr.isatty():
-            return read_observations(self.data or None, network, **self.read_options())
+            return read_observations(self.data or None, network, as_grids=as_grids, **self.read_options())
         files = expand_paths(self.data or [sample_data_path()])
         size = sum(f.stat().st_size for f in files)
         with progress_bar(size, f"Reading {len(files)} file(s), {size / 2**20:,.0f} MiB", show_pos=False) as bar:
-            return read_observations(self.data or None, network, progress=bar.update, **self.read_options())
+            return read_observations(self.data or None, network, progress=bar.update, as_grids=as_grids,
+                                     **self.read_options())
 
 
 def load_project(path: str) -> dict:

@@ -62,7 +62,7 @@ def check_data(setup, out_file, as_of, strict):
         setup.load_catalogue(network)
     today = _parse_issued_at(as_of).date() if as_of else datetime.now(UTC).date()
     keep_freed_memory()  # an archive's tables, built and dropped
-    obs = setup.read(network)
+    obs = setup.read(network, as_grids=False)  # every row is checked at once: built as the files are read
     report = run_qc(obs, network, as_of=today, config=setup.qc_config())
     summary = report.summary()
     for col in ("first", "last"):

@@ -96,7 +96,7 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
                       allow_unknown_stations: bool = False, reader: str | None = None,
                       station: str | None = None, variable: str | None = None,
                       unit: str | None = None, station_from_name: str | None = None,
-                      progress: Callable[[int], None] | None = None) -> Observations:
+                      progress: Callable[[int], None] | None = None, as_grids: bool = True) -> Observations:
     """Read every file into one :class:`Observations` (``paths`` None: the embedded sample).
 
     Parameters
@@ -122,6 +122,10 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
 
     progress : callable, optional
         Called with the size [bytes] of each file once it is read (a progress bar's ``update``).
+    as_grids : bool
+        Keep gridded files (NetCDF) as arrays, their rows built when asked for
+        (:mod:`.grid`); False builds every row as the file is read, faster for a caller that
+        needs them all at once (check-data).
 
     Raises
     ------
@@ -149,7 +153,8 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
         digests = {path: hashing.submit(sha256_of, path) for path, _ in jobs}
         try:
             if workers == 1:
-                frames, norms, job_notes = _read_serially(jobs, reader, network, allow_unknown_stations, progress)
+                frames, norms, job_notes = _read_serially(jobs, reader, network, allow_unknown_stations, progress,
+                                                          as_grids)
         except BaseException:
             for digest in digests.values():
                 digest.cancel()
@@ -178,13 +183,14 @@ PARALLEL_FILES = 200
 costs a few milliseconds of pandas a file, not of reading."""
 
 
-def _read_one(path: Path, reader: str | None, options: ReadOptions, network, allow_unknown: bool):
+def _read_one(path: Path, reader: str | None, options: ReadOptions, network, allow_unknown: bool,
+              as_grids: bool = True):
     """(frame, or :class:`~.grid.GridFile` for a gridded file; archive norms or None; notes) of one data file."""
     raw = read_table(path, reader, options)
     if (raw.size == 0 if isinstance(raw, RawGrid) else raw.rows.empty) and not raw.notes:
         raise IngestError(f"{path}: the file holds no observation.",
                           hint="give a file with data, or leave this one out of --data.")
-    if isinstance(raw, RawGrid):  # kept as arrays: the rows are built when a stage needs them
+    if as_grids and isinstance(raw, RawGrid):  # kept as arrays: the rows are built when a stage needs them
         return GridFile(normalise_grid(raw, path, network, allow_unknown, options)), None, \
             [f"{path.name}: {n}" for n in raw.notes]
     frame = normalise(raw, path, network, allow_unknown, options)
@@ -195,7 +201,8 @@ def _read_one(path: Path, reader: str | None, options: ReadOptions, network, all
     return frame, norms, [f"{path.name}: {n}" for n in raw.notes]
 
 
-def _read_serially(jobs: list, reader, network, allow_unknown: bool, progress=None) -> tuple[list, list, list]:
+def _read_serially(jobs: list, reader, network, allow_unknown: bool, progress=None,
+                   as_grids: bool = True) -> tuple[list, list, list]:
     """(frames, archive norms, notes of each job) of the files of ``jobs``, in order.
 
     Consecutive canonical CSV files are read together when they can be (:mod:`.joined`).
@@ -211,7 +218,7 @@ def _read_serially(jobs: list, reader, network, allow_unknown: bool, progress=No
                 progress(sum(path.stat().st_size for path, _ in run))
             continue
         for path, options in run:
-            frame, norm, said = _read_one(path, reader, options, network, allow_unknown)
+            frame, norm, said = _read_one(path, reader, options, network, allow_unknown, as_grids)
             frames.append(frame)
             norms += [norm] if norm is not None else []
             notes.append(said)
@@ -222,8 +229,8 @@ def _read_serially(jobs: list, reader, network, allow_unknown: bool, progress=No
 
 def _read_part(reader, network, allow_unknown: bool, part: list) -> tuple:
     """In a forked process (:func:`_read_forked`): one frame of the part's files, their norms and notes."""
-    frames, norms, notes = _read_serially(part, reader, network, allow_unknown)
-    return concat_frames([f.frame() if isinstance(f, GridFile) else f for f in frames]), norms, notes
+    frames, norms, notes = _read_serially(part, reader, network, allow_unknown, as_grids=False)  # joined as rows
+    return concat_frames(frames), norms, notes
 
 
 def _workers(files: int) -> int:
