@@ -218,3 +218,38 @@ def test_values_that_are_not_numbers_are_refused(tmp_path):
                        "station_id": ("station", ["x", "y"], {"cf_role": "timeseries_id"})}).to_netcdf(path)
     with pytest.raises(IngestError, match=r"text.nc: variable 'discharge': its values are <U1 \(U\), not numbers"):
         read_observations([path], None)
+
+
+def test_convert_makes_the_store_of_rows_without_building_them(tmp_path, monkeypatch):
+    # two files of other stations, gaps, l/s: the store written from the grids is the one written from the rows, file
+    # for file and byte for byte (values, flags: every cell of a file an observation, its value NaN where it has none)
+    rng = np.random.default_rng(5)
+    one = rng.gamma(2.0, 40_000.0, (3, 30))
+    one[0, 4:9] = np.nan
+    a = write_netcdf(tmp_path / "a.nc", ["s1", "s2", "s3"], one)
+    b = write_netcdf(tmp_path / "b.nc", ["s0"], rng.gamma(2.0, 40_000.0, (1, 20)), start="2000-01-20")
+    import bulletin.distributed.store as store_module
+
+    def no_rows(obs):
+        raise AssertionError("the rows were built")
+
+    stores = {name: tmp_path / f"{name}.zarr" for name in ("grids", "rows")}
+    args = ["convert", "--keep-unknown-stations", "--data", str(a), "--data", str(b), "--out"]
+    with monkeypatch.context() as m:
+        m.setattr(store_module, "_RowCells", no_rows)
+        _cli([*args, str(stores["grids"])])
+    monkeypatch.setattr(read, "distinct_series", lambda files: False)
+    monkeypatch.setattr(grid, "distinct_series", lambda files: False)
+    _cli([*args, str(stores["rows"])])
+    files = {name: sorted(p.relative_to(store) for p in store.rglob("*") if p.is_file())
+             for name, store in stores.items()}
+    assert files["grids"] == files["rows"] and files["grids"]
+    for rel in files["grids"]:
+        assert (stores["grids"] / rel).read_bytes() == (stores["rows"] / rel).read_bytes(), rel
+    ds = xr.open_zarr(stores["grids"], consolidated=False)
+    assert list(ds["station"].values) == ["s0", "s1", "s2", "s3"] and ds.sizes["time"] == 39
+    flags = ds["discharge_flag"].values
+    assert (flags[0, :19] == -1).all() and (flags[0, 19:] == 0).all()  # s0 from 20 January only
+    assert (flags[1, :30] == 0).all() and (flags[1, 30:] == -1).all()  # s1's gap is observations without value
+    assert np.isnan(ds["discharge"].values[1, 4:9]).all()
+    np.testing.assert_allclose(ds["discharge"].values[2, :30], one[1] / 1000, rtol=1e-15)

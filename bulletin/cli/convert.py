@@ -39,9 +39,11 @@ def read_by_file(setup, network):
 
     Each file is read by :func:`bulletin.ingest.read_observations` with the setup's options;
     the files are then joined as that function joins them (observations given twice with
-    different values are refused by :func:`bulletin.distributed.store.dataset_of`).
+    different values are refused by :func:`bulletin.distributed.store.dataset_of`). Files held as
+    grids (NetCDF) that give no series twice stay grids: the store is made without their rows.
     """
     from ..ingest import InputFile, Observations, read_observations
+    from ..ingest.grid import GridObservations, distinct_series, grid_observations
     from ..ingest.read import compile_name_pattern, relative_to_data_root
 
     files = _data_files(setup)
@@ -58,11 +60,15 @@ def read_by_file(setup, network):
     if not parts:
         raise IngestError("no data file was read.", hint="check --data and --station-from-name.")
     names = relative_to_data_root(read)
+    inputs = [InputFile(n, p.inputs[0].sha256) for n, p in zip(names, parts, strict=True)]
+    unknown = sorted({s for p in parts for s in p.unknown_stations})
+    said = notes + [n for p in parts for n in p.notes]
+    files = [f for p in parts for f in getattr(p, "files", [])]
+    if all(isinstance(p, GridObservations) for p in parts) and distinct_series(files):  # no row built
+        return grid_observations(files, inputs, unknown, said)
     frame = pd.concat([_plain(p.frame) for p in parts], ignore_index=True)
     norms = pd.concat([p.archive_norms for p in parts], ignore_index=True)
-    return Observations(frame, [InputFile(n, p.inputs[0].sha256) for n, p in zip(names, parts, strict=True)],
-                        sorted({s for p in parts for s in p.unknown_stations}), norms,
-                        notes + [n for p in parts for n in p.notes])
+    return Observations(frame, inputs, unknown, norms, said)
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

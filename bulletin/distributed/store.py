@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..ingest import Observations
+from ..ingest.grid import GridObservations
 from ..ingest.zarr import (
     FLAG_SUFFIX,
     NO_ROW,
@@ -66,18 +67,17 @@ def dataset_of(obs: Observations, chunk_stations: int | None = None,
     """
     import xarray as xr
 
-    frame = obs.frame
     known = load_variables()
-    stations = np.array(sorted(pd.unique(np.asarray(frame["station"], dtype=object)).tolist()), dtype=object)
+    cells = _GridCells(obs) if isinstance(obs, GridObservations) else _RowCells(obs)
+    stations = cells.stations()
     station_index = pd.Index(stations)
-    variables = np.asarray(frame["variable"], dtype=object)
-    resolutions = np.asarray(frame["resolution"], dtype=object)
     data, coords, encoding = {}, {STATION: (STATION, stations, {
         "cf_role": "timeseries_id", "long_name": "station id"})}, {}
     axes = {}
     for res in TIME_AXES:
-        if (resolutions == res).any():
-            axes[res] = _axis(frame["date"][resolutions == res], res)
+        dates = cells.dates(res)
+        if dates is not None:
+            axes[res] = _axis(dates, res)
             coords[TIME_AXES[res]] = (TIME_AXES[res], axes[res].astype("datetime64[ns]"), {
                 "standard_name": "time", "long_name": f"date ({'last day of the ' + res if res != 'day' else 'day'})",
                 "resolution": res})
@@ -85,26 +85,9 @@ def dataset_of(obs: Observations, chunk_stations: int | None = None,
                                         "dtype": "int32"}
     n_times = sum(a.size for a in axes.values())
     chunk = chunk_stations or default_chunk_stations(n_times)
-    pairs = pd.DataFrame({"v": variables, "r": resolutions}).drop_duplicates()
-    for variable, res in sorted(map(tuple, pairs.to_numpy())):
-        rows = np.flatnonzero((variables == variable) & (resolutions == res))
+    for variable, res in cells.pairs():
         name, axis = data_name(variable, res), TIME_AXES[res]
-        s = station_index.get_indexer(np.asarray(frame["station"], dtype=object)[rows])
-        t = np.searchsorted(axes[res], np.asarray(frame["date"], dtype="datetime64[D]")[rows])
-        values = frame["value"].to_numpy(dtype=float)[rows]
-        flags = np.asarray(frame["flag"], dtype=object)[rows].astype(str)
-        # of a cell given twice, the first value present wins (then the first row)
-        order = np.lexsort((np.arange(rows.size), np.isnan(values), t, s))
-        cell = s[order] * axes[res].size + t[order]
-        first = order[np.r_[True, cell[1:] != cell[:-1]]]
-        distinct, codes = np.unique(flags[first], return_inverse=True)
-        texts = [x for x in distinct.tolist() if x]  # sorted; code 0 is no flag
-        code_of = np.array([texts.index(x) + 1 if x else 0 for x in distinct.tolist()], dtype=np.int64)
-        grid = np.full((stations.size, axes[res].size), np.nan)
-        grid[s[first], t[first]] = values[first]
-        kind = np.int8 if len(texts) < 127 else np.int16 if len(texts) < 32767 else np.int32
-        flag_grid = np.full(grid.shape, NO_ROW, dtype=kind)
-        flag_grid[s[first], t[first]] = code_of[codes]
+        grid, flag_grid, texts, count = cells.arrays(variable, res, station_index, axes[res])
         meta = known[variable]
         attrs = {"units": meta.unit, "long_name": f"{meta.names.get('en', variable)} ({res} values)",
                  "variable": variable, "resolution": res}
@@ -117,7 +100,7 @@ def dataset_of(obs: Observations, chunk_stations: int | None = None,
         encoding[name] = {"chunks": (chunk, axes[res].size)}
         encoding[name + FLAG_SUFFIX] = {"chunks": (chunk, axes[res].size)}
         if progress:
-            progress(rows.size)
+            progress(count)
     for name, (dims, grid, attrs) in _norms(obs, station_index).items():
         data[name] = (dims, grid, attrs)
         coords[dims[1]] = (dims[1], np.arange(1, grid.shape[1] + 1, dtype=np.int16), {"long_name": dims[1]})
@@ -127,6 +110,87 @@ def dataset_of(obs: Observations, chunk_stations: int | None = None,
         "bulletin_store_version": STORE_VERSION, "chunk_stations": chunk,
         "sources": [{"path": f.path, "sha256": f.sha256} for f in obs.inputs]})
     return ds.chunk({STATION: chunk}), encoding
+
+
+class _RowCells:
+    """The cells of the store's arrays from the rows of the observations."""
+
+    def __init__(self, obs: Observations):
+        frame = obs.frame
+        self.frame = frame
+        self.variables = np.asarray(frame["variable"], dtype=object)
+        self.resolutions = np.asarray(frame["resolution"], dtype=object)
+
+    def stations(self) -> np.ndarray:
+        return np.array(sorted(pd.unique(np.asarray(self.frame["station"], dtype=object)).tolist()), dtype=object)
+
+    def dates(self, res: str):
+        present = self.resolutions == res
+        return self.frame["date"][present] if present.any() else None
+
+    def pairs(self) -> list[tuple[str, str]]:
+        pairs = pd.DataFrame({"v": self.variables, "r": self.resolutions}).drop_duplicates()
+        return sorted(map(tuple, pairs.to_numpy()))
+
+    def arrays(self, variable: str, res: str, station_index: pd.Index, axis: np.ndarray):
+        """(values, flag codes, flag texts, observations) of one array of the store."""
+        frame = self.frame
+        rows = np.flatnonzero((self.variables == variable) & (self.resolutions == res))
+        s = station_index.get_indexer(np.asarray(frame["station"], dtype=object)[rows])
+        t = np.searchsorted(axis, np.asarray(frame["date"], dtype="datetime64[D]")[rows])
+        values = frame["value"].to_numpy(dtype=float)[rows]
+        flags = np.asarray(frame["flag"], dtype=object)[rows].astype(str)
+        # of a cell given twice, the first value present wins (then the first row)
+        order = np.lexsort((np.arange(rows.size), np.isnan(values), t, s))
+        cell = s[order] * axis.size + t[order]
+        first = order[np.r_[True, cell[1:] != cell[:-1]]]
+        distinct, codes = np.unique(flags[first], return_inverse=True)
+        texts = [x for x in distinct.tolist() if x]  # sorted; code 0 is no flag
+        code_of = np.array([texts.index(x) + 1 if x else 0 for x in distinct.tolist()], dtype=np.int64)
+        grid = np.full((station_index.size, axis.size), np.nan)
+        grid[s[first], t[first]] = values[first]
+        flag_grid = np.full(grid.shape, NO_ROW, dtype=_flag_type(texts))
+        flag_grid[s[first], t[first]] = code_of[codes]
+        return grid, flag_grid, texts, rows.size
+
+
+class _GridCells:
+    """The cells of the store's arrays from observations held as grids (:mod:`bulletin.ingest.grid`): no row built.
+
+    Every cell of a grid is an observation (its value NaN where the file has none), without a
+    source flag; the grids give no series twice.
+    """
+
+    def __init__(self, obs: GridObservations):
+        self.grids = [g for f in obs.files for g in f.grids]
+
+    def stations(self) -> np.ndarray:
+        return np.array(sorted({str(x) for g in self.grids for x in g.stations}), dtype=object)
+
+    def dates(self, res: str):
+        dates = [g.dates for g in self.grids if g.resolution == res and g.values.size]
+        return np.concatenate(dates) if dates else None
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return sorted({(g.variable, g.resolution) for g in self.grids if g.values.size})
+
+    def arrays(self, variable: str, res: str, station_index: pd.Index, axis: np.ndarray):
+        """(values, flag codes, flag texts, observations) of one array of the store."""
+        grid = np.full((station_index.size, axis.size), np.nan)
+        flag_grid = np.full(grid.shape, NO_ROW, dtype=_flag_type([]))
+        count = 0
+        for g in (g for g in self.grids if (g.variable, g.resolution) == (variable, res) and g.values.size):
+            s = station_index.get_indexer(np.asarray(g.stations, dtype=object))
+            t = np.searchsorted(axis, np.asarray(g.dates, dtype="datetime64[D]"))
+            grid[np.ix_(s, t)] = g.values
+            flag_grid[np.ix_(s, t)] = 0
+            count += g.values.size
+        return grid, flag_grid, [], count
+
+
+def _flag_type(texts: list[str]) -> type:
+    """The integer type of the flag codes of ``texts`` (and -1, 0)."""
+    return np.int8 if len(texts) < 127 else np.int16 if len(texts) < 32767 else np.int32
 
 
 def _norms(obs: Observations, station_index: pd.Index) -> dict:
