@@ -253,3 +253,46 @@ def test_convert_makes_the_store_of_rows_without_building_them(tmp_path, monkeyp
     assert (flags[1, :30] == 0).all() and (flags[1, 30:] == -1).all()  # s1's gap is observations without value
     assert np.isnan(ds["discharge"].values[1, 4:9]).all()
     np.testing.assert_allclose(ds["discharge"].values[2, :30], one[1] / 1000, rtol=1e-15)
+
+
+def test_ssi_refuses_flow_series_that_qc_empties_as_with_rows(tmp_path, monkeypatch):
+    # every discharge negative: QC removes them all, block by block on grids, at once on rows; the same refusal
+    path = write_netcdf(tmp_path / "negative.nc", ["s1"], np.full((1, 800), -5_000.0))
+    out = tmp_path / "ssi.csv"
+    messages = []
+    for forced in (False, True):
+        if forced:
+            monkeypatch.setattr(read, "distinct_series", lambda files: False)
+        result = CliRunner().invoke(main, ["ssi", "--keep-unknown-stations", "--reference", "full", "--data", str(path),
+                                           "--out", str(out)])
+        assert result.exit_code == 2 and not out.exists()
+        messages.append(result.output)
+    assert messages[0] == messages[1] and "the data hold no flow series" in messages[0]
+
+
+def test_a_file_without_time_steps_reads_as_rows_do(tmp_path):
+    # no time step, and a variable skipped: no observation, the note kept (the same as read as rows)
+    path = tmp_path / "empty.nc"
+    xr.Dataset({"discharge": (("station", "time"), np.zeros((2, 0)), {"units": "m3/s"}),
+                "foo": (("station", "time"), np.zeros((2, 0)))},
+               coords={"time": pd.DatetimeIndex([]), "station_id": ("station", ["a", "b"], {"cf_role": "timeseries_id"})},
+               ).to_netcdf(path)
+    obs = read_observations([path], None)
+    assert obs.count() == 0 and obs.notes == ["empty.nc: skipped variable(s) foo: not bulletin variables"]
+    other = write_netcdf(tmp_path / "other.nc", ["x"], np.ones((1, 3)))
+    both = read_observations([path, other], None)  # an empty file beside another: its rows are the other's
+    assert both.count() == 3 and list(both.frame["station"]) == ["x"] * 3
+
+
+def test_grid_observations_behave_as_observations_where_rows_are_given(mixed):
+    import dataclasses
+
+    obs = read_observations([mixed], load_network(), allow_unknown_stations=True)
+    assert obs.take([("no_such_station", "discharge")]).frame.empty
+    notes = dataclasses.replace(obs, notes=["n"])  # rows given: the same rows, the other fields replaced
+    pd.testing.assert_frame_equal(notes.frame, obs.frame)
+    assert notes.notes == ["n"] and notes.keys() == obs.keys() and notes.count() == obs.count()
+    fewer = dataclasses.replace(obs, frame=obs.frame.iloc[:40])
+    assert fewer.count() == 40 and fewer.keys() == [("16279", "discharge")] and fewer.stations() == {"16279"}
+    assert fewer.last_date == pd.Timestamp("2000-02-09").date()
+    assert len(fewer.take([("16279", "discharge")]).frame) == 40

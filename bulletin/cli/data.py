@@ -31,6 +31,7 @@ from .base import (
 from .process import keep_freed_memory
 from .terminal import say
 
+NO_FLOW = "the data hold no flow series (discharge, inflow, release or withdrawal) for an SSI."
 reference_option = click.option("--reference", default=None,
                                 help="Reference period FIRST-LAST (e.g. 1991-2020) or 'full'. Default: the catalogue's.")
 csv_out_option = click.option("--out", "out_file", callback=out_folder, default=None, type=click.Path(dir_okay=False),
@@ -210,24 +211,33 @@ def _in_memory(setup, command: str, reference, out_file, resolution: str = "mont
     if command == "ssi":
         flows = {name for name, v in load_variables().items() if v.dimension == "flow"}
         if not any(variable in flows for _, variable in keys):
-            raise UsageError("the data hold no flow series (discharge, inflow, release or withdrawal) for an SSI.")
+            raise UsageError(NO_FLOW)
 
     blocks = series_blocks(obs)  # each block made by the process that computes it
 
-    def block_text(k: int) -> tuple[bytes, int, int]:
-        block = clean(blocks[k])
+    def block_text(k: int) -> tuple[bytes, int, int, int]:
+        """(CSV rows, their number, the block's series, its flow series left by QC) of block ``k``."""
+        block = blocks[k]
+        series = len(block.keys())
+        block = clean(block)
+        flow_series = 0
         if command == "climatology":
             frame = climatology_frame(block, resolution, settings)
         elif command == "status":
             frame = status_frame(block, resolution, settings)
         else:
-            frame = ssi_frame(block, settings, scale, distribution)[0]
-        return csv_text(frame, header=False).encode("utf-8"), len(frame), len(block.keys())
+            frame, flow_series = ssi_frame(block, settings, scale, distribution)
+        return csv_text(frame, header=False).encode("utf-8"), len(frame), series, flow_series
 
     def rows(bar):
-        for text, count, series in ordered_map(block_text, range(len(blocks))):  # blocks side by side, in order
+        flow_series = 0
+        for text, count, series, flows in ordered_map(block_text, range(len(blocks))):  # side by side, in order
             bar.update(series)
-            yield text, count
+            flow_series += flows
+            if flow_series or command != "ssi":  # a block without flow series has no row: nothing held back
+                yield text, count
+        if command == "ssi" and not flow_series:  # QC, block by block, left none (nothing is written)
+            raise UsageError(NO_FLOW)
 
     with progress_bar(len(keys), f"Computing {len(keys):,} series") as bar:
         count = _write_rows(header_text(command), rows(bar), out_file)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..errors import IngestError
 from .coded import Coded, code_type
-from .observations import InputFile, Observations, concat_frames, empty_norms
+from .observations import InputFile, Observations, concat_frames, empty_frame, empty_norms
 from .registry import RawTable, ReadOptions
 from .validate import normalise
 
@@ -260,14 +260,21 @@ class GridObservations(Observations):
 
     ``frame`` is the table the rows would make (:func:`grid_frame` of each file, joined as the
     files' tables are), built once on first use; every method of :class:`Observations` works on
-    it. What does not need the rows, :meth:`keys`, :meth:`count`, :attr:`last_date` and
-    :meth:`take`, works on the grids.
+    it. What does not need the rows, :meth:`keys`, :meth:`count`, :attr:`last_date`,
+    :meth:`stations` and :meth:`take`, works on the grids. Given a ``frame`` (as
+    ``dataclasses.replace`` gives it) or one set later, the observations are those rows, as in
+    :class:`Observations`.
     """
 
-    def __init__(self, inputs: list[InputFile], unknown_stations: list[str], archive_norms: pd.DataFrame,
-                 notes: list[str], files: list[GridFile]):
-        self.inputs, self.unknown_stations, self.archive_norms, self.notes = inputs, unknown_stations, archive_norms, notes
-        self.files = files
+    def __init__(self, frame: pd.DataFrame | None = None, inputs: list[InputFile] | None = None,
+                 unknown_stations: list[str] | None = None, archive_norms: pd.DataFrame | None = None,
+                 notes: list[str] | None = None, *, files: list[GridFile] | None = None):
+        self.inputs, self.unknown_stations = list(inputs or []), list(unknown_stations or [])
+        self.archive_norms = empty_norms() if archive_norms is None else archive_norms
+        self.notes = list(notes or [])
+        self.files = list(files or [])
+        if frame is not None:
+            self.frame = frame
 
     def __repr__(self) -> str:
         return f"GridObservations({len(self._grids())} grid(s), {self.count():,} values)"
@@ -276,34 +283,53 @@ class GridObservations(Observations):
     def frame(self) -> pd.DataFrame:
         """The rows (see :class:`Observations`), built on first use."""
         if "_frame" not in self.__dict__:
-            self._frame = concat_frames([f.frame() for f in self.files])
+            self._frame = concat_frames([f.frame() for f in self.files]) if self.files else empty_frame()
         return self._frame
+
+    @frame.setter
+    def frame(self, rows: pd.DataFrame) -> None:
+        self._frame, self.files = rows, []  # the rows are the observations now
+        for cached in ("_codes", "_cache"):
+            self.__dict__.pop(cached, None)
 
     def _grids(self) -> list[Grid]:
         return [g for f in self.files for g in f.grids]
 
     def keys(self) -> list[tuple[str, str]]:
         """(station, variable) pairs present, in order of first appearance (as in the rows)."""
+        if not self.files:
+            return super().keys()
         return list(dict.fromkeys(k for g in self._grids() for k in g.keys()))
 
     def count(self) -> int:
         """The number of observations (rows), without building them."""
+        if not self.files:
+            return len(self.frame)
         return sum(g.values.size for g in self._grids())
 
     @property
     def last_date(self):
         """The date of the latest observation with a value, or None when there is none."""
+        if not self.files:
+            return Observations.last_date.fget(self)
         last = [g.dates[np.flatnonzero(~np.isnan(g.values).all(axis=0))[-1]] for g in self._grids()
                 if g.values.size and not np.isnan(g.values).all()]
         return pd.Timestamp(max(last)).date() if last else None
 
     def stations(self) -> set[str]:
         """The stations of the observations."""
+        if not self.files:
+            return {str(s) for s in pd.unique(self.frame["station"])}
         return {str(s) for g in self._grids() for s in g.stations}
 
-    def take(self, keys: list[tuple[str, str]]) -> GridObservations:
-        """The observations of the series ``keys`` (station, variable) only; their rows are not built."""
+    def take(self, keys: list[tuple[str, str]]) -> Observations:
+        """The observations of the series ``keys`` (station, variable) only; of grids, their rows are not built."""
         wanted = set(keys)
+        if not self.files:
+            frame = self.frame
+            mine = [(str(s), str(v)) in wanted for s, v in zip(frame["station"], frame["variable"], strict=True)]
+            return Observations(frame[np.asarray(mine, dtype=bool)], self.inputs, self.unknown_stations,
+                                self.archive_norms, self.notes)
         files = []
         for f in self.files:
             grids = []
@@ -312,11 +338,11 @@ class GridObservations(Observations):
                 if rows.size:
                     grids.append(g.take(rows))
             files.append(GridFile(grids))
-        return GridObservations(self.inputs, self.unknown_stations, self.archive_norms, self.notes,
+        return GridObservations(None, self.inputs, self.unknown_stations, self.archive_norms, self.notes,
                                 files=[f for f in files if f.grids])
 
 
 def grid_observations(files: list[GridFile], inputs: list[InputFile], unknown: list[str],
                       notes: list[str]) -> GridObservations:
     """The observations of the grids of ``files`` (no archive norm: gridded files ship none)."""
-    return GridObservations(inputs, unknown, empty_norms(), notes, files=files)
+    return GridObservations(None, inputs, unknown, empty_norms(), notes, files=files)

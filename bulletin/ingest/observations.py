@@ -188,6 +188,8 @@ def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
     ``pandas.concat`` would turn categories that differ between files into text on every row.
     """
+    filled = [f for f in frames if len(f)]
+    frames = filled if filled else frames[:1]  # an empty file's categories may be of another type: left out
     if len(frames) == 1:
         return frames[0].reset_index(drop=True)
     out = {}

@@ -190,7 +190,7 @@ def _read_one(path: Path, reader: str | None, options: ReadOptions, network, all
     if (raw.size == 0 if isinstance(raw, RawGrid) else raw.rows.empty) and not raw.notes:
         raise IngestError(f"{path}: the file holds no observation.",
                           hint="give a file with data, or leave this one out of --data.")
-    if as_grids and isinstance(raw, RawGrid):  # kept as arrays: the rows are built when a stage needs them
+    if as_grids and isinstance(raw, RawGrid) and raw.size:  # kept as arrays: rows built when a stage needs them
         return GridFile(normalise_grid(raw, path, network, allow_unknown, options)), None, \
             [f"{path.name}: {n}" for n in raw.notes]
     frame = normalise(raw, path, network, allow_unknown, options)
