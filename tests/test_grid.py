@@ -55,7 +55,7 @@ def test_grids_give_the_rows_of_the_raw_table(mixed, monkeypatch, block):
     network = load_network()
     raw = read_table(mixed)
     expected = normalise(raw, mixed, network, True)
-    got = grid_frame(normalise_grid(raw, mixed, network, True))
+    got = grid_frame(normalise_grid(raw, mixed, network, True)[0])
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert len(got) == 400 and got["value"].isna().sum() == 12  # 6 days missing of discharge and of stage
     # l/s to m3/s, the alias resolved, line = position in the file (discharge first, then stage)
@@ -296,3 +296,88 @@ def test_grid_observations_behave_as_observations_where_rows_are_given(mixed):
     assert fewer.count() == 40 and fewer.keys() == [("16279", "discharge")] and fewer.stations() == {"16279"}
     assert fewer.last_date == pd.Timestamp("2000-02-09").date()
     assert len(fewer.take([("16279", "discharge")]).frame) == 40
+
+
+def _store_of(tmp_path, csv_text: str, name: str = "store") -> Path:
+    source = tmp_path / f"{name}.csv"
+    source.write_text(csv_text, encoding="utf-8")
+    store = tmp_path / f"{name}.zarr"
+    _cli(["convert", "--keep-unknown-stations", "--data", str(source), "--out", str(store)])
+    return store
+
+
+FLAGGED = """station,variable,date,value,unit,resolution,flag
+s1,discharge,2000-01-01,10,m3/s,day,
+s1,discharge,2000-01-02,11,m3/s,day,estimated
+s1,discharge,2000-01-04,,m3/s,day,missing
+s2,discharge,2000-01-03,5000,l/s,day,ice
+s2,discharge,2000-01-05,6,m3/s,day,
+s2,discharge,2000-01-10,7,m3/s,dekad,estimated
+s3,stage,2000-01-02,120,cm,day,
+"""
+
+
+@pytest.mark.parametrize("block", [1, 3, 1 << 16])
+def test_a_store_read_as_grids_gives_its_rows(tmp_path, monkeypatch, block):
+    # absent cells (no row), an observation without value, source flags, two resolutions, two variables
+    store = _store_of(tmp_path, FLAGGED)
+    monkeypatch.setattr(grid, "BLOCK_VALUES", block)
+    grids = read_observations([store], None)
+    rows = read_observations([store], None, as_grids=False)
+    assert isinstance(grids, GridObservations) and not isinstance(rows, GridObservations)
+    pd.testing.assert_frame_equal(grids.frame, rows.frame, check_exact=True)
+    assert grids.count() == len(rows.frame) == 7 and grids.keys() == rows.keys()
+    assert grids.last_date == rows.last_date == pd.Timestamp("2000-01-10").date()
+    got = grids.frame.set_index(["station", "date", "resolution"])
+    assert got.loc[("s1", pd.Timestamp("2000-01-04"), "day"), "flag"] == "missing"
+    assert np.isnan(got.loc[("s1", pd.Timestamp("2000-01-04"), "day"), "value"])
+    assert got.loc[("s2", pd.Timestamp("2000-01-03"), "day"), "value"] == 5.0  # l/s converted when written
+    assert list(grids.take([("s2", "discharge")]).frame["flag"]) == ["ice", "", "estimated"]
+
+
+@shared_data(ARCHIVE)
+def test_a_store_of_a_real_archive_read_as_grids_gives_its_rows_and_norms(tmp_path):
+    # Uzhydromet's Chirchik archive: dekad and month series with the archive's norms
+    store = tmp_path / "chirchik.zarr"
+    _cli(["convert", "--keep-unknown-stations", "--data", str(ARCHIVE), "--out", str(store)])
+    grids = read_observations([store], load_network(), allow_unknown_stations=True)
+    rows = read_observations([store], load_network(), allow_unknown_stations=True, as_grids=False)
+    assert isinstance(grids, GridObservations)
+    pd.testing.assert_frame_equal(grids.frame, rows.frame, check_exact=True)
+    pd.testing.assert_frame_equal(grids.archive_norms, rows.archive_norms, check_exact=True)
+    assert len(rows.frame) > 14_000 and len(rows.archive_norms) > 100
+
+
+@pytest.mark.parametrize("command", ["climatology", "status", "ssi"])
+def test_data_commands_on_a_store_as_grids_write_the_bytes_of_rows(tmp_path, monkeypatch, command):
+    # the sample's 45 series as a store: the same CSV from its grids, a block of 64 series, as from its rows
+    store = tmp_path / "sample.zarr"
+    _cli(["convert", "--out", str(store)])
+    args = [command, "--data", str(store), "--reference", "full"]
+    grids, rows = tmp_path / "grids.csv", tmp_path / "rows.csv"
+    _cli([*args, "--out", str(grids)])
+    monkeypatch.setattr(read, "distinct_series", lambda files: False)
+    _cli([*args, "--out", str(rows)])
+    assert grids.read_bytes() == rows.read_bytes() and len(grids.read_text().splitlines()) > 100
+
+
+def test_convert_of_a_store_as_grids_keeps_its_flags_and_gaps(tmp_path, monkeypatch):
+    # a store converted again: from its grids, the store its rows make, byte for byte
+    first = _store_of(tmp_path, FLAGGED)
+    import bulletin.distributed.store as store_module
+
+    def no_rows(obs):
+        raise AssertionError("the rows were built")
+
+    again = {name: tmp_path / f"again_{name}.zarr" for name in ("grids", "rows")}
+    with monkeypatch.context() as m:
+        m.setattr(store_module, "_RowCells", no_rows)
+        _cli(["convert", "--keep-unknown-stations", "--data", str(first), "--out", str(again["grids"])])
+    monkeypatch.setattr(grid, "distinct_series", lambda files: False)
+    _cli(["convert", "--keep-unknown-stations", "--data", str(first), "--out", str(again["rows"])])
+    names = sorted(p.relative_to(again["grids"]) for p in again["grids"].rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(again["rows"]) for p in again["rows"].rglob("*") if p.is_file())
+    for rel in names:
+        assert (again["grids"] / rel).read_bytes() == (again["rows"] / rel).read_bytes(), rel
+    ds = xr.open_zarr(again["grids"], consolidated=False)
+    assert ds["discharge_flag"].attrs["flag_texts"] == ["estimated", "ice", "missing"]

@@ -157,35 +157,48 @@ class _RowCells:
 class _GridCells:
     """The cells of the store's arrays from observations held as grids (:mod:`bulletin.ingest.grid`): no row built.
 
-    Every cell of a grid is an observation (its value NaN where the file has none), without a
-    source flag; the grids give no series twice.
+    The cells of a grid that are observations (every cell of a NetCDF file's grid, its value
+    NaN where the file has none) keep their values and source flags; the grids give no series
+    twice.
     """
 
     def __init__(self, obs: GridObservations):
-        self.grids = [g for f in obs.files for g in f.grids]
+        self.grids = [g for f in obs.files for g in f.grids if g.count]
 
     def stations(self) -> np.ndarray:
         return np.array(sorted({str(x) for g in self.grids for x in g.stations}), dtype=object)
 
     def dates(self, res: str):
-        dates = [g.dates for g in self.grids if g.resolution == res and g.values.size]
-        return np.concatenate(dates) if dates else None
+        present = [g.dates[np.ones(len(g.dates), bool) if g.present is None else g.present.any(axis=0)]
+                   for g in self.grids if g.resolution == res]
+        return np.concatenate(present) if present else None
 
     def pairs(self) -> list[tuple[str, str]]:
-        return sorted({(g.variable, g.resolution) for g in self.grids if g.values.size})
+        return sorted({(g.variable, g.resolution) for g in self.grids})
 
     def arrays(self, variable: str, res: str, station_index: pd.Index, axis: np.ndarray):
         """(values, flag codes, flag texts, observations) of one array of the store."""
+        mine = [g for g in self.grids if (g.variable, g.resolution) == (variable, res)]
+        used = [_used_flags(g) for g in mine]
+        texts = sorted({g.flag_texts[c] for g, codes in zip(mine, used, strict=True) for c in codes} - {""})
         grid = np.full((station_index.size, axis.size), np.nan)
-        flag_grid = np.full(grid.shape, NO_ROW, dtype=_flag_type([]))
-        count = 0
-        for g in (g for g in self.grids if (g.variable, g.resolution) == (variable, res) and g.values.size):
+        flag_grid = np.full(grid.shape, NO_ROW, dtype=_flag_type(texts))
+        for g in mine:
             s = station_index.get_indexer(np.asarray(g.stations, dtype=object))
             t = np.searchsorted(axis, np.asarray(g.dates, dtype="datetime64[D]"))
-            grid[np.ix_(s, t)] = g.values
-            flag_grid[np.ix_(s, t)] = 0
-            count += g.values.size
-        return grid, flag_grid, [], count
+            present = np.ones(g.values.shape, dtype=bool) if g.present is None else g.present
+            code_of = np.array([texts.index(x) + 1 if x else 0 for x in g.flag_texts], dtype=np.int64)
+            codes = np.zeros(g.values.shape, dtype=np.int64) if g.flags is None else code_of[np.maximum(g.flags, 0)]
+            grid[np.ix_(s, t)] = np.where(present, g.values, grid[np.ix_(s, t)])
+            flag_grid[np.ix_(s, t)] = np.where(present, codes, flag_grid[np.ix_(s, t)])
+        return grid, flag_grid, texts, sum(g.count for g in mine)
+
+
+def _used_flags(g) -> np.ndarray:
+    """The flag codes a grid's observations use."""
+    if g.flags is None:
+        return np.zeros(1, dtype=np.int64)
+    return np.unique(g.flags if g.present is None else g.flags[g.present])
 
 
 def _flag_type(texts: list[str]) -> type:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..errors import IngestError
 from .coded import Coded, code_type
-from .observations import InputFile, Observations, concat_frames, empty_frame, empty_norms
+from .observations import InputFile, Observations, archive_norms_of, concat_frames, empty_frame, empty_norms, tidy_norms
 from .registry import RawTable, ReadOptions
 from .validate import normalise
 
@@ -42,10 +42,12 @@ class GridPart:
     """One data variable of a gridded file, as stored: ``values[station, time]``.
 
     ``variable`` is the bulletin variable ('' when the caller gives it), ``stations`` the ids
-    as written ('' when the caller gives the station), ``where`` and ``where_station`` the
-    places named in messages (the variable and the station id variable), ``first_line`` the
-    position in the file of ``values[0, 0]`` (positions count the values of the file's
-    variables one after the other, from 1).
+    as written ('' when the caller gives the station), ``where_station`` the place of the
+    station ids named in messages, ``first_line`` the position in the file of ``values[0, 0]``
+    (the line of value ``[s, t]`` is ``first_line + s * times + t``). ``dates`` is the part's
+    own time axis (None: the file's); ``present`` the cells that are observations (None: every
+    cell, its value NaN where the file has none), ``flags`` their source-flag codes into
+    ``flag_texts`` (code 0: no flag; None: no flag anywhere).
     """
 
     name: str
@@ -56,6 +58,10 @@ class GridPart:
     stations: list[str]
     where_station: str
     first_line: int
+    dates: np.ndarray | None = None
+    present: np.ndarray | None = None
+    flags: np.ndarray | None = None
+    flag_texts: tuple[str, ...] = ("",)
 
 
 class RawGrid(RawTable):
@@ -73,8 +79,12 @@ class RawGrid(RawTable):
 
     @property
     def size(self) -> int:
-        """The number of values (cells of every variable)."""
-        return sum(p.values.size for p in self.parts)
+        """The number of observations (cells of every variable, those present where some are not)."""
+        return sum(p.values.size if p.present is None else int(p.present.sum()) for p in self.parts)
+
+    def dates_of(self, part: GridPart) -> np.ndarray:
+        """The time axis of ``part``."""
+        return self.dates if part.dates is None else part.dates
 
     @property
     def n_stations(self) -> int:
@@ -87,7 +97,11 @@ class RawGrid(RawTable):
         return self.rows_of(0, self.n_stations)
 
     def rows_of(self, start: int, stop: int) -> pd.DataFrame:
-        """The raw rows of the stations ``start:stop`` of every part, with their positions in the file as lines."""
+        """The raw rows of the stations ``start:stop`` of every part, with their positions in the file as lines.
+
+        Rows come part after part, station by station, time by time (every cell: the NetCDF
+        reader's parts have no ``present``; a reader whose parts have one gives its own rows).
+        """
         n_time = len(self.dates)
         frames = []
         for part in self.parts:
@@ -126,8 +140,9 @@ class Grid:
     ``stations`` are network ids (or the names as written, for stations kept outside the
     network), ``dates`` the time axis (the last day of each period for pentad, dekad and month
     values), ``file`` the name observations record (the file and its variable), ``lines`` the
-    position in the file of each station's first value (the line of value ``[s, t]`` is
-    ``lines[s] + t``).
+    line of each station's value at time 0 (the line of value ``[s, t]`` is ``lines[s] + t``).
+    ``present``: the cells that are observations (None: every cell; ``values`` is NaN
+    elsewhere); ``flags``: their source-flag codes into ``flag_texts`` (None: no flag).
     """
 
     variable: str
@@ -137,6 +152,14 @@ class Grid:
     dates: np.ndarray
     values: np.ndarray
     lines: np.ndarray
+    present: np.ndarray | None = None
+    flags: np.ndarray | None = None
+    flag_texts: tuple[str, ...] = ("",)
+
+    @property
+    def count(self) -> int:
+        """The number of observations."""
+        return self.values.size if self.present is None else int(self.present.sum())
 
     def keys(self) -> list[tuple[str, str]]:
         """The (station, variable) of each row of ``values``."""
@@ -144,13 +167,19 @@ class Grid:
 
     def take(self, rows: np.ndarray) -> Grid:
         """The grid of the stations at ``rows`` only."""
+        def some(a):
+            return None if a is None else a[rows]
+
         return Grid(self.variable, self.resolution, self.file, self.stations[rows], self.dates, self.values[rows],
-                    self.lines[rows])
+                    self.lines[rows], some(self.present), some(self.flags), self.flag_texts)
 
 
 def normalise_grid(raw: RawGrid, path: Path, network, allow_unknown: bool,
-                   options: ReadOptions | None = None) -> list[Grid]:
-    """The grids of ``raw`` in canonical form: :func:`~bulletin.ingest.validate.normalise` a block of stations at a time.
+                   options: ReadOptions | None = None) -> tuple[list[Grid], pd.DataFrame | None]:
+    """The grids of ``raw`` in canonical form, and its archive norms (:func:`archive_norms_of`; None without).
+
+    :func:`~bulletin.ingest.validate.normalise` a block of stations at a time; each block's
+    canonical rows are written back into arrays.
 
     Raises
     ------
@@ -158,12 +187,14 @@ def normalise_grid(raw: RawGrid, path: Path, network, allow_unknown: bool,
         As ``normalise(raw, ...)`` raises it: when a block has a problem, the whole file is
         normalised as rows, so that every problem is named at once.
     """
-    n_time = len(raw.dates)
-    per = max(1, BLOCK_VALUES // max(1, n_time * len(raw.parts)))
-    values = [np.empty(p.values.shape, dtype=float) for p in raw.parts]
-    stations = [np.empty(p.values.shape[0], dtype=object) for p in raw.parts]
-    texts: list = [None] * len(raw.parts)
-    dates = None
+    parts = raw.parts
+    times = [len(raw.dates_of(p)) for p in parts]
+    per = max(1, BLOCK_VALUES // max(1, sum(times)))
+    values = [np.full(p.values.shape, np.nan) for p in parts]
+    stations = [np.empty(p.values.shape[0], dtype=object) for p in parts]
+    dates = [np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]") for n in times]
+    texts: list = [None] * len(parts)
+    norms = []
     for start in range(0, raw.n_stations, per):
         block = RawTable(raw.rows_of(start, start + per), hint=raw.hint)
         try:
@@ -171,41 +202,54 @@ def normalise_grid(raw: RawGrid, path: Path, network, allow_unknown: bool,
         except IngestError:
             normalise(raw, path, network, allow_unknown, options)  # the whole file: its every problem, as before
             raise
-        value, station = out["value"].to_numpy(), np.asarray(out["station"], dtype=object)
+        if "norm" in out:
+            norms.append(archive_norms_of(out))
+        value, station, date = out["value"].to_numpy(), np.asarray(out["station"], dtype=object), out["date"].to_numpy()
         at = 0
-        for k, part in enumerate(raw.parts):
+        for k, (part, n_time) in enumerate(zip(parts, times, strict=True)):
             a, b = min(start, part.values.shape[0]), min(start + per, part.values.shape[0])
-            if b <= a:
+            cells = (np.ones((b - a, n_time), dtype=bool) if part.present is None else part.present[a:b])
+            counts = cells.sum(axis=1)
+            n = int(counts.sum())
+            if n == 0:
                 continue
-            n = (b - a) * n_time
-            values[k][a:b] = value[at:at + n].reshape(b - a, n_time)
-            stations[k][a:b] = station[at:at + n:n_time]
+            values[k][a:b][cells] = value[at:at + n]  # row by row: station, then time, as the rows come
+            firsts = at + np.r_[0, np.cumsum(counts)[:-1]]
+            stations[k][a:b][counts > 0] = station[firsts[counts > 0]]
+            dates[k][np.nonzero(cells)[1]] = date[at:at + n]
             if texts[k] is None:
                 texts[k] = tuple(str(out[c].iat[at]) for c in ("variable", "resolution", "file"))
-            if dates is None:
-                dates = out["date"].to_numpy()[at:at + n_time].copy()
             at += n
-    return [Grid(*texts[k], stations[k], dates, values[k],
-                 part.first_line + np.arange(part.values.shape[0], dtype=np.int64) * n_time)
-            for k, part in enumerate(raw.parts) if part.values.size]
+    grids = []
+    for k, (part, n_time) in enumerate(zip(parts, times, strict=True)):
+        if texts[k] is None:
+            continue  # no observation
+        never = np.isnat(dates[k])  # times without any observation: the axis as read
+        dates[k][never] = np.asarray(raw.dates_of(part), dtype="datetime64[ns]")[never]
+        rows = np.arange(part.values.shape[0]) if part.present is None else np.flatnonzero(part.present.any(axis=1))
+        grids.append(Grid(*texts[k], stations[k][rows], dates[k], values[k][rows],
+                          part.first_line + rows.astype(np.int64) * n_time,
+                          None if part.present is None else part.present[rows],
+                          None if part.flags is None else part.flags[rows], part.flag_texts))
+    return grids, (tidy_norms(pd.concat(norms, ignore_index=True)) if norms else None)
 
 
 def grid_frame(grids: list[Grid]) -> pd.DataFrame:
     """The rows of ``grids`` (one file's), as :func:`~bulletin.ingest.validate.normalise` makes them from the raw rows.
 
-    Rows come grid after grid, station by station; the text columns are categories, sorted.
+    Rows come grid after grid, station by station, time by time (the cells present); the text
+    columns are categories, sorted.
     """
-    grids = [g for g in grids if g.values.size]
-    n_time = [len(g.dates) for g in grids]
-    counts = [g.values.size for g in grids]
+    grids = [g for g in grids if g.count]
+    counts = [np.full(len(g.stations), len(g.dates)) if g.present is None else g.present.sum(axis=1) for g in grids]
 
     def coded(per_grid: list[np.ndarray]) -> pd.Categorical:
-        """A text column from each grid's text per station (repeated along time)."""
+        """A text column from each grid's text per station (repeated for its observations)."""
         words, codes = np.unique(np.concatenate(per_grid).astype(object) if per_grid else np.array([], object),
                                  return_inverse=True)
         kind = code_type(len(words))
         parts, at = [], 0
-        for texts, n in zip(per_grid, n_time, strict=True):
+        for texts, n in zip(per_grid, counts, strict=True):
             parts.append(np.repeat(codes[at:at + len(texts)].astype(kind), n))
             at += len(texts)
         return Coded(np.concatenate(parts) if parts else np.zeros(0, kind), words.astype(object)).categorical()
@@ -213,17 +257,33 @@ def grid_frame(grids: list[Grid]) -> pd.DataFrame:
     def constant(text_of) -> pd.Categorical:
         return coded([np.full(len(g.stations), text_of(g), dtype=object) for g in grids])
 
+    def cells(of_grid, dtype) -> np.ndarray:
+        return np.concatenate([of_grid(g) for g in grids]) if grids else np.zeros(0, dtype=dtype)
+
+    def flags() -> pd.Categorical:
+        words = np.array(sorted({t for g in grids for t in g.flag_texts}), dtype=object)
+        parts = []
+        for g in grids:
+            mine = np.searchsorted(words.astype(str), np.asarray(g.flag_texts, dtype=str))
+            codes = np.zeros(g.count, dtype=np.int64) if g.flags is None else \
+                (g.flags if g.present is None else g.flags[g.present]).reshape(-1).astype(np.int64)
+            parts.append(mine[codes].astype(code_type(len(words))))
+        return Coded(np.concatenate(parts) if parts else np.zeros(0, np.int8), words).categorical()
+
+    def times(g):
+        return np.tile(np.arange(len(g.dates)), len(g.stations)) if g.present is None else np.nonzero(g.present)[1]
+
     return pd.DataFrame({
         "station": coded([np.asarray(g.stations, dtype=object) for g in grids]),
         "variable": constant(lambda g: g.variable),
-        "date": np.concatenate([np.tile(g.dates, len(g.stations)) for g in grids]) if grids
-        else np.array([], dtype="datetime64[ns]"),
-        "value": np.concatenate([g.values.reshape(-1) for g in grids]) if grids else np.zeros(0),
+        "date": cells(lambda g: np.tile(g.dates, len(g.stations)) if g.present is None else g.dates[times(g)],
+                      "datetime64[ns]"),
+        "value": cells(lambda g: g.values.reshape(-1) if g.present is None else g.values[g.present], float),
         "resolution": constant(lambda g: g.resolution),
-        "flag": constant(lambda g: ""),
+        "flag": flags(),
         "file": constant(lambda g: g.file),
-        "line": (np.concatenate([(g.lines[:, None] + np.arange(len(g.dates))).reshape(-1) for g in grids])
-                 if sum(counts) else np.zeros(0, dtype=np.int64)),
+        "line": cells(lambda g: (g.lines[:, None] + np.arange(len(g.dates))).reshape(-1) if g.present is None
+                      else np.repeat(g.lines, g.present.sum(axis=1)) + times(g), np.int64),
     }, copy=False)
 
 
@@ -305,7 +365,7 @@ class GridObservations(Observations):
         """The number of observations (rows), without building them."""
         if not self.files:
             return len(self.frame)
-        return sum(g.values.size for g in self._grids())
+        return sum(g.count for g in self._grids())
 
     @property
     def last_date(self):
@@ -343,6 +403,7 @@ class GridObservations(Observations):
 
 
 def grid_observations(files: list[GridFile], inputs: list[InputFile], unknown: list[str],
-                      notes: list[str]) -> GridObservations:
-    """The observations of the grids of ``files`` (no archive norm: gridded files ship none)."""
-    return GridObservations(None, inputs, unknown, empty_norms(), notes, files=files)
+                      notes: list[str], archive_norms: pd.DataFrame | None = None) -> GridObservations:
+    """The observations of the grids of ``files``, with the archive norms the files ship (a store's)."""
+    return GridObservations(None, inputs, unknown, empty_norms() if archive_norms is None else archive_norms, notes,
+                            files=files)

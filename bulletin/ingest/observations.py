@@ -167,9 +167,17 @@ def archive_norms_of(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"station": f["station"].to_numpy(), "variable": f["variable"].to_numpy(),
                         "resolution": res, "period_of_year": poy, "norm": f["norm"].to_numpy(dtype=float),
                         "file": f["file"].to_numpy()})
-    out = out.drop_duplicates(["station", "variable", "resolution", "period_of_year", "norm"])
-    return out.sort_values(["station", "variable", "resolution", "period_of_year"], kind="stable",
-                           ignore_index=True)
+    return tidy_norms(out)
+
+
+def tidy_norms(table: pd.DataFrame) -> pd.DataFrame:
+    """An archive-norm table with each (station, variable, resolution, period of year, norm) once, sorted (stable).
+
+    Of tables of rows of other stations one after the other, the table of all their rows.
+    """
+    table = table.drop_duplicates(["station", "variable", "resolution", "period_of_year", "norm"])
+    return table.sort_values(["station", "variable", "resolution", "period_of_year"], kind="stable",
+                             ignore_index=True)
 
 
 def empty_frame() -> pd.DataFrame:

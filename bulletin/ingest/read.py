@@ -164,15 +164,15 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
                   for name, path in zip(relative_to_data_root(inputs), inputs, strict=True)]
     read_notes = iter(job_notes)
     notes = [n for item in plan for n in ([item] if isinstance(item, str) else next(read_notes))]
+    archive = pd.concat(norms, ignore_index=True) if norms else empty_norms()
     if frames and all(isinstance(f, GridFile) for f in frames) and distinct_series(frames):
-        observations = grid_observations(frames, inputs, [], notes)  # no observation given twice: no check
+        observations = grid_observations(frames, inputs, [], notes, archive)  # no observation given twice: no check
         if network:
             observations.unknown_stations = sorted(observations.stations() - set(network.stations))
         return observations
     frames = [f.frame() if isinstance(f, GridFile) else f for f in frames]
     frame = concat_frames(frames) if frames else empty_frame()
     unknown = sorted(set(pd.unique(frame["station"])) - set(network.stations)) if network else []
-    archive = pd.concat(norms, ignore_index=True) if norms else empty_norms()
     observations = Observations(frame, inputs, unknown, archive, notes)
     _check_conflicting_duplicates(frame, files, observations.codes())  # the series numbered once, kept
     return observations
@@ -191,8 +191,8 @@ def _read_one(path: Path, reader: str | None, options: ReadOptions, network, all
         raise IngestError(f"{path}: the file holds no observation.",
                           hint="give a file with data, or leave this one out of --data.")
     if as_grids and isinstance(raw, RawGrid) and raw.size:  # kept as arrays: rows built when a stage needs them
-        return GridFile(normalise_grid(raw, path, network, allow_unknown, options)), None, \
-            [f"{path.name}: {n}" for n in raw.notes]
+        grids, norms = normalise_grid(raw, path, network, allow_unknown, options)
+        return GridFile(grids), norms, [f"{path.name}: {n}" for n in raw.notes]
     frame = normalise(raw, path, network, allow_unknown, options)
     norms = None
     if "norm" in frame:

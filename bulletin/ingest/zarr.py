@@ -41,7 +41,8 @@ import pandas as pd
 from ..errors import IngestError
 from ..periods import PERIODS_PER_YEAR, period_of_year
 from ..units import conversion_factor, load_variables
-from .registry import RawTable, ReadOptions, register
+from .grid import GridPart, RawGrid
+from .registry import ReadOptions, register
 
 STORE_VERSION = 1
 STATION = "station"
@@ -252,9 +253,35 @@ def observed(ds, layout: StoreLayout, stations: np.ndarray) -> np.ndarray:
     return out
 
 
+class StoreGrid(RawGrid):
+    """A store's arrays, loaded: a :class:`~.grid.RawGrid` whose rows are :func:`store_rows`' (a block of stations at a time).
+
+    Each data array is a part: its values, its time axis, the cells that are observations and
+    their source flags.
+    """
+
+    def __init__(self, path: Path, ds, layout: StoreLayout):
+        names = [n for a in layout.arrays for n in (a.name, a.flag, a.norm) if n]
+        self.path, self.ds, self.layout = path, ds[names].load(), layout  # only the arrays read, in memory
+        everyone = np.arange(len(layout.stations))
+        parts = []
+        for arr in layout.arrays:
+            values = np.asarray(self.ds[arr.name].transpose(STATION, arr.axis).values, dtype=float)
+            codes = _codes(self.ds, arr, everyone, values)
+            texts = ("", *(_texts(self.ds[arr.flag].attrs.get("flag_texts", [])) if arr.flag else []))
+            dates = pd.DatetimeIndex(self.ds[arr.axis].values).astype("datetime64[ns]").to_numpy()
+            parts.append(GridPart(arr.name, arr.variable, arr.unit, arr.resolution, values, list(layout.stations),
+                                  "", 1, dates, codes != NO_ROW, codes if arr.flag else None, texts))
+        super().__init__(parts, parts[0].dates, hint=HINT, notes=layout.notes())
+
+    def rows_of(self, start: int, stop: int) -> pd.DataFrame:
+        """The raw rows of the stations at positions ``start:stop`` (:func:`store_rows`)."""
+        return store_rows(self.path, self.ds, self.layout, np.arange(start, min(stop, len(self.layout.stations))))
+
+
 @register("zarr", (".zarr",), layout="a Zarr store written by bulletin convert: station x time, one array per variable")
-def read_zarr(path: Path, options: ReadOptions) -> RawTable:
-    """Raw fields of a Zarr store: one row per observation of every station and bulletin variable."""
+def read_zarr(path: Path, options: ReadOptions) -> RawGrid:
+    """A Zarr store's arrays (:class:`StoreGrid`; their rows: one per observation of every station and variable)."""
     ds = open_store(path)
     layout = store_layout(path, ds, options)
-    return RawTable(store_rows(path, ds, layout), hint=HINT, notes=layout.notes())
+    return StoreGrid(path, ds, layout)
