@@ -267,3 +267,15 @@ def test_check_data_strict_fails_where_generate_would_refuse_the_latest_period(r
                                     "--issued-at", "2026-11-21T06:00:00+05:00"])
     assert generate.exit_code == 1 and "has data for at least 50% of the indicators" in generate.stderr
     assert runner.invoke(main, ["check-data", "--as-of", "2026-11-21", "--strict"]).exit_code == 0  # the sample
+
+
+def test_stations_outside_the_network_are_named_up_to_twenty_then_counted(runner, tmp_path):
+    # an archive of 25 stations outside the network: 20 notes by name, then one line with the rest's number
+    path = tmp_path / "many.csv"
+    path.write_text("station,variable,date,value,unit\n" + "".join(
+        f"g{k:02d},discharge,2000-01-01,1,m3/s\n" for k in range(25)), encoding="utf-8")
+    result = runner.invoke(main, ["check-data", "--keep-unknown-stations", "--data", str(path)])
+    assert result.exit_code == 0, result.output
+    named = [line for line in result.stderr.splitlines() if line.startswith("note: station '")]
+    assert [line.split("'")[1] for line in named] == [f"g{k:02d}" for k in range(20)]
+    assert "note: and 5 more stations (25 in all, up to 'g24') are not in the network syrdarya" in result.stderr

@@ -389,13 +389,22 @@ def setup_options(with_data: bool = True, with_config: bool = True):
     return decorate
 
 
+NAMED_STATIONS = 20
+"""Stations kept outside the network named one by one; beyond them, their number (an archive has thousands)."""
+
+
 def notes_of(obs, network) -> None:
-    """Print the reader's notes and the stations kept although not in the network."""
+    """Print the reader's notes and the stations kept although not in the network (the first ones, then a count)."""
     for note in obs.notes:
         say(f"note: {note}", err=True)
-    for name in obs.unknown_stations:
+    unknown = list(obs.unknown_stations)
+    for name in unknown[:NAMED_STATIONS]:
         say(f"note: station '{name}' is not in the network {network.id}; add it (or an alias) to "
                    f"{network.path} to use it in a bulletin", err=True)
+    if len(unknown) > NAMED_STATIONS:
+        say(f"note: and {len(unknown) - NAMED_STATIONS:,} more stations ({len(unknown):,} in all, up to "
+            f"'{unknown[-1]}') are not in the network {network.id} ('bulletin init --data ...' writes an entry "
+            "for every station of the data, to copy from)", err=True)
 
 
 def progress_bar(length: int, label: str, show_pos: bool = True):
