@@ -381,3 +381,91 @@ def test_convert_of_a_store_as_grids_keeps_its_flags_and_gaps(tmp_path, monkeypa
         assert (again["grids"] / rel).read_bytes() == (again["rows"] / rel).read_bytes(), rel
     ds = xr.open_zarr(again["grids"], consolidated=False)
     assert ds["discharge_flag"].attrs["flag_texts"] == ["estimated", "ice", "missing"]
+
+
+def _raw_store(path: Path, ids, values, flags=None, flag_texts=(), times=None, **arrays) -> Path:
+    """A store as another tool may write it (layout of bulletin/ingest/zarr.py): discharge, its flags if given, ``arrays``."""
+    values = np.asarray(values, dtype=float)
+    data = {"discharge": (("station", "time"), values, {"units": "m3/s"}), **arrays}
+    if flags is not None:
+        data["discharge_flag"] = (("station", "time"), np.asarray(flags, dtype=np.int8),
+                                  {"flag_texts": list(flag_texts)})
+    times = pd.date_range("2000-01-01", periods=values.shape[1]) if times is None else pd.DatetimeIndex(times)
+    xr.Dataset(data, coords={"station": ("station", np.asarray(ids, dtype=object)), "time": ("time", times)}).to_zarr(
+        path, consolidated=False, zarr_format=3, encoding={"time": {"units": "days since 1970-01-01", "dtype": "int32"}})
+    return path
+
+
+def _converted_alike(tmp_path, monkeypatch, source: Path) -> Path:
+    """Convert ``source`` from its grids and from its rows; assert the two stores are the same files, byte for byte."""
+    import bulletin.distributed.store as store_module
+
+    def no_rows(obs):
+        raise AssertionError("the rows were built")
+
+    out = {name: tmp_path / f"{source.stem}_{name}.zarr" for name in ("grids", "rows")}
+    args = ["convert", "--keep-unknown-stations", "--data", str(source), "--out"]
+    with monkeypatch.context() as m:
+        m.setattr(store_module, "_RowCells", no_rows)
+        _cli([*args, str(out["grids"])])
+    with monkeypatch.context() as m:
+        m.setattr(read, "distinct_series", lambda files: False)
+        m.setattr(grid, "distinct_series", lambda files: False)
+        _cli([*args, str(out["rows"])])
+    names = sorted(p.relative_to(out["grids"]) for p in out["grids"].rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(out["rows"]) for p in out["rows"].rglob("*") if p.is_file())
+    for rel in names:
+        assert (out["grids"] / rel).read_bytes() == (out["rows"] / rel).read_bytes(), rel
+    return out["grids"]
+
+
+def test_convert_from_grids_keeps_unused_flag_texts_out_and_an_axis_past_the_observations(tmp_path, monkeypatch):
+    # a flag text no observation uses; a time axis with a day after the last observation (NaN, no flag array)
+    unused = _raw_store(tmp_path / "unused.zarr", ["a"], [[1.0, 2.0, 3.0]], [[0, 1, 0]], ["E", "unused"])
+    store = _converted_alike(tmp_path, monkeypatch, unused)
+    assert xr.open_zarr(store, consolidated=False)["discharge_flag"].attrs["flag_texts"] == ["E"]
+    tail = _raw_store(tmp_path / "tail.zarr", ["a", "b"], [[1.0, 2.0, np.nan], [np.nan, 4.0, np.nan]])
+    store = _converted_alike(tmp_path, monkeypatch, tail)
+    ds = xr.open_zarr(store, consolidated=False)
+    assert ds.sizes["time"] == 2 and ds["discharge_flag"].values.tolist() == [[0, 0], [-1, 0]]
+
+
+@shared_data(ARCHIVE)
+def test_convert_of_a_store_keeps_the_archive_norms(tmp_path, monkeypatch):
+    first = tmp_path / "chirchik.zarr"
+    _cli(["convert", "--keep-unknown-stations", "--data", str(ARCHIVE), "--out", str(first)])
+    again = _converted_alike(tmp_path, monkeypatch, first)
+    a, b = xr.open_zarr(first, consolidated=False), xr.open_zarr(again, consolidated=False)
+    assert {"norm_discharge_dekad", "norm_discharge_month"} <= set(b.data_vars)
+    np.testing.assert_array_equal(a["norm_discharge_dekad"].values, b["norm_discharge_dekad"].values)
+
+
+def test_flag_codes_out_of_range_are_named_as_from_rows(tmp_path, monkeypatch):
+    # a bad code in discharge at the last station (a later block), in stage at the first: rows name discharge
+    flags = np.zeros((4, 3), dtype=np.int8)
+    flags[3, 0] = 5
+    stage_flags = np.zeros((4, 3), dtype=np.int8)
+    stage_flags[0, 0] = 5
+    path = _raw_store(tmp_path / "codes.zarr", ["a", "b", "c", "d"], np.ones((4, 3)), flags, [],
+                      stage=(("station", "time"), np.ones((4, 3)), {"units": "cm"}),
+                      stage_flag=(("station", "time"), stage_flags, {"flag_texts": []}))
+    monkeypatch.setattr(grid, "BLOCK_VALUES", 6)  # one station a block
+    with pytest.raises(IngestError) as rows:
+        read_observations([path], None, as_grids=False)
+    with pytest.raises(IngestError) as grids:
+        read_observations([path], None)
+    assert str(grids.value) == str(rows.value) and "variable 'discharge_flag': codes outside" in str(rows.value)
+
+
+def test_a_store_that_may_give_a_series_twice_is_counted_at_the_rows_memory(tmp_path):
+    from bulletin.distributed.cluster import IN_MEMORY_BYTES_PER_VALUE, ROWS_BYTES_PER_VALUE, store_bytes_per_value
+
+    fine = _raw_store(tmp_path / "fine.zarr", ["a", "b"], np.ones((2, 3)))
+    twice = _raw_store(tmp_path / "twice.zarr", ["a", "a"], np.ones((2, 3)))
+    alias = _raw_store(tmp_path / "alias.zarr", ["akjar", "syrdarya_akdzhar"], np.ones((2, 3)))
+    unordered = _raw_store(tmp_path / "unordered.zarr", ["a"], np.ones((1, 3)),
+                           times=["2000-01-03", "2000-01-01", "2000-01-02"])
+    assert store_bytes_per_value(fine) == IN_MEMORY_BYTES_PER_VALUE == 50
+    assert store_bytes_per_value(twice) == store_bytes_per_value(unordered) == ROWS_BYTES_PER_VALUE
+    assert store_bytes_per_value(alias) == IN_MEMORY_BYTES_PER_VALUE  # without the network: two names
+    assert store_bytes_per_value(alias, load_network()) == ROWS_BYTES_PER_VALUE  # an alias and its id

@@ -64,10 +64,10 @@ def read_by_file(setup, network):
     unknown = sorted({s for p in parts for s in p.unknown_stations})
     said = notes + [n for p in parts for n in p.notes]
     files = [f for p in parts for f in getattr(p, "files", [])]
-    if all(isinstance(p, GridObservations) for p in parts) and distinct_series(files):  # no row built
-        return grid_observations(files, inputs, unknown, said)
-    frame = pd.concat([_plain(p.frame) for p in parts], ignore_index=True)
     norms = pd.concat([p.archive_norms for p in parts], ignore_index=True)
+    if all(isinstance(p, GridObservations) for p in parts) and distinct_series(files):  # no row built
+        return grid_observations(files, inputs, unknown, said, norms)
+    frame = pd.concat([_plain(p.frame) for p in parts], ignore_index=True)
     return Observations(frame, inputs, unknown, norms, said)
 
 

@@ -36,6 +36,8 @@ from .tasks import Job, PartResult, observed_stations, run_part
 
 IN_MEMORY_BYTES_PER_VALUE = 50
 """Memory of the in-memory path per value of a store (read as grids, rows built 64 series at a time; measured 38)."""
+ROWS_BYTES_PER_VALUE = 450
+"""The same, for a store read as rows (a station id twice, an axis out of order; measured 164-415)."""
 MEMORY_SHARE = 0.5
 """Share of the memory available the in-memory path may use before a local cluster is taken instead."""
 
@@ -60,6 +62,26 @@ def store_values(path: Path) -> int:
     return sum(len(layout.stations) * ds.sizes[a.axis] for a in layout.arrays)
 
 
+def store_bytes_per_value(path: Path, network=None) -> int:
+    """The in-memory path's memory per value of the store at ``path``, from its metadata.
+
+    A store is read as grids (:data:`IN_MEMORY_BYTES_PER_VALUE`) unless it may give a series twice:
+    a station id written twice or naming the same station of ``network`` as another, or a time
+    axis that does not increase. Then it is read as rows (:data:`ROWS_BYTES_PER_VALUE`).
+    """
+    ds = open_store(path)
+    layout = store_layout(path, ds)
+    n = len(layout.stations)
+    if network is None:
+        twice = len(set(layout.stations)) < n
+    else:  # two ids that name one station of the network (an alias and its id) give its series twice
+        twice = any(len({network.resolve(sid, a.variable) or sid for sid in layout.stations}) < n
+                    for a in layout.arrays)
+    times = (np.asarray(ds[a.axis].values) for a in layout.arrays)
+    ordered = all(t.size < 2 or bool(np.all(t[1:] > t[:-1])) for t in times)
+    return IN_MEMORY_BYTES_PER_VALUE if ordered and not twice else ROWS_BYTES_PER_VALUE
+
+
 def available_memory() -> int:
     """The memory available on this machine [bytes]."""
     import psutil
@@ -67,15 +89,17 @@ def available_memory() -> int:
     return int(psutil.virtual_memory().available)
 
 
-def choose_scheduler(values: int, available: int) -> tuple[str | None, str]:
+def choose_scheduler(values: int, available: int, per_value: int = IN_MEMORY_BYTES_PER_VALUE) -> tuple[str | None, str]:
     """'local' when ``values`` do not fit in ``available`` memory on the in-memory path, else None; and why.
+
+    ``per_value``: the in-memory path's memory per value [bytes] (:func:`store_bytes_per_value`).
 
     >>> choose_scheduler(1_280_000_000, 24 * 2**30)[0]  # 100,000 stations of 35 years of days
     'local'
     >>> choose_scheduler(128_000_000, 24 * 2**30)[0] is None  # 10,000: about 6 GB
     True
     """
-    need = values * IN_MEMORY_BYTES_PER_VALUE
+    need = values * per_value
     why = (f"{values:,} values: about {need / 2**30:.1f} GiB on the in-memory path, "
            f"{available / 2**30:.1f} GiB of memory available")
     return ("local" if need > MEMORY_SHARE * available else None), why

@@ -183,13 +183,17 @@ class _GridCells:
         texts = sorted({g.flag_texts[c] for g, codes in zip(mine, used, strict=True) for c in codes} - {""})
         grid = np.full((station_index.size, axis.size), np.nan)
         flag_grid = np.full(grid.shape, NO_ROW, dtype=_flag_type(texts))
+        number = {x: k + 1 for k, x in enumerate(texts)}  # a text no observation uses is never looked up
         for g in mine:
-            s = station_index.get_indexer(np.asarray(g.stations, dtype=object))
-            t = np.searchsorted(axis, np.asarray(g.dates, dtype="datetime64[D]"))
             present = np.ones(g.values.shape, dtype=bool) if g.present is None else g.present
-            code_of = np.array([texts.index(x) + 1 if x else 0 for x in g.flag_texts], dtype=np.int64)
-            codes = np.zeros(g.values.shape, dtype=np.int64) if g.flags is None else code_of[np.maximum(g.flags, 0)]
-            grid[np.ix_(s, t)] = np.where(present, g.values, grid[np.ix_(s, t)])
+            observed = present.any(axis=0)  # the times of the axis: those observed (a store's axis may run past them)
+            present = present[:, observed]
+            s = station_index.get_indexer(np.asarray(g.stations, dtype=object))
+            t = np.searchsorted(axis, np.asarray(g.dates[observed], dtype="datetime64[D]"))
+            code_of = np.array([number.get(x, 0) for x in g.flag_texts], dtype=np.int64)
+            codes = (np.zeros(present.shape, dtype=np.int64) if g.flags is None
+                     else code_of[np.clip(g.flags[:, observed], 0, len(code_of) - 1)])
+            grid[np.ix_(s, t)] = np.where(present, g.values[:, observed], grid[np.ix_(s, t)])
             flag_grid[np.ix_(s, t)] = np.where(present, codes, flag_grid[np.ix_(s, t)])
         return grid, flag_grid, texts, sum(g.count for g in mine)
 

@@ -196,9 +196,9 @@ def normalise_grid(raw: RawGrid, path: Path, network, allow_unknown: bool,
     texts: list = [None] * len(parts)
     norms = []
     for start in range(0, raw.n_stations, per):
-        block = RawTable(raw.rows_of(start, start + per), hint=raw.hint)
         try:
-            out = normalise(block, path, network, allow_unknown, options)
+            out = normalise(RawTable(raw.rows_of(start, start + per), hint=raw.hint), path, network, allow_unknown,
+                            options)
         except IngestError:
             normalise(raw, path, network, allow_unknown, options)  # the whole file: its every problem, as before
             raise
