@@ -157,7 +157,7 @@ def write_zarr(table: pd.DataFrame, folder: Path) -> list[Path]:
     ds = xr.Dataset(
         {"discharge": (("station", "time"), wide.to_numpy().T.astype(float),
                        {"units": "m3/s", "variable": "discharge", "resolution": "day"})},
-        coords={"station": ("station", wide.columns.to_numpy().astype(str), {"cf_role": "timeseries_id"}),
+        coords={"station": ("station", wide.columns.to_numpy().astype(object), {"cf_role": "timeseries_id"}),
                 "time": ("time", pd.to_datetime(wide.index).to_numpy(), {"resolution": "day"})})
     path = folder / "all.zarr"
     ds.to_zarr(path, consolidated=False, zarr_format=3, encoding={"time": {"units": "days since 1970-01-01",
@@ -258,7 +258,7 @@ def main() -> None:
             files, options = FORMATS[name](table, folder), {}
             if isinstance(files, tuple):
                 files, options = files
-            size = sum(f.stat().st_size for f in files) / 2**20
+            size = sum(p.stat().st_size for f in files for p in ([f] if f.is_file() else f.rglob("*"))) / 2**20
             if name in ("netcdf", "zarr"):
                 options = {**options, "libraries_of": str(write_tiny(folder, name))}
             cases = {name: (files, options, CHILD)}

@@ -227,10 +227,14 @@ def normalise_grid(raw: RawGrid, path: Path, network, allow_unknown: bool,
         never = np.isnat(dates[k])  # times without any observation: the axis as read
         dates[k][never] = np.asarray(raw.dates_of(part), dtype="datetime64[ns]")[never]
         rows = np.arange(part.values.shape[0]) if part.present is None else np.flatnonzero(part.present.any(axis=1))
-        grids.append(Grid(*texts[k], stations[k][rows], dates[k], values[k][rows],
-                          part.first_line + rows.astype(np.int64) * n_time,
-                          None if part.present is None else part.present[rows],
-                          None if part.flags is None else part.flags[rows], part.flag_texts))
+        every = rows.size == part.values.shape[0]
+
+        def some(a, every=every, rows=rows):  # the stations with an observation (no copy when they all have one)
+            return a if a is None or every else a[rows]
+
+        grids.append(Grid(*texts[k], some(stations[k]), dates[k], some(values[k]),
+                          part.first_line + rows.astype(np.int64) * n_time, some(part.present), some(part.flags),
+                          part.flag_texts))
     return grids, (tidy_norms(pd.concat(norms, ignore_index=True)) if norms else None)
 
 
