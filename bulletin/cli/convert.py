@@ -40,7 +40,7 @@ def read_by_file(setup, network):
     Each file is read by :func:`bulletin.ingest.read_observations` with the setup's options;
     the files are then joined as that function joins them (observations given twice with
     different values are refused by :func:`bulletin.distributed.store.dataset_of`). Files held as
-    grids (NetCDF) that give no series twice stay grids: the store is made without their rows.
+    grids (NetCDF files, stores) that give no series twice stay grids: the store is made without their rows.
     """
     from ..ingest import InputFile, Observations, read_observations
     from ..ingest.grid import GridObservations, distinct_series, grid_observations

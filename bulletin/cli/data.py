@@ -123,7 +123,7 @@ def _climate_inputs(setup, reference):
     """(observations, what leaves out of a block of them the values QC flags as errors, climate settings).
 
     The checks that can remove a value look at one series at a time, so they can run on the
-    whole or block by block. Observations held as grids (a NetCDF file's) are checked block by
+    whole or block by block. Observations held as grids (a NetCDF file's, a store's) are checked block by
     block, so that their rows are built a block at a time; others are checked whole.
     """
     from ..ingest.grid import GridObservations

@@ -123,7 +123,7 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
     progress : callable, optional
         Called with the size [bytes] of each file once it is read (a progress bar's ``update``).
     as_grids : bool
-        Keep gridded files (NetCDF) as arrays, their rows built when asked for
+        Keep gridded files (NetCDF files, Zarr stores) as arrays, their rows built when asked for
         (:mod:`.grid`); False builds every row as the file is read, faster for a caller that
         needs them all at once (check-data).
 
