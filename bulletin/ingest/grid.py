@@ -1,11 +1,12 @@
-"""Observations held as station x time arrays, for readers of gridded files (CF NetCDF).
+"""Observations held as station x time arrays, for readers of gridded files (CF NetCDF, Zarr stores).
 
 A NetCDF file of 1,000 stations and 35 years of days holds 12.8 million values; a table of one
 row per value (station, variable, date, value, file, line) takes about 30 bytes a value before
 any work is done on it. Here a file's values stay arrays, one per data variable:
 
 - :class:`RawGrid` is what the reader returns: the values as stored, the station ids, the
-  dates and each variable's unit and resolution. Its ``rows`` are those of a
+  dates and each variable's unit and resolution (and, of a store, the cells that are
+  observations, their source flags and the archive's norms). Its ``rows`` are those of a
   :class:`~bulletin.ingest.registry.RawTable`, made when asked for.
 - :func:`normalise_grid` puts them into canonical form a block of stations at a time, through
   :func:`~bulletin.ingest.validate.normalise` itself: every check and every conversion is the
