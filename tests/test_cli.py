@@ -279,3 +279,38 @@ def test_stations_outside_the_network_are_named_up_to_twenty_then_counted(runner
     named = [line for line in result.stderr.splitlines() if line.startswith("note: station '")]
     assert [line.split("'")[1] for line in named] == [f"g{k:02d}" for k in range(20)]
     assert "note: and 5 more stations (25 in all, up to 'g24') are not in the network syrdarya" in result.stderr
+
+
+def _read_fifo(path, into: list):
+    """Read the named pipe ``path`` to its end, in a thread (opening it waits for a writer)."""
+    import threading
+
+    def run():
+        with open(path, "rb") as fh:
+            into.append(fh.read())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("command", [["status", "--resolution", "month"], ["check-data"]])
+def test_out_to_a_pipe_or_device_writes_into_it_and_leaves_it_one(runner, tmp_path, command):
+    # --out /dev/null or a named pipe: the bytes go into it; a file renamed over it would replace the device
+    import os
+    import stat
+
+    data = _series_file(tmp_path)
+    regular = tmp_path / "regular.csv"
+    result = runner.invoke(main, [*command, "--data", str(data), "--keep-unknown-stations", "--out", str(regular)])
+    assert result.exit_code == 0, result.output
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    got: list = []
+    reader = _read_fifo(pipe, got)
+    result = runner.invoke(main, [*command, "--data", str(data), "--keep-unknown-stations", "--out", str(pipe)])
+    assert result.exit_code == 0, result.output
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)  # still a pipe, not a regular file put in its place
+    assert got == [regular.read_bytes()] and got[0].count(b"\n") > 1
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -87,6 +87,32 @@ def _parse_issued_at(text: str | None) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def is_special(path: Path) -> bool:
+    """Whether ``path`` names an existing file that is not a regular file or a folder: a device, a pipe, a socket.
+
+    Such a target (``--out /dev/null``, ``/dev/stdout``, a named pipe) is written to as it is:
+    renaming a temporary file over it would put a regular file in the place of the device.
+    """
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def write_special(path: Path, chunks) -> None:
+    """Write ``chunks`` (bytes) to the device or pipe at ``path`` (:func:`is_special`), as they come."""
+    try:
+        with open(path, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+    except OSError as exc:
+        raise BulletinError(f"cannot write to {path} ({exc.strerror}).",
+                            hint="check that the device or pipe named by --out accepts writing.") from exc
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary name in the same folder, then rename: never a half-written file."""
     write_all_atomic({path: data})
@@ -155,11 +181,14 @@ def write_all_atomic(files: dict[Path, bytes], inside: Path | None = None) -> No
     A failure while writing (disk full, no permission) leaves every earlier file as it was and
     no temporary file behind; only the renames, which do not fail for want of space, follow.
     A killed run's temporary files are removed by the next run writing the same names
-    (:func:`remove_leftovers`). With ``inside``, every file must lie inside that folder.
+    (:func:`remove_leftovers`). With ``inside``, every file must lie inside that folder. A device
+    or a pipe (:func:`is_special`) is written to as it is, never replaced.
     """
     if inside is not None:
         for path in files:
             confined(path, inside)
+    special = {path: data for path, data in files.items() if is_special(path)}
+    files = {path: data for path, data in files.items() if path not in special}
     temporary: list[tuple[str, Path]] = []
     mode = _file_mode()
     try:
@@ -174,6 +203,8 @@ def write_all_atomic(files: dict[Path, bytes], inside: Path | None = None) -> No
                 raise IsADirectoryError(21, "a folder has the name of an output", str(path))
         for tmp, path in temporary:
             os.replace(tmp, path)
+        for path, data in special.items():  # a device or a pipe: written as it is, after the files
+            write_special(path, [data])
     except OSError as exc:
         for tmp, _ in temporary:
             Path(tmp).unlink(missing_ok=True)

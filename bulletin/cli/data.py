@@ -20,6 +20,7 @@ from ..tables import safe_text_columns
 from .base import (
     _file_mode,
     _parse_issued_at,
+    is_special,
     main,
     notes_of,
     out_folder,
@@ -27,6 +28,7 @@ from .base import (
     setup_options,
     temporary_beside,
     write_atomic,
+    write_special,
 )
 from .process import keep_freed_memory
 from .terminal import say
@@ -278,6 +280,17 @@ def _write_rows(header: str, rows, out_file: str | None) -> int:
     import os
 
     path = Path(out_file)
+    if is_special(path):  # a device or a pipe (--out /dev/null): written as it is, never replaced
+        counted = []
+
+        def chunks():
+            yield header.encode("utf-8")
+            for text, n in rows:
+                counted.append(n)
+                yield text
+
+        write_special(path, chunks())
+        return sum(counted)
     fd, tmp = temporary_beside(path)
     count = 0
     try:
