@@ -53,8 +53,8 @@ class Limits:
     netcdf_values: int = 20_000_000
     """Most values a NetCDF file's data variables may declare.
 
-    Read, a value takes about 10 bytes (:mod:`bulletin.ingest.grid`); a command that needs every
-    row at once (check-data, generate) builds them, about 100 bytes a value."""
+    Read, a value takes about 20 bytes (:mod:`bulletin.ingest.grid`); a command that needs every
+    row at once (check-data, generate) builds them, about 150 bytes a value."""
 
 
 LIMITS = Limits()

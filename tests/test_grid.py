@@ -469,3 +469,18 @@ def test_a_store_that_may_give_a_series_twice_is_counted_at_the_rows_memory(tmp_
     assert store_bytes_per_value(twice) == store_bytes_per_value(unordered) == ROWS_BYTES_PER_VALUE
     assert store_bytes_per_value(alias) == IN_MEMORY_BYTES_PER_VALUE  # without the network: two names
     assert store_bytes_per_value(alias, load_network()) == ROWS_BYTES_PER_VALUE  # an alias and its id
+
+
+def test_a_folder_of_many_netcdf_files_read_in_forked_parts_stays_grids(tmp_path):
+    # 210 one-station files: from 200 files on they are read in forked processes; their grids come back as arrays
+    folder = tmp_path / "stations"
+    folder.mkdir()
+    rng = np.random.default_rng(2)
+    for k in range(210):
+        write_netcdf(folder / f"st{k:03d}.nc", [f"st{k:03d}"], rng.gamma(2.0, 40_000.0, (1, 6)))
+    assert len(list(folder.iterdir())) >= read.PARALLEL_FILES
+    grids = read_observations([folder], None)
+    rows = read_observations([folder], None, as_grids=False)
+    assert isinstance(grids, GridObservations) and len(grids.files) == 210
+    pd.testing.assert_frame_equal(grids.frame, rows.frame, check_exact=True)
+    assert grids.keys() == rows.keys() and grids.count() == len(rows.frame) == 210 * 6

@@ -132,8 +132,8 @@ def _read(path: Path, ds, options: ReadOptions) -> RawGrid:
             f"{path}: the variables {', '.join(chosen)} declare {declared:,} values, beyond the limit of "
             f"{files.LIMITS.netcdf_values:,} read in memory.",
             hint="check that it is the file meant; for truly large data raise the limit with 'bulletin --limit "
-                 "netcdf_values=N ...' (each value takes about 10 bytes as read, and about 100 where a command builds every row: "
-                 "check-data, generate), or select stations "
+                 "netcdf_values=N ...' (a value takes about 20 bytes as read, and about 150 in a command that needs every row "
+                 "at once, such as check-data or generate), or select stations "
                  "or years first (e.g. with NCO's ncks).")
     dates = pd.DatetimeIndex(ds[time].values).to_numpy()
     parts = []

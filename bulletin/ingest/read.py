@@ -35,7 +35,7 @@ from .observations import (
     empty_frame,
     empty_norms,
 )
-from .registry import READERS, ReadOptions, read_table
+from .registry import READERS, RawTable, ReadOptions, read_table
 from .text import MAX_REPORTED
 from .validate import normalise
 
@@ -147,7 +147,8 @@ def read_observations(paths: Iterable[str | Path] | None, network: Network | Non
     jobs = [item for item in plan if not isinstance(item, str)]
     workers = _workers(len(jobs))
     if workers > 1:  # forked before any thread starts
-        frames, norms, job_notes = _read_forked(jobs, workers, reader, network, allow_unknown_stations, progress)
+        frames, norms, job_notes = _read_forked(jobs, workers, reader, network, allow_unknown_stations, progress,
+                                                as_grids)
     # the digests are computed in a thread while the files are parsed: hashlib releases the interpreter
     with ThreadPoolExecutor(1) as hashing:
         digests = {path: hashing.submit(sha256_of, path) for path, _ in jobs}
@@ -193,6 +194,8 @@ def _read_one(path: Path, reader: str | None, options: ReadOptions, network, all
     if as_grids and isinstance(raw, RawGrid) and raw.size:  # kept as arrays: rows built when a stage needs them
         grids, norms = normalise_grid(raw, path, network, allow_unknown, options)
         return GridFile(grids), norms, [f"{path.name}: {n}" for n in raw.notes]
+    if isinstance(raw, RawGrid):  # its rows, and its arrays let go before they are checked
+        raw = RawTable(raw.rows, raw.decimal, raw.date_formats, raw.hint, raw.notes)
     frame = normalise(raw, path, network, allow_unknown, options)
     norms = None
     if "norm" in frame:
@@ -227,10 +230,16 @@ def _read_serially(jobs: list, reader, network, allow_unknown: bool, progress=No
     return frames, norms, notes
 
 
-def _read_part(reader, network, allow_unknown: bool, part: list) -> tuple:
-    """In a forked process (:func:`_read_forked`): one frame of the part's files, their norms and notes."""
-    frames, norms, notes = _read_serially(part, reader, network, allow_unknown, as_grids=False)  # joined as rows
-    return concat_frames(frames), norms, notes
+def _read_part(reader, network, allow_unknown: bool, as_grids: bool, part: list) -> tuple:
+    """In a forked process (:func:`_read_forked`): the part's files as one frame (or their grids), norms and notes.
+
+    A part whose files are all gridded gives their :class:`~.grid.GridFile` (arrays, sent back
+    as they are); any other part, one frame of the rows of its files.
+    """
+    frames, norms, notes = _read_serially(part, reader, network, allow_unknown, as_grids=as_grids)
+    if frames and all(isinstance(f, GridFile) for f in frames):
+        return frames, norms, notes
+    return concat_frames([f.frame() if isinstance(f, GridFile) else f for f in frames]), norms, notes
 
 
 def _workers(files: int) -> int:
@@ -241,7 +250,8 @@ def _workers(files: int) -> int:
     return workers_for(files) if files >= PARALLEL_FILES else 1
 
 
-def _read_forked(jobs: list, workers: int, reader, network, allow_unknown: bool, progress=None) -> tuple:
+def _read_forked(jobs: list, workers: int, reader, network, allow_unknown: bool, progress=None,
+                 as_grids: bool = True) -> tuple:
     """:func:`_read_serially` in ``workers`` forked processes, each a contiguous part of the files at a time.
 
     The parts are joined in file order, and the first error in file order is raised, as one
@@ -250,9 +260,9 @@ def _read_forked(jobs: list, workers: int, reader, network, allow_unknown: bool,
     size = -(-len(jobs) // (workers * 4))  # a few parts a process: the progress moves, the load evens out
     parts = [jobs[k:k + size] for k in range(0, len(jobs), size)]
     frames, norms, notes = [], [], []
-    results = ordered_map(partial(_read_part, reader, network, allow_unknown), parts, workers)
+    results = ordered_map(partial(_read_part, reader, network, allow_unknown, as_grids), parts, workers)
     for part, (frame, norm, said) in zip(parts, results, strict=True):  # a part's error is raised in its turn
-        frames.append(frame)
+        frames += frame if isinstance(frame, list) else [frame]
         norms += norm
         notes += said
         if progress is not None:
