@@ -152,11 +152,10 @@ def _scheduler_for(setup, scheduler: str | None) -> str | None:
     if len(setup.data) != 1 or not str(setup.data[0]).lower().rstrip("/").endswith(".zarr") \
             or not Path(setup.data[0]).is_dir():
         return None
-    from ..distributed.cluster import available_memory, choose_scheduler, cores, store_bytes_per_value, store_values
+    from ..distributed.cluster import available_memory, choose_scheduler, cores, store_memory
 
-    store = Path(setup.data[0])
-    chosen, why = choose_scheduler(store_values(store), available_memory(),
-                                   store_bytes_per_value(store, setup.load_network()))
+    values, per_value = store_memory(Path(setup.data[0]), setup.load_network())
+    chosen, why = choose_scheduler(values, available_memory(), per_value)
     if chosen:
         say(f"note: {setup.data[0]} holds {why}: computing on a local dask cluster of {cores()} worker(s) "
                    "(--scheduler ADDRESS computes on a cluster of your own).", err=True)

@@ -55,23 +55,18 @@ class Plan:
     notes: list[str] = field(default_factory=list)
 
 
-def store_values(path: Path) -> int:
-    """How many values (cells of its arrays) a store holds, from its metadata."""
-    ds = open_store(path)
-    layout = store_layout(path, ds)
-    return sum(len(layout.stations) * ds.sizes[a.axis] for a in layout.arrays)
+def store_memory(path: Path, network=None) -> tuple[int, int]:
+    """(values, the in-memory path's memory per value [bytes]) of the store at ``path``, from its metadata, opened once.
 
-
-def store_bytes_per_value(path: Path, network=None) -> int:
-    """The in-memory path's memory per value of the store at ``path``, from its metadata.
-
-    A store is read as grids (:data:`IN_MEMORY_BYTES_PER_VALUE`) unless it may give a series twice:
-    a station id written twice or naming the same station of ``network`` as another, or a time
-    axis that does not increase. Then it is read as rows (:data:`ROWS_BYTES_PER_VALUE`).
+    The values are the cells of its arrays. A store is read as grids
+    (:data:`IN_MEMORY_BYTES_PER_VALUE`) unless it may give a series twice: a station id written
+    twice or naming the same station of ``network`` as another, or a time axis that does not
+    increase. Then it is read as rows (:data:`ROWS_BYTES_PER_VALUE`).
     """
     ds = open_store(path)
     layout = store_layout(path, ds)
     n = len(layout.stations)
+    values = sum(n * ds.sizes[a.axis] for a in layout.arrays)
     if network is None:
         twice = len(set(layout.stations)) < n
     else:  # two ids that name one station of the network (an alias and its id) give its series twice
@@ -79,7 +74,12 @@ def store_bytes_per_value(path: Path, network=None) -> int:
                     for a in layout.arrays)
     times = (np.asarray(ds[a.axis].values) for a in layout.arrays)
     ordered = all(t.size < 2 or bool(np.all(t[1:] > t[:-1])) for t in times)
-    return IN_MEMORY_BYTES_PER_VALUE if ordered and not twice else ROWS_BYTES_PER_VALUE
+    return values, (IN_MEMORY_BYTES_PER_VALUE if ordered and not twice else ROWS_BYTES_PER_VALUE)
+
+
+def store_bytes_per_value(path: Path, network=None) -> int:
+    """The in-memory path's memory per value of the store at ``path`` (:func:`store_memory`)."""
+    return store_memory(path, network)[1]
 
 
 def available_memory() -> int:
@@ -92,7 +92,7 @@ def available_memory() -> int:
 def choose_scheduler(values: int, available: int, per_value: int = IN_MEMORY_BYTES_PER_VALUE) -> tuple[str | None, str]:
     """'local' when ``values`` do not fit in ``available`` memory on the in-memory path, else None; and why.
 
-    ``per_value``: the in-memory path's memory per value [bytes] (:func:`store_bytes_per_value`).
+    ``per_value``: the in-memory path's memory per value [bytes] (:func:`store_memory`).
 
     >>> choose_scheduler(1_280_000_000, 24 * 2**30)[0]  # 100,000 stations of 35 years of days
     'local'
