@@ -33,7 +33,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 HREF = "{http://www.w3.org/1999/xlink}href"
 BULLETIN_ID = f"syrdarya-{SAMPLE_PERIOD}"
 MAX_NODES = {"hydrograph": 70, "fan": 70, "fig-basin-map": 260, "fig-reservoir-fill": 170,
-             "fig-category-strip": 900}
+             "fig-category-strip": 120}
 """Most SVG elements of a figure of the sample bulletin. Matplotlib writes 3 to 5 times as many:
 a group per artist, tick and label, a <use> per tick mark and dot, metadata and a style sheet."""
 

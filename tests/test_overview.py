@@ -14,6 +14,7 @@ The data are made by hand so that every expected value can be worked out on pape
   102.1, P25 = 106.75, P75 = 122.25, P90 = 126.9 (positions i/31).
 """
 
+import re
 from datetime import UTC, datetime
 from xml.etree import ElementTree
 
@@ -219,19 +220,57 @@ def test_fill_bars_svg_shows_value_marks_and_level(pages):
     assert "9,50\xa0км³ · 29\xa0%" in _texts(root_ru) and "предупреждение" in _texts(root_ru)
 
 
+def _subpath_boxes(d: str) -> list[tuple[float, float, float, float]]:
+    """(x0, y0, x1, y1) of each sub-path of an SVG path (its points' bounding box; control points count)."""
+    boxes = []
+    for part in d.split("M")[1:]:
+        xy = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", part)]
+        xs, ys = xy[0::2], xy[1::2]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    return boxes
+
+
 def test_category_strip_cells_carry_colour_and_symbol(hand_made, pages):
+    """Each cell is a sub-path of its category's path, in its category's colour, where its row and column
+    put it; its mark (a bar for a minus, a cross for a plus, a dot; twice for low and high) lies inside it."""
     from bulletin.render.palette import CATEGORY_COLOURS
-    from bulletin.render.symbols import CATEGORY_SYMBOLS
+    from bulletin.render.symbols import CATEGORY_INK, INK
 
     _, root = _svg(pages["en"], "fig-category-strip")
     strip = hand_made.bulletin.category_strip
-    cells = [g for g in root.iter(f"{SVG}g") if g.get("data-category")]
-    expected = [c for r in strip.rows for c in r.categories]
-    assert [g.get("data-category") for g in cells] == expected
-    for g, cat in zip(cells, expected, strict=True):
-        assert CATEGORY_COLOURS[cat].lower() in _styles(g)
-    symbols = [t for t in _texts(root) if t in CATEGORY_SYMBOLS.values()]
-    assert sorted(symbols) == sorted(CATEGORY_SYMBOLS[c] for c in expected)
+    expected = {(i, j): c for i, r in enumerate(strip.rows) for j, c in enumerate(r.categories)}
+    groups = {g.get("id").removeprefix("fig-category-strip-"): g for g in root.iter(f"{SVG}g") if g.get("data-category")}
+    assert all(g.get("id").endswith(g.get("data-category")) for g in groups.values())
+    cells = {cat: _subpath_boxes(groups[f"cells-{cat}"].find(f"{SVG}path").get("d"))
+             for cat in CATEGORY_COLOURS if f"cells-{cat}" in groups}
+    every = [b for boxes in cells.values() for b in boxes]
+    left, top = min(b[0] for b in every), min(b[1] for b in every)
+    width = (max(b[2] for b in every) - left) / len(strip.periods)
+    height = (max(b[3] for b in every) - top) / len(strip.rows)
+    found = {}
+    for cat, boxes in cells.items():
+        assert CATEGORY_COLOURS[cat].lower() in _styles(groups[f"cells-{cat}"])
+        for x0, y0, x1, y1 in boxes:
+            assert x1 - x0 == pytest.approx(width, abs=0.02) and y1 - y0 == pytest.approx(height, abs=0.02)
+            found[round((y0 - top) / height), round((x0 - left) / width)] = cat
+    assert found == expected
+    marks_per_cell = {"low": 2, "below_normal": 1, "normal": 1, "above_normal": 1, "high": 2}
+    for cat, per_cell in marks_per_cell.items():
+        n = sum(c == cat for c in expected.values())
+        if not n:
+            assert f"marks-{cat}" not in groups
+            continue
+        path = groups[f"marks-{cat}"].find(f"{SVG}path")
+        assert path.get("fill").lower() == CATEGORY_INK.get(cat, INK).lower()
+        boxes = _subpath_boxes(path.get("d"))
+        assert len(boxes) == per_cell * n, cat
+        for x0, y0, x1, y1 in boxes:
+            cell = (int((y0 - top) // height), int((x0 - left) // width))
+            assert expected[cell] == cat
+            assert top + cell[0] * height < y0 < y1 < top + (cell[0] + 1) * height
+            assert left + cell[1] * width < x0 < x1 < left + (cell[1] + 1) * width
+    # no data keeps its letter, one per cell
+    assert _texts(root).count("?") == sum(c == "no_data" for c in expected.values())
     texts = _texts(root)
     assert {"Jul", "Aug", "Sep", "Oct", "Nov"} <= set(texts)  # the months over their dekads
     assert "Syr Darya – Kokbulak" in texts and "Toktogul: volume" in texts
@@ -242,7 +281,6 @@ def test_category_strip_cells_carry_colour_and_symbol(hand_made, pages):
 def test_a_level_has_one_colour_in_the_page_and_in_the_figures(hand_made, pages):
     """The swatch (CSS custom property written before the stylesheets), the map marker, the fill bar
     and the hydrograph threshold line of a level have the same colour: the palette's."""
-    import re
 
     from bulletin.render.palette import LEVEL_COLOURS
 

@@ -15,7 +15,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.patches import PathPatch, Rectangle  # noqa: E402
+from matplotlib.path import Path  # noqa: E402
+from matplotlib.transforms import Affine2D  # noqa: E402
 
 from ..text import DECIMALS  # noqa: E402
 from .collect import collected  # noqa: E402
@@ -184,12 +186,72 @@ def fill_bars_svg(fb, loc: Localizer, labels: dict, fig_id: str = "fig-reservoir
 
 # ---- HydroSOS strip ------------------------------------------------------------------------
 
+MARK_LENGTH_PT = 4.2
+"""Length of a bar (and of each arm of a cross) of a category mark [pt]."""
+MARK_WIDTH_PT = 1.0
+"""Thickness of a bar of a category mark [pt]."""
+MARK_GAP_PT = 1.3
+"""Gap between the two bars or crosses of a double mark (low, high) [pt]."""
+DOT_RADIUS_PT = 0.8
+"""Radius of the dot of the normal category [pt]."""
+_UNIT_CELL = Path([(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)], closed=True)
+_MARK_SHAPES = {"low": ("bar", 2), "below_normal": ("bar", 1), "normal": ("dot", 1), "above_normal": ("cross", 1),
+                "high": ("cross", 2)}
+"""The mark of a category in its cell: the symbol of :data:`.symbols.CATEGORY_SYMBOLS` (−− − · + ++) drawn
+as a shape, how many times side by side; no data keeps its letter (?)."""
+
+
+def category_mark(category: str, points_per_unit: tuple[float, float]) -> Path | None:
+    """The mark of a HydroSOS category as a path centred on (0, 0), in the units of the strip's cells.
+
+    A bar for a minus, a cross for a plus, a dot for normal, each twice for low and high, as
+    :data:`_MARK_SHAPES` says; the shapes are sized in points and scaled down to fit a narrow cell.
+
+    Parameters
+    ----------
+    category : str
+        A key of :data:`.symbols.CATEGORY_SYMBOLS`.
+    points_per_unit : tuple of float
+        Width and height of a cell [pt].
+
+    Returns
+    -------
+    matplotlib.path.Path or None
+        The mark (one closed sub-path per shape), or None for a category shown by its letter.
+
+    Examples
+    --------
+    >>> bar = category_mark("below_normal", (10.0, 10.0))
+    >>> bar.vertices.min(axis=0).round(3).tolist(), bar.vertices.max(axis=0).round(3).tolist()
+    ([-0.21, -0.05], [0.21, 0.05])
+    >>> len(category_mark("high", (20.0, 10.0)).to_polygons()), category_mark("no_data", (20.0, 10.0))
+    (2, None)
+    """
+    if category not in _MARK_SHAPES:
+        return None
+    shape, count = _MARK_SHAPES[category]
+    h, t = MARK_LENGTH_PT / 2, MARK_WIDTH_PT / 2
+    if shape == "dot":
+        one = Path.circle((0, 0), DOT_RADIUS_PT)
+        h = DOT_RADIUS_PT
+    elif shape == "bar":
+        one = Path([(-h, -t), (h, -t), (h, t), (-h, t), (-h, -t)], closed=True)
+    else:
+        one = Path([(-h, -t), (-t, -t), (-t, -h), (t, -h), (t, -t), (h, -t), (h, t), (t, t), (t, h), (-t, h),
+                    (-t, t), (-h, t), (-h, -t)], closed=True)
+    shift = h + MARK_GAP_PT / 2
+    offsets = [0.0] if count == 1 else [-shift, shift]
+    mark = Path.make_compound_path(*(one.transformed(Affine2D().translate(dx, 0)) for dx in offsets))
+    width, height = points_per_unit
+    fit = min(1.0, 0.8 * width / (2 * (h + abs(offsets[-1]))), 0.8 * height / (2 * h))
+    return mark.transformed(Affine2D().scale(fit / width, fit / height))
+
 @collected
 def category_strip_svg(cs, loc: Localizer, labels: dict, fig_id: str = "fig-category-strip") -> str:
     """Series (rows) by period (columns), each cell coloured and marked by its HydroSOS category.
 
-    Each cell has the colour of its category and the category's symbol; the bulletin period (last
-    column) is framed.
+    Each cell has the colour of its category and the category's mark (:func:`category_mark`); the
+    bulletin period (last column) is framed.
 
     Parameters
     ----------
@@ -218,17 +280,32 @@ def category_strip_svg(cs, loc: Localizer, labels: dict, fig_id: str = "fig-cate
         ax.set_ylim(n, 0)
         ax.set_axis_off()
         attributes = {}
-        # the limits are fixed: a cell is added as an artist, not as a patch whose outline would be
-        # walked to widen the data limits (the same drawing, without the cost of hundreds of cells)
         for i, r in enumerate(rows):
             ax.text(-0.12, i + 0.5, loc.value(r.label), ha="right", va="center", fontsize=6.6, color=INK)
-            for j, cat in enumerate(r.categories):
-                gid = f"cell-{i}-{j}"
-                ax.add_artist(Rectangle((j, i), 1, 1, facecolor=CATEGORY_COLOURS[cat], edgecolor="#ffffff",
-                                        linewidth=0.8, gid=gid))
-                attributes[gid] = {"data-category": cat}
-                ax.text(j + 0.5, i + 0.52, CATEGORY_SYMBOLS[cat], ha="center", va="center", fontsize=7,
-                        fontweight="bold", color=CATEGORY_INK.get(cat, INK))
+        # one path of cells and one of marks per category (a cell is a sub-path): the same drawing as a
+        # path and a text per cell, in a few dozen SVG nodes instead of several hundred. Added as artists
+        # and not clipped: the limits are fixed and every cell lies inside them.
+        points_per_unit = ((right - left) * WIDTH_IN * 72 / m, row_in * 72)
+        for cat in CATEGORY_ORDER:
+            cells = [(j, i) for i, r in enumerate(rows) for j, c in enumerate(r.categories) if c == cat]
+            if not cells:
+                continue
+            ax.add_artist(PathPatch(Path.make_compound_path(*(_UNIT_CELL.transformed(Affine2D().translate(j, i))
+                                                               for j, i in cells)),
+                                    facecolor=CATEGORY_COLOURS[cat], edgecolor="#ffffff", linewidth=0.8,
+                                    clip_on=False, gid=f"cells-{cat}"))
+            attributes[f"cells-{cat}"] = {"data-category": cat}
+            ink = CATEGORY_INK.get(cat, INK)
+            mark = category_mark(cat, points_per_unit)
+            if mark is None:  # no data: its symbol as a letter
+                for j, i in cells:
+                    ax.text(j + 0.5, i + 0.52, CATEGORY_SYMBOLS[cat], ha="center", va="center", fontsize=7,
+                            fontweight="bold", color=ink)
+                continue
+            ax.add_artist(PathPatch(Path.make_compound_path(*(mark.transformed(Affine2D().translate(j + 0.5, i + 0.5))
+                                                               for j, i in cells)),
+                                    facecolor=ink, edgecolor="none", clip_on=False, gid=f"marks-{cat}"))
+            attributes[f"marks-{cat}"] = {"data-category": cat}
         ax.add_patch(Rectangle((m - 1, 0), 1, n, facecolor="none", edgecolor=INK, linewidth=1.3, zorder=5,
                                clip_on=False))
         # column heads: month over its columns, then the dekad number (or the year of a month)
