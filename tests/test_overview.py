@@ -278,6 +278,50 @@ def test_category_strip_cells_carry_colour_and_symbol(hand_made, pages):
     assert "Сырдарья – Кокбулак" in _texts(root_ru) and "нояб." in _texts(root_ru)
 
 
+@pytest.mark.parametrize(("rows", "dekads", "seed"), [(1, 1, 0), (3, 12, 1), (21, 12, 2), (5, 36, 3), (40, 6, 4)])
+def test_category_strip_geometry_for_any_shape(rows, dekads, seed):
+    """Strips of other shapes than the sample's (one cell, 36 narrow columns, 40 rows, random categories,
+    every category absent in some): each cell where its row and column put it, each mark inside its cell."""
+    import numpy as np
+
+    from bulletin.document.overview import CategoryStrip, StripRow
+    from bulletin.periods import parse_period
+    from bulletin.render.charts import category_strip_svg
+    from bulletin.render.i18n import Localizer
+    from bulletin.render.symbols import CATEGORY_ORDER
+
+    rng = np.random.default_rng(seed)
+    periods = [parse_period("2026-11-d2")]
+    while len(periods) < dekads:
+        periods.insert(0, periods[0].previous())
+    cats = [tuple(str(c) for c in rng.choice(CATEGORY_ORDER[:seed + 2], size=dekads)) for _ in range(rows)]
+    strip = CategoryStrip(periods=tuple(periods), alt=(),
+                          rows=tuple(StripRow(f"s{i}", "discharge", f"Station {i}", c) for i, c in enumerate(cats)))
+    svg = category_strip_svg(strip, Localizer("en"), {c: c for c in CATEGORY_ORDER})
+    root = ElementTree.fromstring(svg)
+    groups = {g.get("id").removeprefix("fig-category-strip-"): g for g in root.iter(f"{SVG}g") if g.get("data-category")}
+    boxes = {cat: _subpath_boxes(g.find(f"{SVG}path").get("d")) for cat_id, g in groups.items()
+             for cat in [g.get("data-category")] if cat_id.startswith("cells-")}
+    every = [b for bs in boxes.values() for b in bs]
+    left, top = min(b[0] for b in every), min(b[1] for b in every)
+    width, height = (max(b[2] for b in every) - left) / dekads, (max(b[3] for b in every) - top) / rows
+    found = {(round((b[1] - top) / height), round((b[0] - left) / width)): cat for cat, bs in boxes.items() for b in bs}
+    assert found == {(i, j): c for i, r in enumerate(cats) for j, c in enumerate(r)}
+    per_cell = {"low": 2, "below_normal": 1, "normal": 1, "above_normal": 1, "high": 2}
+    for cat_id, g in groups.items():
+        if not cat_id.startswith("marks-"):
+            continue
+        cat = g.get("data-category")
+        marks = _subpath_boxes(g.find(f"{SVG}path").get("d"))
+        assert len(marks) == per_cell[cat] * sum(r.count(cat) for r in cats)
+        for x0, y0, x1, y1 in marks:
+            i, j = int((y0 - top) // height), int((x0 - left) // width)
+            assert cats[i][j] == cat
+            assert left + j * width < x0 < x1 < left + (j + 1) * width
+            assert top + i * height < y0 < y1 < top + (i + 1) * height
+    assert _texts(root).count("?") == sum(r.count("no_data") for r in cats)
+
+
 def test_a_level_has_one_colour_in_the_page_and_in_the_figures(hand_made, pages):
     """The swatch (CSS custom property written before the stylesheets), the map marker, the fill bar
     and the hydrograph threshold line of a level have the same colour: the palette's."""
