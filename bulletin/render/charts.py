@@ -246,6 +246,7 @@ def category_mark(category: str, points_per_unit: tuple[float, float]) -> Path |
     fit = min(1.0, 0.8 * width / (2 * (h + abs(offsets[-1]))), 0.8 * height / (2 * h))
     return mark.transformed(Affine2D().scale(fit / width, fit / height))
 
+
 @collected
 def category_strip_svg(cs, loc: Localizer, labels: dict, fig_id: str = "fig-category-strip") -> str:
     """Series (rows) by period (columns), each cell coloured and marked by its HydroSOS category.
