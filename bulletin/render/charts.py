@@ -195,17 +195,17 @@ MARK_GAP_PT = 1.3
 DOT_RADIUS_PT = 0.8
 """Radius of the dot of the normal category [pt]."""
 _UNIT_CELL = Path([(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)], closed=True)
-_MARK_SHAPES = {"low": ("bar", 2), "below_normal": ("bar", 1), "normal": ("dot", 1), "above_normal": ("cross", 1),
-                "high": ("cross", 2)}
-"""The mark of a category in its cell: the symbol of :data:`.symbols.CATEGORY_SYMBOLS` (−− − · + ++) drawn
-as a shape, how many times side by side; no data keeps its letter (?)."""
+_MARK_SHAPES = {"−": "bar", "+": "cross", "·": "dot"}
+"""The shape drawn for each character of a category's symbol (:data:`.symbols.CATEGORY_SYMBOLS`): −− is two
+bars side by side, ++ two crosses; a symbol with any other character (no data, ?) stays a letter."""
 
 
 def category_mark(category: str, points_per_unit: tuple[float, float]) -> Path | None:
     """The mark of a HydroSOS category as a path centred on (0, 0), in the units of the strip's cells.
 
-    A bar for a minus, a cross for a plus, a dot for normal, each twice for low and high, as
-    :data:`_MARK_SHAPES` says; the shapes are sized in points and scaled down to fit a narrow cell.
+    The category's symbol drawn character by character (:data:`_MARK_SHAPES`): a bar for a minus, a
+    cross for a plus, a dot for normal, twice for low and high; the shapes are sized in points and
+    scaled down to fit a narrow cell.
 
     Parameters
     ----------
@@ -227,9 +227,10 @@ def category_mark(category: str, points_per_unit: tuple[float, float]) -> Path |
     >>> len(category_mark("high", (20.0, 10.0)).to_polygons()), category_mark("no_data", (20.0, 10.0))
     (2, None)
     """
-    if category not in _MARK_SHAPES:
+    symbol = CATEGORY_SYMBOLS[category]
+    if len(set(symbol)) != 1 or symbol[0] not in _MARK_SHAPES:
         return None
-    shape, count = _MARK_SHAPES[category]
+    shape, count = _MARK_SHAPES[symbol[0]], len(symbol)
     h, t = MARK_LENGTH_PT / 2, MARK_WIDTH_PT / 2
     if shape == "dot":
         one = Path.circle((0, 0), DOT_RADIUS_PT)
@@ -239,8 +240,8 @@ def category_mark(category: str, points_per_unit: tuple[float, float]) -> Path |
     else:
         one = Path([(-h, -t), (-t, -t), (-t, -h), (t, -h), (t, -t), (h, -t), (h, t), (t, t), (t, h), (-t, h),
                     (-t, t), (-h, t), (-h, -t)], closed=True)
-    shift = h + MARK_GAP_PT / 2
-    offsets = [0.0] if count == 1 else [-shift, shift]
+    step = 2 * h + MARK_GAP_PT  # from the centre of one shape to the next
+    offsets = [(k - (count - 1) / 2) * step for k in range(count)]
     mark = Path.make_compound_path(*(one.transformed(Affine2D().translate(dx, 0)) for dx in offsets))
     width, height = points_per_unit
     fit = min(1.0, 0.8 * width / (2 * (h + abs(offsets[-1]))), 0.8 * height / (2 * h))
