@@ -15,7 +15,7 @@ from .aggregation import aggregate_many
 from .climatology import ClimateSettings, aggregate, climatology
 from .ingest import Observations
 from .ingest.observations import codes_of
-from .periods import OBSERVED_RESOLUTIONS, Period, period_bounds
+from .periods import OBSERVED_RESOLUTIONS, Period, period_bounds, period_of_year
 from .units import load_variables
 
 
@@ -76,12 +76,13 @@ def period_series(obs: Observations, station: str, variable: str, resolution: st
 
 def _as_given(s: pd.Series, resolution: str) -> pd.DataFrame:
     """Values supplied at the resolution asked: each fully covers its period when present."""
-    periods = [Period.containing(resolution, d.date()) for d in s.index]
-    days = np.array([p.days for p in periods], dtype=np.int64)
+    dates = pd.DatetimeIndex(s.index)
+    first, last = period_bounds(resolution, dates)
+    days = ((last - first).days + 1).to_numpy(dtype=np.int64)
     present = s.notna().to_numpy()
     return pd.DataFrame({
-        "year": pd.Series([p.start.year for p in periods], dtype=np.int64),
-        "period_of_year": pd.Series([p.period_of_year for p in periods], dtype=np.int64),
+        "year": pd.Series(dates.year.to_numpy(), dtype=np.int64),
+        "period_of_year": pd.Series(period_of_year(resolution, dates), dtype=np.int64),
         "value": s.to_numpy(dtype=float), "n_days": np.where(present, days, 0), "days": days,
         "coverage": present.astype(float),
     })
@@ -96,6 +97,28 @@ def _spread_over_days(s: pd.Series, resolution: str, how: str) -> pd.Series:
     index = pd.DatetimeIndex(np.repeat(first.to_numpy(), days)) + pd.to_timedelta(offsets, unit="D")
     values = s.to_numpy(dtype=float) / (days if how == "sum" else 1)
     return pd.Series(np.repeat(values, days), index=index).groupby(level=0).first()
+
+
+PERIOD_KEY = 100
+"""A period's key in :func:`_period_table`: year x 100 + period of year (at most 36)."""
+
+
+def _period_table(agg: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sorted period keys, values, coverages) of a period series, for lookups by binary search.
+
+    A period given twice keeps its last row, as a dictionary filled row by row would.
+
+    >>> keys, values, _ = _period_table(pd.DataFrame({"year": [2001, 2000, 2001], "period_of_year": [2, 36, 2],
+    ...                                                "value": [1.0, 2.0, 3.0], "coverage": [1.0, 1.0, 0.5]}))
+    >>> keys.tolist(), values.tolist()
+    ([200036, 200102], [2.0, 3.0])
+    """
+    keys = agg["year"].to_numpy(dtype=np.int64) * PERIOD_KEY + agg["period_of_year"].to_numpy(dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    last = np.append(ordered[1:] != ordered[:-1], True) if ordered.size else np.zeros(0, dtype=bool)
+    kept = order[last]
+    return keys[kept], agg["value"].to_numpy(dtype=float)[kept], agg["coverage"].to_numpy(dtype=float)[kept]
 
 
 def difference_series(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -192,15 +215,13 @@ class SeriesStore:
         key = (station, variables, period.kind)
         table = self._lookup.get(key)
         if table is None:
-            agg = self.series(station, variables, period.kind)
-            table = {(int(y), int(p)): (float(v), float(c)) for y, p, v, c in zip(
-                agg["year"].tolist(), agg["period_of_year"].tolist(), agg["value"].tolist(), agg["coverage"].tolist(),
-                strict=True)}
-            self._lookup[key] = table
-        found = table.get((period.start.year, period.period_of_year))
-        if found is None:
+            table = self._lookup[key] = _period_table(self.series(station, variables, period.kind))
+        periods, values, coverages = table
+        wanted = period.start.year * PERIOD_KEY + period.period_of_year
+        at = int(np.searchsorted(periods, wanted))
+        if at == len(periods) or periods[at] != wanted:
             return float("nan"), 0.0
-        value, coverage = found
+        value, coverage = float(values[at]), float(coverages[at])
         return (value if coverage >= self.settings.coverage_for(period.kind) else float("nan")), coverage
 
     def at(self, station: str, variables: tuple[str, ...], period: Period) -> float:

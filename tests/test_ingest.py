@@ -106,3 +106,22 @@ def test_quoted_fields_keep_physical_line_numbers(tmp_path, network):
                  'toktogul,volume,2026-11-20,abc,Mm3,""\n', encoding="utf-8")
     with pytest.raises(IngestError, match="line 4: value 'abc' is not a number"):
         read_observations([p], network)
+
+
+def test_series_are_by_date_and_resolution_whatever_the_order_of_the_rows(tmp_path, network):
+    p = write_csv(tmp_path / "mixed.csv", [
+        "toktogul,inflow,2026-11-03,30,m3/s,day",
+        "toktogul,release,2026-11-01,7,m3/s,day",
+        "toktogul,inflow,2026-10-31,300,m3/s,month",
+        "toktogul,inflow,2026-11-01,10,m3/s,day",
+        "toktogul,inflow,2026-10-31,31,m3/s,day",
+        "toktogul,inflow,2026-11-02,,m3/s,day",
+    ], header="station,variable,date,value,unit,resolution")
+    obs = read_observations([p], network)
+    days = obs.series("toktogul", "inflow")
+    assert [d.strftime("%m-%d") for d in days.index] == ["10-31", "11-01", "11-02", "11-03"]
+    assert days.tolist()[:2] + days.tolist()[3:] == [31.0, 10.0, 30.0] and days.isna().tolist()[2]
+    assert obs.series("toktogul", "inflow", "month").tolist() == [300.0]
+    assert obs.resolutions("toktogul", "inflow") == ["day", "month"]
+    assert obs.resolutions("toktogul", "release") == ["day"]
+    assert obs.series("toktogul", "release", "month").empty and obs.resolutions("toktogul", "volume") == []

@@ -69,10 +69,11 @@ class Observations:
 
     def series(self, station: str, variable: str, resolution: str = "day") -> pd.Series:
         """Values of one station and variable at one resolution, indexed by date, sorted."""
-        f = self._groups().get((station, variable, resolution))
-        if f is None:
+        rows = self._groups().get((station, variable, resolution))
+        if rows is None:
             return pd.Series([], index=pd.DatetimeIndex([], name="date"), dtype=float, name=variable)
-        return pd.Series(f["value"].to_numpy(), index=pd.DatetimeIndex(f["date"], name="date"), name=variable)
+        return pd.Series(self.frame["value"].to_numpy()[rows],
+                         index=pd.DatetimeIndex(self.frame["date"].to_numpy()[rows], name="date"), name=variable)
 
     def resolutions(self, station: str, variable: str) -> list[str]:
         """Resolutions present for one station and variable, finest first."""
@@ -80,9 +81,19 @@ class Observations:
         return [r for r in RESOLUTIONS if r in present]
 
     def _groups(self) -> dict:
+        """(station, variable, resolution) -> the positions of its rows by date (rows of one date in file order)."""
+        if not hasattr(self, "_cache") and self.frame.empty:
+            self._cache = {}
         if not hasattr(self, "_cache"):
-            ordered = self.frame.sort_values(["station", "variable", "resolution", "date"], kind="stable")
-            self._cache = {k: g for k, g in ordered.groupby(["station", "variable", "resolution"], sort=False)}
+            code, keys = self.codes()
+            resolution, words = codes_of(self.frame["resolution"])
+            group = code * max(len(words), 1) + resolution
+            order = np.lexsort((self.frame["date"].to_numpy(), group))  # stable: ties keep their order
+            ordered = group[order]
+            starts = np.flatnonzero(np.append(True, ordered[1:] != ordered[:-1]))
+            ends = np.append(starts[1:], ordered.size)
+            self._cache = {(*keys[g // max(len(words), 1)], str(words[g % max(len(words), 1)])): order[a:b]
+                           for g, a, b in zip(ordered[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)}
         return self._cache
 
     def count(self) -> int:
