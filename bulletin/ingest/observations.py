@@ -82,18 +82,19 @@ class Observations:
 
     def _groups(self) -> dict:
         """(station, variable, resolution) -> the positions of its rows by date (rows of one date in file order)."""
-        if not hasattr(self, "_cache") and self.frame.empty:
-            self._cache = {}
         if not hasattr(self, "_cache"):
-            code, keys = self.codes()
-            resolution, words = codes_of(self.frame["resolution"])
-            group = code * max(len(words), 1) + resolution
-            order = np.lexsort((self.frame["date"].to_numpy(), group))  # stable: ties keep their order
-            ordered = group[order]
-            starts = np.flatnonzero(np.append(True, ordered[1:] != ordered[:-1]))
-            ends = np.append(starts[1:], ordered.size)
-            self._cache = {(*keys[g // max(len(words), 1)], str(words[g % max(len(words), 1)])): order[a:b]
-                           for g, a, b in zip(ordered[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)}
+            groups = {}
+            if not self.frame.empty:
+                code, keys = self.codes()
+                resolution, words = codes_of(self.frame["resolution"])
+                group = code * len(words) + resolution
+                order = np.lexsort((self.frame["date"].to_numpy(), group))  # stable: ties keep their order
+                ordered = group[order]
+                starts = np.flatnonzero(np.append(True, ordered[1:] != ordered[:-1]))
+                ends = np.append(starts[1:], ordered.size)
+                for g, a, b in zip(ordered[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
+                    groups[(*keys[g // len(words)], str(words[g % len(words)]))] = order[a:b]
+            self._cache = groups
         return self._cache
 
     def count(self) -> int:
