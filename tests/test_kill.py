@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.cli.base import confined, remove_leftovers
+from bulletin.cli.writing import confined, remove_leftovers
 from bulletin.errors import BulletinError
 
 ISSUED_AT = "2026-11-21T06:00:00+05:00"

@@ -19,16 +19,6 @@ from .. import SCHEMA_VERSION, __version__
 from ..errors import BulletinError, ConfigError, UsageError
 from ..files import read_yaml, set_limits
 from .terminal import say
-from .writing import (  # noqa: F401 - the commands take them from here
-    _file_mode,
-    confined,
-    is_special,
-    remove_leftovers,
-    temporary_beside,
-    write_all_atomic,
-    write_atomic,
-    write_special,
-)
 
 
 def _fail(exc: BulletinError) -> None:

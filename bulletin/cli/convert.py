@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import BulletinError, IngestError, UsageError
-from .base import main, notes_of, out_folder, progress_bar, remove_leftovers, setup_options
+from .base import main, notes_of, out_folder, progress_bar, setup_options
 from .terminal import say
+from .writing import remove_leftovers
 
 
 def _data_files(setup) -> list[tuple[Path, bool]]:

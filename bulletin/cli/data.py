@@ -15,23 +15,12 @@ from pathlib import Path
 
 import click
 
-from ..errors import BulletinError, UsageError
+from ..errors import UsageError
 from ..tables import safe_text_columns
-from .base import (
-    _file_mode,
-    _parse_issued_at,
-    is_special,
-    main,
-    notes_of,
-    out_folder,
-    progress_bar,
-    setup_options,
-    temporary_beside,
-    write_atomic,
-    write_special,
-)
+from .base import _parse_issued_at, main, notes_of, out_folder, progress_bar, setup_options
 from .process import keep_freed_memory
 from .terminal import say
+from .writing import write_atomic, write_stream
 
 NO_FLOW = "the data hold no flow series (discharge, inflow, release or withdrawal) for an SSI."
 reference_option = click.option("--reference", default=None,
@@ -276,40 +265,16 @@ def _write_rows(header: str, rows, out_file: str | None) -> int:
         if not written:
             show(header, nl=False)
         return count
-    import os
-
-    path = Path(out_file)
-    if is_special(path):  # a device or a pipe (--out /dev/null): written as it is, never replaced
-        counted = []
-
-        def chunks():
-            yield header.encode("utf-8")
-            for text, n in rows:
-                counted.append(n)
-                yield text
-
-        write_special(path, chunks())
-        return sum(counted)
-    fd, tmp = temporary_beside(path)
     count = 0
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(header.encode("utf-8"))
-            for text, n in rows:
-                fh.write(text)
-                count += n
-            os.fchmod(fh.fileno(), _file_mode())
-        if path.is_dir():
-            raise IsADirectoryError(21, "a folder has the name of the output", str(path))
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise BulletinError(f"cannot write the output ({exc.strerror}: {exc.filename}); no file was changed.",
-                            hint="check the --out folder: space, permissions, and that no folder has the file's "
-                                 "name.") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    def chunks():
+        nonlocal count
+        yield header.encode("utf-8")
+        for text, n in rows:
+            count += n
+            yield text
+
+    write_stream(Path(out_file), chunks())
     return count
 
 

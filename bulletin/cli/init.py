@@ -21,8 +21,9 @@ import yaml
 from ..errors import BulletinError, ConfigError, UsageError
 from ..methods.status import StatusCategoryMethod
 from ..network import KIND_VARIABLES
-from .base import Setup, main, out_folder, setup_options, write_all_atomic
+from .base import Setup, main, out_folder, setup_options
 from .terminal import say
+from .writing import write_all_atomic
 
 STATUS_VARIABLES = ("discharge", "inflow", "volume", "stage")
 """Series that get a starting HydroSOS status indicator (it needs no threshold)."""

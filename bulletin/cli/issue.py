@@ -16,9 +16,9 @@ from .base import (
     one_period,
     out_folder,
     setup_options,
-    write_all_atomic,
 )
 from .terminal import say, say_json
+from .writing import write_all_atomic
 
 
 @main.command()

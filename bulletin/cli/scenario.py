@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from .base import main, notes_of, one_period, out_folder, setup_options, write_all_atomic
+from .base import main, notes_of, one_period, out_folder, setup_options
 from .terminal import say
+from .writing import write_all_atomic
 
 CELL = 17
 """Width of one outlook's cell in the table: P(warning or higher) and the median."""

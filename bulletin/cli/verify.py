@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from .base import main, notes_of, out_folder, setup_options, write_atomic
+from .base import main, notes_of, out_folder, setup_options
 from .terminal import say
+from .writing import write_atomic
 
 
 def _num(value, digits: int = 3) -> str:

@@ -40,6 +40,35 @@ def write_special(path: Path, chunks) -> None:
                             hint="check that the device or pipe named by --out accepts writing.") from exc
 
 
+def write_stream(path: Path, chunks) -> None:
+    """Write one output from ``chunks`` (bytes) as they come, under a temporary name then renamed.
+
+    For a table too large to hold as one string. A device or a pipe (:func:`is_special`) is
+    written to as it is. If the chunks raise, or writing fails, the temporary file is removed and
+    no file is changed.
+    """
+    if is_special(path):
+        write_special(path, chunks)
+        return
+    fd, tmp = temporary_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+            os.fchmod(fh.fileno(), _file_mode())
+        if path.is_dir():
+            raise IsADirectoryError(21, "a folder has the name of the output", str(path))
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise BulletinError(f"cannot write the output ({exc.strerror}: {exc.filename}); no file was changed.",
+                            hint="check the --out folder: space, permissions, and that no folder has the file's "
+                                 "name.") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary name in the same folder, then rename: never a half-written file."""
     write_all_atomic({path: data})
