@@ -15,7 +15,7 @@ from .aggregation import aggregate_many
 from .climatology import ClimateSettings, aggregate, climatology
 from .ingest import Observations
 from .ingest.observations import codes_of
-from .periods import OBSERVED_RESOLUTIONS, Period, period_bounds, period_of_year
+from .periods import OBSERVED_RESOLUTIONS, Period, period_bounds, period_keys
 from .units import load_variables
 
 
@@ -76,13 +76,13 @@ def period_series(obs: Observations, station: str, variable: str, resolution: st
 
 def _as_given(s: pd.Series, resolution: str) -> pd.DataFrame:
     """Values supplied at the resolution asked: each fully covers its period when present."""
-    dates = pd.DatetimeIndex(s.index)
-    first, last = period_bounds(resolution, dates)
+    first, last = period_bounds(resolution, s.index)
     days = ((last - first).days + 1).to_numpy(dtype=np.int64)
+    years, periods = period_keys(s.index, resolution)
     present = s.notna().to_numpy()
     return pd.DataFrame({
-        "year": pd.Series(dates.year.to_numpy(), dtype=np.int64),
-        "period_of_year": pd.Series(period_of_year(resolution, dates), dtype=np.int64),
+        "year": pd.Series(years, dtype=np.int64),
+        "period_of_year": pd.Series(periods, dtype=np.int64),
         "value": s.to_numpy(dtype=float), "n_days": np.where(present, days, 0), "days": days,
         "coverage": present.astype(float),
     })

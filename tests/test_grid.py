@@ -458,17 +458,17 @@ def test_flag_codes_out_of_range_are_named_as_from_rows(tmp_path, monkeypatch):
 
 
 def test_a_store_that_may_give_a_series_twice_is_counted_at_the_rows_memory(tmp_path):
-    from bulletin.distributed.cluster import IN_MEMORY_BYTES_PER_VALUE, ROWS_BYTES_PER_VALUE, store_bytes_per_value
+    from bulletin.distributed.cluster import IN_MEMORY_BYTES_PER_VALUE, ROWS_BYTES_PER_VALUE, store_memory
 
     fine = _raw_store(tmp_path / "fine.zarr", ["a", "b"], np.ones((2, 3)))
     twice = _raw_store(tmp_path / "twice.zarr", ["a", "a"], np.ones((2, 3)))
     alias = _raw_store(tmp_path / "alias.zarr", ["akjar", "syrdarya_akdzhar"], np.ones((2, 3)))
     unordered = _raw_store(tmp_path / "unordered.zarr", ["a"], np.ones((1, 3)),
                            times=["2000-01-03", "2000-01-01", "2000-01-02"])
-    assert store_bytes_per_value(fine) == IN_MEMORY_BYTES_PER_VALUE == 50
-    assert store_bytes_per_value(twice) == store_bytes_per_value(unordered) == ROWS_BYTES_PER_VALUE
-    assert store_bytes_per_value(alias) == IN_MEMORY_BYTES_PER_VALUE  # without the network: two names
-    assert store_bytes_per_value(alias, load_network()) == ROWS_BYTES_PER_VALUE  # an alias and its id
+    assert store_memory(fine)[1] == IN_MEMORY_BYTES_PER_VALUE == 50
+    assert store_memory(twice)[1] == store_memory(unordered)[1] == ROWS_BYTES_PER_VALUE
+    assert store_memory(alias)[1] == IN_MEMORY_BYTES_PER_VALUE  # without the network: two names
+    assert store_memory(alias, load_network())[1] == ROWS_BYTES_PER_VALUE  # an alias and its id
 
 
 def test_a_folder_of_many_netcdf_files_read_in_forked_parts_stays_grids(tmp_path):

@@ -77,11 +77,6 @@ def store_memory(path: Path, network=None) -> tuple[int, int]:
     return values, (IN_MEMORY_BYTES_PER_VALUE if ordered and not twice else ROWS_BYTES_PER_VALUE)
 
 
-def store_bytes_per_value(path: Path, network=None) -> int:
-    """The in-memory path's memory per value of the store at ``path`` (:func:`store_memory`)."""
-    return store_memory(path, network)[1]
-
-
 def available_memory() -> int:
     """The memory available on this machine [bytes]."""
     import psutil

@@ -231,7 +231,7 @@ def _read_serially(jobs: list, reader, network, allow_unknown: bool, progress=No
 
 
 def _read_part(reader, network, allow_unknown: bool, as_grids: bool, part: list) -> tuple:
-    """In a forked process (:func:`_read_forked`): the part's files as one frame (or their grids), norms and notes.
+    """In a forked process (:func:`_read_forked`): the part's files (a list of frames or grids), norms and notes.
 
     A part whose files are all gridded gives their :class:`~.grid.GridFile` (arrays, sent back
     as they are); any other part, one frame of the rows of its files.
@@ -239,7 +239,7 @@ def _read_part(reader, network, allow_unknown: bool, as_grids: bool, part: list)
     frames, norms, notes = _read_serially(part, reader, network, allow_unknown, as_grids=as_grids)
     if frames and all(isinstance(f, GridFile) for f in frames):
         return frames, norms, notes
-    return concat_frames([f.frame() if isinstance(f, GridFile) else f for f in frames]), norms, notes
+    return [concat_frames([f.frame() if isinstance(f, GridFile) else f for f in frames])], norms, notes
 
 
 def _workers(files: int) -> int:
@@ -262,7 +262,7 @@ def _read_forked(jobs: list, workers: int, reader, network, allow_unknown: bool,
     frames, norms, notes = [], [], []
     results = ordered_map(partial(_read_part, reader, network, allow_unknown, as_grids), parts, workers)
     for part, (frame, norm, said) in zip(parts, results, strict=True):  # a part's error is raised in its turn
-        frames += frame if isinstance(frame, list) else [frame]
+        frames += frame
         norms += norm
         notes += said
         if progress is not None:
