@@ -230,6 +230,38 @@ def _subpath_boxes(d: str) -> list[tuple[float, float, float, float]]:
     return boxes
 
 
+MARKS_PER_CELL = {"low": 2, "below_normal": 1, "normal": 1, "above_normal": 1, "high": 2}
+"""Shapes of a category's mark in each of its cells: two bars for low, two crosses for high."""
+
+
+def _strip_layout(root, rows: int, columns: int):
+    """The category strip as drawn, read from the sub-paths of its paths (:func:`_subpath_boxes`).
+
+    Returns the groups of cells and marks by id (``cells-low``, ``marks-low``...), the category of
+    each (row, column) cell, the (width, height) of a cell and of each cell's own box, and per
+    category the (row, column, lies inside that cell) of each shape of its marks.
+    """
+    groups = {g.get("id").removeprefix("fig-category-strip-"): g for g in root.iter(f"{SVG}g") if g.get("data-category")}
+    boxes = {g.get("data-category"): _subpath_boxes(g.find(f"{SVG}path").get("d"))
+             for key, g in groups.items() if key.startswith("cells-")}
+    every = [b for bs in boxes.values() for b in bs]
+    left, top = min(b[0] for b in every), min(b[1] for b in every)
+    width, height = (max(b[2] for b in every) - left) / columns, (max(b[3] for b in every) - top) / rows
+    cells = {(round((y0 - top) / height), round((x0 - left) / width)): cat
+             for cat, bs in boxes.items() for x0, y0, x1, y1 in bs}
+    sizes = [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in every]
+    marks = {}
+    for key, g in groups.items():
+        if not key.startswith("marks-"):
+            continue
+        for x0, y0, x1, y1 in _subpath_boxes(g.find(f"{SVG}path").get("d")):
+            i, j = int((y0 - top) // height), int((x0 - left) // width)
+            inside = (top + i * height < y0 < y1 < top + (i + 1) * height
+                      and left + j * width < x0 < x1 < left + (j + 1) * width)
+            marks.setdefault(g.get("data-category"), []).append((i, j, inside))
+    return groups, cells, (width, height), sizes, marks
+
+
 def test_category_strip_cells_carry_colour_and_symbol(hand_made, pages):
     """Each cell is a sub-path of its category's path, in its category's colour, where its row and column
     put it; its mark (a bar for a minus, a cross for a plus, a dot; twice for low and high) lies inside it."""
@@ -239,36 +271,23 @@ def test_category_strip_cells_carry_colour_and_symbol(hand_made, pages):
     _, root = _svg(pages["en"], "fig-category-strip")
     strip = hand_made.bulletin.category_strip
     expected = {(i, j): c for i, r in enumerate(strip.rows) for j, c in enumerate(r.categories)}
-    groups = {g.get("id").removeprefix("fig-category-strip-"): g for g in root.iter(f"{SVG}g") if g.get("data-category")}
+    groups, found, (width, height), sizes, marks = _strip_layout(root, len(strip.rows), len(strip.periods))
     assert all(g.get("id").endswith(g.get("data-category")) for g in groups.values())
-    cells = {cat: _subpath_boxes(groups[f"cells-{cat}"].find(f"{SVG}path").get("d"))
-             for cat in CATEGORY_COLOURS if f"cells-{cat}" in groups}
-    every = [b for boxes in cells.values() for b in boxes]
-    left, top = min(b[0] for b in every), min(b[1] for b in every)
-    width = (max(b[2] for b in every) - left) / len(strip.periods)
-    height = (max(b[3] for b in every) - top) / len(strip.rows)
-    found = {}
-    for cat, boxes in cells.items():
-        assert CATEGORY_COLOURS[cat].lower() in _styles(groups[f"cells-{cat}"])
-        for x0, y0, x1, y1 in boxes:
-            assert x1 - x0 == pytest.approx(width, abs=0.02) and y1 - y0 == pytest.approx(height, abs=0.02)
-            found[round((y0 - top) / height), round((x0 - left) / width)] = cat
+    for cat in CATEGORY_COLOURS:
+        if f"cells-{cat}" in groups:
+            assert CATEGORY_COLOURS[cat].lower() in _styles(groups[f"cells-{cat}"])
+    for w, h in sizes:
+        assert w == pytest.approx(width, abs=0.02) and h == pytest.approx(height, abs=0.02)
     assert found == expected
-    marks_per_cell = {"low": 2, "below_normal": 1, "normal": 1, "above_normal": 1, "high": 2}
-    for cat, per_cell in marks_per_cell.items():
+    for cat, per_cell in MARKS_PER_CELL.items():
         n = sum(c == cat for c in expected.values())
         if not n:
             assert f"marks-{cat}" not in groups
             continue
-        path = groups[f"marks-{cat}"].find(f"{SVG}path")
-        assert path.get("fill").lower() == CATEGORY_INK.get(cat, INK).lower()
-        boxes = _subpath_boxes(path.get("d"))
-        assert len(boxes) == per_cell * n, cat
-        for x0, y0, x1, y1 in boxes:
-            cell = (int((y0 - top) // height), int((x0 - left) // width))
-            assert expected[cell] == cat
-            assert top + cell[0] * height < y0 < y1 < top + (cell[0] + 1) * height
-            assert left + cell[1] * width < x0 < x1 < left + (cell[1] + 1) * width
+        assert groups[f"marks-{cat}"].find(f"{SVG}path").get("fill").lower() == CATEGORY_INK.get(cat, INK).lower()
+        assert len(marks[cat]) == per_cell * n, cat
+        for i, j, inside in marks[cat]:
+            assert expected[i, j] == cat and inside
     # no data keeps its letter, one per cell
     assert _texts(root).count("?") == sum(c == "no_data" for c in expected.values())
     texts = _texts(root)
@@ -299,26 +318,12 @@ def test_category_strip_geometry_for_any_shape(rows, dekads, seed):
                           rows=tuple(StripRow(f"s{i}", "discharge", f"Station {i}", c) for i, c in enumerate(cats)))
     svg = category_strip_svg(strip, Localizer("en"), {c: c for c in CATEGORY_ORDER})
     root = ElementTree.fromstring(svg)
-    groups = {g.get("id").removeprefix("fig-category-strip-"): g for g in root.iter(f"{SVG}g") if g.get("data-category")}
-    boxes = {cat: _subpath_boxes(g.find(f"{SVG}path").get("d")) for cat_id, g in groups.items()
-             for cat in [g.get("data-category")] if cat_id.startswith("cells-")}
-    every = [b for bs in boxes.values() for b in bs]
-    left, top = min(b[0] for b in every), min(b[1] for b in every)
-    width, height = (max(b[2] for b in every) - left) / dekads, (max(b[3] for b in every) - top) / rows
-    found = {(round((b[1] - top) / height), round((b[0] - left) / width)): cat for cat, bs in boxes.items() for b in bs}
+    _, found, _, _, marks = _strip_layout(root, rows, dekads)
     assert found == {(i, j): c for i, r in enumerate(cats) for j, c in enumerate(r)}
-    per_cell = {"low": 2, "below_normal": 1, "normal": 1, "above_normal": 1, "high": 2}
-    for cat_id, g in groups.items():
-        if not cat_id.startswith("marks-"):
-            continue
-        cat = g.get("data-category")
-        marks = _subpath_boxes(g.find(f"{SVG}path").get("d"))
-        assert len(marks) == per_cell[cat] * sum(r.count(cat) for r in cats)
-        for x0, y0, x1, y1 in marks:
-            i, j = int((y0 - top) // height), int((x0 - left) // width)
-            assert cats[i][j] == cat
-            assert left + j * width < x0 < x1 < left + (j + 1) * width
-            assert top + i * height < y0 < y1 < top + (i + 1) * height
+    for cat, shapes in marks.items():
+        assert len(shapes) == MARKS_PER_CELL[cat] * sum(r.count(cat) for r in cats)
+        for i, j, inside in shapes:
+            assert cats[i][j] == cat and inside
     assert _texts(root).count("?") == sum(r.count("no_data") for r in cats)
 
 
