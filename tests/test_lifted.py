@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from bulletin.render.lifted import FigureFetcher, lift_figures
 from bulletin.render.pdf import PDF_VARIANT, RefusingFetcher, render_pdf, reproducible_font_subsetting
 from bulletin.render.svg import RC_PARAMS, figure_svg, new_figure
+from bulletin.render.svgtext import whole_run_svg_text
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -113,7 +114,7 @@ def _inline_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     options = {"pdf_variant": PDF_VARIANT, "pdf_identifier": True}
-    with reproducible_font_subsetting(ISSUED):
+    with reproducible_font_subsetting(ISSUED), whole_run_svg_text():
         return HTML(string=html, base_url=None, url_fetcher=RefusingFetcher()).render(**options).write_pdf(**options)
 
 

@@ -5,7 +5,8 @@ input that smuggles a link or an image into the page cannot make the renderer fe
 Files embedded in the PDF (the results JSON) are handed over as bytes, never as URLs. The page's
 SVG figures are handed to WeasyPrint as images of themselves, served from memory
 (:mod:`.lifted`): laid out and drawn as before, without the work of parsing, styling and
-collecting their nodes as part of the HTML.
+collecting their nodes as part of the HTML. Their texts, each at one point, are set as one run of
+kerned glyphs rather than letter by letter (:mod:`.svgtext`).
 
 Metadata come from the page: title from ``<title>``, language from ``<html lang>``, subject,
 keywords and creator from ``<meta name=description|keywords|generator>``, creation and
@@ -39,6 +40,7 @@ from ..errors import RenderError
 from .collect import collected
 from .i18n import N_, Localizer
 from .lifted import FigureFetcher, lift_figures
+from .svgtext import whole_run_svg_text
 
 PDF_VARIANT = "pdf/a-3b"
 MSG_RESULTS_FILE = N_("Results of bulletin {id} in machine-readable form (JSON)")
@@ -229,7 +231,7 @@ def render_pdf(html: str, *, attachments: tuple[EmbeddedFile, ...] | list[Embedd
     fetcher = fetcher or RefusingFetcher()
     options = {"pdf_variant": PDF_VARIANT, "pdf_identifier": identifier.encode("ascii") if identifier else True}
     page, figures = lift_figures(html)
-    with reproducible_font_subsetting(created or UNDATED):
+    with reproducible_font_subsetting(created or UNDATED), whole_run_svg_text():
         try:
             document = HTML(string=page, base_url=None, url_fetcher=FigureFetcher(figures, fetcher)).render(**options)
             document.metadata = ArchivalMetadata.of(document.metadata)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import functools
 import io
+import itertools
 
 import matplotlib
 
@@ -21,7 +22,7 @@ from matplotlib.backends.backend_mixed import MixedModeRenderer  # noqa: E402
 from matplotlib.backends.backend_svg import RendererSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.font_manager import FontProperties, findfont, get_font  # noqa: E402
-from matplotlib.ft2font import LoadFlags  # noqa: E402
+from matplotlib.ft2font import Kerning, LoadFlags  # noqa: E402
 
 from .slim import slim_svg  # noqa: E402
 
@@ -203,11 +204,14 @@ def new_figure(**kwargs) -> Figure:
 @functools.lru_cache(maxsize=4096)
 def advance_width(text: str, size: float, weight: str = "normal", style: str = "normal",
                   family: str = "DejaVu Sans") -> float:
-    """Width of ``text`` set at ``size`` pt: the sum of its characters' advances, unhinted, without kerning.
+    """Width of ``text`` set at ``size`` pt: its characters' advances and the font's kerning of each pair, unhinted.
 
-    That is how WeasyPrint sets the text of an SVG (letter by letter), so a text placed at its
-    left end with this width lands where ``text-anchor`` middle or end would put it
-    (:func:`.slim.slim_svg`), without the group of its own WeasyPrint makes for an anchored text.
+    That is how the PDF sets a text of an SVG placed at one point (one run of glyphs, kerned:
+    :mod:`.svgtext`), and how browsers set it, so a text placed at its left end with this width
+    lands where ``text-anchor`` middle or end would put it (:func:`.slim.slim_svg`), without the
+    group of its own WeasyPrint makes for an anchored text. The kerning is the font's ``kern``
+    table, which for the DejaVu fonts holds the pairs and values of their ``GPOS`` kerning, the
+    one HarfBuzz applies.
 
     Parameters
     ----------
@@ -226,7 +230,10 @@ def advance_width(text: str, size: float, weight: str = "normal", style: str = "
                           weight=int(weight) if weight.isdigit() else weight)
     font = get_font(findfont(prop))
     font.set_size(size, 72)
-    return sum(font.load_char(ord(c), flags=LoadFlags.NO_HINTING).linearHoriAdvance for c in text) / 65536
+    advances = sum(font.load_char(ord(c), flags=LoadFlags.NO_HINTING).linearHoriAdvance for c in text) / 65536
+    glyphs = [font.get_char_index(ord(c)) for c in text]
+    kerning = sum(font.get_kerning(left, right, Kerning.UNSCALED) for left, right in itertools.pairwise(glyphs))
+    return advances + kerning * size / font.units_per_EM
 
 
 def figure_svg(figure, fig_id: str, attributes: dict | None = None) -> str:
