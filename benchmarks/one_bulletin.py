@@ -131,10 +131,10 @@ class Version:
         self.out.mkdir(parents=True, exist_ok=True)
         self.env = [] if base is None else ["env", f"PYTHONPATH={base}"]
         self.listing, self.report = self.out / "modules.txt", self.out / "layout.json"
-        self.args = ["generate", "--out", str(self.out), "--issued-at", ISSUED_AT, "--lang", ",".join(LANGS),
-                     "--format", "html,pdf,json"]
+        options = ["--issued-at", ISSUED_AT, "--lang", ",".join(LANGS)]
+        self.args = ["generate", "--out", str(self.out), *options, "--format", "html,pdf,json"]
         self.bulletin = Case(f"{label}: bulletin ru+en html,pdf,json", [], command=self.env + command(self.args))
-        pageless = ["generate", "--out", str(workdir / f"{label}-html"), *self.args[3:-1], "html,json"]
+        pageless = ["generate", "--out", str(workdir / f"{label}-html"), *options, "--format", "html,json"]
         self.pageless = Case(f"{label}: bulletin ru+en html,json", [], command=self.env + command(pageless))
         self.floor = Case(f"{label}: floor its imports + layout of its pages", [], command=None)
         self.layouts: list[list[float]] = []
