@@ -142,3 +142,18 @@ def test_a_changed_weasyprint_is_refused_rather_than_drawn_otherwise(monkeypatch
     monkeypatch.setitem(weasyprint.svg.TAGS, "tspan", lambda svg, node, font_size: None)
     with pytest.raises(RuntimeError, match="no longer draws text"), whole_run_svg_text():
         pass
+
+
+def test_a_replacement_of_a_missing_name_changes_nothing_and_every_old_value_comes_back():
+    import types
+
+    from bulletin.render.replaced import replaced
+
+    module, table = types.SimpleNamespace(a=1), {"b": 2}
+    with pytest.raises(AttributeError), replaced((module, "a", 10), (table, "b", 20), (module, "missing", 0)):
+        pass
+    assert (module.a, table) == (1, {"b": 2})
+    with pytest.raises(ZeroDivisionError), replaced((module, "a", 10), (table, "b", 20)):
+        assert (module.a, table["b"]) == (10, 20)
+        1 / 0  # noqa: B018
+    assert (module.a, table) == (1, {"b": 2})

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +39,7 @@ from ..errors import RenderError
 from .collect import collected
 from .i18n import N_, Localizer
 from .lifted import FigureFetcher, lift_figures
+from .replaced import replaced
 from .svgtext import whole_run_svg_text
 
 PDF_VARIANT = "pdf/a-3b"
@@ -158,7 +158,6 @@ class LayoutlessSubsetter(fontTools.subset.Subsetter):
 
 _SUBSET_MODULE = types.SimpleNamespace(Options=fontTools.subset.Options, Subsetter=LayoutlessSubsetter)
 """What ``weasyprint.pdf.fonts`` sees as ``fontTools.subset`` within :func:`reproducible_font_subsetting`."""
-_FONT_SUBSETTING = threading.RLock()  # the context below changes module globals: one render at a time
 
 
 @contextmanager
@@ -190,26 +189,15 @@ def reproducible_font_subsetting(modified: datetime) -> Iterator[None]:
       through its module global ``subset``; here that name gives :class:`LayoutlessSubsetter`,
       which gives the same subset faster.
 
-    All are restored on exit, even after an error. A missing name raises AttributeError rather
-    than silently giving different bytes. The globals are process-wide, so a lock keeps two
-    renders in two threads from interleaving.
+    All are restored on exit, even after an error, and a missing name raises AttributeError
+    rather than silently giving different bytes (:func:`.replaced.replaced`, under its lock).
     """
     if modified.tzinfo is None:
         raise ValueError("the date of the fonts must be timezone-aware, e.g. 2026-11-21T06:00:00+05:00")
     stamp = timestampSinceEpoch(int(modified.timestamp()))
-    with _FONT_SUBSETTING:
-        saved_subsetter = weasyprint_fonts.harfbuzz_subset
-        saved_clock = head_table.timestampNow
-        saved_module = weasyprint_fonts.subset
-        weasyprint_fonts.harfbuzz_subset = None
-        head_table.timestampNow = lambda: stamp
-        weasyprint_fonts.subset = _SUBSET_MODULE
-        try:
-            yield
-        finally:
-            weasyprint_fonts.harfbuzz_subset = saved_subsetter
-            head_table.timestampNow = saved_clock
-            weasyprint_fonts.subset = saved_module
+    with replaced((weasyprint_fonts, "harfbuzz_subset", None), (head_table, "timestampNow", lambda: stamp),
+                  (weasyprint_fonts, "subset", _SUBSET_MODULE)):
+        yield
 
 
 @collected

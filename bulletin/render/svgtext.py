@@ -16,7 +16,6 @@ to WeasyPrint's own function, unchanged.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from math import inf
@@ -30,13 +29,14 @@ from weasyprint.svg.text import Style, TextBox
 from weasyprint.svg.utils import normalize, size
 from weasyprint.text.line_break import split_first_line
 
+from .replaced import LOCK, replaced
+
 PER_LETTER = ("dx", "dy", "rotate", "letter-spacing", "textLength", "display-anchor", "dominant-baseline",
               "alignment-baseline")
 """Attributes whose text WeasyPrint must place letter by letter (or align by a baseline): left to it."""
 TEXT_TAGS = ("a", "text", "textPath", "tspan")
 """The tags WeasyPrint's SVG renderer draws with its text function (``weasyprint.svg.TAGS``)."""
 WEIGHTS = {"normal": 400, "bold": 700}
-_PATCHING = threading.RLock()  # the context below changes module globals: one render at a time
 
 
 def at_one_point(node) -> bool:
@@ -104,22 +104,16 @@ def whole_run_svg_text() -> Iterator[None]:
     ``TAGS`` (by tag) and recognises text nodes, for their ``text-anchor``, by comparing that
     function with its module global ``text``. Both are replaced here by one function that draws a
     text at one point itself and hands any other to the function they held; both are restored
-    on exit, even after an error. A missing name raises rather than silently drawing otherwise.
-    The globals are process-wide, so a lock keeps two renders in two threads from interleaving.
+    on exit, even after an error, and a missing name raises rather than silently drawing
+    otherwise (:func:`.replaced.replaced`, under its lock).
     """
-    with _PATCHING:
+    with LOCK:  # the check and the replacement see the same globals
         original = weasyprint_svg.text
-        saved = {tag: weasyprint_svg.TAGS[tag] for tag in TEXT_TAGS}
-        if any(function is not original for function in saved.values()):
+        if any(weasyprint_svg.TAGS[tag] is not original for tag in TEXT_TAGS):
             raise RuntimeError("WeasyPrint's SVG renderer no longer draws text with weasyprint.svg.text")
 
         def drawn(svg, node, font_size):
             draw_text(svg, node, font_size, letter_by_letter=original)
 
-        weasyprint_svg.text = drawn
-        weasyprint_svg.TAGS.update(dict.fromkeys(TEXT_TAGS, drawn))
-        try:
+        with replaced((weasyprint_svg, "text", drawn), *((weasyprint_svg.TAGS, tag, drawn) for tag in TEXT_TAGS)):
             yield
-        finally:
-            weasyprint_svg.text = original
-            weasyprint_svg.TAGS.update(saved)
