@@ -76,6 +76,19 @@ def test_russian_number_and_period_formats():
     assert en.quantity(Quantity(None, "m3/s")) == "—"
 
 
+def test_a_table_cell_may_break_a_quantity_only_between_its_number_and_its_words():
+    # In the findings' narrow number cells: "14.99 km³" may wrap to "14.99" / "km³", never inside "km³";
+    # the number's own group separator (Russian no-break space) is kept; percentages stay whole.
+    from bulletin.render.html import breakable_quantity
+    en, ru = Localizer("en"), Localizer("ru")
+    assert breakable_quantity(en, Quantity(14.99, "km3", 2)) == "14.99 km³"
+    assert breakable_quantity(ru, Quantity(1234.5, "Mm3", 1)) == "1\xa0234,5 млн м³"
+    assert breakable_quantity(en, Quantity(124.0, "m3/s", 0)) == "124 m³/\u2060s"
+    assert breakable_quantity(en, Quantity(64.0, "%", 0)) == "64%"
+    assert breakable_quantity(ru, Quantity(64.0, "%", 0)) == "64\xa0%"
+    assert breakable_quantity(en, Quantity(None, "km3", 2)) == "—"
+
+
 def test_the_period_in_running_text_takes_the_prepositional_case():
     # running text: "во второй декаде ноября 2026 г." (ordinal and "декада" prepositional, month genitive)
     ru, en = Localizer("ru"), Localizer("en")

@@ -174,12 +174,14 @@ def number_span(loc: Localizer, low, high) -> str:
 
 
 def breakable_quantity(loc: Localizer, q) -> str:
-    """A quantity that a narrow table cell may break between its number and the words of a unit of several words.
+    """A quantity that a narrow table cell may break between its number and its unit, and between a unit's words.
 
-    "9,836 million m³" may go to three lines; "9.84 km³" and "120 m³/s" stay as :meth:`Localizer.quantity` writes them.
+    A line breaks there only if the whole does not fit: "14.99 km³" goes to "14.99" and "km³", never to
+    "14.99 km" and "³" (where the cell's ``overflow-wrap`` would otherwise cut a quantity with no space
+    it may break at); "9,836 million m³" may go to three lines. Percentages stay whole.
     """
     text = loc.quantity(q)
-    if q.value is None or not q.unit or q.unit == "%" or " " not in loc.unit(q.unit):
+    if q.value is None or not q.unit or q.unit == "%":
         return text
     number = loc.quantity(Quantity(q.value, "", q.decimals, q.signed))
     if not text.startswith(number + "\u00a0"):
