@@ -342,6 +342,25 @@ def test_the_contents_link_to_every_section_with_its_page(pdfs, pages, lang):
         assert match and int(match.group(1)) == page_index + 1, (sid, contents)
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.parametrize("lang", SAMPLE_LANGS)
+def test_the_printed_contents_stand_in_two_columns_side_by_side(sample, pages, lang):
+    # The HTML gives the contents as two lists, the first half of the entries and the rest; the page sets
+    # them as two columns: the first entry of each on the same line, the second list in the right half.
+    lists = pages[lang].select("nav#contents ol")
+    assert [len(ol.select("li")) for ol in lists] == [5, 4]  # nine sections in the sample, the first half larger
+    firsts = [ol.select_one("a").get_text().split()[0] for ol in lists]
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(_pdf_path(sample[0], lang)), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    page_width = float(re.search(r'<page width="([^"]+)"', out).group(1))
+    after = out.index(pages[lang].select_one("nav#contents h2").get_text().split()[0])  # below "Contents"
+    boxes = [(float(x), float(y)) for x, y, w in re.findall(
+        r'<word xMin="([^"]+)" yMin="([^"]+)" xMax="[^"]+" yMax="[^"]+">([^<]*)<', out[after:]) if w in firsts]
+    assert len(boxes) >= 2
+    (x1, y1), (_, y2) = boxes[0], next(b for b in boxes[1:] if b[0] > page_width / 2)
+    assert abs(y1 - y2) < 0.5 and x1 < page_width / 4
+
+
 @pytest.mark.parametrize("lang", SAMPLE_LANGS)
 def test_the_outline_has_one_bookmark_per_section(pdfs, pages, lang):
     reader, headings = pdfs[lang], _headings(pages[lang])
