@@ -21,14 +21,18 @@ def default_limits():
 
 
 @pytest.mark.parametrize("sizes", [[0], [10], [20], [25], [9, 10, 11], [30, 0, 7]])
-def test_gzip_members_decompressed_in_pieces_are_the_whole(sizes, tmp_path, monkeypatch):
-    """Pieces of 10 bytes: contents of exactly one or two pieces, and several members, come back whole."""
-    import bulletin.ingest.text as text
+def test_gzip_members_come_back_whole_up_to_the_limit_and_not_one_byte_beyond(sizes, tmp_path):
+    """Several members, decompressed against a limit of exactly their total, and of one byte less."""
+    from bulletin.ingest.text import _inflate
 
-    monkeypatch.setattr(text, "PIECE", 10)
     contents = [bytes(65 + k % 26 for k in range(n)) for n in sizes]
     data = b"".join(gzip.compress(c) for c in contents)
-    assert gunzip(tmp_path / "x.csv.gz", data) == b"".join(contents)
+    path = tmp_path / "x.csv.gz"
+    assert gunzip(path, data) == b"".join(contents)
+    assert b"".join(_inflate(path, data, sum(sizes))) == b"".join(contents)
+    if sum(sizes):
+        with pytest.raises(IngestError, match="the data file decompressed is more than"):
+            list(_inflate(path, data, sum(sizes) - 1))
 
 
 def test_a_decompression_bomb_is_refused_at_the_limit(tmp_path):

@@ -37,54 +37,49 @@ def read_bytes(path: Path) -> bytes:
 
 
 def gunzip(path: Path, data: bytes) -> bytes:
-    """The decompressed bytes of a gzip file (one or more members).
+    """The decompressed bytes of a gzip file (one or more members), decompressed once.
 
     Raises
     ------
     IngestError
-        For data that are not gzip, and for a file cut short, naming the line it ends in.
+        For data that are not gzip, for more than ``decompressed_mib`` once decompressed (no more
+        than the limit and one byte is ever made: a bomb never sits in memory), and for a file cut
+        short, naming the line it ends in.
     """
-    cap = files.LIMITS.decompressed_mib * files.MIB
     try:
-        size = 0
-        for piece in _inflate(path, data, PIECE):  # first the size, in pieces: a bomb never sits in memory
-            size += len(piece)
-            if size > cap:
-                raise files.too_large(path, "data file decompressed", f"more than {files.LIMITS.decompressed_mib} MiB",
-                                      files.LIMITS.decompressed_mib, "decompressed_mib", IngestError)
-        out = list(_inflate(path, data))
+        out = list(_inflate(path, data, files.LIMITS.decompressed_mib * files.MIB))
     except zlib.error as exc:
         raise IngestError(f"{path}: not a readable gzip file ({exc}).",
                           hint="decompress it by hand to check it, or give the uncompressed file.") from exc
     return out[0] if len(out) == 1 else b"".join(out)  # one member: no second copy
 
 
-PIECE = 1 << 24  # bytes decompressed at a time while the size of a compressed file is measured
+def _inflate(path: Path, data: bytes, cap: int):
+    """The decompressed bytes of each gzip member of ``data``, at most ``cap`` bytes in all.
 
-
-def _inflate(path: Path, data: bytes, piece: int = 0):
-    """The decompressed bytes of each gzip member of ``data`` (in pieces of at most ``piece`` bytes when given).
-
-    Raises IngestError for a file cut short, naming the line its data end in.
+    Each member is decompressed in one call that may give at most one byte more than what is left
+    of ``cap``: a member that gives it is too large. Raises IngestError for more than ``cap`` bytes
+    and for a file cut short, naming the line its data end in.
     """
     rest = data
-    size = lines = 0
+    made: list[bytes] = []
+    size = 0
     while rest:
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        chunk = d.decompress(rest, piece)
-        while True:
-            size += len(chunk)
-            lines += chunk.count(b"\n")
-            yield chunk
-            if not piece or d.eof or (not d.unconsumed_tail and len(chunk) < piece):
-                break  # (a piece filled to the brim may leave output inside the decompressor: asked again)
-            chunk = d.decompress(d.unconsumed_tail, piece)
+        chunk = d.decompress(rest, cap - size + 1)  # never 0, which would mean no bound
+        size += len(chunk)
+        if size > cap:
+            raise files.too_large(path, "data file decompressed", f"more than {files.LIMITS.decompressed_mib} MiB",
+                                  files.LIMITS.decompressed_mib, "decompressed_mib", IngestError)
+        made.append(chunk)
         if not d.eof:
+            lines = sum(c.count(b"\n") for c in made)
             raise IngestError(
                 f"{path}: the compressed file is cut short: its data end in line {lines + 1} "
                 f"(after {size} bytes of text), before the end of the gzip stream.",
                 hint="the file was not copied or downloaded completely: get it again from its source "
                      "(`gzip -t FILE` checks a .gz file).")
+        yield chunk
         rest = d.unused_data.lstrip(b"\0")  # a second member, or padding
 
 
