@@ -16,21 +16,72 @@ import numpy as np
 import pandas as pd
 
 from ..methods import balance_residual
-from ..periods import Period, period_keys
+from ..periods import Period
 from ..text import N_
 from .registry import CheckResult, check
 
 SeriesOf = Callable[[str, str], pd.Series]  # (station, variable) -> daily series (may be empty)
 
 
-def _dekad_frame(index: pd.DatetimeIndex) -> pd.DataFrame:
-    """Dekad key, first and last calendar day and length of each day of ``index``."""
-    years, poy = period_keys(index, "dekad")
-    day = index.day.to_numpy()
-    first_day = np.where(day <= 10, 1, np.where(day <= 20, 11, 21))
-    length = np.where(first_day < 21, 10, index.days_in_month.to_numpy() - 20)
-    start = index - pd.to_timedelta(day - first_day, unit="D")
-    return pd.DataFrame({"key": years * 100 + poy, "start": start, "days": length}, index=index)
+def _day_step(index: pd.DatetimeIndex) -> int | None:
+    """One day in the integer unit of ``index`` (None for an index that is not naive datetime64)."""
+    if not isinstance(index, pd.DatetimeIndex) or index.dtype.kind != "M":
+        return None
+    return int(np.timedelta64(1, "D").astype(index.dtype.str.replace("M8", "m8")).astype(np.int64))
+
+
+def _run_start(index: pd.Index, idx: pd.DatetimeIndex, lag: int) -> int | None:
+    """Position in ``idx`` of the first day of ``index`` moved ``lag`` days later (may be outside ``idx``).
+
+    None unless ``index`` is a run of consecutive days in the unit and time of day of ``idx``:
+    then the caller reindexes.
+    """
+    step = _day_step(idx)
+    if step is None or not len(index) or not len(idx) or index.dtype != idx.dtype:
+        return None
+    i8 = index.asi8
+    offset = int(i8[0]) + lag * step - int(idx.asi8[0])
+    if offset % step or (len(i8) > 1 and not (np.diff(i8) == step).all()):
+        return None
+    return offset // step
+
+
+def _on(s: pd.Series, idx: pd.DatetimeIndex, lag: int = 0) -> np.ndarray:
+    """The values of ``s`` moved ``lag`` days later, on the days of ``idx`` (NaN where it has none)."""
+    at = _run_start(s.index, idx, lag) if s.dtype == np.float64 else None
+    if at is None:
+        moved = s.set_axis(s.index + pd.Timedelta(days=lag)) if lag else s
+        return moved.reindex(idx).to_numpy(dtype=float)
+    out = np.full(len(idx), np.nan)
+    lo, hi = max(at, 0), min(at + len(s), len(idx))
+    if lo < hi:
+        out[lo:hi] = s.to_numpy()[lo - at: hi - at]
+    return out
+
+
+def _dekads(idx: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The dekads of the consecutive days ``idx``, in order, as arrays.
+
+    Their first day's position in ``idx``, the number of days of ``idx`` in them, the position of
+    their calendar first day (below 0 for a dekad begun before ``idx``) and their length [days].
+    """
+    start = idx[0] if idx.tz is None else idx[0].tz_localize(None)
+    day = start.to_datetime64().astype("datetime64[D]") + np.arange(len(idx))
+    month = day.astype("datetime64[M]")
+    dom = (day - month.astype("datetime64[D]")).astype(np.int64) + 1
+    begins = np.flatnonzero((dom == 1) | (dom == 11) | (dom == 21))
+    first = np.concatenate(([0], begins[begins > 0]))
+    inside = np.diff(np.append(first, len(idx)))
+    start_dom = np.where(dom[first] <= 10, 1, np.where(dom[first] <= 20, 11, 21))
+    month_days = ((month[first] + 1).astype("datetime64[D]") - month[first].astype("datetime64[D]")).astype(np.int64)
+    days = np.where(start_dom < 21, 10, month_days - 20)
+    return first, inside, first - (dom[first] - start_dom), days
+
+
+def _group(values: np.ndarray, inside: np.ndarray, how: str) -> np.ndarray:
+    """Sum or mean of ``values`` over consecutive groups of ``inside`` days, skipping NaN (pandas' groupby)."""
+    labels = np.repeat(np.arange(len(inside)), inside)
+    return getattr(pd.Series(values).groupby(labels, sort=True), how)().to_numpy()
 
 
 def _label(start: pd.Timestamp) -> str:
@@ -65,36 +116,30 @@ def reservoir_balance(series_of: SeriesOf, station, params: dict) -> list[CheckR
     idx = _daily([inflow, release, volume])
     if not len(idx) or not (len(inflow) and len(release) and len(volume)):
         return []
-    i, r, v = (x.reindex(idx) for x in (inflow, release, volume))
-    dk = _dekad_frame(idx)
-    both = (i.notna() & r.notna()).to_numpy()
-    frame = pd.DataFrame({"key": dk["key"].to_numpy(), "inflow": i.where(both).to_numpy(),
-                          "release": r.where(both).to_numpy(), "n": both,
-                          "start": dk["start"].to_numpy(), "days": dk["days"].to_numpy()})
-    g = frame.groupby("key", sort=True).agg(inflow=("inflow", "sum"), release=("release", "sum"), n=("n", "sum"),
-                                            start=("start", "first"), days=("days", "first"))
-    start = pd.DatetimeIndex(g["start"])
-    days = g["days"].to_numpy()
-    end = start + pd.to_timedelta(days - 1, unit="D")
-    v_start = v.reindex(start - pd.Timedelta(days=1)).to_numpy()
-    v_end = v.reindex(end).to_numpy()
-    judged = (g["n"].to_numpy() == days) & ~np.isnan(v_start) & ~np.isnan(v_end)
-    residual, share = balance_residual(v_end - v_start, g["inflow"].to_numpy() / days,
-                                       g["release"].to_numpy() / days, days)
+    i, r, v = (_on(x, idx) for x in (inflow, release, volume))
+    first, inside, begin, days = _dekads(idx)
+    both = ~np.isnan(i) & ~np.isnan(r)
+    n = np.add.reduceat(both.astype(np.int64), first)
+    # the volume at the end of the day before the dekad and at the end of its last day
+    v_start = np.where(begin >= 1, v[np.clip(begin - 1, 0, len(idx) - 1)], np.nan)
+    last = begin + days - 1
+    v_end = np.where(last < len(idx), v[np.clip(last, 0, len(idx) - 1)], np.nan)
+    judged = (n == days) & ~np.isnan(v_start) & ~np.isnan(v_end)
+    residual, share = balance_residual(v_end - v_start, _group(np.where(both, i, np.nan), inside, "sum") / days,
+                                       _group(np.where(both, r, np.nan), inside, "sum") / days, days)
     with np.errstate(invalid="ignore"):
         # a residual beyond rounding (min_residual) and beyond max_residual_pct of the flows;
         # with no flow at all, any residual beyond rounding
         beyond_share = np.isnan(share) | (np.abs(share) > params["max_residual_pct"])
         bad = judged & (np.abs(residual) > params["min_residual"]) & beyond_share
-    bad_keys = g.index.to_numpy()[bad]
-    mask = pd.Series(np.isin(dk["key"].to_numpy(), bad_keys), index=idx)
+    mask = pd.Series(np.repeat(bad, inside), index=idx)
     if bad.any():
         share = np.where(np.isnan(share), np.inf, np.abs(share))
         worst = int(np.argmax(np.where(bad, np.abs(residual), -1)))
         sentence = (f"{int(bad.sum())} of {int(judged.sum())} dekad(s) where the volume change differs from "
                     f"inflow minus release by more than {params['max_residual_pct']:g} % of the flows "
                     f"(largest: {residual[worst]:+.0f} Mm3, {share[worst]:.0f} % of the flows, in "
-                    f"{_label(start[worst])})")
+                    f"{_label(idx[first[worst]])})")
     else:
         sentence = f"the water balance closes in all {int(judged.sum())} dekad(s) judged"
     return [CheckResult(mask, sentence, "warning", ((sid, var),)) for var in ("inflow", "release", "volume")]
@@ -111,44 +156,46 @@ def _link(series_of: SeriesOf, params: dict) -> list[CheckResult]:
     down_key = parse_series_key(params["downstream"])
     ups = [(parse_series_key(k), int(lag)) for k, lag in params["upstream"].items()]
     down = series_of(*down_key)
-    lagged = []
-    for key, lag in ups:
-        s = series_of(*key)
-        lagged.append(s.set_axis(s.index + pd.Timedelta(days=lag)) if len(s) else s)
-    if not len(down) or any(not len(s) for s in lagged):
+    upstream = [series_of(*key) for key, _ in ups]
+    if not len(down) or any(not len(s) for s in upstream):
         return []
     idx = _daily([down])
-    d = down.reindex(idx)
-    u = sum(s.reindex(idx) for s in lagged)  # NaN unless every term is present
-    joint = (d.notna() & u.notna()).to_numpy()
-    dk = _dekad_frame(idx)
-    frame = pd.DataFrame({"key": dk["key"].to_numpy(), "d": np.where(joint, d.to_numpy(), np.nan),
-                          "u": np.where(joint, u.to_numpy(), np.nan), "n": joint,
-                          "start": dk["start"].to_numpy(), "days": dk["days"].to_numpy()})
-    g = frame.groupby("key", sort=True).agg(d=("d", "mean"), u=("u", "mean"), n=("n", "sum"),
-                                            start=("start", "first"), days=("days", "first"))
-    judged = (g["n"].to_numpy() >= params["min_share"] * g["days"].to_numpy())
-    dm, um = g["d"].to_numpy(), g["u"].to_numpy()
+    d = _on(down, idx)
+    u = 0
+    for s, (_, lag) in zip(upstream, ups, strict=True):
+        u = u + _on(s, idx, lag)  # NaN unless every term is present
+    joint = ~np.isnan(d) & ~np.isnan(u)
+    first, inside, _, days = _dekads(idx)
+    n = np.add.reduceat(joint.astype(np.int64), first)
+    judged = n >= params["min_share"] * days
+    dm, um = _group(np.where(joint, d, np.nan), inside, "mean"), _group(np.where(joint, u, np.nan), inside, "mean")
     diff = dm - um
     limit = np.maximum(params["min_difference"], params["tolerance"] * np.abs(um))
     with np.errstate(invalid="ignore"):
         bad = judged & (np.abs(diff) > limit)
-    bad_keys = g.index.to_numpy()[bad]
-    down_mask = pd.Series(np.isin(dk["key"].to_numpy(), bad_keys), index=idx)
+    bad_days = np.repeat(bad, inside)
+    down_mask = pd.Series(bad_days, index=idx)
     up_names = " + ".join(f"{s}/{v} ({lag} d earlier)" for (s, v), lag in ups)
     if bad.any():
         worst = int(np.argmax(np.where(bad, np.abs(diff), -1)))
-        start = pd.DatetimeIndex(g["start"])
         sentence = (f"{int(bad.sum())} of {int(judged.sum())} dekad(s) where {down_key[0]}/{down_key[1]} differs "
                     f"from {up_names} by more than {100 * params['tolerance']:g} % (largest: {dm[worst]:.0f} "
-                    f"against {um[worst]:.0f} m3/s in {_label(start[worst])})")
+                    f"against {um[worst]:.0f} m3/s in {_label(idx[first[worst]])})")
     else:
         sentence = f"{down_key[0]}/{down_key[1]} agrees with {up_names} in all {int(judged.sum())} dekad(s) judged"
     results = [CheckResult(down_mask, sentence, "warning", (down_key,))]
-    for key, lag in ups:
+    for (key, lag), s in zip(ups, upstream, strict=True):
         # the upstream days that reached the flagged dekads: the dekad's days, lag days earlier
-        up_mask = down_mask.set_axis(down_mask.index - pd.Timedelta(days=lag))
-        up_mask = up_mask.reindex(series_of(*key).index, fill_value=False)
+        at = _run_start(s.index, idx, lag)
+        if at is None:
+            up_mask = down_mask.set_axis(down_mask.index - pd.Timedelta(days=lag))
+            up_mask = up_mask.reindex(s.index, fill_value=False)
+        else:
+            hit = np.zeros(len(s), dtype=bool)
+            lo, hi = max(at, 0), min(at + len(s), len(idx))
+            if lo < hi:
+                hit[lo - at: hi - at] = bad_days[lo:hi]
+            up_mask = pd.Series(hit, index=s.index)
         results.append(CheckResult(up_mask, sentence, "warning", (key,)))
     return results
 

@@ -1,0 +1,204 @@
+"""The array forms of the QC checks give what the straightforward pandas computation gives.
+
+Each reference here is the check written with pandas (reindex, groupby), as it was before it
+was written on arrays; the checks must give the same masks and sentences on hand-made series
+with gaps, missing values, a single row, lags and indexes that are not a run of days.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bulletin.methods import balance_residual
+from bulletin.periods import Period, period_keys
+from bulletin.qc import CHECKS
+
+# ---- consistency: the reference ------------------------------------------------------------------
+
+
+def _dekad_frame(index: pd.DatetimeIndex) -> pd.DataFrame:
+    years, poy = period_keys(index, "dekad")
+    day = index.day.to_numpy()
+    first_day = np.where(day <= 10, 1, np.where(day <= 20, 11, 21))
+    length = np.where(first_day < 21, 10, index.days_in_month.to_numpy() - 20)
+    start = index - pd.to_timedelta(day - first_day, unit="D")
+    return pd.DataFrame({"key": years * 100 + poy, "start": start, "days": length}, index=index)
+
+
+def _daily(series: list[pd.Series]) -> pd.DatetimeIndex:
+    present = [s.index for s in series if len(s)]
+    return pd.date_range(min(i.min() for i in present), max(i.max() for i in present), freq="D")
+
+
+def _label(start) -> str:
+    return Period.containing("dekad", start.date()).label
+
+
+def reference_balance(series_of, sid: str, params: dict) -> list[tuple[pd.Series, str]]:
+    """(mask, sentence) of each of the three series, as ``reservoir_balance`` computed them with pandas."""
+    inflow, release, volume = (series_of(sid, v) for v in ("inflow", "release", "volume"))
+    if not (len(inflow) and len(release) and len(volume)):
+        return []
+    idx = _daily([inflow, release, volume])
+    i, r, v = (x.reindex(idx) for x in (inflow, release, volume))
+    dk = _dekad_frame(idx)
+    both = (i.notna() & r.notna()).to_numpy()
+    frame = pd.DataFrame({"key": dk["key"].to_numpy(), "inflow": i.where(both).to_numpy(),
+                          "release": r.where(both).to_numpy(), "n": both,
+                          "start": dk["start"].to_numpy(), "days": dk["days"].to_numpy()})
+    g = frame.groupby("key", sort=True).agg(inflow=("inflow", "sum"), release=("release", "sum"), n=("n", "sum"),
+                                            start=("start", "first"), days=("days", "first"))
+    start = pd.DatetimeIndex(g["start"])
+    days = g["days"].to_numpy()
+    v_start = v.reindex(start - pd.Timedelta(days=1)).to_numpy()
+    v_end = v.reindex(start + pd.to_timedelta(days - 1, unit="D")).to_numpy()
+    judged = (g["n"].to_numpy() == days) & ~np.isnan(v_start) & ~np.isnan(v_end)
+    residual, share = balance_residual(v_end - v_start, g["inflow"].to_numpy() / days,
+                                       g["release"].to_numpy() / days, days)
+    with np.errstate(invalid="ignore"):
+        beyond = np.isnan(share) | (np.abs(share) > params["max_residual_pct"])
+        bad = judged & (np.abs(residual) > params["min_residual"]) & beyond
+    mask = pd.Series(np.isin(dk["key"].to_numpy(), g.index.to_numpy()[bad]), index=idx)
+    if bad.any():
+        share = np.where(np.isnan(share), np.inf, np.abs(share))
+        worst = int(np.argmax(np.where(bad, np.abs(residual), -1)))
+        sentence = (f"{int(bad.sum())} of {int(judged.sum())} dekad(s) where the volume change differs from "
+                    f"inflow minus release by more than {params['max_residual_pct']:g} % of the flows "
+                    f"(largest: {residual[worst]:+.0f} Mm3, {share[worst]:.0f} % of the flows, in "
+                    f"{_label(start[worst])})")
+    else:
+        sentence = f"the water balance closes in all {int(judged.sum())} dekad(s) judged"
+    return [(mask, sentence)] * 3
+
+
+def reference_link(series_of, params: dict) -> list[tuple[pd.Series, str]]:
+    """(mask, sentence) of the downstream series and each upstream one, as ``travel_time`` computed them."""
+    down_key = tuple(params["downstream"].split("/"))
+    ups = [(tuple(k.split("/")), int(lag)) for k, lag in params["upstream"].items()]
+    down = series_of(*down_key)
+    lagged = [series_of(*key) for key, _ in ups]
+    lagged = [s.set_axis(s.index + pd.Timedelta(days=lag)) for s, (_, lag) in zip(lagged, ups, strict=True)]
+    if not len(down) or any(not len(s) for s in lagged):
+        return []
+    idx = _daily([down])
+    d = down.reindex(idx)
+    u = sum(s.reindex(idx) for s in lagged)
+    joint = (d.notna() & u.notna()).to_numpy()
+    dk = _dekad_frame(idx)
+    frame = pd.DataFrame({"key": dk["key"].to_numpy(), "d": np.where(joint, d.to_numpy(), np.nan),
+                          "u": np.where(joint, u.to_numpy(), np.nan), "n": joint,
+                          "start": dk["start"].to_numpy(), "days": dk["days"].to_numpy()})
+    g = frame.groupby("key", sort=True).agg(d=("d", "mean"), u=("u", "mean"), n=("n", "sum"),
+                                            start=("start", "first"), days=("days", "first"))
+    judged = g["n"].to_numpy() >= params["min_share"] * g["days"].to_numpy()
+    dm, um = g["d"].to_numpy(), g["u"].to_numpy()
+    diff = dm - um
+    with np.errstate(invalid="ignore"):
+        bad = judged & (np.abs(diff) > np.maximum(params["min_difference"], params["tolerance"] * np.abs(um)))
+    down_mask = pd.Series(np.isin(dk["key"].to_numpy(), g.index.to_numpy()[bad]), index=idx)
+    up_names = " + ".join(f"{s}/{v} ({lag} d earlier)" for (s, v), lag in ups)
+    if bad.any():
+        worst = int(np.argmax(np.where(bad, np.abs(diff), -1)))
+        sentence = (f"{int(bad.sum())} of {int(judged.sum())} dekad(s) where {down_key[0]}/{down_key[1]} differs "
+                    f"from {up_names} by more than {100 * params['tolerance']:g} % (largest: {dm[worst]:.0f} "
+                    f"against {um[worst]:.0f} m3/s in {_label(pd.DatetimeIndex(g['start'])[worst])})")
+    else:
+        sentence = f"{down_key[0]}/{down_key[1]} agrees with {up_names} in all {int(judged.sum())} dekad(s) judged"
+    out = [(down_mask, sentence)]
+    for key, lag in ups:
+        up = down_mask.set_axis(down_mask.index - pd.Timedelta(days=lag)).reindex(series_of(*key).index,
+                                                                                  fill_value=False)
+        out.append((up, sentence))
+    return out
+
+
+def _same(results, reference) -> None:
+    assert len(results) == len(reference)
+    for result, (mask, sentence) in zip(results, reference, strict=True):
+        pd.testing.assert_series_equal(result.mask, mask, check_names=False)
+        assert result.sentence == sentence
+
+
+# ---- consistency: hand-made series ---------------------------------------------------------------
+
+def _flow(rng, days: pd.DatetimeIndex, level: float) -> pd.Series:
+    return pd.Series(np.round(level * (1 + 0.3 * np.sin(np.arange(len(days)) / 20)) + rng.normal(0, 3, len(days)), 1),
+                     index=days)
+
+
+def _holes(s: pd.Series, rng, nan: int = 0, drop: int = 0) -> pd.Series:
+    s = s.copy()
+    if nan:
+        s.iloc[rng.choice(len(s), min(nan, len(s)), replace=False)] = np.nan
+    if drop:
+        s = s.drop(s.index[rng.choice(len(s), min(drop, len(s) - 1), replace=False)])
+    return s
+
+
+def _case(seed: int) -> dict:
+    """Reservoir r and gauges a, b, c over a few months, with gaps, NaN and wrong values."""
+    rng = np.random.default_rng(seed)
+    days = pd.date_range("2025-12-27", "2026-04-13", freq="D")
+    inflow, release = _flow(rng, days, 300), _flow(rng, days, 250)
+    volume = pd.Series(10000 + np.cumsum((inflow - release).to_numpy() * 0.0864), index=days).round(0)
+    volume[pd.Timestamp("2026-01-31")] += 120  # a wrong volume at the end of a dekad
+    a = _flow(rng, days, 100)
+    b = _flow(rng, days, 60)
+    c = (a.shift(2) + b.shift(1)).dropna()
+    c = c.where((c.index < "2026-02-11") | (c.index > "2026-02-20"), c * 1.6)  # a dekad that disagrees
+    table = {("r", "inflow"): inflow, ("r", "release"): release, ("r", "volume"): volume,
+             ("a", "discharge"): a, ("b", "discharge"): b, ("c", "discharge"): c}
+    kind = seed % 6
+    if kind == 1:  # missing values and days
+        table = {k: _holes(s, rng, nan=15, drop=0) for k, s in table.items()}
+    elif kind == 2:  # days left out: an index that is not a run of days
+        table = {k: _holes(s, rng, drop=12) for k, s in table.items()}
+    elif kind == 3:  # different spans, one of a single row
+        table[("r", "release")] = release.iloc[30:70]
+        table[("b", "discharge")] = b.iloc[40:41]
+        table[("a", "discharge")] = a.iloc[:50]
+    elif kind == 4:  # days at noon, in another unit
+        table = {k: s.set_axis(s.index.as_unit("s") + pd.Timedelta(hours=12)) for k, s in table.items()}
+    elif kind == 5:  # every value missing in a stretch, and a series given as integers
+        table[("c", "discharge")] = table[("c", "discharge")].where(lambda s: (s.index.month != 2), np.nan)
+        table[("a", "discharge")] = table[("a", "discharge")].round(0).astype(np.int64)
+    return table
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_consistency_checks_give_what_pandas_gives(seed):
+    table = _case(seed)
+    empty = pd.Series([], index=pd.DatetimeIndex([]), dtype=float)
+
+    def series_of(station, variable):
+        return table.get((station, variable), empty)
+
+    params = {"max_residual_pct": 10.0, "min_residual": 2.0}
+    _same(CHECKS["reservoir_balance"](series_of, "r", params), reference_balance(series_of, "r", params))
+    for upstream in ({"a/discharge": 2}, {"a/discharge": 0}, {"a/discharge": 2, "b/discharge": 1},
+                     {"a/discharge": -3, "b/discharge": 40}, {"x/discharge": 1}):
+        params = {"downstream": "c/discharge", "upstream": upstream, "tolerance": 0.15, "min_difference": 5.0,
+                  "min_share": 0.7}
+        _same(CHECKS["confluence"](series_of, None, params), reference_link(series_of, params))
+    flagged = CHECKS["confluence"](series_of, None, {"downstream": "c/discharge", "tolerance": 0.15,
+                                                     "upstream": {"a/discharge": 2, "b/discharge": 1},
+                                                     "min_difference": 5.0, "min_share": 0.7})
+    if seed % 6 == 0:  # the cases exercise flagged dekads, not only agreement
+        assert flagged[0].mask["2026-02-11":"2026-02-20"].all()
+        balance = CHECKS["reservoir_balance"](series_of, "r", {"max_residual_pct": 10.0, "min_residual": 2.0})
+        assert balance[0].mask["2026-01-21":"2026-02-10"].all()
+
+
+def test_a_reservoir_of_one_day():
+    day = pd.DatetimeIndex(["2026-03-05"])
+    table = {("r", v): pd.Series([x], index=day) for v, x in (("inflow", 10.0), ("release", 5.0), ("volume", 80.0))}
+
+    def series_of(station, variable):
+        return table[(station, variable)]
+
+    params = {"max_residual_pct": 10.0, "min_residual": 2.0}
+    results = CHECKS["reservoir_balance"](series_of, "r", params)
+    _same(results, reference_balance(series_of, "r", params))
+    assert results[0].sentence == "the water balance closes in all 0 dekad(s) judged"
