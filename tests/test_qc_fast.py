@@ -202,3 +202,52 @@ def test_a_reservoir_of_one_day():
     results = CHECKS["reservoir_balance"](series_of, "r", params)
     _same(results, reference_balance(series_of, "r", params))
     assert results[0].sentence == "the water balance closes in all 0 dekad(s) judged"
+
+
+# ---- behaviour checks of one series ---------------------------------------------------------------
+
+def reference_shift(s: pd.Series, params: dict) -> tuple[np.ndarray, str]:
+    """The mask and sentence of ``level_shift``, with pandas' rolling medians."""
+    n = int(params["days"])
+    need = max(1, int(np.ceil(0.7 * n)))
+    before = s.rolling(n, min_periods=need).median().shift(1)
+    after = s[::-1].rolling(n, min_periods=need).median()[::-1]
+    size = (after - before).abs()
+    jump = (s - s.shift(1)).abs()
+    cand = ((size > params["share"] * before.abs()) & (size > params["min_step"])
+            & (jump >= params["abrupt"] * size) & (size > 0)).to_numpy(dtype=bool)
+    mask = np.zeros(len(s), dtype=bool)
+    pos = np.flatnonzero(cand)
+    group = np.concatenate([[0], np.cumsum(np.diff(pos) > n)]) if len(pos) else pos
+    for g in np.unique(group):
+        members = pos[group == g]
+        mask[members[np.argmax(size.to_numpy()[pos][group == g])]] = True
+    if not mask.any():
+        return mask, "no step change"
+    i = int(np.flatnonzero(mask)[0])
+    return mask, (f"{int(mask.sum())} step change(s) of the {n}-day median by more than {100 * params['share']:g} % "
+                  f"(first: {s.index[i]:%Y-%m-%d}, {before.iloc[i]:g} to {after.iloc[i]:g})")
+
+
+def _levels(rng, n: int) -> pd.Series:
+    x = np.round(400 + np.cumsum(rng.normal(0, 0.3, n)), 2)
+    for at in rng.integers(0, max(n, 1), 3):
+        x[at:] += rng.choice([-1, 1]) * rng.uniform(1, 6)  # steps that stay
+    return pd.Series(x, index=pd.date_range("2021-01-01", periods=n, freq="D"))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_level_shift_gives_what_pandas_rolling_medians_give(seed):
+    rng = np.random.default_rng(seed)
+    params = {"days": 10, "share": 0.0, "min_step": 2.0, "abrupt": 0.5}
+    for n in (0, 1, 3, 9, 10, 11, 25, 400):
+        s = _levels(rng, n)
+        if n > 20:
+            s.iloc[rng.choice(n, n // 5, replace=False)] = np.nan  # missing days
+            s.iloc[rng.integers(0, n)] = np.inf
+            s.iloc[30:45] = np.nan  # a gap longer than the window
+        result = CHECKS["shift"](s, None, params)
+        mask, sentence = reference_shift(s, params)
+        assert np.array_equal(result.mask.to_numpy(), mask) and result.mask.index.equals(s.index)
+        assert result.sentence == sentence
+    assert CHECKS["shift"](_levels(np.random.default_rng(seed), 400), None, params).mask.any()

@@ -29,26 +29,29 @@ from .registry import CHECKS, CheckResult, flag_rows
 BLOCK = 256  # series per block: a block of 35 years of days is 256 x 12,784 values, 26 MB a table
 
 
-def _future(s: pd.DataFrame, params: dict) -> pd.DataFrame | None:
+def _future(x: np.ndarray, dates: pd.DatetimeIndex, params: dict) -> np.ndarray | None:
     if params.get("as_of") is None:
         return None
-    late = np.asarray(s.index > pd.Timestamp(params["as_of"]))
-    return s.notna() & late[:, None]
+    late = np.asarray(dates > pd.Timestamp(params["as_of"]))
+    return ~np.isnan(x) & late[:, None]
 
 
-def _implausible(s: pd.DataFrame, params: dict) -> pd.DataFrame:
-    x = s.to_numpy()
+def _negative(x: np.ndarray, dates: pd.DatetimeIndex, params: dict) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return x < 0
+
+
+def _implausible(x: np.ndarray, dates: pd.DatetimeIndex, params: dict) -> np.ndarray:
     bad = np.isinf(x)
     with np.errstate(invalid="ignore"):
         if params["min"] is not None:
             bad |= x < params["min"]
         if params["max"] is not None:
             bad |= x > params["max"]
-    return pd.DataFrame(bad, index=s.index, columns=s.columns)
+    return bad
 
 
-def _flat_line(s: pd.DataFrame, params: dict) -> pd.DataFrame:
-    x = s.to_numpy()
+def _flat_line(x: np.ndarray, dates: pd.DatetimeIndex, params: dict) -> np.ndarray:
     new = np.ones(x.shape, dtype=bool)
     with np.errstate(invalid="ignore"):
         new[1:] = ~(x[1:] == x[:-1])  # NaN never equals: each missing day is a run of its own
@@ -57,31 +60,35 @@ def _flat_line(s: pd.DataFrame, params: dict) -> pd.DataFrame:
     mask = (length >= int(params["days"])) & ~np.isnan(x)
     if params["ignore_zero"]:
         mask &= x != 0
-    return pd.DataFrame(mask, index=s.index, columns=s.columns)
+    return mask
 
 
-def _completeness(s: pd.DataFrame, params: dict) -> pd.DataFrame:
+def _completeness(x: np.ndarray, dates: pd.DatetimeIndex, params: dict) -> np.ndarray:
+    """Per day and series: fewer days present in its period than the rule asks (``dates``: consecutive days)."""
     from ..periods import period_keys
 
-    idx = pd.DatetimeIndex(s.index)
+    idx = pd.DatetimeIndex(dates)
     years, poy = period_keys(idx, params["resolution"])
     if params["resolution"] == "month":
         days = idx.days_in_month.to_numpy()
     else:
         days = np.where(idx.day.to_numpy() <= 20, 10, idx.days_in_month.to_numpy() - 20)
-    present = s.notna().groupby(years * 100 + poy).transform("sum").to_numpy()
-    return pd.DataFrame(present < params["min_share"] * days[:, None], index=s.index, columns=s.columns)
+    key = years * 100 + poy
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])  # consecutive days: each period one stretch
+    present = np.add.reduceat((~np.isnan(x)).astype(np.int64), starts, axis=0)
+    present = np.repeat(present, np.diff(np.append(starts, len(key))), axis=0)
+    return present < params["min_share"] * days[:, None]
 
 
-# check name -> (mask of a days x series table, or None when it flags nothing; the check's sentence for
+# check name -> (mask of a days x series array, or None when it flags nothing; the check's sentence for
 # one series' mask; its severity): each mask column is the check's own mask of that series
 BATCHED = {
-    "gaps": (lambda s, p: s.isna(), _checks.gaps_sentence, "info"),
+    "gaps": (lambda x, dates, p: np.isnan(x), _checks.gaps_sentence, "info"),
     "future": (_future, _checks.future_sentence, "error"),
-    "negative": (lambda s, p: s < 0, _checks.negative_sentence, "error"),
+    "negative": (_negative, _checks.negative_sentence, "error"),
     "implausible": (_implausible, _checks.implausible_sentence, "error"),
     "flat_line": (_flat_line, _checks.flat_line_sentence, "warning"),
-    "spike": (_checks.spike_mask, _checks.spike_sentence, "warning"),
+    "spike": (lambda x, dates, p: _checks.spike_array(x, p), _checks.spike_sentence, "warning"),
     "completeness": (_completeness, _checks.completeness_sentence, "info"),
 }
 
@@ -92,11 +99,19 @@ def rows_flagged(rows: pd.DataFrame, code: np.ndarray, configured: dict) -> set[
     In the common case (each series and file listed day after day, in one stretch) this is one
     pass over integer keys; otherwise a sort.
     """
-    day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    return _rows_flagged(_days(rows), codes_of(rows["file"])[0], code, configured)
+
+
+def _days(rows: pd.DataFrame) -> np.ndarray:
+    """The day number (since 1970) of each row."""
+    return rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def _rows_flagged(day: np.ndarray, files: np.ndarray, code: np.ndarray, configured: dict) -> set[int]:
+    """:func:`rows_flagged` of the rows' day numbers and file codes."""
     out: set[int] = set()
     if day.size == 0:
         return out
-    files = codes_of(rows["file"])[0]
     group = code.astype(np.int64) * (int(files.max(initial=0)) + 1) + files  # one series in one file
     low = int(day.min())
     span = int(day.max()) - low + 1
@@ -163,9 +178,11 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
     (:func:`~bulletin.forks.ordered_map`); their flags are recorded here in block order, as one process would.
     """
     row_code, present = codes if codes is not None else series_codes(rows)
-    code = pd.MultiIndex.from_tuples(keys).get_indexer(pd.MultiIndex.from_tuples(present))[row_code]
-    by_rows = rows_flagged(rows, code, configured)
-    day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    position = {key: i for i, key in enumerate(keys)}
+    code = np.array([position.get(key, -1) for key in present], dtype=np.intp)[row_code]
+    day = _days(rows)
+    by_rows = _rows_flagged(day, codes_of(rows["file"])[0], code, configured) \
+        if "duplicates" in configured or "unsorted" in configured else set()
     value = rows["value"].to_numpy(dtype=float)
     missing = np.isnan(value)
     if missing.any():  # per series and day, a present value first
@@ -184,7 +201,7 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
         hi = min(lo + BLOCK, len(keys))
         _block(keys, lo, hi, code[starts[lo]:starts[hi]] - lo, day[starts[lo]:starts[hi]],
                value[starts[lo]:starts[hi]], rows, by_rows, configured, context, record, record_errors, unit,
-               station_of)
+               station_of, keep_good)
 
     blocks = list(range(0, len(keys), BLOCK))
     workers = workers_for(len(blocks)) if record_rows is not None else 1
@@ -217,35 +234,47 @@ def _run_forked(run, keep_good, lo: int) -> tuple[list, list]:
 
 
 def _block(keys, lo, hi, code, day, value, rows, by_rows, configured, context, record, record_errors,
-           unit: str, station_of) -> None:
+           unit: str, station_of, keep_good) -> None:
+    """Check the series ``keys[lo:hi]`` as one table of days x series (``code``, ``day`` sorted by series and day)."""
     width = hi - lo
     first_day, last_day = day.min(), day.max()
-    table = np.full((int(last_day - first_day) + 1, width), np.nan)
+    table = np.full((int(last_day - first_day) + 1, width), np.nan, order="F")  # a column: one series' days in a row
     table[day - first_day, code] = value
     dates = pd.DatetimeIndex((first_day + np.arange(table.shape[0])).astype("datetime64[D]")).as_unit(unit)
-    begin = np.full(width, np.iinfo(np.int64).max)
-    end = np.full(width, -1)
-    np.minimum.at(begin, code, day - first_day)
-    np.maximum.at(end, code, day - first_day)
+    bounds = np.searchsorted(code, np.arange(width + 1))
+    some = bounds[1:] > bounds[:-1]
+    begin = np.where(some, day[np.minimum(bounds[:-1], day.size - 1)] - first_day, np.iinfo(np.int64).max)
+    end = np.where(some, day[bounds[1:] - 1] - first_day, -1)
     pos = np.arange(table.shape[0])[:, None]
     in_range = (pos >= begin[None, :]) & (pos <= end[None, :])
-    s = pd.DataFrame(table, index=dates, columns=range(width))
     error = np.zeros(table.shape, dtype=bool)
-    checked = s
+    checked = table  # the values not flagged as errors yet
+    spans: dict = {}
 
-    def own(col: int, frame: pd.DataFrame) -> pd.Series:
-        return frame[col].iloc[begin[col]: end[col] + 1]
+    def span(col: int) -> pd.DatetimeIndex:
+        """The days from the first to the last row of the series in column ``col``."""
+        if col not in spans:
+            spans[col] = dates[begin[col]: end[col] + 1]
+        return spans[col]
+
+    def own(col: int, x: np.ndarray) -> pd.Series:
+        return pd.Series(x[begin[col]: end[col] + 1, col], index=span(col), name=col)
 
     def flag(station: str, variable: str, col: int, name: str, result: CheckResult) -> None:
         nonlocal checked
-        series = own(col, s)
-        record(station, variable, name, result, series.index)
+        index = span(col)
+        record(station, variable, name, result, index)
         if result.severity == "error":
-            hit = result.mask.reindex(series.index, fill_value=False).fillna(False).to_numpy(dtype=bool) \
-                & series.notna().to_numpy()
+            mask = result.mask
+            if mask.index is index and mask.dtype == bool:
+                hit = mask.to_numpy()
+            else:
+                hit = mask.reindex(index, fill_value=False).fillna(False).to_numpy(dtype=bool)
+            hit = hit & ~np.isnan(table[begin[col]: end[col] + 1, col])
             if hit.any():
                 error[begin[col]: end[col] + 1, col] |= hit
-                checked = s.where(~error)
+                checked = table.copy(order="F")
+                checked[error] = np.nan
 
     def confirm(name: str, chk, params: dict, columns) -> None:
         """Run the check itself on each of ``columns``: its flags and its sentence."""
@@ -270,25 +299,25 @@ def _block(keys, lo, hi, code, day, value, rows, by_rows, configured, context, r
             confirm(name, chk, params, range(width))
             continue
         masks, sentence, severity = BATCHED[name]
-        mask = masks(checked, params)
+        mask = masks(checked, dates, params)
         if mask is None:
             continue
-        mask = mask.to_numpy(dtype=bool) & in_range
+        mask = mask & in_range
         for col in np.flatnonzero(mask.any(axis=0)):
             station, variable = keys[lo + col]
-            m = pd.Series(mask[begin[col]: end[col] + 1, col], index=own(col, s).index)
+            m = pd.Series(mask[begin[col]: end[col] + 1, col], index=span(col))
             flag(station, variable, col, name, CheckResult(m, sentence(m, params), severity))
-    good = s.where(~error)
+    good = table.copy(order="F")
+    good[error] = np.nan
     for col in range(width):
         station, variable = keys[lo + col]
-        series = own(col, s)
         bad = error[begin[col]: end[col] + 1, col]
-        record_errors(station, variable, series.index[bad], own(col, good))
+        record_errors(station, variable, span(col)[bad], own(col, good) if keep_good(station) else None)
     if "completeness" in configured:
         params = configured["completeness"]
-        mask = _completeness(good, params).to_numpy() & in_range
+        mask = _completeness(good, dates, params) & in_range
         for col in np.flatnonzero(mask.any(axis=0)):
             station, variable = keys[lo + col]
-            m = pd.Series(mask[begin[col]: end[col] + 1, col], index=own(col, good).index)
+            m = pd.Series(mask[begin[col]: end[col] + 1, col], index=span(col))
             record(station, variable, "completeness", CheckResult(m, _checks.completeness_sentence(m, params), "info"),
                    None)

@@ -218,7 +218,14 @@ def spike_mask(s, params: dict):
 
     Computed with numpy on the values (a Series gives a Series, a DataFrame a DataFrame).
     """
-    x = s.to_numpy(dtype=float)
+    mask = spike_array(s.to_numpy(dtype=float), params)
+    if isinstance(s, pd.DataFrame):
+        return pd.DataFrame(mask, index=s.index, columns=s.columns)
+    return pd.Series(mask, index=s.index)
+
+
+def spike_array(x: np.ndarray, params: dict) -> np.ndarray:
+    """:func:`spike_mask` of the values ``x``: days along the first axis, each column on its own."""
     before = np.full_like(x, np.nan)
     before[1:] = x[:-1]
     after = np.full_like(x, np.nan)
@@ -232,10 +239,7 @@ def spike_mask(s, params: dict):
         by_sd = jump > params["n_sd"] * np.where(np.isnan(scale), np.inf, scale)
         f = params["factor"]
         by_factor = (x >= f * np.maximum(before, after)) | (x * f <= np.minimum(before, after)) if f else False
-        mask = (d1 * d2 > 0) & (jump > floor) & (by_sd | by_factor)
-    if isinstance(s, pd.DataFrame):
-        return pd.DataFrame(mask, index=s.index, columns=s.columns)
-    return pd.Series(mask, index=s.index)
+        return (d1 * d2 > 0) & (jump > floor) & (by_sd | by_factor)
 
 
 def rolling_median(x: np.ndarray, window: int) -> np.ndarray:
@@ -257,6 +261,22 @@ def rolling_median(x: np.ndarray, window: int) -> np.ndarray:
     return bottleneck.move_median(padded, window, min_count=need, axis=0)[half:]
 
 
+def trailing_median(x: np.ndarray, window: int, need: int) -> np.ndarray:
+    """Median of the ``window`` values up to each of ``x`` (1-d), where at least ``need`` of them are present.
+
+    As pandas' ``rolling(window, min_periods=need).median()`` gives it, infinite values counting
+    as missing as there (the tests hold them equal); with bottleneck, its moving median.
+    """
+    try:
+        import bottleneck
+    except ImportError:
+        bottleneck = None
+    if bottleneck is None or len(x) < window:  # bottleneck: a window no longer than the data
+        return pd.Series(x).rolling(window, min_periods=need).median().to_numpy()
+    x = np.where(np.isinf(x), np.nan, x)
+    return bottleneck.move_median(x, window, min_count=need)
+
+
 def spike_sentence(mask, params: dict) -> str:
     """The sentence of :func:`spike` for its mask."""
     return f"{_count(mask)} day(s) far from both neighbours"
@@ -275,20 +295,23 @@ def level_shift(s: pd.Series, station, params: dict) -> CheckResult:
     """
     n = int(params["days"])
     need = max(1, int(np.ceil(0.7 * n)))
-    before = s.rolling(n, min_periods=need).median().shift(1)
-    after = s[::-1].rolling(n, min_periods=need).median()[::-1]
-    step = after - before
-    size = step.abs()
-    jump = (s - s.shift(1)).abs()
-    cand = (size > params["share"] * before.abs()) & (size > params["min_step"]) \
-        & (jump >= params["abrupt"] * size) & (size > 0)
-    cand = cand.fillna(False).to_numpy(dtype=bool)
+    x = s.to_numpy(dtype=float)
+    before = np.full(len(x), np.nan)
+    before[1:] = trailing_median(x, n, need)[:-1]
+    after = trailing_median(x[::-1], n, need)[::-1]
+    previous = np.full(len(x), np.nan)
+    previous[1:] = x[:-1]
+    with np.errstate(invalid="ignore"):
+        size = np.abs(after - before)
+        jump = np.abs(x - previous)
+        cand = (size > params["share"] * np.abs(before)) & (size > params["min_step"]) \
+            & (jump >= params["abrupt"] * size) & (size > 0)
     mask = np.zeros(len(s), dtype=bool)
     if cand.any():
         # keep the largest step of each stretch of candidate days closer than ``days`` apart
         pos = np.flatnonzero(cand)
         group = np.concatenate([[0], np.cumsum(np.diff(pos) > n)])
-        sizes = size.to_numpy()[pos]
+        sizes = size[pos]
         for g in np.unique(group):
             members = pos[group == g]
             mask[members[np.argmax(sizes[group == g])]] = True
@@ -298,7 +321,7 @@ def level_shift(s: pd.Series, station, params: dict) -> CheckResult:
     first = int(np.flatnonzero(mask)[0])
     return CheckResult(result, f"{_count(mask)} step change(s) of the {n}-day median by more than "
                                f"{100 * params['share']:g} % (first: {_day(s.index[first])}, "
-                               f"{before.iloc[first]:g} to {after.iloc[first]:g})", "warning")
+                               f"{before[first]:g} to {after[first]:g})", "warning")
 
 
 # ---- completeness -------------------------------------------------------------------------
