@@ -337,6 +337,24 @@ def period_of_year(resolution: str, dates: pd.DatetimeIndex) -> np.ndarray:
     return (months - 1) * len(starts) + k
 
 
+def period_last_days(resolution: str, first: np.datetime64, last: np.datetime64) -> np.ndarray:
+    """The days from ``first`` to ``last`` (datetime64[D]) that end a period of ``resolution``.
+
+    The ends that :func:`period_bounds` gives the days from ``first`` to ``last``, without those
+    after ``last``, computed on day numbers.
+
+    >>> period_last_days("dekad", np.datetime64("2026-02-09"), np.datetime64("2026-03-10")).tolist()
+    [datetime.date(2026, 2, 10), datetime.date(2026, 2, 20), datetime.date(2026, 2, 28), datetime.date(2026, 3, 10)]
+    """
+    day = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
+    if resolution == "day":
+        return day
+    starts = (1,) if resolution == "month" else _STARTS[resolution]
+    after = day + 1
+    of_month = (after - after.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
+    return day[np.isin(of_month, starts)]  # the day before a period begins
+
+
 def period_bounds(resolution: str, dates: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
     """First and last day of the ``resolution`` period containing each date."""
     dates = pd.DatetimeIndex(dates).normalize()

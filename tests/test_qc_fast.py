@@ -117,7 +117,7 @@ def reference_link(series_of, params: dict) -> list[tuple[pd.Series, str]]:
 def _same(results, reference) -> None:
     assert len(results) == len(reference)
     for result, (mask, sentence) in zip(results, reference, strict=True):
-        pd.testing.assert_series_equal(result.mask, mask, check_names=False)
+        pd.testing.assert_series_equal(result.mask, mask, check_names=False, check_exact=True)
         assert result.sentence == sentence
 
 
@@ -251,3 +251,81 @@ def test_level_shift_gives_what_pandas_rolling_medians_give(seed):
         assert np.array_equal(result.mask.to_numpy(), mask) and result.mask.index.equals(s.index)
         assert result.sentence == sentence
     assert CHECKS["shift"](_levels(np.random.default_rng(seed), 400), None, params).mask.any()
+
+
+# ---- values per period -----------------------------------------------------------------------------
+
+def reference_grid(values: pd.Series, resolution: str) -> pd.Series:
+    """``period_grid`` with the period ends of every day from pandas' calendar (period_bounds)."""
+    from bulletin.periods import period_bounds
+
+    if values.empty:
+        return values
+    first, last = values.index.min(), values.index.max()
+    ends = pd.DatetimeIndex(np.unique(period_bounds(resolution, pd.date_range(first, last, freq="D"))[1]))
+    return values.reindex(ends[ends <= last].union(values.index))
+
+
+@pytest.mark.parametrize("resolution", ["pentad", "dekad", "month"])
+def test_period_grid_gives_what_the_calendar_of_every_day_gives(resolution):
+    from bulletin.periods import period_bounds
+    from bulletin.qc.periodic import period_grid
+
+    rng = np.random.default_rng(len(resolution))
+    days = pd.date_range("1931-12-20", "1936-03-05").as_unit("ns")  # as read: in ns
+    ends = pd.DatetimeIndex(np.unique(period_bounds(resolution, days)[1]))
+    assert ends.dtype == np.dtype("datetime64[ns]")
+    cases = [ends[[3]], ends[5:9], ends[rng.choice(len(ends), 40, replace=False)],
+             ends[:30].append(pd.DatetimeIndex(["1932-02-29", "1932-03-04"]).as_unit("ns")).unique(),  # no period end
+             pd.DatetimeIndex(["1933-05-07 12:00", "1934-01-02 06:00"]).as_unit("ns"),  # times of day
+             ends[10:50].as_unit("s")]  # another unit: pandas' calendar itself
+    for dates in cases:
+        dates = dates.sort_values()
+        values = pd.Series(rng.random(len(dates)), index=dates)
+        got, expected = period_grid(values, resolution), reference_grid(values, resolution)
+        pd.testing.assert_series_equal(got, expected, check_exact=True)
+        assert got.index.dtype == expected.index.dtype
+    assert period_grid(pd.Series([], index=pd.DatetimeIndex([]), dtype=float), resolution).empty
+    assert period_grid(pd.Series([1.0, 2.0], index=ends[[0, 6]]), resolution).isna().sum() == 5
+
+
+def reference_robust(values: np.ndarray, groups: np.ndarray, raw: np.ndarray, params: dict) -> pd.DataFrame:
+    """``_robust`` group by group, each value against the others of its group."""
+    n = len(values)
+    out = {k: np.full(n, np.nan) for k in ("median", "sd", "low", "high")}
+    out["years"] = np.zeros(n, dtype=np.int64)
+    judged = np.zeros(n, dtype=bool)
+    ok = np.isfinite(values) & np.isfinite(raw)
+    for idx in pd.Series(np.arange(n)[ok]).groupby(groups[ok]).indices.values():
+        at = np.flatnonzero(ok)[idx]
+        if len(at) < 2:
+            continue
+        k = len(at)
+        others = np.broadcast_to(values[at], (k, k))[~np.eye(k, dtype=bool)].reshape(k, k - 1)
+        raw_others = np.broadcast_to(raw[at], (k, k))[~np.eye(k, dtype=bool)].reshape(k, k - 1)
+        med = np.median(others, axis=1)
+        mad = np.median(np.abs(others - med[:, None]), axis=1)
+        out["median"][at], out["sd"][at] = med, np.maximum(1.4826 * mad, params["min_sd"])
+        out["low"][at], out["high"][at] = raw_others.min(axis=1), raw_others.max(axis=1)
+        out["years"][at] = k - 1
+        judged[at] = (k - 1 >= params["min_years"]) & ((raw_others <= 0).mean(axis=1) <= params["max_zero_share"])
+    out["judged"] = judged
+    return pd.DataFrame(out)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_robust_statistics_of_groups_of_every_size_at_once(seed):
+    from bulletin.qc.periodic import _robust
+
+    rng = np.random.default_rng(seed)
+    params = {"min_sd": 0.05, "min_years": 10, "max_zero_share": 0.25}
+    for n in (0, 1, 2, 7, 36 * 3 + 5, 36 * 40 + 11):
+        raw = np.round(rng.gamma(2.0, 20.0, n), 1)
+        raw[rng.random(n) < 0.1] = 0.0
+        raw[rng.random(n) < 0.1] = np.nan
+        if n > 10:
+            raw[rng.integers(0, n)] = np.inf
+        values = np.log(raw + 0.5)
+        groups = np.arange(n) % 36 + 1 if seed % 2 else rng.integers(1, 37, n)  # ordered years, or mixed
+        pd.testing.assert_frame_equal(_robust(values, groups, raw, params), reference_robust(values, groups, raw, params),
+                                      check_exact=True)

@@ -23,11 +23,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..periods import period_bounds, period_of_year
+from ..periods import PERIODS_PER_YEAR, period_bounds, period_last_days, period_of_year
 from ..text import N_
 from .registry import CheckResult, check
 
 ROBUST_SD = 1.4826  # standard deviation / median absolute deviation for normal data [-]
+_NS = np.dtype("datetime64[ns]")
 
 
 def _count(mask) -> int:
@@ -54,14 +55,21 @@ def period_grid(values: pd.Series, resolution: str) -> pd.Series:
     if values.empty:
         return values
     first, last = values.index.min(), values.index.max()
-    ends = pd.DatetimeIndex(np.unique(period_bounds(resolution, pd.date_range(first, last, freq="D"))[1]))
+    if values.index.dtype == _NS and resolution in PERIODS_PER_YEAR:  # on day numbers (in ns, as pandas keeps them)
+        # the days of date_range(first, last) once normalised: from first's day, as many as it has
+        days = (last - first) // pd.Timedelta(days=1)
+        start = first.to_datetime64().astype("datetime64[D]")
+        ends = pd.DatetimeIndex(period_last_days(resolution, start, start + days).astype(_NS))
+    else:
+        ends = pd.DatetimeIndex(np.unique(period_bounds(resolution, pd.date_range(first, last, freq="D"))[1]))
     return values.reindex(ends[ends <= last].union(values.index))
 
 
 def _others(v: np.ndarray) -> np.ndarray:
-    """Row i: the values of ``v`` other than ``v[i]`` (a k x (k-1) array)."""
-    k = len(v)
-    return np.broadcast_to(v, (k, k))[~np.eye(k, dtype=bool)].reshape(k, k - 1)
+    """Row i of each group (last axis): the values of ``v`` other than ``v[..., i]`` (a ... x k x (k-1) array)."""
+    k = v.shape[-1]
+    full = np.broadcast_to(v[..., None, :], (*v.shape[:-1], k, k))
+    return full[..., ~np.eye(k, dtype=bool)].reshape(*v.shape[:-1], k, k - 1)
 
 
 def _logs(x: np.ndarray, share: float) -> tuple[np.ndarray, float]:
@@ -85,19 +93,21 @@ def _robust(values: np.ndarray, groups: np.ndarray, raw: np.ndarray, params: dic
     out = {k: np.full(n, np.nan) for k in ("median", "sd", "low", "high")}
     out["years"] = np.zeros(n, dtype=np.int64)
     judged = np.zeros(n, dtype=bool)
-    ok = np.isfinite(values) & np.isfinite(raw)
-    for idx in pd.Series(np.arange(n)[ok]).groupby(groups[ok]).indices.values():
-        at = np.flatnonzero(ok)[idx]
-        if len(at) < 2:
-            continue
-        others, raw_others = _others(values[at]), _others(raw[at])
-        med = np.median(others, axis=1)
-        mad = np.median(np.abs(others - med[:, None]), axis=1)
-        out["median"][at], out["sd"][at] = med, np.maximum(ROBUST_SD * mad, params["min_sd"])
-        out["low"][at], out["high"][at] = raw_others.min(axis=1), raw_others.max(axis=1)
-        out["years"][at] = len(at) - 1
-        zeros = (raw_others <= 0).mean(axis=1)
-        judged[at] = (len(at) - 1 >= params["min_years"]) & (zeros <= params["max_zero_share"])
+    ok = np.flatnonzero(np.isfinite(values) & np.isfinite(raw))
+    ok = ok[np.argsort(groups[ok], kind="stable")]  # the values of each group together, in order
+    if ok.size:
+        starts = np.flatnonzero(np.r_[True, groups[ok][1:] != groups[ok][:-1]])
+        sizes = np.diff(np.append(starts, ok.size))
+        for k in np.unique(sizes[sizes >= 2]).tolist():  # the groups of k values at once, one per row
+            at = ok[starts[sizes == k][:, None] + np.arange(k)]
+            others, raw_others = _others(values[at]), _others(raw[at])
+            med = np.median(others, axis=-1)
+            mad = np.median(np.abs(others - med[..., None]), axis=-1)
+            out["median"][at], out["sd"][at] = med, np.maximum(ROBUST_SD * mad, params["min_sd"])
+            out["low"][at], out["high"][at] = raw_others.min(axis=-1), raw_others.max(axis=-1)
+            out["years"][at] = k - 1
+            zeros = (raw_others <= 0).mean(axis=-1)
+            judged[at] = (k - 1 >= params["min_years"]) & (zeros <= params["max_zero_share"])
     out["judged"] = judged
     return pd.DataFrame(out)
 
