@@ -329,3 +329,39 @@ def test_robust_statistics_of_groups_of_every_size_at_once(seed):
         groups = np.arange(n) % 36 + 1 if seed % 2 else rng.integers(1, 37, n)  # ordered years, or mixed
         pd.testing.assert_frame_equal(_robust(values, groups, raw, params), reference_robust(values, groups, raw, params),
                                       check_exact=True)
+
+
+def reference_stats(s: pd.Series, resolution: str, params: dict) -> pd.DataFrame:
+    """``period_stats`` as the frame of ``_robust`` completed column by column."""
+    from bulletin.periods import period_of_year
+    from bulletin.qc.periodic import _logs, _robust
+
+    x = s.to_numpy(dtype=float)
+    logs, c = _logs(x, params["zero_offset"])
+    poy = period_of_year(resolution, s.index)
+    st = _robust(logs, poy, x, params)
+    st.index = s.index
+    st["z"] = (logs - st["median"].to_numpy()) / st["sd"].to_numpy()
+    st["median"] = np.exp(st["median"]) - c
+    st.insert(0, "value", x)
+    st.insert(1, "period", poy)
+    st["offset"] = c
+    st["judged"] &= np.isfinite(st["z"])
+    return st
+
+
+@pytest.mark.parametrize("resolution", ["pentad", "dekad", "month"])
+def test_period_stats_give_the_frame_they_gave(resolution):
+    from bulletin.periods import period_bounds
+    from bulletin.qc.periodic import period_stats
+
+    rng = np.random.default_rng(5)
+    ends = pd.DatetimeIndex(np.unique(period_bounds(resolution, pd.date_range("1990-01-01", "2021-12-31"))[1]))
+    params = {"zero_offset": 0.01, "min_sd": 0.05, "min_years": 10, "max_zero_share": 0.25}
+    for n in (1, 5, len(ends)):
+        s = pd.Series(np.round(rng.gamma(2.0, 20.0, n), 1), index=ends[:n])
+        s.iloc[rng.random(n) < 0.05] = np.nan
+        s.iloc[rng.random(n) < 0.05] = 0.0
+        got, expected = period_stats(s, resolution, params), reference_stats(s, resolution, params)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        assert got["judged"].any() == (n == len(ends))

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..ingest import Observations
-from ..ingest.observations import codes_of, series_codes
+from ..ingest.observations import codes_of
 from ..network import Network
 from . import batch as _batch
 from . import checks as _checks  # noqa: F401  (registers the checks)
@@ -186,10 +186,14 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
     station with inflow, release and volume (the reservoir balance).
     """
     day = (frame["resolution"] == "day").to_numpy()
-    rows = frame[day] if not day.all() else frame
-    if rows.empty:
+    if not day.any():
         return {}
-    row_code, keys = codes if rows is frame else series_codes(rows)
+    row_code, keys = codes
+    if not day.all():  # the codes of the daily rows alone, as series_codes gives them, without copying the rows
+        order = pd.unique(row_code[day])  # in order of first appearance among the daily rows
+        renumber = np.full(len(keys), -1, dtype=np.int64)
+        renumber[order] = np.arange(order.size)
+        row_code, keys = renumber[row_code], [keys[k] for k in order.tolist()]
     # the reservoir balance needs the good values of stations with inflow, release and volume
     variables_of: dict = {}
     for station, variable in keys:
@@ -219,12 +223,14 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
         if errors_only:
             configured = {name: params for name, params in configured.items()
                           if name not in _batch.BATCHED or _batch.BATCHED[name][2] == "error"}
-        if len(groups) > 1:
-            member = np.zeros(len(keys), dtype=bool)
-            member[[position[m] for m in members]] = True
-            sub, sub_codes = rows[member[row_code]], None
+        if len(groups) > 1 or not day.all():
+            in_group = np.full(len(keys) + 1, -1, dtype=np.int64)  # series code -> number in the group (-1: none)
+            in_group[[position[m] for m in members]] = np.arange(len(members))
+            at = in_group[row_code] >= 0  # row_code -1 (not daily) reads the last, -1
+            at &= day
+            sub, sub_codes = frame[at], (in_group[row_code[at]], members)
         else:
-            sub, sub_codes = rows, (row_code, keys)
+            sub, sub_codes = frame, (row_code, keys)
         _batch.run_daily_batch(sub, members, configured, context, record, record_errors,
                                keep_good=keep.__contains__, record_rows=record_rows, codes=sub_codes,
                                station_of=stations.get)

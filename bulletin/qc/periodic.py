@@ -89,6 +89,11 @@ def _robust(values: np.ndarray, groups: np.ndarray, raw: np.ndarray, params: dic
     the zeros); a value is ``judged`` when at least ``min_years`` others are present and at
     most ``max_zero_share`` of them are zero.
     """
+    return pd.DataFrame(_robust_arrays(values, groups, raw, params))
+
+
+def _robust_arrays(values: np.ndarray, groups: np.ndarray, raw: np.ndarray, params: dict) -> dict:
+    """:func:`_robust` as a dict of arrays (median, sd, low, high, years, judged)."""
     n = len(values)
     out = {k: np.full(n, np.nan) for k in ("median", "sd", "low", "high")}
     out["years"] = np.zeros(n, dtype=np.int64)
@@ -109,7 +114,7 @@ def _robust(values: np.ndarray, groups: np.ndarray, raw: np.ndarray, params: dic
             zeros = (raw_others <= 0).mean(axis=-1)
             judged[at] = (k - 1 >= params["min_years"]) & (zeros <= params["max_zero_share"])
     out["judged"] = judged
-    return pd.DataFrame(out)
+    return out
 
 
 def period_stats(s: pd.Series, resolution: str, params: dict) -> pd.DataFrame:
@@ -123,15 +128,13 @@ def period_stats(s: pd.Series, resolution: str, params: dict) -> pd.DataFrame:
     x = s.to_numpy(dtype=float)
     logs, c = _logs(x, params["zero_offset"])
     poy = period_of_year(resolution, s.index)
-    st = _robust(logs, poy, x, params)
-    st.index = s.index
-    st["z"] = (logs - st["median"].to_numpy()) / st["sd"].to_numpy()
-    st["median"] = np.exp(st["median"]) - c
-    st.insert(0, "value", x)
-    st.insert(1, "period", poy)
-    st["offset"] = c
-    st["judged"] &= np.isfinite(st["z"])
-    return st
+    st = _robust_arrays(logs, poy, x, params)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (logs - st["median"]) / st["sd"]
+    return pd.DataFrame({"value": x, "period": poy, "median": np.exp(st["median"]) - c, "sd": st["sd"],
+                         "low": st["low"], "high": st["high"], "years": st["years"],
+                         "judged": st["judged"] & np.isfinite(z), "z": z, "offset": np.full(len(x), c)},
+                        index=s.index)
 
 
 def outliers(st: pd.DataFrame, params: dict) -> np.ndarray:

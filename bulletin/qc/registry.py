@@ -119,7 +119,8 @@ def flag_rows(out: list, station: str, variable: str, resolution: str, name: str
     mask = result.mask
     if index is not None and not mask.index.equals(index):
         mask = mask.reindex(index, fill_value=False)
-    mask = mask.fillna(False).astype(bool)
+    if mask.dtype != bool:  # a mask of bool has no NaN to fill
+        mask = mask.fillna(False).astype(bool)
     for first, last, days in runs(mask):
         out.append((station, variable, resolution, name, result.severity, first, last, days, result.sentence))
 
@@ -134,11 +135,11 @@ def runs(mask: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp, int]]:
     if not m.any():
         return []
     idx = pd.DatetimeIndex(mask.index)
-    day = idx.to_numpy().astype("datetime64[D]").astype(np.int64)
     pos = np.flatnonzero(m)
+    day = idx.to_numpy()[pos].astype("datetime64[D]").astype(np.int64)  # of the flagged dates only
     # a new run starts where the previous flagged date is not the day before
     new = np.ones(len(pos), dtype=bool)
-    new[1:] = (day[pos[1:]] - day[pos[:-1]]) != 1
-    starts = pos[new]
-    ends = np.append(pos[np.flatnonzero(new)[1:] - 1], pos[-1])
-    return [(idx[a], idx[b], int(day[b] - day[a] + 1)) for a, b in zip(starts, ends, strict=True)]
+    new[1:] = (day[1:] - day[:-1]) != 1
+    first = np.flatnonzero(new)
+    last = np.append(first[1:] - 1, len(pos) - 1)
+    return [(idx[pos[a]], idx[pos[b]], int(day[b] - day[a] + 1)) for a, b in zip(first, last, strict=True)]
