@@ -365,3 +365,31 @@ def test_period_stats_give_the_frame_they_gave(resolution):
         got, expected = period_stats(s, resolution, params), reference_stats(s, resolution, params)
         pd.testing.assert_frame_equal(got, expected, check_exact=True)
         assert got["judged"].any() == (n == len(ends))
+
+
+# ---- the checks of daily series in blocks ---------------------------------------------------------
+
+@pytest.mark.parametrize("resolution", ["dekad", "month", "pentad"])
+def test_completeness_of_a_block_gives_what_the_grouped_count_gives(resolution):
+    from bulletin.qc.batch import _completeness
+
+    rng = np.random.default_rng(1)
+    for start, n in (("2023-12-25", 500), ("2024-02-20", 1), ("2024-02-29", 3)):
+        dates = pd.date_range(start, periods=n, freq="D").as_unit("ns")
+        x = np.asfortranarray(rng.random((n, 4)))
+        x[rng.random((n, 4)) < 0.3] = np.nan
+        x[: min(n, 40), 2] = np.nan  # a period with no day present
+        params = {"resolution": resolution, "min_share": 0.7}
+        years, poy = period_keys(dates, resolution)
+        if resolution == "month":
+            days = dates.days_in_month.to_numpy()
+        else:
+            days = np.where(dates.day.to_numpy() <= 20, 10, dates.days_in_month.to_numpy() - 20)
+        s = pd.DataFrame(x, index=dates)
+        present = s.notna().groupby(years * 100 + poy).transform("sum").to_numpy()
+        expected = present < 0.7 * days[:, None]
+        got = _completeness(x, dates, params)
+        assert np.array_equal(got, expected)
+        assert got[0, 2]  # a period with no day present is flagged
+    with pytest.raises(ValueError, match="unknown resolution"):
+        _completeness(x, dates, {"resolution": "week", "min_share": 0.7})

@@ -112,13 +112,15 @@ def _run_qc(obs: Observations, network: Network | None, as_of, config: QCConfig 
             continue
         error_mask = np.zeros(len(s), dtype=bool)
         checked = s  # later checks see the series without the values already flagged as errors
+        rows = None  # the series' rows as read, for the row checks (which only read them)
         for name, params in configured.items():
             chk = CHECKS[name]
             if name == "completeness" or not chk.runs_on(resolution):
                 continue
             params = {**params, **{k: context[k] for k in chk.context}}
             if chk.kind == "rows":
-                result = chk.func(g[_ROW_COLUMNS], st, params)
+                rows = g[_ROW_COLUMNS] if rows is None else rows
+                result = chk.func(rows, st, params)
             else:
                 result = chk.func(checked, st, params)
             flag_rows(out, station, variable, resolution, name, result, s.index)

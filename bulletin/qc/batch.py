@@ -23,6 +23,7 @@ import pandas as pd
 from ..aggregation import sort_order
 from ..forks import ordered_map, workers_for
 from ..ingest.observations import codes_of, series_codes
+from ..periods import PERIODS_PER_YEAR, period_last_days
 from . import checks as _checks
 from .registry import CHECKS, CheckResult, flag_rows
 
@@ -65,18 +66,20 @@ def _flat_line(x: np.ndarray, dates: pd.DatetimeIndex, params: dict) -> np.ndarr
 
 def _completeness(x: np.ndarray, dates: pd.DatetimeIndex, params: dict) -> np.ndarray:
     """Per day and series: fewer days present in its period than the rule asks (``dates``: consecutive days)."""
-    from ..periods import period_keys
-
-    idx = pd.DatetimeIndex(dates)
-    years, poy = period_keys(idx, params["resolution"])
-    if params["resolution"] == "month":
-        days = idx.days_in_month.to_numpy()
-    else:
-        days = np.where(idx.day.to_numpy() <= 20, 10, idx.days_in_month.to_numpy() - 20)
-    key = years * 100 + poy
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])  # consecutive days: each period one stretch
+    resolution = params["resolution"]
+    if resolution not in PERIODS_PER_YEAR:
+        raise ValueError(f"unknown resolution {resolution!r}")
+    day = pd.DatetimeIndex(dates).to_numpy().astype("datetime64[D]")
+    month = day.astype("datetime64[M]").astype("datetime64[D]")
+    of_month = (day - month).astype(np.int64) + 1
+    month_days = (month.astype("datetime64[M]") + 1).astype("datetime64[D]") - month
+    month_days = month_days.astype(np.int64)
+    days = month_days if resolution == "month" else np.where(of_month <= 20, 10, month_days - 20)
+    # each period one stretch of the consecutive days: it begins the day after one ends
+    starts = np.r_[0, (period_last_days(resolution, day[0], day[-1]) - day[0]).astype(np.int64) + 1]
+    starts = starts[starts < len(day)]
     present = np.add.reduceat((~np.isnan(x)).astype(np.int64), starts, axis=0)
-    present = np.repeat(present, np.diff(np.append(starts, len(key))), axis=0)
+    present = np.repeat(present, np.diff(np.append(starts, len(day))), axis=0)
     return present < params["min_share"] * days[:, None]
 
 

@@ -351,6 +351,6 @@ def completeness(s: pd.Series, station, params: dict) -> CheckResult:
 
 def completeness_sentence(mask: pd.Series, params: dict) -> str:
     """The sentence of :func:`completeness` for its mask: the periods with a flagged day."""
-    years, poy = period_keys(pd.DatetimeIndex(mask.index), params["resolution"])
-    periods = len(np.unique((years * 100 + poy)[mask.to_numpy(dtype=bool)]))
+    years, poy = period_keys(pd.DatetimeIndex(mask.index)[mask.to_numpy(dtype=bool)], params["resolution"])
+    periods = len(np.unique(years * 100 + poy))  # of the flagged days only
     return f"{periods} {params['resolution']}(s) with less than {100 * params['min_share']:g} % of days present"

@@ -142,4 +142,5 @@ def runs(mask: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp, int]]:
     new[1:] = (day[1:] - day[:-1]) != 1
     first = np.flatnonzero(new)
     last = np.append(first[1:] - 1, len(pos) - 1)
-    return [(idx[pos[a]], idx[pos[b]], int(day[b] - day[a] + 1)) for a, b in zip(first, last, strict=True)]
+    lengths = (day[last] - day[first] + 1).tolist()
+    return list(zip(idx[pos[first]], idx[pos[last]], lengths, strict=True))  # Timestamps boxed at once
