@@ -393,3 +393,13 @@ def test_completeness_of_a_block_gives_what_the_grouped_count_gives(resolution):
         assert got[0, 2]  # a period with no day present is flagged
     with pytest.raises(ValueError, match="unknown resolution"):
         _completeness(x, dates, {"resolution": "week", "min_share": 0.7})
+
+
+def test_first_appearance_is_pandas_unique():
+    from bulletin.qc import _first_appearance
+
+    rng = np.random.default_rng(2)
+    cases = [np.array([], dtype=np.int64), np.array([7]), np.repeat([3, 1, 3, 0, 1], [4, 1, 2, 5, 3]),
+             rng.integers(0, 9, 300), np.repeat(rng.permutation(50), rng.integers(1, 30, 50))]
+    for codes in cases:
+        assert _first_appearance(codes).tolist() == pd.unique(codes).tolist()

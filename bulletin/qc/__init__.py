@@ -157,6 +157,17 @@ def _run_qc(obs: Observations, network: Network | None, as_of, config: QCConfig 
     return QCReport(flags, error_frame, rules)
 
 
+def _first_appearance(codes: np.ndarray) -> np.ndarray:
+    """``pd.unique(codes)``, the distinct codes in order of first appearance, from the first row of each run.
+
+    The rows of a series come in stretches: a code first appears where a run of it begins.
+    """
+    if not codes.size:
+        return pd.unique(codes)
+    begins = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    return pd.unique(codes[np.concatenate(([0], begins))])
+
+
 def _series_in_order(frame: pd.DataFrame, batched: dict, codes):
     """Each (station, variable, resolution) of ``frame`` in order of first appearance, with its rows.
 
@@ -167,10 +178,12 @@ def _series_in_order(frame: pd.DataFrame, batched: dict, codes):
     resolution, words = codes_of(frame["resolution"])
     width = max(len(words), 1)
     combined = series * width + resolution
-    order = pd.unique(combined)
+    order = _first_appearance(combined)
     names = {k: (*keys[k // width], str(words[k % width])) for k in order.tolist()}
     skip = [k for k, name in names.items() if name in batched]
-    rest = ~np.isin(combined, skip) if skip else np.ones(len(frame), dtype=bool)
+    skipped = np.zeros(len(keys) * width, dtype=bool)
+    skipped[skip] = True
+    rest = ~skipped[combined]
     groups = dict(iter(frame[rest].groupby(["station", "variable", "resolution"], sort=False))) if rest.any() else {}
     for k in order.tolist():
         yield names[k], groups.get(names[k])
@@ -192,7 +205,7 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
         return {}
     row_code, keys = codes
     if not day.all():  # the codes of the daily rows alone, as series_codes gives them, without copying the rows
-        order = pd.unique(row_code[day])  # in order of first appearance among the daily rows
+        order = _first_appearance(row_code[day])  # in order of first appearance among the daily rows
         renumber = np.full(len(keys), -1, dtype=np.int64)
         renumber[order] = np.arange(order.size)
         row_code, keys = renumber[row_code], [keys[k] for k in order.tolist()]

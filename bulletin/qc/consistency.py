@@ -11,6 +11,7 @@ the doubt on the downstream country every time.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -66,16 +67,25 @@ def _dekads(idx: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     their calendar first day (below 0 for a dekad begun before ``idx``) and their length [days].
     """
     start = idx[0] if idx.tz is None else idx[0].tz_localize(None)
-    day = start.to_datetime64().astype("datetime64[D]") + np.arange(len(idx))
+    return _dekads_from(start.to_datetime64().astype("datetime64[D]"), len(idx))
+
+
+@lru_cache(maxsize=32)
+def _dekads_from(first_day: np.datetime64, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_dekads` of ``n`` days from ``first_day``: the series of a network mostly span the same days."""
+    day = first_day + np.arange(n)
     month = day.astype("datetime64[M]")
     dom = (day - month.astype("datetime64[D]")).astype(np.int64) + 1
     begins = np.flatnonzero((dom == 1) | (dom == 11) | (dom == 21))
     first = np.concatenate(([0], begins[begins > 0]))
-    inside = np.diff(np.append(first, len(idx)))
+    inside = np.diff(np.append(first, n))
     start_dom = np.where(dom[first] <= 10, 1, np.where(dom[first] <= 20, 11, 21))
     month_days = ((month[first] + 1).astype("datetime64[D]") - month[first].astype("datetime64[D]")).astype(np.int64)
     days = np.where(start_dom < 21, 10, month_days - 20)
-    return first, inside, first - (dom[first] - start_dom), days
+    out = first, inside, first - (dom[first] - start_dom), days
+    for a in out:
+        a.flags.writeable = False  # shared by the calls with the same days
+    return out
 
 
 def _group(values: np.ndarray, inside: np.ndarray, how: str) -> np.ndarray:
