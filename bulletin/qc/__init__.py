@@ -234,6 +234,7 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
         found[(station, variable, "day")] = (flags, dates, good if station in keep else None)
 
     position = {k: i for i, k in enumerate(keys)}
+    daily = _batch.DailyRows.of(frame, None if day.all() else day)  # the columns read, as arrays, once
     for configured, members in groups.values():
         if errors_only:
             configured = {name: params for name, params in configured.items()
@@ -243,12 +244,12 @@ def _run_batches(frame: pd.DataFrame, network: Network | None, config: QCConfig,
             in_group[[position[m] for m in members]] = np.arange(len(members))
             at = in_group[row_code] >= 0  # row_code -1 (not daily) reads the last, -1
             at &= day
-            sub, sub_codes = frame[at], (in_group[row_code[at]], members)
+            at = np.flatnonzero(at)
+            sub, sub_codes = daily.take(at), (in_group[row_code[at]], members)
         else:
-            sub, sub_codes = frame, (row_code, keys)
-        _batch.run_daily_batch(sub, members, configured, context, record, record_errors,
-                               keep_good=keep.__contains__, record_rows=record_rows, codes=sub_codes,
-                               station_of=stations.get)
+            sub, sub_codes = daily, (row_code, keys)
+        _batch.run_daily_arrays(sub, sub_codes, members, configured, context, record, record_errors,
+                                keep_good=keep.__contains__, record_rows=record_rows, station_of=stations.get)
     return found
 
 

@@ -15,7 +15,9 @@ whose rows a vectorised test finds suspect (:func:`rows_flagged`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -181,12 +183,46 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
     (:func:`~bulletin.forks.ordered_map`); their flags are recorded here in block order, as one process would.
     """
     row_code, present = codes if codes is not None else series_codes(rows)
+    run_daily_arrays(DailyRows.of(rows), (row_code, present), keys, configured, context, record, record_errors,
+                     keep_good, record_rows, station_of)
+
+
+class DailyRows(NamedTuple):
+    """The columns of daily rows that the checks in blocks read, as arrays (taken once for many groups)."""
+
+    day: np.ndarray  # day number (since 1970) of each row
+    value: np.ndarray
+    files: np.ndarray  # file code of each row
+    unit: str  # of the rows' dates
+    rows_of: Callable  # (station, variable) -> that series' rows (date, value, file, line), for the row checks
+
+    @classmethod
+    def of(cls, rows: pd.DataFrame, among: np.ndarray | None = None) -> DailyRows:
+        """The arrays of ``rows``; the row checks read the rows of a series ``among`` them (bool per row)."""
+
+        def rows_of(station: str, variable: str) -> pd.DataFrame:
+            sel = (rows["station"] == station).to_numpy() & (rows["variable"] == variable).to_numpy()
+            return rows.loc[sel if among is None else sel & among, ["date", "value", "file", "line"]]
+
+        return cls(_days(rows), rows["value"].to_numpy(dtype=float), codes_of(rows["file"])[0],
+                   np.datetime_data(rows["date"].dtype)[0], rows_of)
+
+    def take(self, at: np.ndarray) -> DailyRows:
+        """The rows at positions ``at`` (in that order); the row checks read the same rows of a series."""
+        return self._replace(day=self.day[at], value=self.value[at], files=self.files[at])
+
+
+def run_daily_arrays(daily: DailyRows, codes: tuple, keys: list[tuple[str, str]], configured: dict, context: dict,
+                     record, record_errors, keep_good=lambda station: True, record_rows=None,
+                     station_of=lambda station: None) -> None:
+    """:func:`run_daily_batch` of rows given as arrays, with their :func:`~bulletin.ingest.observations.series_codes`."""
+    row_code, present = codes
     position = {key: i for i, key in enumerate(keys)}
     code = np.array([position.get(key, -1) for key in present], dtype=np.intp)[row_code]
-    day = _days(rows)
-    by_rows = _rows_flagged(day, codes_of(rows["file"])[0], code, configured) \
+    day = daily.day
+    by_rows = _rows_flagged(day, daily.files, code, configured) \
         if "duplicates" in configured or "unsorted" in configured else set()
-    value = rows["value"].to_numpy(dtype=float)
+    value = daily.value
     missing = np.isnan(value)
     if missing.any():  # per series and day, a present value first
         order = np.lexsort((missing, day, code))
@@ -198,13 +234,13 @@ def run_daily_batch(rows: pd.DataFrame, keys: list[tuple[str, str]], configured:
     first[1:] = (code[1:] != code[:-1]) | (day[1:] != day[:-1])
     code, day, value = code[first], day[first], value[first]
     starts = np.searchsorted(code, np.arange(len(keys) + 1))
-    unit = np.datetime_data(rows["date"].dtype)[0]
+    unit = daily.unit
 
     def run(lo: int, record, record_errors) -> None:
         hi = min(lo + BLOCK, len(keys))
         _block(keys, lo, hi, code[starts[lo]:starts[hi]] - lo, day[starts[lo]:starts[hi]],
-               value[starts[lo]:starts[hi]], rows, by_rows, configured, context, record, record_errors, unit,
-               station_of, keep_good)
+               value[starts[lo]:starts[hi]], daily.rows_of, by_rows, configured, context, record, record_errors,
+               unit, station_of, keep_good)
 
     blocks = list(range(0, len(keys), BLOCK))
     workers = workers_for(len(blocks)) if record_rows is not None else 1
@@ -236,7 +272,7 @@ def _run_forked(run, keep_good, lo: int) -> tuple[list, list]:
     return flags, errors
 
 
-def _block(keys, lo, hi, code, day, value, rows, by_rows, configured, context, record, record_errors,
+def _block(keys, lo, hi, code, day, value, rows_of, by_rows, configured, context, record, record_errors,
            unit: str, station_of, keep_good) -> None:
     """Check the series ``keys[lo:hi]`` as one table of days x series (``code``, ``day`` sorted by series and day)."""
     width = hi - lo
@@ -284,8 +320,7 @@ def _block(keys, lo, hi, code, day, value, rows, by_rows, configured, context, r
         for col in columns:
             station, variable = keys[lo + col]
             if chk.kind == "rows":
-                sel = (rows["station"] == station).to_numpy() & (rows["variable"] == variable).to_numpy()
-                result = chk.func(rows.loc[sel, ["date", "value", "file", "line"]], None, params)
+                result = chk.func(rows_of(station, variable), None, params)
             else:
                 result = chk.func(own(col, checked), station_of(station), params)
             flag(station, variable, col, name, result)
