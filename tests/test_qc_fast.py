@@ -403,3 +403,21 @@ def test_first_appearance_is_pandas_unique():
              rng.integers(0, 9, 300), np.repeat(rng.permutation(50), rng.integers(1, 30, 50))]
     for codes in cases:
         assert _first_appearance(codes).tolist() == pd.unique(codes).tolist()
+
+
+def test_spikes_of_a_table_are_the_spikes_of_each_column():
+    from bulletin.qc.checks import _spike_days, spike_array
+
+    rng = np.random.default_rng(4)
+    x = np.round(100 + np.cumsum(rng.normal(0, 1, (400, 7)), axis=0), 1)
+    x[rng.random(x.shape) < 0.03] *= 8  # spikes
+    x[rng.random(x.shape) < 0.05] = np.nan
+    x[:50, 2] = np.nan
+    x[:, 5] = np.nan
+    for table in (x, np.asfortranarray(x), x[:20]):  # days in rows or columns; fewer days than the window
+        for params in ({"n_sd": 8, "factor": 3, "window": 31, "min_share": 0.1, "min_change": 0.0},
+                       {"n_sd": 8, "factor": 0, "window": 31, "min_share": 0, "min_change": 0.1}):
+            whole = _spike_days(table, params)  # every column at once
+            assert np.array_equal(spike_array(table, params), whole)
+            assert np.array_equal(spike_array(table[:, 1], params), whole[:, 1])
+    assert spike_array(x, {"n_sd": 8, "factor": 3, "window": 31, "min_share": 0.1, "min_change": 0.0}).any()

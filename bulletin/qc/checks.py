@@ -226,6 +226,16 @@ def spike_mask(s, params: dict):
 
 def spike_array(x: np.ndarray, params: dict) -> np.ndarray:
     """:func:`spike_mask` of the values ``x``: days along the first axis, each column on its own."""
+    if x.ndim == 2 and x.shape[1] > 1:  # column by column: the arrays of one column stay in the cache
+        out = np.empty(x.shape, dtype=bool, order="F")
+        for col in range(x.shape[1]):
+            out[:, col] = _spike_days(x[:, col], params)
+        return out
+    return _spike_days(x, params)
+
+
+def _spike_days(x: np.ndarray, params: dict) -> np.ndarray:
+    """:func:`spike_array` of one series (or of a table, all at once)."""
     before = np.full_like(x, np.nan)
     before[1:] = x[:-1]
     after = np.full_like(x, np.nan)
