@@ -346,13 +346,16 @@ def period_last_days(resolution: str, first: np.datetime64, last: np.datetime64)
     >>> period_last_days("dekad", np.datetime64("2026-02-09"), np.datetime64("2026-03-10")).tolist()
     [datetime.date(2026, 2, 10), datetime.date(2026, 2, 20), datetime.date(2026, 2, 28), datetime.date(2026, 3, 10)]
     """
-    day = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
+    first, last = np.datetime64(first, "D"), np.datetime64(last, "D")
     if resolution == "day":
-        return day
+        return np.arange(first, last + 1)
     starts = (1,) if resolution == "month" else _STARTS[resolution]
-    after = day + 1
-    of_month = (after - after.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
-    return day[np.isin(of_month, starts)]  # the day before a period begins
+    months = np.arange(first.astype("datetime64[M]"), last.astype("datetime64[M]") + 1)
+    begin = months.astype("datetime64[D]")
+    # each month's periods end the day before the next begins, the last on the month's last day
+    ends = np.column_stack([begin + (start - 2) for start in starts[1:]]
+                           + [(months + 1).astype("datetime64[D]") - 1]).ravel()
+    return ends[(ends >= first) & (ends <= last)]
 
 
 def period_bounds(resolution: str, dates: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:

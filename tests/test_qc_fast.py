@@ -421,3 +421,15 @@ def test_spikes_of_a_table_are_the_spikes_of_each_column():
             assert np.array_equal(spike_array(table, params), whole)
             assert np.array_equal(spike_array(table[:, 1], params), whole[:, 1])
     assert spike_array(x, {"n_sd": 8, "factor": 3, "window": 31, "min_share": 0.1, "min_change": 0.0}).any()
+
+
+@pytest.mark.parametrize("resolution", ["pentad", "dekad", "month", "day"])
+def test_period_last_days_are_the_ends_of_the_periods_of_every_day(resolution):
+    from bulletin.periods import period_bounds, period_last_days
+
+    for first, last in (("1899-12-25", "1904-03-07"), ("2024-02-29", "2024-02-29"), ("2023-02-05", "2023-02-04")):
+        days = pd.date_range(first, last, freq="D")
+        ends = np.unique(period_bounds(resolution, days)[1]).astype("datetime64[D]") if len(days) else days
+        expected = [d for d in np.asarray(ends, dtype="datetime64[D]") if d <= np.datetime64(last)]
+        assert period_last_days(resolution, np.datetime64(first), np.datetime64(last)).tolist() == \
+            [d.item() for d in expected]

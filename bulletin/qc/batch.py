@@ -80,9 +80,9 @@ def _completeness(x: np.ndarray, dates: pd.DatetimeIndex, params: dict) -> np.nd
     # each period one stretch of the consecutive days: it begins the day after one ends
     starts = np.r_[0, (period_last_days(resolution, day[0], day[-1]) - day[0]).astype(np.int64) + 1]
     starts = starts[starts < len(day)]
-    present = np.add.reduceat((~np.isnan(x)).astype(np.int64), starts, axis=0)
-    present = np.repeat(present, np.diff(np.append(starts, len(day))), axis=0)
-    return present < params["min_share"] * days[:, None]
+    present = np.add.reduceat(~np.isnan(x), starts, axis=0, dtype=np.int64)  # days present per period
+    short = present < params["min_share"] * days[starts][:, None]  # the same for every day of a period
+    return np.repeat(short, np.diff(np.append(starts, len(day))), axis=0)
 
 
 # check name -> (mask of a days x series array, or None when it flags nothing; the check's sentence for
@@ -278,7 +278,7 @@ def _block(keys, lo, hi, code, day, value, rows_of, by_rows, configured, context
     width = hi - lo
     first_day, last_day = day.min(), day.max()
     table = np.full((int(last_day - first_day) + 1, width), np.nan, order="F")  # a column: one series' days in a row
-    table[day - first_day, code] = value
+    table.reshape(-1, order="F")[code * table.shape[0] + (day - first_day)] = value  # a view: column after column
     dates = pd.DatetimeIndex((first_day + np.arange(table.shape[0])).astype("datetime64[D]")).as_unit(unit)
     bounds = np.searchsorted(code, np.arange(width + 1))
     some = bounds[1:] > bounds[:-1]
@@ -350,7 +350,8 @@ def _block(keys, lo, hi, code, day, value, rows_of, by_rows, configured, context
     for col in range(width):
         station, variable = keys[lo + col]
         bad = error[begin[col]: end[col] + 1, col]
-        record_errors(station, variable, span(col)[bad], own(col, good) if keep_good(station) else None)
+        dates_bad = span(col)[bad] if bad.any() else span(col)[:0]
+        record_errors(station, variable, dates_bad, own(col, good) if keep_good(station) else None)
     if "completeness" in configured:
         params = configured["completeness"]
         mask = _completeness(good, dates, params) & in_range
