@@ -3,7 +3,7 @@
 :func:`~bulletin.qc.run_qc` runs the checks of dekad and month values series by series. The
 daily series (the network's, or an archive of a whole hydromet service: thousands of gauges
 with the same checks), :func:`run_daily_batch` checks in blocks: each check on
-a block of series at once: a table of days x series, the same pandas operations column by
+a block of series at once: an array of days x series, the same operations column by
 column. Each column of a block's mask is the check's own mask of that series, and its sentence is
 written by the check's own sentence function; series without a flag need none. So the flags,
 sentences and errors are those of the series-by-series run (the tests hold them equal).

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..methods import balance_residual
-from ..periods import Period
+from ..periods import Period, period_keys
 from ..text import N_
 from .registry import CheckResult, check
 
@@ -60,29 +60,45 @@ def _on(s: pd.Series, idx: pd.DatetimeIndex, lag: int = 0) -> np.ndarray:
     return out
 
 
-def _dekads(idx: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The dekads of the consecutive days ``idx``, in order, as arrays.
+def _dekads(idx: pd.DatetimeIndex) -> tuple[np.ndarray, ...]:
+    """The dekads of the days ``idx`` (a daily date_range), in order, as arrays.
 
-    Their first day's position in ``idx``, the number of days of ``idx`` in them, the position of
-    their calendar first day (below 0 for a dekad begun before ``idx``) and their length [days].
+    Per dekad: its first day's position in ``idx``, the number of days of ``idx`` in it, the
+    positions in ``idx`` of the day before it begins and of its last day (-1: not in ``idx``), its
+    length [days] and how many days before its first day in ``idx`` it begins.
     """
-    start = idx[0] if idx.tz is None else idx[0].tz_localize(None)
-    return _dekads_from(start.to_datetime64().astype("datetime64[D]"), len(idx))
+    if idx.tz is None:
+        return _dekads_from(idx[0].to_datetime64().astype("datetime64[D]"), len(idx))
+    # days of a time zone, perhaps not 24 hours apart: the calendar of each and lookups by label
+    dom = idx.day.to_numpy()
+    years, poy = period_keys(idx, "dekad")
+    key = years * 100 + poy
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    start_dom = np.where(dom[first] <= 10, 1, np.where(dom[first] <= 20, 11, 21))
+    days = np.where(start_dom < 21, 10, idx.days_in_month.to_numpy()[first] - 20)
+    shift = dom[first] - start_dom
+    start = idx[first] - pd.to_timedelta(shift, unit="D")
+    before = idx.get_indexer(start - pd.Timedelta(days=1))
+    last = idx.get_indexer(start + pd.to_timedelta(days - 1, unit="D"))
+    return first, np.diff(np.append(first, len(idx))), before, last, days, shift
 
 
 @lru_cache(maxsize=32)
-def _dekads_from(first_day: np.datetime64, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_dekads` of ``n`` days from ``first_day``: the series of a network mostly span the same days."""
+def _dekads_from(first_day: np.datetime64, n: int) -> tuple[np.ndarray, ...]:
+    """:func:`_dekads` of ``n`` consecutive days from ``first_day``: the series of a network mostly span the same days."""
     day = first_day + np.arange(n)
     month = day.astype("datetime64[M]")
     dom = (day - month.astype("datetime64[D]")).astype(np.int64) + 1
     begins = np.flatnonzero((dom == 1) | (dom == 11) | (dom == 21))
     first = np.concatenate(([0], begins[begins > 0]))
-    inside = np.diff(np.append(first, n))
     start_dom = np.where(dom[first] <= 10, 1, np.where(dom[first] <= 20, 11, 21))
     month_days = ((month[first] + 1).astype("datetime64[D]") - month[first].astype("datetime64[D]")).astype(np.int64)
     days = np.where(start_dom < 21, 10, month_days - 20)
-    out = first, inside, first - (dom[first] - start_dom), days
+    shift = dom[first] - start_dom
+    begin = first - shift  # the position of its first day (below 0: before the first of idx)
+    last = begin + days - 1
+    out = (first, np.diff(np.append(first, n)), np.where(begin >= 1, begin - 1, -1), np.where(last < n, last, -1),
+           days, shift)
     for a in out:
         a.flags.writeable = False  # shared by the calls with the same days
     return out
@@ -92,6 +108,11 @@ def _group(values: np.ndarray, inside: np.ndarray, how: str) -> np.ndarray:
     """Sum or mean of ``values`` over consecutive groups of ``inside`` days, skipping NaN (pandas' groupby)."""
     labels = np.repeat(np.arange(len(inside)), inside)
     return getattr(pd.Series(values).groupby(labels, sort=True), how)().to_numpy()
+
+
+def _start(idx: pd.DatetimeIndex, first: np.ndarray, shift: np.ndarray, k: int) -> pd.Timestamp:
+    """The first day of dekad ``k`` of :func:`_dekads`."""
+    return idx[first[k]] - pd.Timedelta(days=int(shift[k]))
 
 
 def _label(start: pd.Timestamp) -> str:
@@ -127,13 +148,12 @@ def reservoir_balance(series_of: SeriesOf, station, params: dict) -> list[CheckR
     if not len(idx) or not (len(inflow) and len(release) and len(volume)):
         return []
     i, r, v = (_on(x, idx) for x in (inflow, release, volume))
-    first, inside, begin, days = _dekads(idx)
+    first, inside, before, last, days, shift = _dekads(idx)
     both = ~np.isnan(i) & ~np.isnan(r)
     n = np.add.reduceat(both.astype(np.int64), first)
     # the volume at the end of the day before the dekad and at the end of its last day
-    v_start = np.where(begin >= 1, v[np.clip(begin - 1, 0, len(idx) - 1)], np.nan)
-    last = begin + days - 1
-    v_end = np.where(last < len(idx), v[np.clip(last, 0, len(idx) - 1)], np.nan)
+    v_start = np.where(before >= 0, v[before], np.nan)
+    v_end = np.where(last >= 0, v[last], np.nan)
     judged = (n == days) & ~np.isnan(v_start) & ~np.isnan(v_end)
     residual, share = balance_residual(v_end - v_start, _group(np.where(both, i, np.nan), inside, "sum") / days,
                                        _group(np.where(both, r, np.nan), inside, "sum") / days, days)
@@ -149,7 +169,7 @@ def reservoir_balance(series_of: SeriesOf, station, params: dict) -> list[CheckR
         sentence = (f"{int(bad.sum())} of {int(judged.sum())} dekad(s) where the volume change differs from "
                     f"inflow minus release by more than {params['max_residual_pct']:g} % of the flows "
                     f"(largest: {residual[worst]:+.0f} Mm3, {share[worst]:.0f} % of the flows, in "
-                    f"{_label(idx[first[worst]])})")
+                    f"{_label(_start(idx, first, shift, worst))})")
     else:
         sentence = f"the water balance closes in all {int(judged.sum())} dekad(s) judged"
     return [CheckResult(mask, sentence, "warning", ((sid, var),)) for var in ("inflow", "release", "volume")]
@@ -175,7 +195,7 @@ def _link(series_of: SeriesOf, params: dict) -> list[CheckResult]:
     for s, (_, lag) in zip(upstream, ups, strict=True):
         u = u + _on(s, idx, lag)  # NaN unless every term is present
     joint = ~np.isnan(d) & ~np.isnan(u)
-    first, inside, _, days = _dekads(idx)
+    first, inside, _, _, days, shift = _dekads(idx)
     n = np.add.reduceat(joint.astype(np.int64), first)
     judged = n >= params["min_share"] * days
     dm, um = _group(np.where(joint, d, np.nan), inside, "mean"), _group(np.where(joint, u, np.nan), inside, "mean")
@@ -190,7 +210,7 @@ def _link(series_of: SeriesOf, params: dict) -> list[CheckResult]:
         worst = int(np.argmax(np.where(bad, np.abs(diff), -1)))
         sentence = (f"{int(bad.sum())} of {int(judged.sum())} dekad(s) where {down_key[0]}/{down_key[1]} differs "
                     f"from {up_names} by more than {100 * params['tolerance']:g} % (largest: {dm[worst]:.0f} "
-                    f"against {um[worst]:.0f} m3/s in {_label(idx[first[worst]])})")
+                    f"against {um[worst]:.0f} m3/s in {_label(_start(idx, first, shift, worst))})")
     else:
         sentence = f"{down_key[0]}/{down_key[1]} agrees with {up_names} in all {int(judged.sum())} dekad(s) judged"
     results = [CheckResult(down_mask, sentence, "warning", (down_key,))]
