@@ -134,7 +134,7 @@ TEXT_COLUMNS = ("station", "variable", "unit", "resolution", "flag")
 NS_DAYS = (int(np.datetime64("1678-01-01", "D").astype(np.int64)), int(np.datetime64("2261-12-31", "D").astype(np.int64)))
 
 
-def read_typed(data: bytes, header: list[str]) -> pd.DataFrame | None:
+def read_typed(data: bytes, header: list[str], breaks: int | None = None) -> pd.DataFrame | None:
     """Typed columns of a clean canonical CSV, parsed by pyarrow; None for the careful path.
 
     Taken only when the result is the careful path's, typed: no quotes (a quoted line break
@@ -142,7 +142,8 @@ def read_typed(data: bytes, header: list[str]) -> pd.DataFrame | None:
     CR LF, known and distinct column names, and every row parsing (fields per line, UTF-8,
     ISO dates, numbers). Empty fields are empty text, a missing date or
     value; nothing else is read as missing. The line of the row ``k`` (from 0) is ``k + 2``.
-    Without pyarrow (an optional speed-up), always None.
+    Without pyarrow (an optional speed-up), always None. ``breaks`` is the count of line breaks
+    in ``data`` when the caller has it.
     """
     try:
         import pyarrow as pa
@@ -166,7 +167,8 @@ def read_typed(data: bytes, header: list[str]) -> pd.DataFrame | None:
             memory_pool=pa.system_memory_pool())
     except pa.ArrowException:
         return None
-    if table.num_rows != data.count(b"\n") - (1 if data.endswith(b"\n") else 0):
+    breaks = data.count(b"\n") if breaks is None else breaks
+    if table.num_rows != breaks - (1 if data.endswith(b"\n") else 0):
         return None  # a blank line, which pyarrow skips: the line numbers would move (one count, no pattern search)
     if table.num_rows == 0 or ("value" in header and pc.any(pc.is_nan(table.column("value"))).as_py()):
         return None  # "nan" is not a number to the careful path, which says so

@@ -136,11 +136,10 @@ def _columns(header: bytes) -> list[str]:
 
 def _parse(group: _Group, network, allow_unknown: bool) -> pd.DataFrame | None:
     """The normalised rows of a run's files, each row with its own file and line; None at the first problem."""
-    rows = read_typed(group.header + b"".join(group.bodies), _columns(group.header))
-    if rows is None:
-        return None
     counts = np.array([b.count(b"\n") for b in group.bodies], dtype=np.int64)
-    if counts.sum() != len(rows):
+    # the header and each body end with a line break; a blank line anywhere makes read_typed give None
+    rows = read_typed(group.header + b"".join(group.bodies), _columns(group.header), breaks=1 + int(counts.sum()))
+    if rows is None:
         return None
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     rows["line"] = np.arange(len(rows), dtype=np.int64) - np.repeat(starts, counts) + 2
