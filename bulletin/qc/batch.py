@@ -22,10 +22,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..aggregation import sort_order
+from ..aggregation import days_in_period, sort_order
 from ..forks import ordered_map, workers_for
 from ..ingest.observations import codes_of, series_codes
-from ..periods import PERIODS_PER_YEAR, period_last_days
+from ..periods import PERIODS_PER_YEAR, period_keys, period_last_days
 from . import checks as _checks
 from .registry import CHECKS, CheckResult, flag_rows
 
@@ -72,16 +72,12 @@ def _completeness(x: np.ndarray, dates: pd.DatetimeIndex, params: dict) -> np.nd
     if resolution not in PERIODS_PER_YEAR:
         raise ValueError(f"unknown resolution {resolution!r}")
     day = pd.DatetimeIndex(dates).to_numpy().astype("datetime64[D]")
-    month = day.astype("datetime64[M]").astype("datetime64[D]")
-    of_month = (day - month).astype(np.int64) + 1
-    month_days = (month.astype("datetime64[M]") + 1).astype("datetime64[D]") - month
-    month_days = month_days.astype(np.int64)
-    days = month_days if resolution == "month" else np.where(of_month <= 20, 10, month_days - 20)
     # each period one stretch of the consecutive days: it begins the day after one ends
     starts = np.r_[0, (period_last_days(resolution, day[0], day[-1]) - day[0]).astype(np.int64) + 1]
     starts = starts[starts < len(day)]
+    days = days_in_period(resolution, *period_keys(pd.DatetimeIndex(dates[starts]), resolution))  # calendar days
     present = np.add.reduceat(~np.isnan(x), starts, axis=0, dtype=np.int64)  # days present per period
-    short = present < params["min_share"] * days[starts][:, None]  # the same for every day of a period
+    short = present < params["min_share"] * days[:, None]  # the same for every day of a period
     return np.repeat(short, np.diff(np.append(starts, len(day))), axis=0)
 
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ..aggregation import days_in_period
 from ..methods import balance_residual
 from ..periods import Period, period_keys
 from ..text import N_
@@ -75,7 +76,7 @@ def _dekads(idx: pd.DatetimeIndex) -> tuple[np.ndarray, ...]:
     key = years * 100 + poy
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     start_dom = np.where(dom[first] <= 10, 1, np.where(dom[first] <= 20, 11, 21))
-    days = np.where(start_dom < 21, 10, idx.days_in_month.to_numpy()[first] - 20)
+    days = days_in_period("dekad", years[first], poy[first])  # calendar days
     shift = dom[first] - start_dom
     start = idx[first] - pd.to_timedelta(shift, unit="D")
     before = idx.get_indexer(start - pd.Timedelta(days=1))
@@ -92,8 +93,7 @@ def _dekads_from(first_day: np.datetime64, n: int) -> tuple[np.ndarray, ...]:
     begins = np.flatnonzero((dom == 1) | (dom == 11) | (dom == 21))
     first = np.concatenate(([0], begins[begins > 0]))
     start_dom = np.where(dom[first] <= 10, 1, np.where(dom[first] <= 20, 11, 21))
-    month_days = ((month[first] + 1).astype("datetime64[D]") - month[first].astype("datetime64[D]")).astype(np.int64)
-    days = np.where(start_dom < 21, 10, month_days - 20)
+    days = days_in_period("dekad", *period_keys(pd.DatetimeIndex(day[first]), "dekad"))  # calendar days
     shift = dom[first] - start_dom
     begin = first - shift  # the position of its first day (below 0: before the first of idx)
     last = begin + days - 1
