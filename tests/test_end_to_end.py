@@ -74,6 +74,27 @@ def test_json_follows_the_schema_and_the_contract(sample, network):
     assert set(categories.values()) >= {"normal", "below_normal", "above_normal"}, categories
 
 
+@pytest.mark.parametrize(("change", "where"), [
+    (lambda d: d["findings"][0].update(level="calm"), "findings/0/level"),
+    (lambda d: d["findings"][2].update(value="412"), "findings/2/value"),
+    (lambda d: d["bulletin"].pop("period"), "bulletin"),
+    (lambda d: d["outlook"]["indicators"][0]["reached"].update(watch=1.5), "outlook/indicators/0/reached/watch"),
+])
+def test_the_command_refuses_a_document_the_independent_validator_refuses(sample, change, where):
+    """The command checks with jsonschema-rs; the Python jsonschema must refuse the same documents, and accept the same."""
+    from bulletin.errors import RenderError
+    from bulletin.render.json import validate
+
+    doc = _doc(sample[0])
+    validate(doc)  # the sample's own document passes both
+    jsonschema.validate(doc, schema())
+    change(doc)
+    assert list(jsonschema.Draft202012Validator(schema()).iter_errors(doc))
+    with pytest.raises(RenderError) as err:
+        validate(doc)
+    assert any(line.startswith(f"{where}: ") for line in err.value.details)
+
+
 def test_findings_csv_has_one_row_per_finding(sample):
     out = sample[0]
     lines = (out / f"syrdarya-{PERIOD}.findings.csv").read_text(encoding="utf-8").splitlines()

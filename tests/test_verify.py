@@ -241,11 +241,11 @@ def _write(path, doc):
 
 
 @pytest.mark.parametrize(("change", "key"), [
-    (lambda d: d["leads"][1].pop("brier"), "leads[1]: 'brier' is a required property"),
-    (lambda d: d["leads"][0].update(hits="many"), "leads[0].hits: 'many' is not of type 'integer'"),
+    (lambda d: d["leads"][1].pop("brier"), 'leads[1]: "brier" is a required property'),
+    (lambda d: d["leads"][0].update(hits="many"), 'leads[0].hits: "many" is not of type "integer"'),
     (lambda d: d["leads"][2]["reliability"][3].update(count=-1), "leads[2].reliability[3].count: -1"),
     (lambda d: d.update(format_version=99), "format_version: 1 was expected"),
-    (lambda d: d.pop("inputs"), "(top level): 'inputs' is a required property"),
+    (lambda d: d.pop("inputs"), '(top level): "inputs" is a required property'),
 ])
 def test_a_malformed_verification_file_names_the_file_and_the_key(tmp_path, scores_file, change, key):
     doc = json.loads(scores_file[0].read_text(encoding="utf-8"))
@@ -284,7 +284,7 @@ def test_nan_deep_nesting_and_a_missing_count_are_refused(tmp_path, scores_file)
     with pytest.raises(ConfigError, match=r"deep\.json: the verification file is nested too deeply"):
         load_verification(deep)
     doc.pop("issues")
-    with pytest.raises(ConfigError, match="'issues' is a required property"):
+    with pytest.raises(ConfigError, match='"issues" is a required property'):
         load_verification(_write(tmp_path / "issues.json", doc))
 
 

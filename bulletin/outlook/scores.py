@@ -271,7 +271,7 @@ def load_verification(path: str | Path, name: str | None = None) -> Verification
         When the file cannot be read, is not JSON, or does not follow the schema: the message
         names the file and every key in error, and says how to write the file again.
     """
-    import jsonschema
+    import jsonschema_rs
 
     file = Path(path)
     try:
@@ -291,10 +291,11 @@ def load_verification(path: str | Path, name: str | None = None) -> Verification
                               hint=HINT) from exc
         raise ConfigError(f"{file}: the verification file is not valid JSON (line {exc.lineno}, column {exc.colno}: "
                           f"{exc.msg}).", hint=HINT) from exc
-    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(doc), key=lambda e: list(map(str, e.path)))
+    errors = sorted(jsonschema_rs.Draft202012Validator(schema()).iter_errors(doc),
+                    key=lambda e: list(map(str, e.instance_path)))
     if errors:
         raise ConfigError(f"{file}: the verification file has {len(errors)} problem(s):",
-                          details=[f"{file}: {_key_path(e.absolute_path)}: {e.message}" for e in errors[:20]],
+                          details=[f"{file}: {_key_path(e.instance_path)}: {e.message}" for e in errors[:20]],
                           hint=HINT)
     _checked_span(file, doc)
     cat = doc["catalogue"]
