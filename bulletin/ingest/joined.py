@@ -124,7 +124,8 @@ def _header_and_body(path: Path, reader: str | None) -> tuple[bytes, bytes] | No
         locale = is_locale_variant(text)
     except csv.Error:  # a line break inside the header (a lone CR): the file-by-file read names it
         return None
-    if locale or any(c not in _columns(header) for c in REQUIRED) or not body.strip(b"\r\n"):
+    blank = body[:1] in (b"", b"\r", b"\n") and not body.strip(b"\r\n")  # a copy only when it starts blank
+    if locale or any(c not in _columns(header) for c in REQUIRED) or blank:
         return None
     return header, body if body.endswith(b"\n") else body + b"\n"
 
