@@ -1,12 +1,15 @@
-"""The fix to tinyhtml5's pattern cache (bulletin/render/library_fixes.py)."""
+"""The fixes to tinyhtml5's pattern cache and pydyf's compression level (bulletin/render/library_fixes.py)."""
 
+import random
 import re
+import zlib
 from xml.etree import ElementTree
 
+import pydyf
 import tinyhtml5
 import tinyhtml5.inputstream
 
-from bulletin.render.library_fixes import PATTERNS, library_fixes
+from bulletin.render.library_fixes import PATTERNS, STREAM_LEVEL, library_fixes
 from bulletin.render.replaced import replaced
 
 from .conftest import SAMPLE_PERIOD as PERIOD
@@ -42,3 +45,17 @@ def test_the_parser_reads_the_same_document_with_its_patterns_kept(sample):
     assert all(not isinstance(characters, re.Pattern) and isinstance(opposite, bool)
                for characters, opposite in PATTERNS)
 
+
+def test_the_pdf_streams_are_compressed_at_the_chosen_level_and_read_back_the_same():
+    random.seed(3)
+    words = ["BT", "/F1", "12", "Tf", "(Toktogul)", "Tj", "ET", "0.5", "re", "f", "q", "Q", "cm"]
+    raw = " ".join(random.choice(words) for _ in range(5000)).encode("ascii")
+    level = {n: zlib.compressobj(n) for n in (STREAM_LEVEL, 9)}
+    expected = {n: c.compress(raw) + c.flush() for n, c in level.items()}
+    assert expected[STREAM_LEVEL] != expected[9]  # the test can tell the two levels apart
+    with library_fixes():
+        fixed = pydyf.Stream([raw], compress=True).data
+    plain = pydyf.Stream([raw], compress=True).data
+    assert expected[STREAM_LEVEL] in fixed and expected[9] in plain  # pydyf's own level outside the context
+    body = fixed.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
+    assert zlib.decompress(body) == raw
