@@ -1,5 +1,6 @@
 """The fixes to tinyhtml5's pattern cache and pydyf's compression level (bulletin/render/library_fixes.py)."""
 
+import math
 import random
 import re
 import zlib
@@ -59,3 +60,23 @@ def test_the_pdf_streams_are_compressed_at_the_chosen_level_and_read_back_the_sa
     assert expected[STREAM_LEVEL] in fixed and expected[9] in plain  # pydyf's own level outside the context
     body = fixed.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
     assert zlib.decompress(body) == raw
+
+
+LENGTHS = ["12", "-3.5e2", "1e-3", " 7 ", ".5", "50%", "2em", "1.5rem", "3ex", "1in", "2mm", "12pt", "4px", "",
+           None, "abc", "1 2", "1,2", "nan", 0, 3.25]
+
+
+def test_the_svg_lengths_are_weasyprints_own():
+    """The quick path for plain numbers gives what WeasyPrint's size gives, for numbers and for everything else."""
+    import weasyprint.svg
+    from weasyprint.svg.utils import size
+
+    from bulletin.render.library_fixes import svg_size
+
+    for length in LENGTHS:
+        ours, theirs = svg_size(length, 10, 200), size(length, 10, 200)
+        assert ours == theirs or (math.isnan(ours) and math.isnan(theirs)), length
+    assert weasyprint.svg.size is size
+    with library_fixes():
+        assert weasyprint.svg.size is svg_size
+    assert weasyprint.svg.size is size
