@@ -40,6 +40,7 @@ from .collect import collected
 from .i18n import N_, Localizer
 from .library_fixes import library_fixes
 from .lifted import FigureFetcher, lift_figures
+from .pagination import settled_page_counters
 from .replaced import replaced
 from .svgtext import whole_run_svg_text
 
@@ -214,14 +215,16 @@ def render_pdf(html: str, *, attachments: tuple[EmbeddedFile, ...] | list[Embedd
     date of the embedded subset fonts; without it they are dated ``UNDATED`` (1970-01-01 UTC).
     The bytes depend on the arguments only: not on the clock, nor on whether HarfBuzz-subset is
     installed (see ``reproducible_font_subsetting``); WeasyPrint's HTML parser and PDF writer run
-    with :func:`.library_fixes.library_fixes`. ``render_pdf.__wrapped__`` makes the same
-    bytes and leaves the layout's garbage to a process that ends next (:func:`.collect.collected`).
+    with :func:`.library_fixes.library_fixes`, its passes with :func:`.pagination.settled_page_counters`.
+    ``render_pdf.__wrapped__`` makes the same bytes and leaves the layout's garbage to a process
+    that ends next (:func:`.collect.collected`).
     """
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = fetcher or RefusingFetcher()
     options = {"pdf_variant": PDF_VARIANT, "pdf_identifier": identifier.encode("ascii") if identifier else True}
     page, figures = lift_figures(html)
-    with reproducible_font_subsetting(created or UNDATED), whole_run_svg_text(), library_fixes():
+    with reproducible_font_subsetting(created or UNDATED), whole_run_svg_text(), library_fixes(), \
+            settled_page_counters():
         try:
             document = HTML(string=page, base_url=None, url_fetcher=FigureFetcher(figures, fetcher)).render(**options)
             document.metadata = ArchivalMetadata.of(document.metadata)
