@@ -114,7 +114,7 @@ def _forked_pages(job: tuple, lang: str) -> dict[str, bytes]:
 def pages_of(job: tuple, lang: str, collect: bool = True) -> dict[str, bytes]:
     """``<id>.<lang>.html`` and ``<id>.<lang>.pdf`` of ``job`` = (bulletin, formats, template folder, results JSON).
 
-    ``collect`` False: the PDF's layout is left to be freed with the process (see :func:`.pdf.render_pdf`).
+    ``collect`` False: the PDF's layout is left to be freed with the process (:func:`.pdf.make_pdf`).
     """
     from .html import render_html
 
@@ -124,9 +124,9 @@ def pages_of(job: tuple, lang: str, collect: bool = True) -> dict[str, bytes]:
     if "html" in formats:
         out[f"{b.id}.{lang}.html"] = html.encode("utf-8")
     if "pdf" in formats:
-        from .pdf import document_identifier, render_pdf, results_attachment
+        from .pdf import document_identifier, make_pdf, render_pdf, results_attachment
 
-        pdf = render_pdf if collect else render_pdf.__wrapped__
+        pdf = render_pdf if collect else make_pdf
         out[f"{b.id}.{lang}.pdf"] = pdf(html, attachments=[results_attachment(b, results_bytes, lang)],
                                         identifier=document_identifier(b.id, lang, b.issued_at.isoformat()),
                                         created=b.issued_at)

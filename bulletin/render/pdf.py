@@ -43,6 +43,7 @@ from .lifted import FigureFetcher, lift_figures
 from .pagination import settled_page_counters
 from .replaced import replaced
 from .svgtext import whole_run_svg_text
+from .teardown import record, recorded_layouts, tear_down
 
 PDF_VARIANT = "pdf/a-3b"
 MSG_RESULTS_FILE = N_("Results of bulletin {id} in machine-readable form (JSON)")
@@ -155,6 +156,7 @@ class LayoutlessSubsetter(fontTools.subset.Subsetter):
         for tag in ("GSUB", "GPOS"):
             if tag in self.options.drop_tables and tag in font:
                 del font[tag]
+        record(font)  # emptied once the PDF is written (:func:`.teardown.tear_down`)
         super().subset(font)
 
 
@@ -206,7 +208,7 @@ def reproducible_font_subsetting(modified: datetime) -> Iterator[None]:
 def render_pdf(html: str, *, attachments: tuple[EmbeddedFile, ...] | list[EmbeddedFile] = (),
                identifier: str | None = None, fetcher: RefusingFetcher | None = None,
                created: datetime | None = None) -> bytes:
-    """PDF/A-3b bytes of a self-contained bulletin page, with ``attachments`` embedded.
+    """PDF/A-3b bytes of a self-contained bulletin page, with ``attachments`` embedded; its layout freed.
 
     ``identifier`` is the permanent part of the PDF file identifier (see ``document_identifier``);
     without it both parts are the hash of the content. ``fetcher`` records refused URLs: every URL
@@ -216,15 +218,28 @@ def render_pdf(html: str, *, attachments: tuple[EmbeddedFile, ...] | list[Embedd
     The bytes depend on the arguments only: not on the clock, nor on whether HarfBuzz-subset is
     installed (see ``reproducible_font_subsetting``); WeasyPrint's HTML parser and PDF writer run
     with :func:`.library_fixes.library_fixes`, its passes with :func:`.pagination.settled_page_counters`.
-    ``render_pdf.__wrapped__`` makes the same bytes and leaves the layout's garbage to a process
-    that ends next (:func:`.collect.collected`).
+    Once the PDF is written its layout is emptied (:func:`.teardown.tear_down`) and collected
+    (:func:`.collect.collected`); :func:`make_pdf` makes the same bytes and leaves the layout to a
+    process that ends next.
     """
+    layouts: list = []
+    try:
+        return make_pdf(html, attachments=attachments, identifier=identifier, fetcher=fetcher, created=created,
+                        layouts=layouts)
+    finally:
+        tear_down(layouts)
+
+
+def make_pdf(html: str, *, attachments: tuple[EmbeddedFile, ...] | list[EmbeddedFile] = (),
+             identifier: str | None = None, fetcher: RefusingFetcher | None = None,
+             created: datetime | None = None, layouts: list | None = None) -> bytes:
+    """The bytes of :func:`render_pdf`, the layout left as it is; ``layouts``: a list that receives its parts."""
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = fetcher or RefusingFetcher()
     options = {"pdf_variant": PDF_VARIANT, "pdf_identifier": identifier.encode("ascii") if identifier else True}
     page, figures = lift_figures(html)
     with reproducible_font_subsetting(created or UNDATED), whole_run_svg_text(), library_fixes(), \
-            settled_page_counters():
+            settled_page_counters(), recorded_layouts(layouts):
         try:
             document = HTML(string=page, base_url=None, url_fetcher=FigureFetcher(figures, fetcher)).render(**options)
             document.metadata = ArchivalMetadata.of(document.metadata)
