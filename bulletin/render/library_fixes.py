@@ -80,7 +80,7 @@ def _compressobj(level: int = zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs):
     return zlib.compressobj(STREAM_LEVEL, *args, **kwargs)
 
 
-STREAM_ZLIB = types.SimpleNamespace(compressobj=_compressobj, compress=zlib.compress, decompress=zlib.decompress)
+STREAM_ZLIB = types.SimpleNamespace(compressobj=_compressobj, compress=zlib.compress)
 """The ``zlib`` pydyf sees within :func:`library_fixes`."""
 
 
