@@ -27,7 +27,7 @@ own function.
 
 The names are looked up by the libraries at call time and replaced under
 :func:`.replaced.replaced`'s lock, so a library that no longer has them raises at once rather
-than silently working otherwise; the PDF's bytes are tested (``tests/test_pdf.py``).
+than silently working otherwise (``tests/test_library_fixes.py``).
 """
 
 from __future__ import annotations
