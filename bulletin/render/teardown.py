@@ -4,13 +4,13 @@ WeasyPrint's layout of a bulletin page leaves about 225,000 objects behind, near
 in reference cycles: the layout context holds the style cascade (every computed style, each
 with its parent), the target collector (with closures over the context) and the pages' boxes,
 and each font subset by fontTools is a cycle of its tables and their ten thousand glyphs. The
-cycle collector must walk all of them to free them (:func:`.collect.collected`): 150 to 230 ms for
-the English sample's PDF, up to a tenth of its render.
+cycle collector must walk all of them to free them (:func:`.collect.collected`): 177 to 249 ms for
+the English sample's PDF (median 190 ms), up to a tenth of its render.
 
 Within :func:`recorded_layouts`, the layout contexts WeasyPrint makes and the fonts the
 subsetter is given are listed; :func:`tear_down` then empties them once the PDF is written, which
-breaks those cycles: what only they held is freed at once by reference counting (16 ms), and the
-collector has about 84,000 objects left to walk (60 to 90 ms). A process that ends right after
+breaks those cycles: what only they held is freed at once by reference counting (18 ms), and the
+collector has 71,040 objects left to walk (55 to 126 ms, median 90 ms). A process that ends right after
 its PDF (a worker of :func:`.outputs.language_pages`) needs neither.
 """
 
