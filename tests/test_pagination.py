@@ -53,6 +53,20 @@ def test_page_one_with_a_contents_is_laid_out_twice_not_three_times(monkeypatch)
         assert f"Section {k} {k + 1}" in first  # each section's own page, not 0
 
 
+def test_running_strings_and_bookmarks_with_page_counters_are_left_to_weasyprint(monkeypatch):
+    """Only the contents are computed again at the end of a pass; a string-set or bookmark label is WeasyPrint's."""
+    page = PAGE.replace("section { break-before: page; }",
+                        "section { break-before: page; } h2 { string-set: where content() ' ' counter(page) ' / '"
+                        " counter(pages); bookmark-label: content() ' ' counter(page); }"
+                        " @page { @top-center { content: string(where); } }")
+    plain, _ = _render(page, False, monkeypatch)
+    settled, made = _render(page, True, monkeypatch)
+    assert settled == plain and made.count(0) == 2
+    reader = PdfReader(io.BytesIO(settled))
+    assert f"Section {SECTIONS} {SECTIONS + 1} / {SECTIONS + 1}" in reader.pages[SECTIONS].extract_text()
+    assert [o.title for o in reader.outline][:2] == ["Section 1 2", "Section 2 3"]
+
+
 def test_the_sample_pages_are_the_same_bytes_with_one_layout_fewer(sample, monkeypatch):
     html = (sample[0] / f"syrdarya-{PERIOD}.en.html").read_text(encoding="utf-8")
     plain, made_plain = _render(html, False, monkeypatch)

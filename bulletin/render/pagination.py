@@ -20,7 +20,7 @@ again are computed at once with the total of pages of that pass, as the next pas
 them, so the next pass lays the page out with them and finds nothing more to change: page 1 is laid
 out twice, and the PDF's bytes are those of three layouts (tested).
 
-Only what WeasyPrint's next pass itself does is done, earlier: the content items with page-based
+Only what WeasyPrint's next pass itself does is done, earlier: the ``content`` items with page-based
 counters (``TargetCollector.counter_lookup_items``), on pages marked as changed, whose last
 counters are those of the pass before (``cached_page_counter_values``), computed again with
 ``parse_again``. The names are WeasyPrint's own, so a WeasyPrint without them fails the render at
@@ -51,7 +51,9 @@ def make_all_pages_settled(context, root_box, html, pages):
 def settle_page_counters(context, total: int) -> None:
     """Compute again, with ``total`` pages, the page-counter contents of the pages the next pass makes again."""
     page_maker = context.page_maker
-    for item in context.target_collector.counter_lookup_items.values():
+    for (_, css_token), item in context.target_collector.counter_lookup_items.items():
+        if css_token != "content":  # the pass computes only contents again; string-set and bookmarks come at the end
+            continue
         seen, index = item.cached_page_counter_values, item.page_maker_index
         if not item.missing_counters or not seen or seen.get("pages") in (None, [total]) \
                 or index is None or index >= len(page_maker) or not page_maker[index][-1]["content_changed"]:
