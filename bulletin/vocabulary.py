@@ -28,6 +28,8 @@ OPERATOR_WORDS = {
     ">": N_("above {threshold}"), ">=": N_("at or above {threshold}"),
 }
 SEASON_NAMES = {"all": N_("all year"), "gs": N_("growing season"), "ngs": N_("non-growing season")}
+CATALOGUE_STATUS = {"sample": NP_("catalogue status", "sample"), "agreed": NP_("catalogue status", "agreed")}
+MSG_FULL_RECORD = N_("full record")  # the reference period of norms computed over the whole record
 MSG_CONDITION_PCT = N_("{words} of norm")
 
 

@@ -135,7 +135,7 @@ def test_html_structure(sample, network, lang):
     expected = {"en": (f"Indicators evaluated in the 2nd dekad of November 2026: {len(doc['findings'])}; "
                        f"alert {n['alert']}, warning {n['warning']}, watch {n['watch']}, normal {n['normal']}, "
                        f"no data {n['no_data']}."),
-                "ru": (f"Индикаторы, оценённые во второй декаде ноября 2026 г.: {len(doc['findings'])}; "
+                "ru": (f"Индикаторы, оценённые во второй декаде ноября 2026\xa0г.: {len(doc['findings'])}; "
                        f"тревога — {n['alert']}, предупреждение — {n['warning']}, внимание — {n['watch']}, "
                        f"норма — {n['normal']}, нет данных — {n['no_data']}.")}
     assert lead == expected[lang]

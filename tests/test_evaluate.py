@@ -249,7 +249,7 @@ def test_a_level_in_force_is_stated_when_the_data_stop(state_run, network):
         "V: no data for this period (0% of days present). The level in the 1st dekad of November 2026, the last "
         "with data, was watch.")
     assert say("ru", row.sentence).endswith(
-        "Уровень в первой декаде ноября 2026 г., последней с данными: внимание.")
+        "Уровень в первой декаде ноября 2026 г. (последний период с данными): «внимание».")
     assert say("en", row.raw_text) == "last with data: watch"
 
 

@@ -68,8 +68,8 @@ def test_russian_number_and_period_formats():
     assert ru.number(1234.5, 1) == "1\xa0234,5"
     assert ru.quantity(Quantity(9.7234, "km3", 2)) == "9,72\xa0км³"  # no-break space: never split
     assert ru.quantity(Quantity(78.4, "%", 0)) == "78\xa0%"
-    assert ru.period(Period.dekad(2026, 11, 2)) == "2-я декада ноября 2026 г."
-    assert ru.period(Period.month(2026, 11)) == "ноябрь 2026 г."
+    assert ru.period(Period.dekad(2026, 11, 2)) == "2-я декада ноября 2026\xa0г."
+    assert ru.period(Period.month(2026, 11)) == "ноябрь 2026\xa0г."
     en = Localizer("en")
     assert en.number(1234.5, 1) == "1,234.5"
     assert en.period(Period.dekad(2026, 11, 2)) == "2nd dekad of November 2026"
@@ -90,12 +90,12 @@ def test_a_table_cell_may_break_a_quantity_only_between_its_number_and_its_words
 
 
 def test_the_period_in_running_text_takes_the_prepositional_case():
-    # running text: "во второй декаде ноября 2026 г." (ordinal and "декада" prepositional, month genitive)
+    # running text: "во второй декаде ноября 2026\xa0г." (ordinal and "декада" prepositional, month genitive)
     ru, en = Localizer("ru"), Localizer("en")
-    assert ru.period_in(Period.dekad(2026, 11, 2)) == "во второй декаде ноября 2026 г."
-    assert ru.period_in(Period.dekad(2026, 11, 1)) == "в первой декаде ноября 2026 г."
-    assert ru.period_in(Period.dekad(2027, 3, 3)) == "в третьей декаде марта 2027 г."
-    assert ru.period_in(Period.month(2026, 5)) == "в мае 2026 г."
+    assert ru.period_in(Period.dekad(2026, 11, 2)) == "во второй декаде ноября 2026\xa0г."
+    assert ru.period_in(Period.dekad(2026, 11, 1)) == "в первой декаде ноября 2026\xa0г."
+    assert ru.period_in(Period.dekad(2027, 3, 3)) == "в третьей декаде марта 2027\xa0г."
+    assert ru.period_in(Period.month(2026, 5)) == "в мае 2026\xa0г."
     assert en.period_in(Period.dekad(2026, 11, 2)) == "in the 2nd dekad of November 2026"
     assert en.period_in(Period.month(2026, 5)) == "in May 2026"
 

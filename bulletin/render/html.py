@@ -7,6 +7,7 @@ of them (ChoiceLoader). CSS is inlined, figures are inline SVG: the file stands 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,9 +15,9 @@ import jinja2
 
 from ..resources import resource_path
 from ..text import N_, NP_, Quantity
-from ..vocabulary import CATEGORY_NAMES, LEVEL_NAMES
+from ..vocabulary import CATALOGUE_STATUS, CATEGORY_NAMES, LEVEL_NAMES, MSG_FULL_RECORD
 from .figures import FAN_STYLES, HYDROGRAPH_STYLES, fan_svg, hydrograph_svg, line_legend
-from .i18n import Localizer
+from .i18n import MINUS, Localizer
 from .overview import basin_map_svg, category_strip_svg, fill_bars_svg
 from .palette import LEVEL_BARS, css_custom_properties, resolve_properties
 
@@ -113,8 +114,36 @@ def environment(loc: Localizer, template_dir: str | Path | None = None) -> jinja
         "bar_style": bar_style,
         "reliability_rows": reliability_rows,
         "span": lambda pair: number_span(loc, *pair),
+        "status": lambda status: loc.gettext(CATALOGUE_STATUS[status]) if status in CATALOGUE_STATUS else status,
+        "reference": lambda label: reference_text(loc, label),
+        "isodate": lambda text: iso_date_text(loc, text),
     })
     return env
+
+
+def reference_text(loc: Localizer, label: str) -> str:
+    """A reference period as the results JSON names it ("1991-2020", "full") written for readers.
+
+    >>> reference_text(Localizer("en"), "1991-2020"), reference_text(Localizer("ru"), "full")
+    ('1991–2020', 'весь ряд')
+    """
+    if label == "full":
+        return loc.gettext(MSG_FULL_RECORD)
+    first, dash, last = label.partition("-")
+    return f"{first}\u2013{last}" if dash and first.isdigit() and last.isdigit() else label
+
+
+def iso_date_text(loc: Localizer, text: str) -> str:
+    """A date the catalogue gives as YYYY-MM-DD in the language's long form; any other text as it is.
+
+    >>> iso_date_text(Localizer("en"), "1998-03-17"), iso_date_text(Localizer("en"), "March 1998")
+    ('March 17, 1998', 'March 1998')
+    """
+    try:
+        day = date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text
+    return loc.date(day) if len(text) == 10 else text
 
 
 @lru_cache(maxsize=16)
@@ -168,9 +197,9 @@ def reliability_rows(leads) -> list:
 
 
 def number_span(loc: Localizer, low, high) -> str:
-    """Two quantities as a range of numbers, "4.39–4.45"; spaced around the dash when one is negative, "-75 – -3"."""
+    """Two quantities as a range of numbers, "4.39–4.45"; spaced around the dash when one is negative, "−75 – −3"."""
     lo, hi = loc.number(low.value, low.decimals), loc.number(high.value, high.decimals)
-    return f"{lo} – {hi}" if lo.startswith("-") or hi.startswith("-") else f"{lo}–{hi}"
+    return f"{lo} – {hi}" if lo.startswith(MINUS) or hi.startswith(MINUS) else f"{lo}–{hi}"
 
 
 def breakable_quantity(loc: Localizer, q) -> str:

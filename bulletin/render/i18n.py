@@ -27,6 +27,7 @@ from ..text import FALLBACK, LANGUAGES, N_, NP_, Localized, Month, PeriodIn, Qua
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "bulletin"
 MISSING = "—"
+MINUS = "\u2212"  # the minus sign of printed numbers: Babel writes the hyphen-minus of CLDR's locales
 
 
 # Display of canonical unit spellings; translated with context "unit".
@@ -89,7 +90,7 @@ def _format_number(lang: str, x: float, decimals: int) -> str:
     depends on; equal floats are written alike (-0.0, equal to 0.0, is never passed).
     """
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(x, format=pattern, locale=Locale.parse(lang))
+    return format_decimal(x, format=pattern, locale=Locale.parse(lang)).replace("-", MINUS)
 
 
 class Localizer:
