@@ -9,7 +9,7 @@ import pytest
 from bulletin.catalogue import load_catalogue
 from bulletin.evaluate import evaluate
 from bulletin.ingest import read_observations
-from bulletin.methods import category_level, percent_of_norm, threshold_level
+from bulletin.methods import Note, category_level, percent_of_norm, threshold_level
 from bulletin.periods import parse_period
 from bulletin.qc import run_qc
 
@@ -357,3 +357,30 @@ def test_a_reservoir_that_fills_has_no_days_left_to_count(tmp_path, network):
                             network)
     f = evaluate(cat, network, obs, run_qc(obs, network), parse_period("2026-11-d2"))[0]
     assert f.level == "no_data" and "no_flows" in f.notes
+
+
+def test_a_value_without_enough_years_for_its_category_says_so(tmp_path, network):
+    from bulletin.document.findings import finding_row
+
+    cat_path = tmp_path / "cat.yaml"
+    cat_path.write_text(textwrap.dedent("""
+        catalogue: {id: t, version: "1", status: sample, title: {en: T, ru: Т}}
+        settings: {reference_period: 1991-2020, min_coverage: {dekad: 0.7, month: 0.5}, min_years: 10}
+        rules:
+          - {id: R1, version: "1", title: {en: R, ru: Р}, agreement: {document: {en: Doc, ru: Док}}}
+        indicators:
+          - {id: st, name: {en: S, ru: С}, station: naryn_uchkurgan, variable: discharge, method: status_category,
+             season: all, rule: R1, levels: {low: warning, below_normal: watch, normal: normal,
+             above_normal: normal, high: watch}}
+        """), encoding="utf-8")
+    # three years of record, all of them before 2020 inside the reference period: fewer than min_years
+    data = write_csv(tmp_path / "obs.csv", daily_rows("naryn_uchkurgan", "discharge", "m3/s", "2018-01-01",
+                                                       "2020-12-31", lambda d: 50.0))
+    cat = load_catalogue(cat_path, network)
+    obs = read_observations([data], network)
+    (f,) = evaluate(cat, network, obs, run_qc(obs, network), parse_period("2020-11-d2"))
+    assert (f.level, f.value, f.category) == ("no_data", 50.0, "no_data")
+    assert list(f.notes) == [Note.NO_REFERENCE]  # the value is there; the category cannot be computed
+    row = finding_row(f, cat.indicators[0], network)
+    assert say("en", row.sentence) == ("S: 50 m³/s (last year 50 m³/s), not assessed: too few years of record in the "
+                                       "reference period for its norm or percentiles.")

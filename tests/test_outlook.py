@@ -307,3 +307,31 @@ def test_complete_traces_combine_the_gaps_of_every_series_read(network, sample):
         data.at("naryn_uchterek", ("discharge",), data.periods[0])
         data.at("syrdarya_kazaly", ("discharge",), parse_period("2020-10-d2", network.seasons))  # the past
     assert read == {("naryn_uchterek", "discharge")}
+
+
+# ---- 7. an outlook starts from an observed state ------------------------------------------------
+
+def test_a_flow_without_a_value_in_the_issue_dekad_is_left_out(network, sample):
+    cat, _ = sample
+    issue = parse_period("2020-03-d3", network.seasons)
+    kept = outlook(cat, network, _gappy_store(cat, {}), issue)
+    assert "north_aral_inflow_min" in {i.indicator for i in kept.indicators}
+    # the issue dekad itself missing: the traces would be the record's climatology, not an outlook from today
+    o = outlook(cat, network, _gappy_store(cat, {2019: [issue]}), issue)
+    assert "north_aral_inflow_min" not in {i.indicator for i in o.indicators}
+    assert dict(o.left_out)["north_aral_inflow_min"] == (
+        "no discharge at syrdarya_karateren observed in 2020-03-d3, the state the traces start from")
+
+
+def test_an_indicator_whose_record_gives_no_trace_is_left_out(network, sample):
+    cat, _ = sample
+    issue = parse_period("2020-03-d3", network.seasons)
+    # Karateren observed only in the dekads up to the issue; Uchterek for ten years, so that the
+    # outlook has years, none of which gives Karateren a value
+    recent = {p: 50.0 for p in (issue.shift(-i) for i in range(6))}
+    long = {p: 100.0 for p in (Period.dekad(2010, 1, 1).shift(i) for i in range(11 * 36))}
+    store = _toy_store({("syrdarya_karateren", "discharge"): recent, ("naryn_uchterek", "discharge"): long}, cat)
+    o = outlook(cat, network, store, issue)
+    assert o.traces_years
+    assert dict(o.left_out)["north_aral_inflow_min"] == "no year of its record gives a trace with a level"
+    assert "north_aral_inflow_min" not in {i.indicator for i in o.indicators}

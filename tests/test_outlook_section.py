@@ -218,3 +218,40 @@ def test_the_annex_prints_the_reliability_table_of_the_file(html_pages):
             want = "—" if not b["count"] else (
                 f"{b['mean_forecast']:.2f} → {b['observed_frequency']:.2f} ({b['count']:,})")
             assert td.get_text(strip=True) == want
+
+
+def _counted(indicator, n_traces, station="s"):
+    row = OutlookRow(indicator, "d+1", 1, "2026-11-d3", {"normal": 1.0, "watch": 0.0, "warning": 0.0, "alert": 0.0},
+                     1.0, 0.5, 1.5, "m3/s", n_traces)
+    return IndicatorOutlook(indicator, station, "discharge", "m3/s", None, None, (row,), (("watch", 0.0),), ())
+
+
+def test_a_row_says_how_many_traces_when_its_record_gives_fewer():
+    inds = [SimpleNamespace(id=i, station="s", names={"en": i}, key=False, thresholds=(), threshold_by=None,
+                            method=SimpleNamespace(annex_conditions=lambda ind: ())) for i in ("full", "short")]
+    cat, net = SimpleNamespace(indicators=inds), _Network({"s": SimpleNamespace(country="KG")})
+    years = tuple(range(1991, 2026))  # 35
+    o = Outlook("2026-11-d2", (Lead("d+1", 1, "2026-11-d3"),), (_counted("full", 35), _counted("short", 10)),
+                years, 2026)
+    section = outlook_section(o, (), cat, net)
+    assert [row.traces for row in section.table] == [(), (10, 10)]
+    loc = Localizer("en")
+    assert loc.text(section.intro[0]).startswith("Outlook from the state on November 20, 2026: 35 traces")
+    assert loc.text(section.intro[-1]) == ("Under an indicator whose own record is complete in fewer years: the "
+                                           "number of traces its shares are of.")
+    every = outlook_section(dataclasses.replace(o, indicators=(_counted("full", 35),)), (), cat, net)
+    assert len(every.intro) == len(section.intro) - 1  # no row with fewer: no sentence about it
+
+
+def test_an_outlook_of_no_indicator_does_not_read_as_calm():
+    inds = [SimpleNamespace(id="a", station="s", names={"en": "a"}, key=False, thresholds=(), threshold_by=None,
+                            method=SimpleNamespace(annex_conditions=lambda ind: ()))]
+    cat, net = SimpleNamespace(indicators=inds), _Network({"s": SimpleNamespace(country="KG")})
+    o = Outlook("2026-11-d2", (Lead("d+1", 1, "2026-11-d3"),), (), tuple(range(1991, 2026)), 2026,
+                (("a", "no discharge at s observed in 2026-11-d2, the state the traces start from"),))
+    section = outlook_section(o, (), cat, net)
+    assert section.table == () and section.risks == ()
+    assert Localizer("en").text(section.no_risk) == ("No indicator could be assessed in the outlook (the reasons are "
+                                                     "below): it says nothing about the coming dekads.")
+    calm = dataclasses.replace(o, indicators=(_counted("a", 35),), left_out=())
+    assert Localizer("en").text(outlook_section(calm, (), cat, net).no_risk).startswith("No indicator reaches watch")

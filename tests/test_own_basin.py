@@ -82,6 +82,9 @@ def test_latest_is_the_latest_dekad_with_data_not_the_last_rows(runner, tmp_path
     assert result.exit_code == 0, result.stderr
     assert "Bulletin chirchik-2015-09-d3" in result.stdout
     assert "note: latest" not in result.stderr  # the last value is of 2015-09-30: no period was passed over
+    # but the data stop three months before the issue time: said, so that an old bulletin is not issued unawares
+    assert ("note: 2015-09-d3 is the latest period with data, but the last dekad ended before the issue time is "
+            "2015-12-d3: the data stop 92 days earlier") in result.stderr
 
 
 @shared_data(ARCHIVE)
@@ -238,7 +241,13 @@ def test_init_writes_a_skeleton_that_validates_and_issues(runner, tmp_path):
     assert [s["aliases"] for s in network["stations"]] == [["16262"], ["16275"], ["16279"], ["16290"], ["16298"],
                                                             ["16300"], ["16924"]]
     assert "FILL IN" in (out / "network.yaml").read_text(encoding="utf-8")
-    assert _invoke(runner, "validate", "--config", out / "bulletin.yaml").exit_code == 0
+    valid = _invoke(runner, "validate", "--config", out / "bulletin.yaml")
+    assert valid.exit_code == 0
+    # valid, so that a first bulletin can be looked at; but every placeholder left is named
+    assert ("note: 28 names are still 'FILL IN', as 'bulletin init' wrote them (network: name; country XX; "
+            "station st_16262: name; station st_16262: river; station st_16275: name; and 23 more)") in valid.stderr
+    catalogue = yaml.safe_load((out / "catalogue.yaml").read_text(encoding="utf-8"))
+    assert catalogue["indicators"][0]["name"]["ru"] == "Расход воды, пост 16262: состояние по HydroSOS (FILL IN)"
     again = _invoke(runner, "init", "--data", ARCHIVE, "--out", out)
     assert again.exit_code == 2 and "already exist" in again.stderr
     issued = _invoke(runner, "generate", "--config", out / "bulletin.yaml", "--out", tmp_path / "b", "--format", "json",

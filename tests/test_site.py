@@ -164,6 +164,14 @@ def test_file_links_are_grouped_by_language_and_format(soup):
     assert data == ["JSON", "CSV · findings", "NetCDF · series", "CAP · toktogul_volume/toktogul (alert)"]
 
 
+
+def test_file_links_are_in_the_language_of_the_page(pages):
+    ru = BeautifulSoup(pages["lang/index.ru.html"].decode(), "html.parser")
+    rev = ru.select_one("li.issue[data-period='2026-02-d1'] section.revision")
+    data = [a.get_text(" ", strip=True) for a in rev.select(".files-data a")]
+    assert data == ["JSON", "CSV · оценки индикаторов", "NetCDF · ряды", "CAP · toktogul_volume/toktogul (тревога)"]
+
+
 def test_hostile_text_is_escaped(pages, soup):
     html = pages["index.html"].decode()
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -21,11 +21,14 @@ import yaml
 from ..errors import BulletinError, ConfigError, UsageError
 from ..methods.status import StatusCategoryMethod
 from ..network import KIND_VARIABLES
+from ..units import load_variables
 from .base import Setup, main, out_folder, setup_options
 from .terminal import say
 from .writing import write_all_atomic
 
 STATUS_VARIABLES = ("discharge", "inflow", "volume", "stage")
+PLACEHOLDER = "FILL IN"
+"""What init writes where only the hydrologist knows the text (names, rivers, agreements)."""
 """Series that get a starting HydroSOS status indicator (it needs no threshold)."""
 ID_PATTERN = re.compile(r"[^a-z0-9_]+")
 
@@ -69,6 +72,7 @@ def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
     for code, variable in obs.keys():
         by_station.setdefault(code, set()).add(variable)
     first, last, min_years = reference_years(obs)
+    variables = load_variables()
     stations, indicators, used = [], [], set()
     for code in sorted(by_station):
         sid = base = station_id(code)
@@ -77,15 +81,17 @@ def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
             n += 1
             sid = f"{base}_{n}"
         used.add(sid)
-        fill = f"{code} (FILL IN)"
+        fill = f"{code} ({PLACEHOLDER})"
         stations.append({"id": sid, "kind": kind_of(code, by_station[code]), "name": {"en": fill, "ru": fill},
-                         "country": "XX", "river": {"en": "FILL IN", "ru": "FILL IN"}, "lat": 0.0, "lon": 0.0,
+                         "country": "XX", "river": {"en": PLACEHOLDER, "ru": PLACEHOLDER}, "lat": 0.0, "lon": 0.0,
                          "downstream": None, "aliases": [code]})
         for variable in STATUS_VARIABLES:
             if variable in by_station[code]:
                 indicators.append({
-                    "id": f"{sid}_{variable}_status", "name": {"en": f"{variable} status, {code}",
-                                                             "ru": f"{variable} status, {code} (FILL IN)"},
+                    "id": f"{sid}_{variable}_status",
+                    "name": {"en": f"{variable} status, {code}",
+                             "ru": f"{variables[variable].names['ru'].capitalize()}, пост {code}: состояние по "
+                                   f"HydroSOS ({PLACEHOLDER})"},
                     "station": sid, "variable": variable, "method": StatusCategoryMethod.name,
                     "valid_from": f"{first}-01-01", "season": "all", "rule": "STATUS-1",
                     "levels": {"low": "warning", "below_normal": "watch", "normal": "normal",
@@ -94,12 +100,12 @@ def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
         raise UsageError(f"the data hold no {', '.join(STATUS_VARIABLES)} series, for which a starting indicator "
                          "(a HydroSOS status) could be written.", hint="write the catalogue by hand, from the "
                          "comments of indicators/syrdarya.yaml.")
-    network = {"network": {"id": basin_id, "name": {"en": f"{basin_id} (FILL IN)", "ru": f"{basin_id} (FILL IN)"},
-                           "countries": {"XX": {"en": "FILL IN", "ru": "FILL IN"}},
+    network = {"network": {"id": basin_id, "name": {"en": f"{basin_id} ({PLACEHOLDER})", "ru": f"{basin_id} ({PLACEHOLDER})"},
+                           "countries": {"XX": {"en": PLACEHOLDER, "ru": PLACEHOLDER}},
                            "conventions": {"hydrological_year_start": 10, "growing_season": [4, 9]},
                            "display": {"volume_unit": "km3"}},
                "sources": {}, "stations": stations}
-    text = {"en": "FILL IN", "ru": "FILL IN"}
+    text = {"en": PLACEHOLDER, "ru": PLACEHOLDER}
     catalogue = {
         "catalogue": {"id": f"{basin_id}-ews", "version": "0.1.0-draft", "status": "sample", "agreed": None,
                       "parties": ["XX"], "title": dict(text), "notice": dict(text)},
@@ -160,7 +166,7 @@ def init_cmd(setup: Setup, basin_id, out_dir, force):
                                 hint="please report it with the command you ran; nothing was written.") from exc
     write_all_atomic({p: t.encode("utf-8") for p, t in texts.items()})
     kinds = {k: sum(s["kind"] == k for s in network["stations"]) for k in ("gauge", "reservoir", "intake")}
-    say(f"wrote {names['network']} ({', '.join(f'{n} {k}' for k, n in kinds.items() if n)}), "
+    say(f"wrote {names['network']} ({', '.join(f'{n} {k}' + ('s' if n != 1 else '') for k, n in kinds.items() if n)}), "
                f"{names['catalogue']} ({len(catalogue['indicators'])} indicators) and {names['project']}; "
                "fill in every FILL IN, then run 'bulletin validate --config " + str(names["project"]) + "'.")
 

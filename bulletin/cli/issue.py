@@ -17,6 +17,7 @@ from .base import (
     out_folder,
     setup_options,
 )
+from .init import PLACEHOLDER
 from .terminal import say, say_json
 from .writing import write_all_atomic
 
@@ -62,6 +63,7 @@ def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, al
     out = Path(out_dir)
     write_all_atomic({out / name: payload for name, payload in outputs.items()}, inside=out)
     notes_of(result.observations, result.network)
+    note_placeholders(result.network, result.catalogue)
     scores = result.verification
     if scores is not None and not scores.matches:
         other = " and ".join(w for w, same in (("data", scores.same_data), ("catalogue", scores.same_catalogue))
@@ -72,6 +74,10 @@ def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, al
     if period == "latest" and last is not None and result.period.label != latest_complete("dekad", last).label:
         say(f"note: latest is {result.period.label}, the latest period in which at least half of the "
                    f"findings have data; the data end on {last:%Y-%m-%d}", err=True)
+    due = latest_complete("dekad", b.issued_at.date())
+    if period == "latest" and result.period.end < due.start:
+        say(f"note: {result.period.label} is the latest period with data, but the last dekad ended before the "
+            f"issue time is {due.label}: the data stop {(due.end - result.period.end).days} days earlier", err=True)
     levels = {lev: sum(1 for f in result.findings if f.level == lev)
               for lev in ("alert", "warning", "watch", "normal", "no_data")}
     say(f"Bulletin {b.id} ({b.period.label}), issue {b.issue_number}: "
@@ -116,6 +122,22 @@ def validate(setup):
     say(f"{cat.path}: catalogue {cat.id} {cat.version} ({cat.status}) is valid: "
                f"{len(cat.indicators)} indicators, {len(cat.rules)} rules, "
                f"network {network.id} with {len(network.stations)} stations and {len(links)} flow links.")
+    note_placeholders(network, cat)
+
+
+def note_placeholders(network, catalogue) -> None:
+    """Say which names of the network and catalogue are still the 'FILL IN' that 'bulletin init' wrote.
+
+    They are valid, so that a first bulletin can be looked at, but they are printed as they are.
+    """
+    from ..render.messages import config_texts
+
+    keys = [key for key, names in config_texts(network, catalogue).items()
+            if any(PLACEHOLDER in str(text) for text in names.values())]
+    if keys:
+        shown = "; ".join(keys[:5]) + (f"; and {len(keys) - 5} more" if len(keys) > 5 else "")
+        say(f"note: {len(keys)} names are still '{PLACEHOLDER}', as 'bulletin init' wrote them ({shown}); the "
+            "bulletin prints them as they are: fill them in before it is published", err=True)
 
 
 @main.group("catalogue")

@@ -84,13 +84,20 @@ def changed_rows(rows) -> list:
                   key=lambda r: (CHANGE_ORDER.index(r.state) > 1, severity_key(r)))
 
 
-def next_issue_at(period: Period, issued_at: datetime) -> datetime:
+def next_issue_at(period: Period, issued_at: datetime) -> datetime | None:
     """When the next issue is due: the next period's end plus this issue's delay after its period's end.
+
+    None for an issue made after the next period had ended (a late or retrospective issue): the
+    next period's bulletin is then already due, and no date can be promised for it.
 
     >>> from bulletin.periods import Period
     >>> next_issue_at(Period.dekad(2026, 11, 2), datetime(2026, 11, 21, 6)).isoformat()
     '2026-12-01T06:00:00'
+    >>> next_issue_at(Period.dekad(2026, 11, 2), datetime(2026, 12, 2, 6)) is None
+    True
     """
+    if issued_at.date() > period.shift(1).end:
+        return None
     return issued_at + (period.shift(1).end - period.end)
 
 

@@ -42,6 +42,8 @@ def check_title(check: str) -> Text:
 
 MSG_VALUE_LAST_YEAR = N_("{value} (last year {last_year})")
 MSG_FINDING_NO_DATA = N_("{name}: no data for this period ({coverage} of days present).")
+MSG_FINDING_NO_REFERENCE = N_("{name}: {value}, not assessed: too few years of record in the reference period "
+                              "for its norm or percentiles.")
 MSG_FINDING_NO_DATA_QC = N_("{name}: no data for this period ({coverage} of days with good data; "
                             "{errors} value(s) flagged as errors left out).")
 
@@ -71,6 +73,8 @@ def finding_row(f: Finding, ind: Indicator, network: Network, qc: QCReport | Non
         sentence = Text.of(MSG_FINDING_NO_DATA_QC, name=name, coverage=quantity(100 * f.coverage, "%"), errors=errors)
     elif f.level == NO_DATA:
         sentence = (ind.method.no_data_sentence(words)
+                    or (Text.of(MSG_FINDING_NO_REFERENCE, name=name, value=shown_value)
+                        if Note.NO_REFERENCE in f.notes and f.value is not None else None)
                     or Text.of(MSG_FINDING_NO_DATA, name=name, coverage=quantity(100 * f.coverage, "%")))
     else:
         sentence = ind.method.sentence(words)

@@ -211,6 +211,7 @@ class OutlookTableRow:
     country: str
     cells: tuple  # OutlookCell per lead of the section, None where the indicator is not assessed
     first_crossing: object  # Period, or None
+    traces: tuple = ()  # (fewest, most) traces its cells' shares are of, when fewer than the outlook's; else ()
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,10 @@ MSG_INTRO_METHOD = N_("River flows are the flows of the same dekads in those yea
                       "thresholds.")
 MSG_INTRO_READ = N_("A probability is the share of traces at that level; it is not an agreed forecast, and the "
                     "year ahead may lie outside the range of the record.")
+MSG_INTRO_COUNT = N_("Under an indicator whose own record is complete in fewer years: the number of traces its "
+                     "shares are of.")
+MSG_NONE_ASSESSED = N_("No indicator could be assessed in the outlook (the reasons are below): it says nothing about "
+                       "the coming dekads.")
 MSG_FAN_ALT = N_("Observed on {date}: {value}. On {end}: median of the traces {median}, 10th to 90th percentile "
                  "{p10} to {p90}.")
 MSG_FAN_THRESHOLD = N_("Threshold {level} on {end}: {value}.")
@@ -66,7 +70,10 @@ def outlook_section(outlook, fans, catalogue: Catalogue, network: Network) -> Ou
         cells = tuple(None if label not in rows else _cell(ind, rows[label], vu) for label, _ in leads)
         crossing = None if io.first_crossing_period is None else parse_period(io.first_crossing_period,
                                                                              network.seasons)
-        table.append(OutlookTableRow(ind.id, Localized.of(ind.names), country, cells, crossing))
+        counts = [r.n_traces for r in io.rows if r.n_traces is not None]
+        fewer = bool(counts) and min(counts) < len(outlook.traces_years)
+        table.append(OutlookTableRow(ind.id, Localized.of(ind.names), country, cells, crossing,
+                                     (min(counts), max(counts)) if fewer else ()))
         risk = _risk(ind, io, country, end, vu)
         if risk is not None:
             risks.append(risk)
@@ -80,11 +87,14 @@ def outlook_section(outlook, fans, catalogue: Catalogue, network: Network) -> Ou
                    (min(years, default=0), max(years, default=0)))
     intro = (Text.of(MSG_INTRO_TRACES, date=issue.end, n=len(years), first=first, last=last),
              Text.of(MSG_INTRO_METHOD), Text.of(MSG_INTRO_READ))
+    if any(row.traces for row in table):
+        intro += (Text.of(MSG_INTRO_COUNT),)
     assessed = {io.indicator for io in outlook.indicators}
     left_out = tuple(Localized.of(ind.names) for ind in catalogue.indicators
                      if ind.id not in assessed and ind.id in dict(outlook.left_out))
     return OutlookSection(issue, end, leads, intro, tuple(risks[:RISKS_SHOWN]), tuple(risks[:RISKS_ON_PAGE_ONE]),
-                          None if risks else Text.of(MSG_NO_RISK, p=threshold, end=end.end), tuple(table),
+                          None if risks else Text.of(MSG_NO_RISK, p=threshold, end=end.end) if table
+                          else Text.of(MSG_NONE_ASSESSED), tuple(table),
                           tuple(fan_figure(f, network, end) for f in fans), left_out, len(years))
 
 

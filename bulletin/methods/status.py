@@ -11,7 +11,7 @@ from ..config import did_you_mean
 from ..text import N_, Text, quantity
 from ..vocabulary import CATEGORY_NAMES, category_text
 from .levels import LEVELS, NO_DATA, NO_DATA_RANK, level_rank
-from .registry import Assessment, Inputs, Method, Wording, register
+from .registry import Assessment, Inputs, Method, Note, Wording, register
 
 MSG_FINDING_CATEGORY = N_("{name}: {value}, {category} (percentile {percentile}); {level}.")
 # the categories on each side of normal, from the nearest to the furthest
@@ -61,13 +61,14 @@ class StatusCategoryMethod(Method):
         return StatusParams(tuple((cat, mapping[cat]) for cat in CATEGORIES))
 
     def assess(self, ind, period, inputs: Inputs) -> Assessment:
-        """The level of the period's category (no thresholds)."""
+        """The level of the period's category (no thresholds); a value without a category has no reference."""
         ranks = {cat: level_rank(lev) for cat, lev in ind.params.levels}
         category = np.asarray(inputs.category)
         out = np.full(category.shape, NO_DATA_RANK)
         for cat, rank in ranks.items():
             out = np.where(category == cat, rank, out)
-        return Assessment(ranks=out)
+        unreferenced = (category == NO_DATA) & np.isfinite(np.asarray(inputs.value, dtype=float))
+        return Assessment(ranks=out, notes=((Note.NO_REFERENCE, unreferenced),))
 
     def thresholds_json(self, ind, applied) -> list[dict]:
         """[{level, category}, ...]: the mapping stands for thresholds."""

@@ -30,7 +30,7 @@ from ..periods import Period, season_of
 from ..units import conversion_factor, load_variables
 from .esp import dekad_index, trace_years
 from .model import IndicatorOutlook, Lead, Outlook, OutlookRow
-from .store import NotSimulated, TraceStore
+from .store import FLOW_VARIABLES, NotSimulated, TraceStore
 
 NEAR_LEADS = (1, 2, 3)
 SEASON_END = "season_end"
@@ -263,8 +263,17 @@ def assess_outlook(catalogue: Catalogue, network: Network, data: TraceStore, lea
         if not assessed or not years:
             left_out.append((ind.id, NOT_IN_SEASON if years else "no year of the record gives a trace"))
             continue
+        unstarted = [f"{variable} at {station}" for station, variable in sorted(read)
+                     if variable in FLOW_VARIABLES and not data.observed_at_issue(station, variable)]
+        if unstarted:  # the traces would be the record's climatology, not an outlook from today's state
+            left_out.append((ind.id, f"no {', '.join(unstarted)} observed in {issue.label}, the state the traces "
+                                     "start from"))
+            continue
         complete = data.complete(read)
         used = {k: used_traces(complete, ranks) for k, (ranks, _) in assessed.items()}
+        if not any(u.any() for u in used.values()):
+            left_out.append((ind.id, "no year of its record gives a trace with a level"))
+            continue
         crossing = next((k for k, (ranks, _) in sorted(assessed.items())
                          if used[k].any() and np.mean(ranks[used[k]] >= 1) >= 0.5), None)
         rows = _rows(ind, leads, assessed, factor, unit, used, compared, data.periods)

@@ -31,6 +31,7 @@ from .palette import css_custom_properties
 ARCHIVE_VERSION = 1
 LEVEL_ORDER = ("alert", "warning", "watch", "normal", "no_data")  # the order of the counts: most severe first
 KIND_LABELS = {"html": "HTML", "pdf": "PDF", "json": "JSON", "csv": "CSV", "netcdf": "NetCDF", "cap": "CAP"}
+FILE_PARTS = {"findings": N_("findings"), "outlook": N_("outlook"), "series": N_("series")}  # <id>.findings.csv
 MEDIA_TYPES = {"html": "text/html", "pdf": "application/pdf", "json": "application/json", "csv": "text/csv",
                "netcdf": "application/x-netcdf", "cap": "application/cap+xml"}
 GENERATOR = "syrdarya-bulletin"  # no version and no date: the feed's bytes depend on the manifest alone
@@ -207,8 +208,8 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def file_label(f: File, bulletin_id: str) -> str:
-    """The text of a link to a language-neutral file: its format, and what sets it apart from the others.
+def file_label(f: File, bulletin_id: str, loc: Localizer | None = None) -> str:
+    """The text of a link to a language-neutral file: its format, and what sets it apart from the others (in ``loc``).
 
     >>> file_label(File("syrdarya-2026-02-d2.findings.csv", "csv", None, ""), "syrdarya-2026-02-d2")
     'CSV · findings'
@@ -221,17 +222,15 @@ def file_label(f: File, bulletin_id: str) -> str:
     stem = f.name.removeprefix(bulletin_id + ".") if bulletin_id else f.name
     middle = stem.rsplit(".", 1)[0] if "." in stem and stem != f.name else ""
     middle = middle.removesuffix(".cap") if f.kind == "cap" else middle
+    middle = loc.gettext(FILE_PARTS[middle]) if loc is not None and middle in FILE_PARTS else middle
     return f"{label} · {middle}" if middle else label
 
 
-def file_groups(rev: Revision, languages, root: str, latest: bool = False) -> dict:
-    """The links of a revision's files: per language (HTML, PDF) and then the language-neutral ones.
+def file_groups(rev: Revision, languages, root: str, loc: Localizer, latest: bool = False) -> dict:
+    """The links of a revision's files: per language (HTML, PDF) and then the language-neutral ones, in ``loc``.
 
-    Returns
-    -------
-    dict
-        ``by_lang``: [(code, name, [(label, href, kind), ...]), ...] in the archive's order of
-        languages; ``other``: [(label, href, kind, level), ...] (level of a CAP message, else None).
+    A dict: ``by_lang``, [(code, name, [(label, href, kind), ...]), ...] in the archive's order of
+    languages; ``other``, [(label, href, kind, level), ...] (level of a CAP message, else None).
     """
     by_lang: dict = {}
     other = []
@@ -241,7 +240,7 @@ def file_groups(rev: Revision, languages, root: str, latest: bool = False) -> di
             by_lang.setdefault(f.lang, []).append((KIND_LABELS.get(f.kind, f.kind), href, f.kind))
         else:
             level = f.alert.get("level") if f.alert else None
-            other.append((file_label(f, rev.bulletin_id), href, f.kind,
+            other.append((file_label(f, rev.bulletin_id, loc), href, f.kind,
                           level if level in LEVEL_NAMES else None))
     order = [lang for lang in languages if lang in by_lang] + [lang for lang in by_lang if lang not in languages]
     other.sort(key=lambda o: (list(KIND_LABELS).index(o[2]) if o[2] in KIND_LABELS else len(KIND_LABELS), o[0]))
@@ -269,7 +268,7 @@ def _revision_view(issue: Issue, rev: Revision, loc: Localizer, archive: Archive
         "issued": loc.datetime(rev.issued_at), "issued_iso": rev.issued_at.isoformat(),
         "countries": [(code, localized(names, loc.lang, code), level) for code, names, level in rev.countries],
         "counts": list(rev.counts),
-        "files": file_groups(rev, archive.languages, root),
+        "files": file_groups(rev, archive.languages, root, loc),
     }
 
 
@@ -319,7 +318,7 @@ def index_pages(manifest: dict, template_dir=None) -> dict[str, bytes]:
             newest = archive.issues[0]
             current = next(r for r in newest.revisions if r.superseded_by is None)
             latest = {"label": newest.label, "period": loc.period(newest.period),
-                      "files": file_groups(current, archive.languages, root, latest=True)}
+                      "files": file_groups(current, archive.languages, root, loc, latest=True)}
         page = env.get_template("archive_index.html").render(
             lang=lang, root=root, title=loc.gettext(MSG_TITLE).format(network=network), network=network,
             sample_data=archive.sample_data, sample_notice=loc.gettext(MSG_SAMPLE),
