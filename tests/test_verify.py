@@ -297,6 +297,21 @@ def test_a_missing_or_broken_verification_file_is_a_clear_error(tmp_path):
         load_verification(broken)
 
 
+def test_a_verification_file_is_read_within_its_limit_and_never_from_a_device(tmp_path):
+    from bulletin import files
+
+    with pytest.raises(ConfigError, match=r"/dev/zero: the verification file is a character device, not a file"):
+        load_verification("/dev/zero")  # read whole, it fills the memory of the machine
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (3 * files.MIB))
+    files.set_limits(["config_mib=2"])
+    try:
+        with pytest.raises(ConfigError, match=r"big\.json: the verification file is 3 MiB, beyond the limit of 2 MiB"):
+            load_verification(big)
+    finally:
+        files.set_limits([])
+
+
 def test_generate_refuses_a_wrong_verification_file_before_reading_the_data(tmp_path):
     missing = tmp_path / "nowhere.json"
     result = CliRunner().invoke(main, ["generate", "--out", str(tmp_path / "out"), "--verification", str(missing)])

@@ -37,7 +37,7 @@ from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, files
 from ..errors import ConfigError, UsageError
 from ..ingest import sha256_of
 from ..periods import parse_period
@@ -274,10 +274,9 @@ def load_verification(path: str | Path, name: str | None = None) -> Verification
     import jsonschema_rs
 
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read the verification file ({exc.strerror or exc}).", hint=HINT) from exc
+    try:  # a regular file of at most config_mib: never a device, never unbounded
+        text = files.read_capped(file, "verification file", files.LIMITS.config_mib, "config_mib", ConfigError,
+                                 HINT).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{file}: the verification file is not UTF-8 text.", hint=HINT) from exc
     try:
