@@ -16,6 +16,7 @@ and column) does not depend on whether libyaml is present.
 from __future__ import annotations
 
 import errno
+import math
 import os
 import re
 import stat
@@ -191,16 +192,73 @@ def _expanded_size(node, limit: int) -> int:
     return sizes[id(node)]
 
 
+class Refused(yaml.YAMLError):
+    """A YAML document that parses but holds what no configuration may: the message names the line."""
+
+
+MAX_DEPTH = 64
+"""The deepest nesting of mappings and lists a configuration may have (a real one has fewer than ten)."""
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                       "\U0001fffe\U0001ffff\U0010fffe\U0010ffff]")
+_FLOAT = "tag:yaml.org,2002:float"
+_STR = "tag:yaml.org,2002:str"
+
+
+def _refuse(node, problem: str) -> Refused:
+    mark = node.start_mark
+    return Refused(f"line {mark.line + 1}, column {mark.column + 1}: {problem}")
+
+
+def _check_nodes(root, loader) -> None:
+    """Refuse what YAML accepts but a configuration must not hold, naming its line.
+
+    A number that is not finite (.nan, .inf: a threshold or a QC limit of NaN would turn a check
+    off without a word), a key given twice in one mapping (YAML keeps the last without a word),
+    text with a control character or a noncharacter (the pages could not be written), and a
+    nesting deeper than :data:`MAX_DEPTH` (reading it would exhaust Python's stack).
+    """
+    seen: set[int] = set()
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise _refuse(node, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _FLOAT and not math.isfinite(loader.construct_yaml_float(node)):
+                raise _refuse(node, f"'{node.value}' is not a finite number")
+            if node.tag == _STR and (bad := _NOT_TEXT.search(node.value)):
+                raise _refuse(node, f"the text holds the character U+{ord(bad.group()):04X}, a control character "
+                                    "or a noncharacter; a name or a value is printable text")
+        elif isinstance(node, yaml.MappingNode):
+            keys: set = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    if (key.tag, key.value) in keys:
+                        raise _refuse(key, f"the key '{key.value}' is given twice in the same mapping; YAML would "
+                                           "keep the last one without a word")
+                    keys.add((key.tag, key.value))
+                stack += [(key, depth + 1), (value, depth + 1)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, depth + 1) for item in node.value]
+
+
 def _load(text: str, loader_class):
     loader = loader_class(text)
     try:
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except RecursionError:
+            raise Refused(f"nested more than {MAX_DEPTH} levels deep (too deep to be read)") from None
         if node is None:
             return None
         limit = LIMITS.yaml_nodes
         if _expanded_size(node, limit) > limit:
             raise TooManyNodes(f"the document expands to more than {limit:,} values (its aliases, *name, are "
                                "repeated within one another)")
+        _check_nodes(node, loader)
         return loader.construct_document(node)
     finally:
         loader.dispose()
@@ -225,7 +283,7 @@ def parse_yaml(text: str, dates_as_text: bool = False):
     if fast is not None:
         try:
             return _load(text, fast)
-        except TooManyNodes:
+        except (TooManyNodes, Refused):
             raise
         except yaml.YAMLError:
             pass  # parsed again below for the message
@@ -251,5 +309,7 @@ def read_yaml(file: Path, what: str, hint: str | None = None, dates_as_text: boo
                           hint="save it as UTF-8.") from exc
     except TooManyNodes as exc:
         raise ConfigError(f"{file}: the {what} is refused: {exc}.", hint="write the values out, or use fewer aliases.") from exc
+    except Refused as exc:
+        raise ConfigError(f"{file}: {exc}.", hint="correct the value at that line.") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{file}: not valid YAML: {exc}", hint="fix the YAML syntax at the line shown.") from exc

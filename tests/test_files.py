@@ -63,3 +63,36 @@ def test_errors_are_worded_alike_with_and_without_libyaml(text, tmp_path, monkey
         files.read_yaml(path, "network file")
     assert str(fast.value) == str(slow.value)
     assert "line" in str(fast.value) and str(path) in str(fast.value)
+
+
+REFUSED = [
+    ("stations:\n  - qc: {discharge: {implausible: {max: .nan}}}\n",
+     "line 2, column 41: '.nan' is not a finite number"),
+    ("thresholds: {watch: .inf, warning: 20}\n", "line 1, column 21: '.inf' is not a finite number"),
+    ("catalogue:\n  id: syn-ews\n  id: other-ews\n",
+     "line 3, column 3: the key 'id' is given twice in the same mapping"),
+    ('name: {en: "al\\epha"}\n', "line 1, column 12: the text holds the character U+001B"),
+    ('name: "\\uFFFE"\n', "line 1, column 7: the text holds the character U+FFFE"),
+    ("extra: " + "[" * 70 + "]" * 70 + "\n", "line 1, column 71: nested more than 64 levels deep"),
+    ("extra: " + "[" * 3000 + "]" * 3000 + "\n", "nested more than 64 levels deep (too deep to be read)"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), REFUSED)
+def test_what_yaml_accepts_but_no_configuration_may_hold_is_refused_with_its_line(text, message, tmp_path,
+                                                                                   monkeypatch):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as fast:
+        files.read_yaml(path, "network file")
+    assert str(fast.value).startswith(f"{path}: {message}")
+    monkeypatch.setattr(files, "_LOADERS", {k: (python, None) for k, (python, _) in files._LOADERS.items()})
+    with pytest.raises(ConfigError) as slow:
+        files.read_yaml(path, "network file")
+    assert str(slow.value) == str(fast.value)
+
+
+def test_merge_keys_shared_anchors_and_tabs_in_text_are_still_read():
+    text = 'base: &b {x: 1}\nuse: {<<: *b, y: 2}\nagain: *b\nnote: "a\\tb\\nc"\nn: -1.5e+3\n'
+    assert files.parse_yaml(text) == {"base": {"x": 1}, "use": {"x": 1, "y": 2}, "again": {"x": 1},
+                                      "note": "a\tb\nc", "n": -1500.0}
