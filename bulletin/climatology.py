@@ -150,22 +150,41 @@ def plotting_positions(reference) -> tuple[np.ndarray, np.ndarray]:
         inverse, minlength=unique.size)
 
 
-def categorise(value: float, p10: float, p25: float, p75: float, p90: float) -> str:
-    """HydroSOS category of ``value`` against the percentile values at the category edges.
+def category_codes(values, edges, percentiles, edge_percents) -> np.ndarray:
+    """HydroSOS category of each value, as its index in :data:`CATEGORIES` (0 low .. 4 high); -1 where it has none.
 
-    A value at or below an edge falls in the lower category (upper-inclusive bands).
+    ``edges`` are the values at the category edges (four arrays, or numbers), ``percentiles``
+    the Weibull percentiles [%] of the values, ``edge_percents`` the edges' own [%] (10, 25,
+    75, 90). A value at or below an edge falls in the lower category (upper-inclusive bands).
+
+    A value *equal* to an edge takes the band of its percentile instead. There the reference holds
+    the value in several years: the edges meet at it, and the lowest band they meet would be
+    taken, so that a record flat at 42 would call 42 "low" (and a river dry in most years would
+    call its usual zero "low"); its percentile gives the tied years their mean position.
+    Without ties a value at an edge has that edge's percentile, and both rules agree.
+
+    >>> edges = (61.0, 61.0, 64.0, 80.0)  # 61 in 20 of 30 years: the edges meet at it
+    >>> category_codes([61.0, 60.0, 70.0, float("nan")], edges, [33.9, 3.2, 80.6, float("nan")],
+    ...                (10, 25, 75, 90)).tolist()
+    [2, 0, 3, -1]
     """
-    if any(np.isnan(v) for v in (value, p10, p25, p75, p90)):
-        return NO_DATA
-    if value <= p10:
-        return "low"
-    if value <= p25:
-        return "below_normal"
-    if value <= p75:
-        return "normal"
-    if value <= p90:
-        return "above_normal"
-    return "high"
+    v = np.asarray(values, dtype=float)
+    e = [np.broadcast_to(np.asarray(x, dtype=float), v.shape) for x in edges]
+    codes = np.full(v.shape, len(e), dtype=np.int64)
+    for i in range(len(e) - 1, -1, -1):
+        codes = np.where(v <= e[i], i, codes)
+    p = np.broadcast_to(np.asarray(percentiles, dtype=float), v.shape)
+    tied = np.any([v == x for x in e], axis=0) & ~np.isnan(p)
+    if tied.any():
+        band = np.full(v.shape, len(e), dtype=np.int64)
+        for i in range(len(e) - 1, -1, -1):
+            band = np.where(p <= edge_percents[i], i, band)
+        codes = np.where(tied, band, codes)
+    return np.where(np.isnan(v) | np.any([np.isnan(x) for x in e], axis=0), -1, codes)
+
+
+CATEGORY_OR_NO_DATA = np.array([*CATEGORIES, NO_DATA], dtype=object)
+"""The category of each code of :func:`category_codes` (index -1: no_data)."""
 
 
 # ---- climatology ----------------------------------------------------------------------------
@@ -333,9 +352,12 @@ def climatology(agg: pd.DataFrame, resolution: str, settings: ClimateSettings) -
     table = ref.quantiles([q / 100 for q in QUANTILES] + [edge / 100 for edge in settings.category_edges])
     columns = {"n_years": ref.n, "mean": ref.mean()} | dict(zip(names, table, strict=True))
     values = np.empty(ref.per_year, dtype=object)  # one array per row, never a 2-D block
+    edge_percents = np.empty(ref.per_year, dtype=object)  # the edges' own percentiles, for ties (category_codes)
     for g in range(ref.per_year):
         values[g] = ref.sorted_values(g)
+        edge_percents[g] = tuple(settings.category_edges)
     columns["_values"] = values
+    columns["_edge_percents"] = edge_percents
     out = pd.DataFrame(columns, index=pd.RangeIndex(1, ref.per_year + 1, name="period_of_year"))
     _remember(out, columns)  # its rows are read many times (climate_row)
     return out
@@ -395,7 +417,8 @@ def status_of(value: float, clim_row) -> dict:
         pct = 100.0 * value / norm if norm != 0 else np.nan
     ref = clim_row["_values"]
     percentile = percentile_rank(value, ref) if len(ref) else np.nan
-    category = categorise(value, clim_row["edge1"], clim_row["edge2"], clim_row["edge3"], clim_row["edge4"])
+    edges = [clim_row[f"edge{i}"] for i in range(1, 5)]
+    category = CATEGORY_OR_NO_DATA[int(category_codes(value, edges, percentile, clim_row["_edge_percents"]))]
     return {"norm": norm, "pct_of_norm": pct, "percentile": percentile, "category": category}
 
 
@@ -420,9 +443,7 @@ def status_table(agg: pd.DataFrame, clim: pd.DataFrame, resolution: str, setting
         if unique.size and at.any():
             percentile[at] = 100.0 * np.interp(values[at], unique, position)
     edges = [rows[f"edge{i}"].to_numpy(dtype=float) for i in range(1, 5)]
-    missing = np.isnan(values) | np.any(np.isnan(edges), axis=0)
-    category = np.select([missing, values <= edges[0], values <= edges[1], values <= edges[2], values <= edges[3]],
-                         [NO_DATA, *CATEGORIES[:4]], default=CATEGORIES[4])
+    category = CATEGORY_OR_NO_DATA[category_codes(values, edges, percentile, settings.category_edges)]
     labels = [_period_label(resolution, int(y), int(k)) for y, k in zip(years, poy, strict=True)]
     return pd.DataFrame({"period": labels, "value": usable["value"].to_numpy(), "pct_of_norm": pct,
                          "percentile": percentile, "category": category.astype(object)},

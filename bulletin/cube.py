@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .aggregation import aggregate_many
-from .climatology import CATEGORIES, NO_DATA, QUANTILES, ClimateSettings, ReferenceValues
+from .climatology import CATEGORIES, NO_DATA, QUANTILES, ClimateSettings, ReferenceValues, category_codes
 from .ingest import Observations
 from .ingest.observations import codes_of, series_codes
 from .series import period_series
@@ -171,12 +171,11 @@ def status_rows(periods: pd.DataFrame, resolution: str, settings: ClimateSetting
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(np.isnan(values) | np.isnan(norm) | (norm == 0), np.nan, 100.0 * values / norm)
     edges = [ref.quantile(e / 100)[ref.group] for e in settings.category_edges]
-    missing = np.isnan(values) | np.any(np.isnan(edges), axis=0)
-    category = np.select([missing, values <= edges[0], values <= edges[1], values <= edges[2], values <= edges[3]],
-                         [0, 1, 2, 3, 4], default=5).astype(np.int8)
+    percentile = ref.percentile()
+    category = (category_codes(values, edges, percentile, settings.category_edges) + 1).astype(np.int8)
     return pd.DataFrame({"station": periods["station"], "variable": periods["variable"],
                          "period": period_labels(resolution, ref.years, ref.poy), "value": values,
-                         "pct_of_norm": pct, "percentile": ref.percentile(),
+                         "pct_of_norm": pct, "percentile": percentile,
                          "category": pd.Categorical.from_codes(category, categories=[NO_DATA, *CATEGORIES])},
                         columns=STATUS_COLUMNS, copy=False)
 

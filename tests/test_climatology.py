@@ -5,10 +5,11 @@ import pandas as pd
 import pytest
 
 from bulletin.climatology import (
+    CATEGORY_OR_NO_DATA,
     ClimateSettings,
     aggregate,
     apply_coverage,
-    categorise,
+    category_codes,
     climatology,
     parse_reference,
     percentile_rank,
@@ -49,15 +50,33 @@ def test_percentile_rank_by_hand():
     assert percentile_rank(20, [10, 20, 20, 40]) == pytest.approx(50.0)  # ties share positions 0.4 and 0.6
 
 
+def _category(value, reference):
+    """The category of ``value`` among ``reference`` as the bulletin computes it: edges and percentile."""
+    edges = [weibull_quantile(reference, q / 100) for q in (10, 25, 75, 90)]
+    code = category_codes(value, edges, percentile_rank(value, reference), (10, 25, 75, 90))
+    return CATEGORY_OR_NO_DATA[int(code)]
+
+
 def test_categories_are_upper_inclusive():
-    p = dict(p10=10.0, p25=25.0, p75=75.0, p90=90.0)
-    assert categorise(10.0, **p) == "low"
-    assert categorise(10.0001, **p) == "below_normal"
-    assert categorise(25.0, **p) == "below_normal"
-    assert categorise(75.0, **p) == "normal"
-    assert categorise(90.0, **p) == "above_normal"
-    assert categorise(90.5, **p) == "high"
-    assert categorise(float("nan"), **p) == "no_data"
+    x = np.arange(1.0, 100.0)  # 99 values at positions i/100: the edges are 10, 25, 75 and 90
+    assert [_category(v, x) for v in (10.0, 10.0001, 25.0, 75.0, 90.0, 90.5, float("nan"))] == [
+        "low", "below_normal", "below_normal", "normal", "above_normal", "high", "no_data"]
+
+
+def test_a_value_the_reference_holds_in_many_years_takes_the_band_of_its_percentile():
+    # 30 years: 50, 52, 54, 56, 58 (ranks 1-5), 61 in 20 years (ranks 6-25), 70, 75, 80, 85, 90 (ranks 26-30).
+    # Weibull positions rank/31: the edges are 54 + 0.1 * 2 = 54.2 (3.1), 61 (7.75), 61 (23.25) and
+    # 75 + 0.9 * 5 = 79.5 (27.9); 61 sits at the mean of positions 6..25, 15.5/31 = 0.5.
+    x = [50, 52, 54, 56, 58] + [61] * 20 + [70, 75, 80, 85, 90]
+    assert percentile_rank(61, x) == pytest.approx(50.0)
+    assert [weibull_quantile(x, q) for q in (0.10, 0.25, 0.75, 0.90)] == pytest.approx([54.2, 61, 61, 79.5])
+    assert _category(61.0, x) == "normal"  # at or below the edge of 25 % (61) it would be below normal
+    assert _category(60.0, x) == "below_normal"  # not tied: below the edge of 25 %
+    assert (_category(54.0, x), _category(79.0, x), _category(80.0, x)) == ("low", "above_normal", "high")
+    flat = [42.0] * 30  # a record flat at 42: 42 is its normal, not its low
+    assert (_category(42.0, flat), _category(41.0, flat), _category(43.0, flat)) == ("normal", "low", "high")
+    dry = [0.0] * 20 + list(range(1, 11))  # a river dry in 20 of 30 years: zero is at 10.5/31 = 33.9 %
+    assert percentile_rank(0.0, dry) == pytest.approx(100 * 10.5 / 31) and _category(0.0, dry) == "normal"
 
 
 def test_aggregate_records_coverage_of_a_nine_day_dekad():

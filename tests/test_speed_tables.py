@@ -14,14 +14,14 @@ import pandas as pd
 import pytest
 
 from bulletin.climatology import (
-    CATEGORIES,
-    NO_DATA,
     QUANTILES,
     ClimateSettings,
     ReferenceValues,
     climate_row,
     climate_value,
     climatology,
+    status_of,
+    weibull_quantile,
 )
 from bulletin.document.quality import (
     MSG_QUALITY_FLAG,
@@ -57,6 +57,7 @@ def _by_columns(agg, settings):
     for i, edge in enumerate(settings.category_edges, start=1):
         out[f"edge{i}"] = ref.quantile(edge / 100)
     out["_values"] = [ref.sorted_values(g) for g in range(36)]
+    out["_edge_percents"] = [tuple(settings.category_edges)] * 36
     return out
 
 
@@ -127,18 +128,21 @@ def test_percentiles_together_equal_each_alone():
         assert percentiles_of(arrays) == want
 
 
-def test_categories_of_traces_equal_numpy_select():
+def test_categories_of_traces_are_those_of_a_finding_with_the_same_value():
     rng = np.random.default_rng(4)
     for _ in range(300):
-        edges = np.sort(rng.normal(0, 1, 4))
+        # a record rounded to 0-2 decimals: often several years alike, so that edges meet at a value
+        ref = np.round(rng.normal(0, 1, int(rng.integers(10, 40))), int(rng.integers(0, 3)))
+        row = {"mean": float(ref.mean()), "_values": np.sort(ref), "_edge_percents": (10, 25, 75, 90)}
+        row |= {f"edge{i}": weibull_quantile(ref, q / 100) for i, q in enumerate((10, 25, 75, 90), start=1)}
         v = rng.normal(0, 1.5, [(), (0,), (9,), (3, 4)][int(rng.integers(4))])
         if v.size:
-            v.flat[0] = edges[int(rng.integers(4))]
+            v.flat[0] = row[f"edge{int(rng.integers(1, 5))}"]
+            v.flat[v.size // 2] = rng.choice(ref)
             v.flat[-1] = np.nan
-        want = np.select([v <= e for e in edges], CATEGORIES[:4], CATEGORIES[4]).astype(object)
-        want[np.isnan(v)] = NO_DATA
-        got = categories(v, {f"edge{i}": edges[i - 1] for i in range(1, 5)})
-        assert got.dtype == object and got.shape == want.shape and got.tolist() == want.tolist()
+        want = [status_of(float(x), row)["category"] for x in np.ravel(v)]
+        got = categories(v, row)
+        assert got.dtype == object and got.shape == v.shape and got.ravel().tolist() == want
 
 
 def test_dekad_days_follow_the_calendar():

@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from ..catalogue import Catalogue, Indicator
-from ..climatology import CATEGORIES, NO_DATA, climate_row
+from ..climatology import CATEGORY_OR_NO_DATA, NO_DATA, category_codes, climate_row, plotting_positions
 from ..evaluate import applied_thresholds, level_ranks
 from ..methods import LEVELS, Inputs, level_of_rank
 from ..network import Network
@@ -51,20 +51,15 @@ def outlook_leads(issue: Period, seasons) -> tuple[Lead, ...]:
 
 
 def categories(values: np.ndarray, clim_row) -> np.ndarray:
-    """HydroSOS category of each value (:func:`bulletin.climatology.categorise`, for arrays)."""
+    """HydroSOS category of each value, as a finding's (:func:`bulletin.climatology.category_codes`)."""
     v = np.asarray(values, dtype=float)
     edges = [float(clim_row[f"edge{i}"]) for i in range(1, 5)]
     if any(np.isnan(e) for e in edges):
         return np.full(v.shape, NO_DATA, dtype=object)
-    k = np.full(v.shape, len(edges))  # the first edge at or above the value: numpy.select of v <= edge
-    for i in range(len(edges) - 1, -1, -1):
-        k = np.where(v <= edges[i], i, k)
-    out = _CATEGORY_NAMES[k.reshape(-1)].reshape(v.shape)
-    out[np.isnan(v)] = NO_DATA
-    return out
-
-
-_CATEGORY_NAMES = np.array(CATEGORIES, dtype=object)
+    unique, position = plotting_positions(clim_row["_values"])
+    percentiles = 100.0 * np.interp(v, unique, position) if unique.size else np.full(v.shape, np.nan)
+    codes = category_codes(v, edges, percentiles, clim_row["_edge_percents"])
+    return CATEGORY_OR_NO_DATA[codes.reshape(-1)].reshape(v.shape)  # an array even for one value
 
 
 def assess_traces(ind: Indicator, period: Period, data: TraceStore, network: Network,
