@@ -25,9 +25,24 @@ def test_control_characters_in_an_id_and_a_file_name_are_escaped_in_the_error(tm
     assert done.returncode == 1  # an id is printable text: refused at ingest, with its line
     for stream in (done.stdout, done.stderr):
         assert not any(c in stream for c in "\x1b\x07\u202e\x9b")
-    assert "line 2: station 'st\\x1b]0;owned\\x07\\x1b[2J\\u202e\\x9bx' holds a control or direction character " \
-           "(U+001B)" in done.stderr
+    assert "line 2: station 'st\\x1b]0;owned\\x07\\x1b[2J\\u202e\\x9bx' holds a control, line-break or direction " \
+           "character (U+001B)" in done.stderr
     assert "data\\x1b]0;owned" in done.stderr  # the file name too
+
+
+@pytest.mark.parametrize("command", ["check-data", "generate"])
+def test_a_line_break_or_tab_in_an_id_cannot_forge_a_line(tmp_path, command):
+    path = tmp_path / "data.csv"
+    path.write_text('station,variable,date,value,unit\n"gamma\nFAKE: Bulletin ok, 0 alert",discharge,2020-01-01,5,m3/s\n'
+                    "gam\tma,discharge,2020-01-01,5,m3/s\n", encoding="utf-8")
+    more = ["--keep-unknown-stations"] if command == "check-data" else ["--out", str(tmp_path / "out"), "--format", "json"]
+    done = run([command, "--data", str(path), *more])
+    assert done.returncode == 1 and not (tmp_path / "out").exists()
+    assert not any(line.startswith("FAKE") for line in (done.stdout + done.stderr).splitlines())
+    assert "\t" not in done.stderr
+    assert ("line 2: station 'gamma\\nFAKE: Bulletin ok, 0 alert' holds a control, line-break or direction "
+            "character (U+000A)") in done.stderr
+    assert "line 4: station 'gam\\tma' holds a control, line-break or direction character (U+0009)" in done.stderr
 
 
 @pytest.mark.parametrize("keep", [True, False])

@@ -9,6 +9,7 @@ No quality control and no science happen here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from difflib import get_close_matches
 from pathlib import Path
@@ -26,6 +27,19 @@ from .coded import Coded, distinct_keys
 from .fields import DATE_FORMS, as_dates, as_numbers, as_text, fold, no_such_day, same_unit, variable_spellings
 from .registry import RawTable, ReadOptions
 from .text import MAX_REPORTED
+
+NOT_IN_AN_ID = re.compile(f"[\t\n\r]|{CONTROL_CHARACTERS.pattern}")
+"""What a station id may not hold: control and direction characters, and tabs and line breaks."""
+
+
+def shown_id(text: str) -> str:
+    r"""An id as a message quotes it: tabs and line breaks as escapes (the terminal escapes the other controls).
+
+    >>> shown_id("gamma\nFAKE: Bulletin ok\t")
+    'gamma\\nFAKE: Bulletin ok\\t'
+    """
+    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
 
 RESOLUTION_VALUES = RESOLUTIONS
 # fields the caller may supply for files that do not name them
@@ -152,11 +166,13 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
         f"unknown variable '{v}' ({_did_you_mean(fold(v), list(spellings))}known: {', '.join(variables)})"))
 
     station_in = given["station"][0]
-    _report_once_per_value(problems, station_in.rows([CONTROL_CHARACTERS.search(w) is not None for w in station_in.words]),
+    _report_once_per_value(problems, station_in.rows([NOT_IN_AN_ID.search(w) is not None for w in station_in.words]),
                            "station", station_in, lambda v: (
-                               f"station '{v}' holds a control or direction character "
-                               f"(U+{ord(CONTROL_CHARACTERS.search(v).group()):04X}); an id or a name is printable text"))
-    stations = _resolve_stations(*given["station"], variable, network, allow_unknown, problems)
+                               f"station '{shown_id(v)}' holds a control, line-break or direction character "
+                               f"(U+{ord(NOT_IN_AN_ID.search(v).group()):04X}); an id or a name is printable text"))
+    # every later message quotes the id: its line breaks and tabs as escapes, so that none can forge a line
+    stations = _resolve_stations(station_in.map(shown_id), given["station"][1], variable, network, allow_unknown,
+                                 problems)
 
     if "resolution" in rows:
         resolution = Coded.of(rows["resolution"]).map(lambda r: r.lower() or "day")
