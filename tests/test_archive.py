@@ -170,6 +170,32 @@ def test_publish_refuses_a_folder_that_is_not_an_archive(tmp_path):
     assert result.exit_code == 1 and "not a bulletin archive" in result.stderr
 
 
+def test_an_archive_whose_current_link_is_lost_is_refused_not_started_again(tmp_path):
+    from bulletin.archive.store import ArchiveStore
+    from bulletin.errors import ConfigError
+
+    store = ArchiveStore(tmp_path / "arc")
+    with store.locked():
+        store.commit({"archive.json": b'{"n": 1}', "index.html": b"<p>1</p>", "feed.atom": b"<feed/>"})
+    (tmp_path / "arc" / "current").unlink()
+    with pytest.raises(ConfigError) as err:
+        store.check()  # publishing would make issue 1 again over a hidden history
+    assert "the archive has 1 generation(s) in generations/ but no 'current' link" in err.value.message
+    assert "ln -s generations/000001 current" in err.value.hint
+
+
+
+def test_a_manifest_nested_too_deeply_is_named_not_an_internal_error(tmp_path):
+    from bulletin.archive.store import ArchiveStore
+    from bulletin.errors import ConfigError
+
+    store = ArchiveStore(tmp_path / "arc")
+    with store.locked():
+        store.commit({"archive.json": b"[" * 100_000 + b"]" * 100_000})
+    with pytest.raises(ConfigError, match=r"archive\.json: the archive's manifest cannot be read \(nested too deeply"):
+        store.manifest()
+
+
 COMMIT_CHILD = r"""
 import sys
 from bulletin.archive.store import ArchiveStore

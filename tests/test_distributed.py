@@ -206,6 +206,13 @@ def test_bad_stores_are_refused_naming_the_store_variable_and_station(workdir, s
     assert "nowhere.zarr" in err and "variable 'discharge', station 'nowhere': unknown station 'nowhere'" in err
 
 
+def test_metadata_nested_too_deeply_is_a_store_refused_not_an_internal_error(workdir):
+    deep = _store(workdir / "deep.zarr", _discharge())
+    (deep / "discharge" / "zarr.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    err = run("status", "--data", deep, expect=1).stderr
+    assert "deep.zarr: not a readable Zarr store (RecursionError: " in err and "internal error" not in err
+
+
 def test_the_distributed_path_reads_a_store_only(scheduler):
     err = run("climatology", "--scheduler", scheduler, expect=2).stderr
     assert "reads one Zarr store" in err and "bulletin convert" in err

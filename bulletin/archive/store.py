@@ -80,6 +80,13 @@ class ArchiveStore:
                               hint="name a new or existing archive folder with --archive.")
         known = {"current", GENERATIONS, ".lock", *ROOT_LINKS}
         strangers = sorted(p.name for p in self.root.iterdir() if p.name not in known)
+        generations = self.root / GENERATIONS
+        kept = sorted(p.name for p in generations.iterdir()) if generations.is_dir() else []
+        if kept and self.current is None:  # publishing now would start the archive again, its history hidden
+            raise ConfigError(f"{self.root}: the archive has {len(kept)} generation(s) in {GENERATIONS}/ but no "
+                              "'current' link to the one in force (or the link is broken).",
+                              hint=f"restore the archive from a copy, or point 'current' at its newest generation "
+                                   f"(ln -s {GENERATIONS}/{kept[-1]} current) once checked.")
         if strangers and self.current is None:
             raise ConfigError(f"{self.root}: this folder is not a bulletin archive (it holds {', '.join(strangers[:5])}"
                               f"{' ...' if len(strangers) > 5 else ''}).",
@@ -93,6 +100,10 @@ class ArchiveStore:
         path = cur / MANIFEST
         try:
             return json.loads(path.read_text(encoding="utf-8"))
+        except RecursionError:
+            raise ConfigError(f"{path}: the archive's manifest cannot be read (nested too deeply to be a manifest).",
+                              hint="restore the archive from a copy; an archive is only ever changed by "
+                                   "'bulletin publish'.") from None
         except (OSError, ValueError) as exc:
             raise ConfigError(f"{path}: the archive's manifest cannot be read ({exc}).",
                               hint="restore the archive from a copy; an archive is only ever changed by "

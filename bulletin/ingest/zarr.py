@@ -100,7 +100,7 @@ def open_store(path: Path):
 
     try:
         return xr.open_zarr(path, consolidated=False, chunks=None, decode_times=True)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: metadata nested deep
         reason = str(exc).split("\n")[0]
         raise IngestError(f"{path}: not a readable Zarr store ({type(exc).__name__}: {reason}).", hint=HINT) from exc
 
