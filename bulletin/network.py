@@ -16,7 +16,7 @@ from .periods import Seasons, offset_timezone
 from .resources import resource_path
 from .units import conversion_factor
 
-ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
 """Network and station ids: they name output files and appear in the results JSON."""
 
 VOLUME_UNITS = ("km3", "Mm3")
@@ -310,8 +310,8 @@ def load_network(path: str | Path | None = None) -> Network:
             errors.append(f"{where}: missing {', '.join(missing)}.")
             continue
         if not isinstance(s["id"], str) or not ID_PATTERN.fullmatch(s["id"]):
-            errors.append(f"{where}.id: '{s['id']}' is not an id: use lower-case letters, digits and _, starting "
-                          "with a letter (codes and other names go under aliases).")
+            errors.append(f"{where}.id: '{s['id']}' is not an id: use 1 to 64 lower-case letters, digits and _, "
+                          "starting with a letter (codes and other names go under aliases).")
             continue
         not_text = [k for k in ("kind", "country") if not isinstance(s[k], str)]
         not_names = [k for k in ("name", "river") if not isinstance(s[k], dict)]
@@ -322,6 +322,10 @@ def load_network(path: str | Path | None = None) -> Network:
         bad = [k for k in ("lat", "lon") if isinstance(s[k], bool) or not isinstance(s[k], (int, float))]
         if bad:
             errors.append(f"{where}: {' and '.join(bad)} must be numbers [degrees], e.g. lat: 41.5.")
+            continue
+        if not (-90 <= s["lat"] <= 90 and -180 <= s["lon"] <= 180):
+            errors.append(f"{where}: lat {s['lat']:g}, lon {s['lon']:g} is not a place on Earth: lat is within "
+                          "[-90, 90] and lon within [-180, 180] degrees (are they swapped?).")
             continue
         if s["kind"] not in STATION_KINDS:
             errors.append(f"{where}.kind: '{s['kind']}' is not one of {', '.join(STATION_KINDS)}.")
@@ -370,8 +374,8 @@ def load_network(path: str | Path | None = None) -> Network:
     utc_offset = parse_utc_offset(head.get("utc_offset"), f"{file}: network.utc_offset", errors)
     net_id = head.get("id", "network")
     if not isinstance(net_id, str) or not ID_PATTERN.fullmatch(net_id):
-        errors.append(f"{file}: network.id: {net_id!r} is not an id: use lower-case letters, digits and _, starting "
-                      "with a letter (it names the output files).")
+        errors.append(f"{file}: network.id: {net_id!r} is not an id: use 1 to 64 lower-case letters, digits and _, "
+                      "starting with a letter (it names the output files).")
     if errors:
         raise ConfigError(f"{file}: the network file has {len(errors)} problem(s):", details=errors,
                           hint="correct the keys named above.")

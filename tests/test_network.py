@@ -62,3 +62,19 @@ def test_broken_network_reports_every_problem(tmp_path):
     assert "total_volume.source: 'hearsay' is not a key of 'sources'" in text
     assert "network.map.country_labels.XX: 'XX' is not in network.countries" in text
     assert "network.map.country_labels.KG: give [lon, lat] in degrees, or a list of them" in text
+
+
+
+def test_a_place_off_the_earth_and_an_id_too_long_for_a_file_name_are_refused(tmp_path):
+    raw = yaml.safe_load(default_network_path().read_text(encoding="utf-8"))
+    raw["stations"][0]["lat"] = 999
+    raw["stations"][1]["lon"] = 185.0
+    raw["network"]["id"] = "a" * 300  # it names every output file: beyond what a file system takes
+    p = tmp_path / "n.yaml"
+    p.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_network(p)
+    text = str(err.value)
+    assert "stations[0] (naryn_uchterek): lat 999, lon " in text and "is not a place on Earth" in text
+    assert "stations[1] (toktogul): lat " in text and "lon 185 is not a place on Earth" in text
+    assert f"network.id: '{'a' * 300}' is not an id: use 1 to 64 lower-case letters" in text

@@ -8,6 +8,7 @@ checked here; each method checks its own (:meth:`~bulletin.methods.Method.parse`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from ..climatology import ClimateSettings, parse_reference
@@ -27,6 +28,20 @@ from .thresholds import parse_thresholds
 SEASON_NAMES = ("all", "gs", "ngs")
 _TOP_KEYS = ("catalogue", "settings", "rules", "indicators", "issuer")
 _REQUIRED_SECTIONS = ("catalogue", "settings", "rules", "indicators")
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+"""An id of the catalogue, a rule or an indicator: it names files and links (CAP messages, anchors)."""
+VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}")
+
+
+def _check_name(c, where: str, value, pattern: re.Pattern) -> None:
+    """Report ``value`` unless it is a short plain name: letters, digits and - _ (. + in versions)."""
+    if value is not None and not pattern.fullmatch(str(value)):
+        shown = repr(str(value)[:80]) + ("..." if len(str(value)) > 80 else "")
+        extra = " ('.' and '+' too in a version)" if pattern is VERSION else ""
+        c.add(where, f"{shown} is not an id: use 1 to 64 letters, digits, '-' and '_'{extra}, starting with a "
+                     "letter or digit")
+
+
 _HEAD_KEYS = ("id", "version", "status", "agreed", "parties", "title", "notice", "levels_basis")
 _SETTINGS_KEYS = ("reference_period", "min_coverage", "min_years", "category_edges", "deescalation_periods")
 _RULE_KEYS = ("id", "version", "title", "agreement", "basis", "instructions")
@@ -132,6 +147,8 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
     head = raw.get("catalogue") or {}
     c.keys("catalogue", head, _HEAD_KEYS)
     c.require("catalogue", head, ("id", "version", "status", "title"))
+    _check_name(c, "catalogue.id", head.get("id"), ID)
+    _check_name(c, "catalogue.version", head.get("version"), VERSION)
     if head.get("status") not in (None, "sample", "agreed"):
         c.add("catalogue.status", f"'{head.get('status')}' must be 'sample' or 'agreed'")
     titles = names(c, "catalogue.title", head.get("title"))
@@ -157,6 +174,8 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
             continue
         ag = r["agreement"] if isinstance(r["agreement"], dict) else {}
         c.keys(f"{where}.agreement", ag, _AGREEMENT_KEYS)
+        _check_name(c, f"{where}.id", r["id"], ID)
+        _check_name(c, f"{where}.version", r["version"], VERSION)
         if r["id"] in rules:
             c.add(f"{where}.id", f"duplicate rule id '{r['id']}'")
         rules[str(r["id"])] = Rule(str(r["id"]), str(r["version"]), names(c, f"{where}.title", r["title"]),
@@ -241,6 +260,7 @@ def _parse_indicator(c: Collector, where: str, spec, rules, variables, network, 
         where = f"{where}({spec['id']})"
     if not c.require(where, spec, ("id", "name", "station", "variable", "method", "season", "rule")):
         return None
+    _check_name(c, f"{where}.id", spec["id"], ID)
     name = spec["method"]
     method = METHODS.get(name)
     if method is None:
