@@ -32,6 +32,8 @@ MIB = 1 << 20
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 """Control and direction characters (C0 but tab and line feed, C1, bidi marks and overrides, zero-width marks):
 never part of a name or an id; escaped wherever text read from a file is shown."""
+NOT_ONE_LINE = re.compile(f"[\t\n\r]|{CONTROL_CHARACTERS.pattern}")
+"""Those and tab, line feed and carriage return: never in an id or a one-line text (a line of output could be forged)."""
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,14 @@ def test_a_manifest_nested_too_deeply_is_named_not_an_internal_error(tmp_path):
         store.manifest()
 
 
+@pytest.mark.parametrize("reason", ["fixed\x07", "fixed\nFAKE: revision 9"])
+def test_a_reason_with_a_control_character_or_a_line_break_is_refused_before_anything_is_read(tmp_path, reason):
+    result = CliRunner().invoke(main, ["publish", "--archive", str(tmp_path / "arc"), "--format", "json", "--reason",
+                                       reason, "--issued-at", "2026-11-21T10:00:00+05:00"])
+    assert result.exit_code == 2 and not (tmp_path / "arc").exists()
+    assert "--reason holds the character U+00" in result.stderr and "a control, line-break or direction" in result.stderr
+
+
 COMMIT_CHILD = r"""
 import sys
 from bulletin.archive.store import ArchiveStore

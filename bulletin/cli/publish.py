@@ -9,6 +9,7 @@ from datetime import time
 import click
 
 from ..errors import UsageError
+from ..files import NOT_ONE_LINE
 from .base import _csv_list, _parse_issued_at, main, one_period, setup_options
 from .terminal import say
 
@@ -75,6 +76,9 @@ def publish(setup, archive, langs, formats, template_dir, base_url, cap_sender, 
     request = _request(langs, formats, template_dir, base_url, cap_sender, allow_no_data)
     if reason is not None and not reason.strip():
         raise UsageError("--reason is empty.", hint="give the reason of the revision in words.")
+    if reason is not None and (bad := NOT_ONE_LINE.search(reason)):
+        raise UsageError(f"--reason holds the character U+{ord(bad.group()):04X}, a control, line-break or "
+                         "direction character.", hint="give the reason of the revision in words, on one line.")
     when = _parse_issued_at(issued_at)
     store = ArchiveStore(archive)
     store.check()

@@ -9,7 +9,6 @@ No quality control and no science happen here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from difflib import get_close_matches
 from pathlib import Path
@@ -18,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import IngestError
-from ..files import CONTROL_CHARACTERS
+from ..files import NOT_ONE_LINE
 from ..network import KIND_VARIABLES, Network
 from ..periods import OBSERVED_RESOLUTIONS as RESOLUTIONS
 from ..periods import period_bounds
@@ -27,9 +26,6 @@ from .coded import Coded, distinct_keys
 from .fields import DATE_FORMS, as_dates, as_numbers, as_text, fold, no_such_day, same_unit, variable_spellings
 from .registry import RawTable, ReadOptions
 from .text import MAX_REPORTED
-
-NOT_IN_AN_ID = re.compile(f"[\t\n\r]|{CONTROL_CHARACTERS.pattern}")
-"""What a station id may not hold: control and direction characters, and tabs and line breaks."""
 
 
 def shown_id(text: str) -> str:
@@ -166,10 +162,10 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
         f"unknown variable '{v}' ({_did_you_mean(fold(v), list(spellings))}known: {', '.join(variables)})"))
 
     station_in = given["station"][0]
-    _report_once_per_value(problems, station_in.rows([NOT_IN_AN_ID.search(w) is not None for w in station_in.words]),
+    _report_once_per_value(problems, station_in.rows([NOT_ONE_LINE.search(w) is not None for w in station_in.words]),
                            "station", station_in, lambda v: (
                                f"station '{shown_id(v)}' holds a control, line-break or direction character "
-                               f"(U+{ord(NOT_IN_AN_ID.search(v).group()):04X}); an id or a name is printable text"))
+                               f"(U+{ord(NOT_ONE_LINE.search(v).group()):04X}); an id or a name is printable text"))
     # every later message quotes the id: its line breaks and tabs as escapes, so that none can forge a line
     stations = _resolve_stations(station_in.map(shown_id), given["station"][1], variable, network, allow_unknown,
                                  problems)
