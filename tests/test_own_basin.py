@@ -255,6 +255,19 @@ def test_init_writes_a_skeleton_that_validates_and_issues(runner, tmp_path):
     assert issued.exit_code == 0, issued.stderr
 
 
+KOKSU = SHARED_DATA / "chirchik-uzhydromet" / "KoksuDischarge_daily_1965-1967.csv"
+
+
+@shared_data(KOKSU)
+def test_init_on_a_short_record_keeps_the_years_a_norm_needs_and_says_so(runner, tmp_path):
+    result = _invoke(runner, "init", "--data", KOKSU, "--variable", "discharge", "--unit", "m3/s", "--out", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    settings = yaml.safe_load((tmp_path / "catalogue.yaml").read_text(encoding="utf-8"))["settings"]
+    assert settings["reference_period"] == "1965-1967" and settings["min_years"] == 10  # not 3: 3 years say nothing
+    assert ("note: the data span 3 year(s) with values (1965-1967); a norm and the HydroSOS categories need 10 "
+            "(min_years)") in result.stderr
+
+
 @shared_data(ARCHIVE)
 def test_a_typo_in_the_archive_is_named_in_the_bulletin_and_kept_out(runner, tmp_path):
     """Pskem 2015-09-30 typed 3910 for 39.1: an error, counted as one value, and its findings say why."""
@@ -291,7 +304,9 @@ def test_init_takes_the_kind_from_the_variables_and_writes_what_loads(runner, tm
         ("st_12_2", "gauge", ["12"]), ("lake", "reservoir", ["lake"]), ("r2", "reservoir", ["r2"]),
         ("st_12", "gauge", ["st_12"])]  # an id is never another station's code
     catalogue = yaml.safe_load((out / "catalogue.yaml").read_text(encoding="utf-8"))
-    assert catalogue["settings"]["reference_period"] == "2024-2024" and catalogue["settings"]["min_years"] == 1
+    # one year of record: the ten years a norm needs are kept, and said
+    assert catalogue["settings"]["reference_period"] == "2024-2024" and catalogue["settings"]["min_years"] == 10
+    assert "note: the data span 1 year(s) with values (2024-2024)" in result.stderr
     assert {i["variable"] for i in catalogue["indicators"]} == {"discharge", "volume", "inflow"}
     project = yaml.safe_load((out / "bulletin.yaml").read_text(encoding="utf-8"))
     assert project["data"] == ["../d.csv"]  # relative to the project file

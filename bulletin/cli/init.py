@@ -58,12 +58,15 @@ def kind_of(code: str, variables: set[str]) -> str:
                           "by hand (data/README.md).")
 
 
-def reference_years(obs) -> tuple[int, int, int]:
-    """(first, last, min_years): the latest 30 years with values, and at most 10 years asked for a norm."""
+MIN_YEARS = 10
+"""Years a norm and its percentiles need, whatever the record: from fewer, a category says nothing."""
+
+
+def reference_years(obs) -> tuple[int, int]:
+    """(first, last): the latest 30 years with values."""
     years = sorted(set(obs.frame["date"][obs.frame["value"].notna()].dt.year))
     last = years[-1]
-    first = max(years[0], last - 29)
-    return first, last, min(10, last - first + 1)
+    return max(years[0], last - 29), last
 
 
 def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
@@ -71,7 +74,7 @@ def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
     by_station: dict[str, set] = {}
     for code, variable in obs.keys():
         by_station.setdefault(code, set()).add(variable)
-    first, last, min_years = reference_years(obs)
+    first, last = reference_years(obs)
     variables = load_variables()
     stations, indicators, used = [], [], set()
     for code in sorted(by_station):
@@ -110,7 +113,7 @@ def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
         "catalogue": {"id": f"{basin_id}-ews", "version": "0.1.0-draft", "status": "sample", "agreed": None,
                       "parties": ["XX"], "title": dict(text), "notice": dict(text)},
         "settings": {"reference_period": f"{first}-{last}", "min_coverage": {"dekad": 0.7, "month": 0.5},
-                     "min_years": min_years, "category_edges": [10, 25, 75, 90], "deescalation_periods": 2},
+                     "min_years": MIN_YEARS, "category_edges": [10, 25, 75, 90], "deescalation_periods": 2},
         "rules": [{"id": "STATUS-1", "version": "0.1-draft", "title": dict(text),
                    "agreement": {"document": dict(text), "article": None, "date": None}, "basis": dict(text)}],
         "indicators": indicators}
@@ -169,6 +172,11 @@ def init_cmd(setup: Setup, basin_id, out_dir, force):
     say(f"wrote {names['network']} ({', '.join(f'{n} {k}' + ('s' if n != 1 else '') for k, n in kinds.items() if n)}), "
                f"{names['catalogue']} ({len(catalogue['indicators'])} indicators) and {names['project']}; "
                "fill in every FILL IN, then run 'bulletin validate --config " + str(names["project"]) + "'.")
+    first, last = map(int, catalogue["settings"]["reference_period"].split("-"))
+    if last - first + 1 < MIN_YEARS:
+        say(f"note: the data span {last - first + 1} year(s) with values ({first}-{last}); a norm and the HydroSOS "
+            f"categories need {MIN_YEARS} (min_years), so the indicators written say 'no data' until the record "
+            "is that long", err=True)
 
 
 def _dump(mapping: dict) -> str:
