@@ -55,6 +55,7 @@ def test_bad_data_is_exit_1_naming_file_and_line(runner, tmp_path):
     (["generate", "--lang", "fr"], "unknown language(s): fr"),
     (["generate", "--format", "docx"], "unknown format(s): docx"),
     (["generate", "--issued-at", "yesterday"], "--issued-at 'yesterday' is not an ISO 8601"),
+    (["check-data", "--as-of", "soon"], "--as-of 'soon' is not an ISO 8601"),
     (["climatology", "--reference", "1990"], "--reference"),
 ])
 def test_usage_errors_exit_2(runner, tmp_path, args, message):

@@ -375,6 +375,15 @@ def test_netcdf_timeseries_with_units(tmp_path, network):
     assert obs.notes == ["q.nc: skipped variable(s) precipitation: not bulletin variables"]
 
 
+def test_netcdf_with_stations_but_no_variable_of_their_ids_says_so(tmp_path, network):
+    path = tmp_path / "noids.nc"
+    _timeseries([[400.0, 401.0], [30.0, 31.0]]).drop_vars("station_id").to_netcdf(path)
+    with pytest.raises(IngestError) as err:
+        read_observations([path], network, allow_unknown_stations=True)
+    assert err.value.message == (f"{path}: variable 'Q': dimensions ('station', 'time'), but no variable holds the "
+                                 "station ids along 'station' (one with the attribute cf_role = 'timeseries_id').")
+
+
 def test_netcdf_without_units_names_file_and_variable(tmp_path, network):
     path = tmp_path / "nounits.nc"
     _timeseries([[400.0, 401.0]], units=None, stations=("naryn_uchkurgan",)).to_netcdf(path)

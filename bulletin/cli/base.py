@@ -74,13 +74,13 @@ def one_period(ctx, param, value) -> str:
     return text
 
 
-def _parse_issued_at(text: str | None) -> datetime:
+def _parse_issued_at(text: str | None, option: str = "--issued-at") -> datetime:
     if text is None:
         return datetime.now(UTC).replace(microsecond=0)
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise UsageError(f"--issued-at '{text}' is not an ISO 8601 date and time.",
+        raise UsageError(f"{option} '{text}' is not an ISO 8601 date and time.",
                          hint="write for example 2026-11-21T06:00:00+05:00 (no offset means UTC).") from exc
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 

@@ -52,7 +52,7 @@ def check_data(setup, out_file, as_of, strict):
     network = setup.load_network()
     if setup.catalogue:  # not used by the checks; validated, so that the whole configuration is checked at once
         setup.load_catalogue(network)
-    today = _parse_issued_at(as_of).date() if as_of else datetime.now(UTC).date()
+    today = _parse_issued_at(as_of, "--as-of").date() if as_of else datetime.now(UTC).date()
     keep_freed_memory()  # an archive's tables, built and dropped
     obs = setup.read(network, as_grids=False)  # every row is checked at once: built as the files are read
     report = run_qc(obs, network, as_of=today, config=setup.qc_config())

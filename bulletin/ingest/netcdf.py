@@ -148,8 +148,14 @@ def _read(path: Path, ds, options: ReadOptions) -> RawGrid:
                 hint=f"add one, e.g. in xarray ds['{name}'].attrs['units'] = '{canonical}' or with NCO "
                      f"ncatted -a units,{name},c,c,'{canonical}' {path.name}; or give the unit with --unit.")
         extra = [d for d in var.dims if d not in (time, station_dim)]
+        if extra and station_dim is None:  # a station dimension without the variable that names its stations
+            raise IngestError(f"{path}: variable '{name}': dimensions {var.dims}, but no variable holds the station "
+                              f"ids along '{extra[0]}' (one with the attribute cf_role = 'timeseries_id').",
+                              hint="add the ids as a variable along that dimension with cf_role = 'timeseries_id' "
+                                   "(CF discrete sampling geometry), or save one station per file.")
         if extra:
-            raise IngestError(f"{path}: variable '{name}': dimensions {var.dims}; expected station and time only.",
+            raise IngestError(f"{path}: variable '{name}': dimensions {var.dims}; expected only time and the station "
+                              f"dimension '{station_dim}'.",
                               hint="select one level of the other dimensions before saving the file.")
         if station_dim is not None and station_dim in var.dims:
             values, stations = var.transpose(station_dim, time).values, ids
