@@ -169,6 +169,25 @@ def parse_area(value, where: str, errors: list[str]) -> tuple:
     return points if points[0] == points[-1] else (*points, points[0])
 
 
+def _downstream_loops(stations: dict) -> list[list[str]]:
+    """Each circle of ``downstream`` links once, from its first station in the file back to it.
+
+    >>> from types import SimpleNamespace as S
+    >>> _downstream_loops({"a": S(downstream="b"), "b": S(downstream="a"), "c": S(downstream="c"), "d": S(downstream=None)})
+    [['a', 'b', 'a'], ['c', 'c']]
+    """
+    loops, done = [], set()
+    for start in stations:
+        path, at = [], start
+        while at in stations and at not in done and at not in path:
+            path.append(at)
+            at = stations[at].downstream
+        if at in path:
+            loops.append(path[path.index(at):] + [at])
+        done.update(path)
+    return loops
+
+
 def parse_utc_offset(value, where: str, errors: list[str]) -> str:
     """``network.utc_offset``: "+05:00" (the default when None); a problem goes to ``errors``.
 
@@ -371,6 +390,8 @@ def load_network(path: str | Path | None = None) -> Network:
     for st in stations.values():
         if st.downstream is not None and st.downstream not in stations:
             errors.append(f"{file}: station {st.id}: downstream '{st.downstream}' is not a station of the network.")
+    errors += [f"{file}: stations {' -> '.join(loop)}: the downstream links run in a circle; water flows one way."
+               for loop in _downstream_loops(stations)]
     utc_offset = parse_utc_offset(head.get("utc_offset"), f"{file}: network.utc_offset", errors)
     net_id = head.get("id", "network")
     if not isinstance(net_id, str) or not ID_PATTERN.fullmatch(net_id):

@@ -78,3 +78,20 @@ def test_a_place_off_the_earth_and_an_id_too_long_for_a_file_name_are_refused(tm
     assert "stations[0] (naryn_uchterek): lat 999, lon " in text and "is not a place on Earth" in text
     assert "stations[1] (toktogul): lat " in text and "lon 185 is not a place on Earth" in text
     assert f"network.id: '{'a' * 300}' is not an id: use 1 to 64 lower-case letters" in text
+
+
+def test_downstream_links_in_a_circle_are_refused(tmp_path):
+    raw = yaml.safe_load(default_network_path().read_text(encoding="utf-8"))
+    by_id = {st["id"]: st for st in raw["stations"]}
+    by_id["naryn_uchterek"]["downstream"] = "toktogul"
+    by_id["toktogul"]["downstream"] = "naryn_uchterek"
+    by_id["keles_mouth"]["downstream"] = "keles_mouth"
+    p = tmp_path / "n.yaml"
+    p.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_network(p)
+    loops = [d for d in err.value.details if "run in a circle" in d]
+    assert loops == [f"{p}: stations naryn_uchterek -> toktogul -> naryn_uchterek: the downstream links run in a "
+                     "circle; water flows one way.",
+                     f"{p}: stations keles_mouth -> keles_mouth: the downstream links run in a circle; water flows "
+                     "one way."]
