@@ -15,7 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bulletin.errors import RenderError
-from bulletin.render.site import atom_feed, index_pages
+from bulletin.render.feed import atom_feed
+from bulletin.render.site import index_pages
 
 EVIL = '<script>alert(1)</script> "&'
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -217,6 +218,26 @@ def test_malformed_manifests_are_refused():
         change(manifest)
         with pytest.raises(RenderError):
             index_pages(manifest)
+
+
+
+def test_a_publish_checks_the_manifest_as_the_index_reads_it(network):
+    from bulletin.archive.manifest import Manifest
+    from bulletin.errors import ConfigError
+
+    Manifest(make_manifest()).check("archive.json", network, network.seasons)  # a good one passes
+    manifest = make_manifest()
+    manifest["issues"][0]["number"] = "one"  # next_number would add it to an int: an internal error
+    with pytest.raises(ConfigError, match=r"archive\.json: archive manifest: issue 4/2026 \(2026-02-d1\): missing or "
+                                          r"malformed entry \(ValueError"):
+        Manifest(manifest).check("archive.json", network, network.seasons)
+
+
+def test_a_network_id_with_an_underscore_is_published_and_its_tags_are_dns_names():
+    manifest = make_manifest()
+    manifest["network"]["id"] = "syr_darya"  # a valid network id ('bulletin init --id my_basin')
+    assert b"<id>tag:syr-darya.bulletin,2026:archive</id>" in atom_feed(manifest, base_url=None)
+    assert "index.html" in index_pages(manifest)
 
 
 def test_pages_are_deterministic_and_a_template_dir_overrides(tmp_path):

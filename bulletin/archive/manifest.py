@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ..errors import ConfigError
+from ..errors import ConfigError, RenderError
 from ..periods import Period, parse_period
+from ..render.site import read_manifest
 
 ARCHIVE_VERSION = 1
 
@@ -52,6 +53,11 @@ class Manifest:
                               hint="publish each network's bulletins into its own archive.")
         for issue in self.data["issues"]:
             parse_period(issue["period"], seasons)
+        try:  # every entry as the index reads it: numbers, times, files, levels
+            read_manifest(self.data)
+        except RenderError as exc:
+            raise ConfigError(f"{where}: {exc.message}", hint="restore the archive from a copy; an archive is only "
+                                                            "ever changed by 'bulletin publish'.") from None
 
     @property
     def issues(self) -> list:

@@ -28,8 +28,9 @@ from ..periods import Period, offset_timezone, parse_period
 from ..pipeline import Prepared, Run, issue
 from ..render.cap import PreviousAlert, cap_messages
 from ..render.data import series_csv, series_netcdf
+from ..render.feed import atom_feed
 from ..render.outputs import render_all
-from ..render.site import atom_feed, index_pages
+from ..render.site import index_pages
 from .manifest import Manifest, empty_manifest, issue_folder
 from .store import ArchiveStore
 

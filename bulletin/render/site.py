@@ -1,8 +1,8 @@
-"""The web index and the Atom feed of a bulletin archive, rendered from its manifest (``archive.json``).
+"""The web index of a bulletin archive, rendered from its manifest (``archive.json``); its feed is :mod:`.feed`.
 
 The manifest (schema version 1) lists every issue and every revision of an issue with its files.
 :func:`index_pages` renders ``index.html`` in the archive's first language, ``lang/index.<lang>.html``
-in each other one and their stylesheet; :func:`atom_feed` renders ``feed.atom``. Nothing is written here.
+in each other one and their stylesheet. Nothing is written here.
 
 Every text of the manifest is untrusted: the pages are autoescaped, and a file or folder is linked
 only when its name is a plain relative path (no ``..``, no leading ``/``, no scheme, no backslash);
@@ -14,11 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from babel import Locale, UnknownLocaleError
-from feedgen.entry import FeedEntry
-from feedgen.feed import FeedGenerator
 
 from ..errors import BulletinError, RenderError
 from ..periods import parse_period
@@ -32,21 +30,15 @@ ARCHIVE_VERSION = 1
 LEVEL_ORDER = ("alert", "warning", "watch", "normal", "no_data")  # the order of the counts: most severe first
 KIND_LABELS = {"html": "HTML", "pdf": "PDF", "json": "JSON", "csv": "CSV", "netcdf": "NetCDF", "cap": "CAP"}
 FILE_PARTS = {"findings": N_("findings"), "outlook": N_("outlook"), "series": N_("series")}  # <id>.findings.csv
-MEDIA_TYPES = {"html": "text/html", "pdf": "application/pdf", "json": "application/json", "csv": "text/csv",
-               "netcdf": "application/x-netcdf", "cap": "application/cap+xml"}
-GENERATOR = "syrdarya-bulletin"  # no version and no date: the feed's bytes depend on the manifest alone
-FEED_TAG_DATE = "2026"  # the date of the feed's own tag URI; fixed, so that adding an older issue keeps the id
 
 MSG_TITLE = N_("{network}: hydrological early-warning bulletins")
-MSG_ENTRY_TITLE = N_("{label}: {period} (revision {revision})")
 MSG_REASON = N_("Revision {revision}: {reason}")
 MSG_SUPERSEDED = N_("Superseded by revision {revision} on {date}.")
-MSG_COUNTRY_LEVEL = N_("{country}: {level}")
 MSG_SAMPLE = N_("The bulletins of this archive are computed from synthetic sample data. "
                 "The values are not observations and must not be used for decisions.")
 MSG_SAMPLE_MARK = N_("SYNTHETIC SAMPLE DATA — not observations")
 
-_DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+_NETWORK_ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")  # a network id; '_' becomes '-' in a tag URI
 
 
 @dataclass(frozen=True)
@@ -98,7 +90,8 @@ class Archive:
     issues: tuple
 
 
-def _fail(where: str, what: str) -> RenderError:
+def manifest_error(where: str, what: str) -> RenderError:
+    """The error of a manifest entry that cannot be shown or linked, naming it (``where``)."""
     return RenderError(f"archive manifest: {where}: {what}",
                        hint="correct the entry of archive.json, or publish the issue again.")
 
@@ -111,7 +104,7 @@ def safe_path(path: str, where: str) -> str:
     """
     plain = isinstance(path, str) and path.strip() and not any(ord(c) < 32 or c == "\x7f" for c in path)
     if not plain or path.startswith("/") or "\\" in path or ".." in path or ":" in path:  # ':' would start a scheme
-        raise _fail(where, f"the name {path!r} is refused: it must be a relative path, without '..', a leading "
+        raise manifest_error(where, f"the name {path!r} is refused: it must be a relative path, without '..', a leading "
                            "'/', a scheme (':'), a backslash or control characters.")
     return path
 
@@ -119,13 +112,13 @@ def safe_path(path: str, where: str) -> str:
 def _time(text, where: str) -> datetime:
     t = datetime.fromisoformat(text)  # not a time: a ValueError or TypeError, reported with its issue by _issue
     if t.utcoffset() is None:
-        raise _fail(where, f"the time {text!r} has no UTC offset.")
+        raise manifest_error(where, f"the time {text!r} has no UTC offset.")
     return t
 
 
 def _level(level, where: str) -> str:
     if level not in LEVEL_NAMES:
-        raise _fail(where, f"unknown level {level!r}; use one of {', '.join(LEVEL_NAMES)}.")
+        raise manifest_error(where, f"unknown level {level!r}; use one of {', '.join(LEVEL_NAMES)}.")
     return level
 
 
@@ -140,10 +133,10 @@ def _revision(raw: dict, where: str) -> Revision:
     for level, n in counts.items():
         _level(level, where)
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            raise _fail(where, f"the count of {level!r} is {n!r}, not a number of indicators.")
+            raise manifest_error(where, f"the count of {level!r} is {n!r}, not a number of indicators.")
     superseded_by, superseded_at = raw.get("superseded_by"), raw.get("superseded_at")
     if (superseded_by is None) != (superseded_at is None):
-        raise _fail(where, "superseded_by and superseded_at must be given together.")
+        raise manifest_error(where, "superseded_by and superseded_at must be given together.")
     return Revision(
         number=int(raw["revision"]), issued_at=_time(raw["issued_at"], where), reason=raw.get("reason"),
         superseded_by=None if superseded_by is None else int(superseded_by),
@@ -161,13 +154,13 @@ def _issue(raw: dict) -> Issue:
                       period=parse_period(str(raw["period"])), period_code=str(raw["period"]),
                       revisions=tuple(revisions))
     except (KeyError, TypeError, ValueError) as e:
-        raise _fail(where, f"missing or malformed entry ({type(e).__name__}: {e}).") from None
+        raise manifest_error(where, f"missing or malformed entry ({type(e).__name__}: {e}).") from None
     except BulletinError as e:
-        raise e if isinstance(e, RenderError) else _fail(where, e.message) from None
+        raise e if isinstance(e, RenderError) else manifest_error(where, e.message) from None
     numbers = [r.number for r in revisions]
     if ([r.superseded_by for r in revisions].count(None) != 1 or len(set(numbers)) != len(numbers)
             or any(r.superseded_by not in (None, *numbers) for r in revisions)):
-        raise _fail(where, f"revisions {numbers}: exactly one must be current (superseded_by null), no number "
+        raise manifest_error(where, f"revisions {numbers}: exactly one must be current (superseded_by null), no number "
                            "may repeat, and a revision is superseded only by one that is listed.")
     return issue
 
@@ -182,14 +175,14 @@ def read_manifest(manifest: dict) -> Archive:
         time that cannot be shown; the message names the issue.
     """
     if manifest.get("archive_version") != ARCHIVE_VERSION:
-        raise _fail("archive_version", f"{manifest.get('archive_version')!r} is not {ARCHIVE_VERSION}.")
+        raise manifest_error("archive_version", f"{manifest.get('archive_version')!r} is not {ARCHIVE_VERSION}.")
     try:
         network, languages = manifest["network"], tuple(manifest["languages"])
         network_id, names = str(network["id"]), dict(network.get("names") or {})
     except (KeyError, TypeError) as e:
-        raise _fail("network", f"missing or malformed entry ({e}).") from None
-    if not _DNS_LABEL.match(network_id) or not languages:
-        raise _fail("network", f"the id {network_id!r} must be lower-case letters, digits and '-', "
+        raise manifest_error("network", f"missing or malformed entry ({e}).") from None
+    if not _NETWORK_ID.match(network_id) or not languages:
+        raise manifest_error("network", f"the id {network_id!r} must be lower-case letters, digits, '_' and '-', "
                                f"and at least one language given (languages: {list(languages)}).")
     issues = tuple(_issue(i) for i in reversed(manifest.get("issues") or ()))
     return Archive(network_id, names, languages, bool(manifest.get("sample_data")), issues)
@@ -329,121 +322,3 @@ def index_pages(manifest: dict, template_dir=None) -> dict[str, bytes]:
             css = css_custom_properties() + "\n" + env.loader.get_source(env, "archive.css")[0]
     pages["archive.css"] = css.encode("utf-8")
     return pages
-
-
-def _absolute(base_url: str | None, path: str) -> str:
-    return (base_url or "") + quote(path)
-
-
-def _check_base(base_url: str | None) -> str | None:
-    if base_url is None:
-        return None
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise RenderError(f"base URL {base_url!r} is not an http(s) URL of a folder.",
-                          hint="give the absolute URL of the archive folder, e.g. https://example.org/bulletins/.")
-    return base_url if base_url.endswith("/") else base_url + "/"
-
-
-def entry_id(network_id: str, issue: Issue, revision: int) -> str:
-    """The stable tag URI of one revision (RFC 4151), independent of where the archive is published.
-
-    >>> from bulletin.periods import parse_period
-    >>> entry_id("syrdarya", Issue(5, 2026, "5/2026", parse_period("2026-02-d2"), "2026-02-d2", ()), 2)
-    'tag:syrdarya.bulletin,2026:2026-02-d2/r2'
-    """
-    return f"tag:{network_id}.bulletin,{issue.year}:{issue.period_code}/r{revision}"
-
-
-def _entry_summary(issue: Issue, rev: Revision, loc: Localizer, sample: bool) -> str:
-    parts = [loc.gettext(MSG_SAMPLE_MARK) + "."] if sample else []
-    parts.append("; ".join(
-        loc.gettext(MSG_COUNTRY_LEVEL).format(country=localized(names, loc.lang, code),
-                                              level=loc.gettext(LEVEL_NAMES[level]))
-        for code, names, level in rev.countries) + ".")
-    return " ".join(p for p in (*parts, *revision_notes(issue, rev, loc)) if p)
-
-
-def _entry_links(rev: Revision, first: str, base_url: str | None, where: str) -> list[dict]:
-    html = [f for f in rev.files if f.kind == "html"]
-    main = next((f for f in html if f.lang == first), next(iter(html or rev.files), None))
-    if main is None:
-        raise _fail(where, "the revision has no file to link.")
-    links = []
-    for f in (main, *(f for f in rev.files if f is not main)):
-        link = {"href": _absolute(base_url, f.path), "rel": "alternate" if f is main else "related",
-                "type": MEDIA_TYPES.get(f.kind), "title": f.name}
-        if f.lang:
-            link["hreflang"] = f.lang
-        links.append({k: v for k, v in link.items() if v})
-    return links
-
-
-class _Entry(FeedEntry):
-    """A feed entry whose links keep their rel, type, hreflang and title.
-
-    feedgen 1.0.0 writes only the ``href`` of an entry's links (lkiesow/python-feedgen#135);
-    the attributes are set again here, which is harmless once feedgen writes them itself.
-    """
-
-    def atom_entry(self, extensions=True):
-        """The entry element, its links complete."""
-        entry = super().atom_entry(extensions)
-        for element, link in zip(entry.findall("link"), self.link() or [], strict=True):
-            for key in ("rel", "type", "hreflang", "title", "length"):
-                if link.get(key):
-                    element.set(key, str(link[key]))
-        return entry
-
-
-def atom_feed(manifest: dict, *, base_url: str | None) -> bytes:
-    """The Atom feed of the archive: one entry per revision, newest first, in the archive's first language.
-
-    Parameters
-    ----------
-    manifest : dict
-        The archive's manifest (``archive.json``, schema version 1).
-    base_url : str or None
-        The absolute URL of the archive folder; None gives links relative to the feed, which
-        sits in that folder.
-
-    Returns
-    -------
-    bytes
-        The feed as UTF-8 XML; the same manifest gives the same bytes (the feed's ``updated``
-        is the newest issue time, never the clock).
-
-    Raises
-    ------
-    RenderError
-        When the manifest is malformed or names a file that cannot be linked, or ``base_url``
-        is not an http(s) URL.
-    """
-    archive = read_manifest(manifest)
-    base = _check_base(base_url)
-    lang = archive.languages[0]
-    loc = Localizer(lang)
-    network = localized(archive.names, lang, archive.network_id)
-    revisions = sorted(((i, r) for i in archive.issues for r in i.revisions),
-                       key=lambda ir: (ir[1].issued_at, ir[0].period.start, ir[1].number), reverse=True)
-    fg = FeedGenerator()
-    fg.id(f"tag:{archive.network_id}.bulletin,{FEED_TAG_DATE}:archive")
-    fg.title(loc.gettext(MSG_TITLE).format(network=network))
-    fg.author({"name": network})
-    fg.language(lang)
-    fg.generator(GENERATOR)
-    if archive.sample_data:
-        fg.subtitle(loc.gettext(MSG_SAMPLE))
-    fg.link(href=_absolute(base, "feed.atom"), rel="self", type="application/atom+xml")
-    fg.link(href=_absolute(base, "index.html"), rel="alternate", type="text/html", hreflang=lang)
-    fg.updated(revisions[0][1].issued_at if revisions else datetime.fromisoformat("1970-01-01T00:00:00+00:00"))
-    for issue, rev in revisions:
-        where = f"issue {issue.label} ({issue.period_code}), revision {rev.number}"
-        entry = fg.add_entry(_Entry(), order="append")
-        entry.id(entry_id(archive.network_id, issue, rev.number))
-        entry.title(loc.gettext(MSG_ENTRY_TITLE).format(label=issue.label, period=loc.period(issue.period),
-                                                        revision=rev.number))
-        entry.updated(rev.issued_at)
-        entry.summary(_entry_summary(issue, rev, loc, archive.sample_data))
-        entry.link(_entry_links(rev, lang, base, where))
-    return fg.atom_str(pretty=True)
