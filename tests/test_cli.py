@@ -56,6 +56,8 @@ def test_bad_data_is_exit_1_naming_file_and_line(runner, tmp_path):
     (["generate", "--format", "docx"], "unknown format(s): docx"),
     (["generate", "--issued-at", "yesterday"], "--issued-at 'yesterday' is not an ISO 8601"),
     (["check-data", "--as-of", "soon"], "--as-of 'soon' is not an ISO 8601"),
+    (["generate", "--templates", "/no/such/folder"], "'/no/such/folder' is not a folder of templates"),
+    (["generate", "--templates", "/dev/null"], "'/dev/null' is not a folder of templates"),
     (["climatology", "--reference", "1990"], "--reference"),
 ])
 def test_usage_errors_exit_2(runner, tmp_path, args, message):

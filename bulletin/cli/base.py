@@ -85,6 +85,13 @@ def _parse_issued_at(text: str | None, option: str = "--issued-at") -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def template_folder(ctx, param, value):
+    """A ``--templates`` that is a folder (a usage error otherwise, exit 2): a typo must not fall back silently."""
+    if value is not None and not Path(value).is_dir():
+        raise click.BadParameter(f"'{value}' is not a folder of templates.", ctx=ctx, param=param)
+    return value
+
+
 def _reader_name(ctx, param, value):
     """A ``--reader`` that names a reader (a usage error otherwise, exit 2)."""
     if value is None:

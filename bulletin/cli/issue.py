@@ -16,6 +16,7 @@ from .base import (
     one_period,
     out_folder,
     setup_options,
+    template_folder,
 )
 from .init import PLACEHOLDER
 from .terminal import say, say_json
@@ -34,7 +35,7 @@ from .writing import write_all_atomic
 @click.option("--out", "out_dir", callback=out_folder, default="out", show_default=True, type=click.Path(file_okay=False),
               help="Output directory.")
 @click.option("--issued-at", default=None, help="Issue time, ISO 8601 (default: now, UTC).")
-@click.option("--templates", "template_dir", default=None, type=click.Path(file_okay=False),
+@click.option("--templates", "template_dir", default=None, callback=template_folder, type=click.Path(),
               help="Folder of templates that override the default ones.")
 @click.option("--allow-no-data", is_flag=True,
               help="Issue the period even when fewer than half of its findings have data (refused otherwise).")

@@ -10,7 +10,7 @@ import click
 
 from ..errors import UsageError
 from ..files import NOT_ONE_LINE
-from .base import _csv_list, _parse_issued_at, main, one_period, setup_options
+from .base import _csv_list, _parse_issued_at, main, one_period, setup_options, template_folder
 from .terminal import say
 
 
@@ -25,7 +25,7 @@ def _archive_options(func):
                      help="Outputs, comma-separated: html, pdf, json, csv (the findings, the outlook and the series "
                           "the bulletin used), netcdf (the series as CF NetCDF). The results JSON and the CAP "
                           "messages are always written."),
-        click.option("--templates", "template_dir", default=None, type=click.Path(file_okay=False),
+        click.option("--templates", "template_dir", default=None, callback=template_folder, type=click.Path(),
                      help="Folder of templates that override the default ones."),
         click.option("--base-url", default=None,
                      help="Web address the archive is published at (absolute links in the feed)."),
