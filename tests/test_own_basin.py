@@ -255,7 +255,13 @@ def test_init_writes_a_skeleton_that_validates_and_issues(runner, tmp_path):
     assert issued.exit_code == 0, issued.stderr
 
 
-KOKSU = SHARED_DATA / "chirchik-uzhydromet" / "KoksuDischarge_daily_1965-1967.csv"
+def test_init_refuses_stations_whose_names_differ_only_in_case(runner, tmp_path):
+    data = write_csv(tmp_path / "case.csv", ["alpha,discharge,2020-01-01,5,m3/s", "ALPHA,discharge,2020-01-01,6,m3/s"])
+    result = _invoke(runner, "init", "--data", data, "--out", tmp_path / "out")
+    assert result.exit_code == 2 and not (tmp_path / "out").exists()  # it had said 'init wrote a configuration that
+    # does not load ... please report it'
+    assert ("the data name the stations 'ALPHA' and 'alpha', which differ only in case; a network matches station "
+            "names without case, so they would be one station.") in result.stderr
 
 
 @shared_data(KOKSU)

@@ -74,6 +74,13 @@ def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
     by_station: dict[str, set] = {}
     for code, variable in obs.keys():
         by_station.setdefault(code, set()).add(variable)
+    folded: dict[str, str] = {}
+    for code in sorted(by_station):
+        other = folded.setdefault(code.casefold(), code)
+        if other != code:  # a network matches the names of the data without case: one would take the other's data
+            raise UsageError(f"the data name the stations '{other}' and '{code}', which differ only in case; a "
+                             "network matches station names without case, so they would be one station.",
+                             hint="give them names that differ in more than case in the data files.")
     first, last = reference_years(obs)
     variables = load_variables()
     stations, indicators, used = [], [], set()
