@@ -168,10 +168,11 @@ class TooManyNodes(yaml.YAMLError):
     """A YAML document that expands to more values than :attr:`Limits.yaml_nodes` (aliases used again and again)."""
 
 
-def _expanded_size(node, limit: int) -> int:
+def _expanded_size(node, limit: int, shared: bool = False) -> int:
     """The values ``node`` stands for once every alias is expanded, counted without expanding (shared nodes once each).
 
-    A document that contains itself (``&a [*a]``) is refused: it expands without end.
+    With ``shared``, the values as the file writes them (each shared node once). A document that
+    contains itself (``&a [*a]``) is refused: it expands without end.
     """
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
@@ -191,7 +192,7 @@ def _expanded_size(node, limit: int) -> int:
         open_nodes.add(id(n))
         stack.append((n, True))
         stack += [(c, False) for c in children if id(c) not in sizes]
-    return sizes[id(node)]
+    return len(sizes) if shared else sizes[id(node)]
 
 
 class Refused(yaml.YAMLError):
@@ -258,7 +259,9 @@ def _load(text: str, loader_class):
             return None
         limit = LIMITS.yaml_nodes
         if _expanded_size(node, limit) > limit:
-            raise TooManyNodes(f"the document expands to more than {limit:,} values (its aliases, *name, are "
+            written = _expanded_size(node, limit, shared=True)  # each value once, as the file writes it
+            raise TooManyNodes(f"the document holds more than {limit:,} values" if written > limit else
+                               f"the document expands to more than {limit:,} values (its aliases, *name, are "
                                "repeated within one another)")
         _check_nodes(node, loader)
         return loader.construct_document(node)
@@ -310,7 +313,9 @@ def read_yaml(file: Path, what: str, hint: str | None = None, dates_as_text: boo
         raise ConfigError(f"{file}: the {what} is not UTF-8 text (byte {exc.start + 1}).",
                           hint="save it as UTF-8.") from exc
     except TooManyNodes as exc:
-        raise ConfigError(f"{file}: the {what} is refused: {exc}.", hint="write the values out, or use fewer aliases.") from exc
+        raise ConfigError(f"{file}: the {what} is refused: {exc}.",
+                          hint="use fewer aliases; for a truly large file raise the limit with "
+                               "'bulletin --limit yaml_nodes=N ...'.") from exc
     except Refused as exc:
         raise ConfigError(f"{file}: {exc}.", hint="correct the value at that line.") from exc
     except yaml.YAMLError as exc:

@@ -103,6 +103,19 @@ def test_a_yaml_alias_bomb_is_refused_without_being_expanded(tmp_path):
         files.read_yaml(path, "network file")
 
 
+def test_a_large_file_without_aliases_is_not_blamed_on_aliases(tmp_path):
+    path = tmp_path / "catalogue.yaml"
+    path.write_text("values: [" + ", ".join(str(i) for i in range(2_000)) + "]\n", encoding="utf-8")
+    files.set_limits(["yaml_nodes=1000"])
+    try:
+        with pytest.raises(ConfigError) as err:
+            files.read_yaml(path, "catalogue")
+    finally:
+        files.set_limits([])
+    assert err.value.message == f"{path}: the catalogue is refused: the document holds more than 1,000 values."
+    assert "--limit yaml_nodes=N" in err.value.hint
+
+
 def test_aliases_within_the_limit_are_read(tmp_path):
     path = tmp_path / "network.yaml"
     # the mapping, its 3 keys, and l0 (1 list + 10 strings = 11), l1 (1 + 10 x 11 = 111), l2 (1 + 10 x 111 = 1,111)
