@@ -207,13 +207,15 @@ _FLOAT = "tag:yaml.org,2002:float"
 _STR = "tag:yaml.org,2002:str"
 
 
-def _refuse(node, problem: str) -> Refused:
+def _refuse(node, path: tuple, problem: str) -> Refused:
+    """The error at ``node``: its line and column, and its key path (``scenarios[0].changes[0].value``)."""
     mark = node.start_mark
-    return Refused(f"line {mark.line + 1}, column {mark.column + 1}: {problem}")
+    key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    return Refused(f"line {mark.line + 1}, column {mark.column + 1}: {key + ': ' if key else ''}{problem}")
 
 
 def _check_nodes(root, loader) -> None:
-    """Refuse what YAML accepts but a configuration must not hold, naming its line.
+    """Refuse what YAML accepts but a configuration must not hold, naming its line and key.
 
     A number that is not finite (.nan, .inf: a threshold or a QC limit of NaN would turn a check
     off without a word), a key given twice in one mapping (YAML keeps the last without a word),
@@ -221,31 +223,32 @@ def _check_nodes(root, loader) -> None:
     nesting deeper than :data:`MAX_DEPTH` (reading it would exhaust Python's stack).
     """
     seen: set[int] = set()
-    stack = [(root, 1)]
+    stack: list[tuple] = [(root, ())]
     while stack:
-        node, depth = stack.pop()
+        node, path = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if depth > MAX_DEPTH:
-            raise _refuse(node, f"nested more than {MAX_DEPTH} levels deep")
+        if len(path) >= MAX_DEPTH:
+            raise _refuse(node, path[:3], f"nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _FLOAT and not math.isfinite(loader.construct_yaml_float(node)):
-                raise _refuse(node, f"'{node.value}' is not a finite number")
+                raise _refuse(node, path, f"'{node.value}' is not a finite number")
             if node.tag == _STR and (bad := _NOT_TEXT.search(node.value)):
-                raise _refuse(node, f"the text holds the character U+{ord(bad.group()):04X}, a control character "
-                                    "or a noncharacter; a name or a value is printable text")
+                raise _refuse(node, path, f"the text holds the character U+{ord(bad.group()):04X}, a control "
+                                          "character or a noncharacter; a name or a value is printable text")
         elif isinstance(node, yaml.MappingNode):
             keys: set = set()
             for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
                 if isinstance(key, yaml.ScalarNode) and key.value != "<<":
                     if (key.tag, key.value) in keys:
-                        raise _refuse(key, f"the key '{key.value}' is given twice in the same mapping; YAML would "
-                                           "keep the last one without a word")
+                        raise _refuse(key, path, f"the key '{key.value}' is given twice in the same mapping; YAML "
+                                                 "would keep the last one without a word")
                     keys.add((key.tag, key.value))
-                stack += [(key, depth + 1), (value, depth + 1)]
+                stack += [(key, (*path, name)), (value, (*path, name))]
         elif isinstance(node, yaml.SequenceNode):
-            stack += [(item, depth + 1) for item in node.value]
+            stack += [(item, (*path, i)) for i, item in enumerate(node.value)]
 
 
 def _load(text: str, loader_class):

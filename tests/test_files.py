@@ -67,13 +67,13 @@ def test_errors_are_worded_alike_with_and_without_libyaml(text, tmp_path, monkey
 
 REFUSED = [
     ("stations:\n  - qc: {discharge: {implausible: {max: .nan}}}\n",
-     "line 2, column 41: '.nan' is not a finite number"),
-    ("thresholds: {watch: .inf, warning: 20}\n", "line 1, column 21: '.inf' is not a finite number"),
+     "line 2, column 41: stations[0].qc.discharge.implausible.max: '.nan' is not a finite number"),
+    ("thresholds: {watch: .inf, warning: 20}\n", "line 1, column 21: thresholds.watch: '.inf' is not a finite number"),
     ("catalogue:\n  id: syn-ews\n  id: other-ews\n",
-     "line 3, column 3: the key 'id' is given twice in the same mapping"),
-    ('name: {en: "al\\epha"}\n', "line 1, column 12: the text holds the character U+001B"),
-    ('name: "\\uFFFE"\n', "line 1, column 7: the text holds the character U+FFFE"),
-    ("extra: " + "[" * 70 + "]" * 70 + "\n", "line 1, column 71: nested more than 64 levels deep"),
+     "line 3, column 3: catalogue: the key 'id' is given twice in the same mapping"),
+    ('name: {en: "al\\epha"}\n', "line 1, column 12: name.en: the text holds the character U+001B"),
+    ('name: "\\uFFFE"\n', "line 1, column 7: name: the text holds the character U+FFFE"),
+    ("extra: " + "[" * 70 + "]" * 70 + "\n", "line 1, column 71: extra[0][0]: nested more than 64 levels deep"),
     ("extra: " + "[" * 3000 + "]" * 3000 + "\n", "nested more than 64 levels deep (too deep to be read)"),
 ]
 
