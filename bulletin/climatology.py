@@ -18,10 +18,18 @@ import numpy as np
 import pandas as pd
 
 from .aggregation import aggregate_many
+from .percentiles import (  # noqa: F401  (the names the callers of climatology import from it)
+    CATEGORIES,
+    CATEGORY_OR_NO_DATA,
+    NO_DATA,
+    category_codes,
+    percentile_rank,
+    plotting_positions,
+    weibull_positions,
+    weibull_quantile,
+)
 from .periods import PERIODS_PER_YEAR, Period
 
-CATEGORIES = ("low", "below_normal", "normal", "above_normal", "high")
-NO_DATA = "no_data"
 QUANTILES = (10, 25, 50, 75, 90)
 
 
@@ -103,88 +111,6 @@ def apply_coverage(agg: pd.DataFrame, min_coverage: float) -> pd.DataFrame:
     out = agg.copy()
     out.loc[out["coverage"] < min_coverage, "value"] = np.nan
     return out
-
-
-# ---- percentiles ----------------------------------------------------------------------------
-
-def weibull_positions(n: int) -> np.ndarray:
-    """Weibull plotting positions i/(n+1), i = 1..n [0-1]."""
-    return np.arange(1, n + 1) / (n + 1)
-
-
-def weibull_quantile(values, q: float) -> float:
-    """Value at non-exceedance probability ``q`` [0-1] by the Weibull plotting position.
-
-    The sorted values are placed at i/(n+1) and interpolated linearly; beyond the first and
-    last positions the extreme value is taken (numpy's ``method="weibull"``).
-    """
-    x = np.sort(np.asarray(values, dtype=float)[~np.isnan(np.asarray(values, dtype=float))])
-    if x.size == 0:
-        return float("nan")
-    return float(np.interp(q, weibull_positions(x.size), x))
-
-
-def percentile_rank(value: float, reference) -> float:
-    """Non-exceedance percentile [%] of ``value`` among ``reference`` values (Weibull, linear).
-
-    A value outside the reference range takes the extreme plotting position, 100/(n+1) or
-    100n/(n+1): the record cannot say more.
-    """
-    unique, position = plotting_positions(reference)
-    if unique.size == 0 or np.isnan(value):
-        return float("nan")
-    return 100.0 * float(np.interp(value, unique, position))
-
-
-def plotting_positions(reference) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct values of ``reference`` (NaN left out) and their Weibull positions [0-1].
-
-    Equal reference values share the mean of their plotting positions.
-    """
-    x = np.sort(np.asarray(reference, dtype=float)[~np.isnan(np.asarray(reference, dtype=float))])
-    first = np.empty(x.size, dtype=bool)  # numpy.unique of the sorted values, with their inverse
-    first[:1] = True
-    np.not_equal(x[1:], x[:-1], out=first[1:])
-    unique, inverse = x[first], np.cumsum(first) - 1
-    return unique, np.bincount(inverse, weights=weibull_positions(x.size), minlength=unique.size) / np.bincount(
-        inverse, minlength=unique.size)
-
-
-def category_codes(values, edges, percentiles, edge_percents) -> np.ndarray:
-    """HydroSOS category of each value, as its index in :data:`CATEGORIES` (0 low .. 4 high); -1 where it has none.
-
-    ``edges`` are the values at the category edges (four arrays, or numbers), ``percentiles``
-    the Weibull percentiles [%] of the values, ``edge_percents`` the edges' own [%] (10, 25,
-    75, 90). A value at or below an edge falls in the lower category (upper-inclusive bands).
-
-    A value *equal* to an edge takes the band of its percentile instead. There the reference holds
-    the value in several years: the edges meet at it, and the lowest band they meet would be
-    taken, so that a record flat at 42 would call 42 "low" (and a river dry in most years would
-    call its usual zero "low"); its percentile gives the tied years their mean position.
-    Without ties a value at an edge has that edge's percentile, and both rules agree.
-
-    >>> edges = (61.0, 61.0, 64.0, 80.0)  # 61 in 20 of 30 years: the edges meet at it
-    >>> category_codes([61.0, 60.0, 70.0, float("nan")], edges, [33.9, 3.2, 80.6, float("nan")],
-    ...                (10, 25, 75, 90)).tolist()
-    [2, 0, 3, -1]
-    """
-    v = np.asarray(values, dtype=float)
-    e = [np.broadcast_to(np.asarray(x, dtype=float), v.shape) for x in edges]
-    codes = np.full(v.shape, len(e), dtype=np.int64)
-    for i in range(len(e) - 1, -1, -1):
-        codes = np.where(v <= e[i], i, codes)
-    p = np.broadcast_to(np.asarray(percentiles, dtype=float), v.shape)
-    tied = np.any([v == x for x in e], axis=0) & ~np.isnan(p)
-    if tied.any():
-        band = np.full(v.shape, len(e), dtype=np.int64)
-        for i in range(len(e) - 1, -1, -1):
-            band = np.where(p <= edge_percents[i], i, band)
-        codes = np.where(tied, band, codes)
-    return np.where(np.isnan(v) | np.any([np.isnan(x) for x in e], axis=0), -1, codes)
-
-
-CATEGORY_OR_NO_DATA = np.array([*CATEGORIES, NO_DATA], dtype=object)
-"""The category of each code of :func:`category_codes` (index -1: no_data)."""
 
 
 # ---- climatology ----------------------------------------------------------------------------
