@@ -317,3 +317,12 @@ def test_out_to_a_pipe_or_device_writes_into_it_and_leaves_it_one(runner, tmp_pa
     assert stat.S_ISFIFO(os.stat(pipe).st_mode)  # still a pipe, not a regular file put in its place
     assert got == [regular.read_bytes()] and got[0].count(b"\n") > 1
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("command", ["status", "climatology"])
+def test_a_table_of_data_without_any_value_says_so(runner, tmp_path, command):
+    data = write_csv(tmp_path / "empty.csv", ["naryn_uchkurgan,discharge,2020-01-01,,m3/s"])
+    result = runner.invoke(main, [command, "--data", str(data), "--out", str(tmp_path / "t.csv")])
+    assert result.exit_code == 0
+    assert "note: the data hold no value (every value read is empty): the table has no period with a value" in (
+        result.stderr)

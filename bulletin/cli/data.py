@@ -124,6 +124,9 @@ def _climate_inputs(setup, reference):
     settings = _settings(setup, network, reference)
     obs = setup.read(network)
     notes_of(obs, network)
+    if obs.last_date is None:  # a table of no period, or of norms of nothing, must not look like a result
+        say("note: the data hold no value (every value read is empty): the table has no period with a value",
+            err=True)
     config = setup.qc_config()
 
     def clean(some):
