@@ -182,6 +182,8 @@ def test_an_archive_whose_current_link_is_lost_is_refused_not_started_again(tmp_
         store.check()  # publishing would make issue 1 again over a hidden history
     assert "the archive has 1 generation(s) in generations/ but no 'current' link" in err.value.message
     assert "ln -s generations/000001 current" in err.value.hint
+    (tmp_path / "new" / "generations" / ".tmp-000001").mkdir(parents=True)  # a first publish killed mid-commit
+    ArchiveStore(tmp_path / "new").check()  # a new archive still: its leftovers are removed under the lock
 
 
 

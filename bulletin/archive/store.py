@@ -81,7 +81,7 @@ class ArchiveStore:
         known = {"current", GENERATIONS, ".lock", *ROOT_LINKS}
         strangers = sorted(p.name for p in self.root.iterdir() if p.name not in known)
         generations = self.root / GENERATIONS
-        kept = sorted(p.name for p in generations.iterdir()) if generations.is_dir() else []
+        kept = sorted(p.name for p in generations.iterdir() if p.name.isdigit()) if generations.is_dir() else []
         if kept and self.current is None:  # publishing now would start the archive again, its history hidden
             raise ConfigError(f"{self.root}: the archive has {len(kept)} generation(s) in {GENERATIONS}/ but no "
                               "'current' link to the one in force (or the link is broken).",
