@@ -60,25 +60,29 @@ def plotting_positions(reference) -> tuple[np.ndarray, np.ndarray]:
 def category_codes(values, edges, percentiles, edge_percents) -> np.ndarray:
     """HydroSOS category of each value, as its index in :data:`CATEGORIES` (0 low .. 4 high); -1 where it has none.
 
-    ``edges``: the values at the category edges (four arrays or numbers); ``percentiles``: the
-    values' Weibull percentiles [%]; ``edge_percents``: the edges' own (10, 25, 75, 90). A value
-    at or below an edge falls in the lower category. A value *equal* to an edge, which the record
-    holds in several years (the edges meet at it), takes the band of its percentile, the tied
-    years' mean position: else a record flat at 42 would call 42 "low", and a river dry in most
-    years its usual zero. Without ties a value at an edge has that edge's percentile: both agree.
+    ``edges``: the values at the category edges (four arrays or numbers); ``edge_percents``: their
+    own percentiles (10, 25, 75, 90); ``percentiles``: the values' Weibull percentiles [%], or a
+    function giving them for the values it is passed (called only when needed). A value at or
+    below an edge falls in the lower category. Where two edges meet at a value, the record holds
+    it in several years, and the lowest band they bound would be taken: a record flat at 42 would
+    call 42 "low", a river dry in most years its usual zero. Such a value takes the band of its
+    percentile, the mean position of its tied years.
 
-    >>> edges = (61.0, 61.0, 64.0, 80.0)  # 61 in 20 of 30 years: the edges meet at it
-    >>> category_codes([61.0, 60.0, 70.0, float("nan")], edges, [33.9, 3.2, 80.6, float("nan")],
+    >>> edges = (54.2, 61.0, 61.0, 79.5)  # 61 in 20 of 30 years: the edges of 25 % and 75 % meet at it
+    >>> category_codes([61.0, 60.0, 54.2, 80.0, float("nan")], edges, [50.0, 38.7, 10.0, 93.5, float("nan")],
     ...                (10, 25, 75, 90)).tolist()
-    [2, 0, 3, -1]
+    [2, 1, 0, 4, -1]
     """
     v = np.asarray(values, dtype=float)
     e = [np.broadcast_to(np.asarray(x, dtype=float), v.shape) for x in edges]
     codes = _band(v, e)
-    p = np.broadcast_to(np.asarray(percentiles, dtype=float), v.shape)
-    tied = np.any([v == x for x in e], axis=0) & ~np.isnan(p)
+    tied = np.zeros(v.shape, dtype=bool)
+    for lower, upper in zip(e[:-1], e[1:], strict=True):
+        tied |= (v == lower) & (lower == upper)
     if tied.any():
-        codes = np.where(tied, _band(p, edge_percents), codes)
+        p = (np.asarray(percentiles(v[tied]), dtype=float) if callable(percentiles) else
+             np.broadcast_to(np.asarray(percentiles, dtype=float), v.shape)[tied])
+        codes[tied] = np.where(np.isnan(p), codes[tied], _band(p, edge_percents))
     return np.where(np.isnan(v) | np.any([np.isnan(x) for x in e], axis=0), -1, codes)
 
 

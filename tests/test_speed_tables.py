@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 
 from bulletin.climatology import (
+    CATEGORIES,
+    NO_DATA,
     QUANTILES,
     ClimateSettings,
     ReferenceValues,
@@ -126,6 +128,21 @@ def test_percentiles_together_equal_each_alone():
         want = [(None, None, None) if not np.isfinite(a).any() else
                 tuple(float(x) for x in np.percentile(a[np.isfinite(a)], [10, 50, 90])) for a in arrays]
         assert percentiles_of(arrays) == want
+
+
+def test_categories_of_traces_where_no_edges_meet_equal_numpy_select():
+    rng = np.random.default_rng(4)
+    for _ in range(300):
+        edges = np.sort(rng.normal(0, 1, 4))  # distinct: the plain rule, a value at an edge in the lower band
+        v = rng.normal(0, 1.5, [(), (0,), (9,), (3, 4)][int(rng.integers(4))])
+        if v.size:
+            v.flat[0] = edges[int(rng.integers(4))]
+            v.flat[-1] = np.nan
+        want = np.select([v <= e for e in edges], CATEGORIES[:4], CATEGORIES[4]).astype(object)
+        want[np.isnan(v)] = NO_DATA
+        row = {f"edge{i}": edges[i - 1] for i in range(1, 5)} | {"_values": np.array([]), "_edge_percents": (10, 25, 75, 90)}
+        got = categories(v, row)
+        assert got.dtype == object and got.shape == want.shape and got.tolist() == want.tolist()
 
 
 def test_categories_of_traces_are_those_of_a_finding_with_the_same_value():

@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from ..catalogue import Catalogue, Indicator
-from ..climatology import CATEGORY_OR_NO_DATA, NO_DATA, category_codes, climate_row, plotting_positions
+from ..climatology import CATEGORY_OR_NO_DATA, category_codes, climate_row, plotting_positions
 from ..evaluate import applied_thresholds, level_ranks
 from ..methods import LEVELS, Inputs, level_of_rank
 from ..network import Network
@@ -53,12 +53,12 @@ def outlook_leads(issue: Period, seasons) -> tuple[Lead, ...]:
 def categories(values: np.ndarray, clim_row) -> np.ndarray:
     """HydroSOS category of each value, as a finding's (:func:`bulletin.climatology.category_codes`)."""
     v = np.asarray(values, dtype=float)
-    edges = [float(clim_row[f"edge{i}"]) for i in range(1, 5)]
-    if any(np.isnan(e) for e in edges):
-        return np.full(v.shape, NO_DATA, dtype=object)
-    unique, position = plotting_positions(clim_row["_values"])
-    percentiles = 100.0 * np.interp(v, unique, position) if unique.size else np.full(v.shape, np.nan)
-    codes = category_codes(v, edges, percentiles, clim_row["_edge_percents"])
+
+    def percentiles(tied: np.ndarray) -> np.ndarray:  # only for values where edges meet: rare
+        unique, position = plotting_positions(clim_row["_values"])
+        return 100.0 * np.interp(tied, unique, position) if unique.size else np.full(tied.shape, np.nan)
+
+    codes = category_codes(v, [clim_row[f"edge{i}"] for i in range(1, 5)], percentiles, clim_row["_edge_percents"])
     return CATEGORY_OR_NO_DATA[codes.reshape(-1)].reshape(v.shape)  # an array even for one value
 
 
