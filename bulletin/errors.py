@@ -16,11 +16,25 @@ class BulletinError(Exception):
         self.details = list(details or [])
 
     def __str__(self) -> str:
+        r"""The message, its details and the hint, a line each.
+
+        A tab or line break in them (a station id, a file name read from the data) is written as its
+        escape, so that no line of the output comes from a file.
+
+        >>> print(BulletinError("f.csv: 1 problem", details=["unknown station 'a\nFAKE: ok'"], hint="fix it"))
+        f.csv: 1 problem
+          unknown station 'a\nFAKE: ok'
+        How to fix: fix it
+        """
         lines = [self.message]
         lines += [f"  {d}" for d in self.details]
         if self.hint:
             lines.append(f"How to fix: {self.hint}")
-        return "\n".join(lines)
+        return "\n".join(_one_line(line) for line in lines)
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 class ConfigError(BulletinError):

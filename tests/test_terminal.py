@@ -59,3 +59,13 @@ def test_a_huge_id_is_cut_in_messages_and_tables(tmp_path, keep):
 def test_terminal_safe_keeps_line_breaks_tabs_and_words():
     assert terminal_safe("a\tb\nc Кызылорда") == "a\tb\nc Кызылорда"
     assert terminal_safe("\x00\x7f\u200f\u2066") == "\\x00\\x7f\\u200f\\u2066"
+
+
+def test_no_field_of_a_data_file_can_forge_a_line_of_an_error(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text('station,variable,date,value,unit\nnaryn_uchkurgan,"disch\nFAKE: Bulletin ok",2020-01-01,5,'
+                    '"m3/s\tx"\n', encoding="utf-8")
+    done = run(["check-data", "--data", str(path)])
+    assert done.returncode == 1
+    assert not any(line.startswith("FAKE") for line in done.stderr.splitlines()) and "\t" not in done.stderr
+    assert "unknown variable 'disch\\nFAKE: Bulletin ok'" in done.stderr

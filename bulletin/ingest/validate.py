@@ -27,16 +27,6 @@ from .fields import DATE_FORMS, as_dates, as_numbers, as_text, fold, no_such_day
 from .registry import RawTable, ReadOptions
 from .text import MAX_REPORTED
 
-
-def shown_id(text: str) -> str:
-    r"""An id as a message quotes it: tabs and line breaks as escapes (the terminal escapes the other controls).
-
-    >>> shown_id("gamma\nFAKE: Bulletin ok\t")
-    'gamma\\nFAKE: Bulletin ok\\t'
-    """
-    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 RESOLUTION_VALUES = RESOLUTIONS
 # fields the caller may supply for files that do not name them
 GIVEN_FIELDS = ("station", "variable", "unit")
@@ -164,11 +154,9 @@ def normalise(raw: RawTable | pd.DataFrame, path: Path, network: Network | None,
     station_in = given["station"][0]
     _report_once_per_value(problems, station_in.rows([NOT_ONE_LINE.search(w) is not None for w in station_in.words]),
                            "station", station_in, lambda v: (
-                               f"station '{shown_id(v)}' holds a control, line-break or direction character "
+                               f"station '{v}' holds a control, line-break or direction character "
                                f"(U+{ord(NOT_ONE_LINE.search(v).group()):04X}); an id or a name is printable text"))
-    # every later message quotes the id: its line breaks and tabs as escapes, so that none can forge a line
-    stations = _resolve_stations(station_in.map(shown_id), given["station"][1], variable, network, allow_unknown,
-                                 problems)
+    stations = _resolve_stations(*given["station"], variable, network, allow_unknown, problems)
 
     if "resolution" in rows:
         resolution = Coded.of(rows["resolution"]).map(lambda r: r.lower() or "day")
