@@ -16,7 +16,7 @@ from .periods import Seasons, offset_timezone
 from .resources import resource_path
 from .units import conversion_factor
 
-ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
+ID_PATTERN = re.compile(r"[a-z](?:[a-z0-9_]{0,62}[a-z0-9])?")  # not ending in '_': a network id names a DNS label
 """Network and station ids: they name output files and appear in the results JSON."""
 
 VOLUME_UNITS = ("km3", "Mm3")
@@ -330,7 +330,7 @@ def load_network(path: str | Path | None = None) -> Network:
             continue
         if not isinstance(s["id"], str) or not ID_PATTERN.fullmatch(s["id"]):
             errors.append(f"{where}.id: '{s['id']}' is not an id: use 1 to 64 lower-case letters, digits and _, "
-                          "starting with a letter (codes and other names go under aliases).")
+                          "starting with a letter and not ending with _ (codes and other names go under aliases).")
             continue
         not_text = [k for k in ("kind", "country") if not isinstance(s[k], str)]
         not_names = [k for k in ("name", "river") if not isinstance(s[k], dict)]
@@ -396,7 +396,7 @@ def load_network(path: str | Path | None = None) -> Network:
     net_id = head.get("id", "network")
     if not isinstance(net_id, str) or not ID_PATTERN.fullmatch(net_id):
         errors.append(f"{file}: network.id: {net_id!r} is not an id: use 1 to 64 lower-case letters, digits and _, "
-                      "starting with a letter (it names the output files).")
+                      "starting with a letter and not ending with _ (it names the output files).")
     if errors:
         raise ConfigError(f"{file}: the network file has {len(errors)} problem(s):", details=errors,
                           hint="correct the keys named above.")

@@ -78,6 +78,10 @@ def test_a_place_off_the_earth_and_an_id_too_long_for_a_file_name_are_refused(tm
     assert "stations[0] (naryn_uchterek): lat 999, lon " in text and "is not a place on Earth" in text
     assert "stations[1] (toktogul): lat " in text and "lon 185 is not a place on Earth" in text
     assert f"network.id: '{'a' * 300}' is not an id: use 1 to 64 lower-case letters" in text
+    raw["network"]["id"] = "syr_"  # a tag URI of the archive names it as a DNS label, which ends with a letter or digit
+    p.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match="network.id: 'syr_' is not an id"):
+        load_network(p)
 
 
 def test_downstream_links_in_a_circle_are_refused(tmp_path):
