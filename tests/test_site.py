@@ -231,6 +231,10 @@ def test_a_publish_checks_the_manifest_as_the_index_reads_it(network):
     with pytest.raises(ConfigError, match=r"archive\.json: archive manifest: issue 4/2026 \(2026-02-d1\): missing or "
                                           r"malformed entry \(ValueError"):
         Manifest(manifest).check("archive.json", network, network.seasons)
+    manifest = make_manifest()
+    del manifest["network"]  # read before the check: a KeyError, an internal error
+    with pytest.raises(ConfigError, match=r"archive\.json: archive manifest: network: missing or malformed entry"):
+        Manifest(manifest).check("archive.json", network, network.seasons)
 
 
 def test_a_network_id_with_an_underscore_is_published_and_its_tags_are_dns_names():

@@ -47,17 +47,17 @@ class Manifest:
             raise ConfigError(f"{where}: archive version {self.data.get('archive_version')!r} is not "
                               f"{ARCHIVE_VERSION}, the version this software writes.",
                               hint="publish into a new archive folder.")
+        try:  # every entry as the index reads it (numbers, times, files, levels) before any is used
+            read_manifest(self.data)
+        except RenderError as exc:
+            raise ConfigError(f"{where}: {exc.message}", hint="restore the archive from a copy; an archive is only "
+                                                            "ever changed by 'bulletin publish'.") from None
         if self.data["network"]["id"] != network.id:
             raise ConfigError(f"{where}: this archive holds the bulletins of network "
                               f"{self.data['network']['id']!r}, not {network.id!r}.",
                               hint="publish each network's bulletins into its own archive.")
         for issue in self.data["issues"]:
             parse_period(issue["period"], seasons)
-        try:  # every entry as the index reads it: numbers, times, files, levels
-            read_manifest(self.data)
-        except RenderError as exc:
-            raise ConfigError(f"{where}: {exc.message}", hint="restore the archive from a copy; an archive is only "
-                                                            "ever changed by 'bulletin publish'.") from None
 
     @property
     def issues(self) -> list:
