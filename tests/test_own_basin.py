@@ -84,7 +84,7 @@ def test_latest_is_the_latest_dekad_with_data_not_the_last_rows(runner, tmp_path
     assert "note: latest" not in result.stderr  # the last value is of 2015-09-30: no period was passed over
     # but the data stop three months before the issue time: said, so that an old bulletin is not issued unawares
     assert ("note: 2015-09-d3 is the latest period with data, but the last dekad ended before the issue time is "
-            "2015-12-d3: the data stop 92 days earlier") in result.stderr
+            "2015-12-d3: the data end on 2015-09-30, 92 days before its end") in result.stderr
 
 
 @shared_data(ARCHIVE)
@@ -262,6 +262,17 @@ def test_init_refuses_stations_whose_names_differ_only_in_case(runner, tmp_path)
     # does not load ... please report it'
     assert ("the data name the stations 'ALPHA' and 'alpha', which differ only in case; a network matches station "
             "names without case, so they would be one station.") in result.stderr
+    # a gauge and a reservoir may share a name: the variable tells them apart
+    data = write_csv(tmp_path / "kinds.csv", ["alpha,discharge,2020-01-01,5,m3/s", "ALPHA,volume,2020-01-01,60,Mm3"])
+    assert _invoke(runner, "init", "--data", data, "--out", tmp_path / "kinds").exit_code == 0
+
+
+
+def test_init_counts_the_years_with_values_not_the_span_of_the_record(runner, tmp_path):
+    data = write_csv(tmp_path / "two.csv", ["g1,discharge,2000-05-01,5,m3/s", "g1,discharge,2015-05-01,6,m3/s"])
+    result = _invoke(runner, "init", "--data", data, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    assert "note: the data have values in 2 year(s) of 2000-2015" in result.stderr  # 16 years apart, 2 with values
 
 
 @shared_data(KOKSU)
@@ -270,7 +281,7 @@ def test_init_on_a_short_record_keeps_the_years_a_norm_needs_and_says_so(runner,
     assert result.exit_code == 0, result.stderr
     settings = yaml.safe_load((tmp_path / "catalogue.yaml").read_text(encoding="utf-8"))["settings"]
     assert settings["reference_period"] == "1965-1967" and settings["min_years"] == 10  # not 3: 3 years say nothing
-    assert ("note: the data span 3 year(s) with values (1965-1967); a norm and the HydroSOS categories need 10 "
+    assert ("note: the data have values in 3 year(s) of 1965-1967; a norm and the HydroSOS categories need 10 "
             "(min_years)") in result.stderr
 
 
@@ -312,7 +323,7 @@ def test_init_takes_the_kind_from_the_variables_and_writes_what_loads(runner, tm
     catalogue = yaml.safe_load((out / "catalogue.yaml").read_text(encoding="utf-8"))
     # one year of record: the ten years a norm needs are kept, and said
     assert catalogue["settings"]["reference_period"] == "2024-2024" and catalogue["settings"]["min_years"] == 10
-    assert "note: the data span 1 year(s) with values (2024-2024)" in result.stderr
+    assert "note: the data have values in 1 year(s) of 2024-2024" in result.stderr
     assert {i["variable"] for i in catalogue["indicators"]} == {"discharge", "volume", "inflow"}
     project = yaml.safe_load((out / "bulletin.yaml").read_text(encoding="utf-8"))
     assert project["data"] == ["../d.csv"]  # relative to the project file

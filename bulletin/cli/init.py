@@ -20,6 +20,7 @@ import yaml
 
 from ..errors import BulletinError, ConfigError, UsageError
 from ..methods.status import StatusCategoryMethod
+from ..network import ID_PATTERN as NETWORK_ID
 from ..network import KIND_VARIABLES
 from ..units import load_variables
 from .base import Setup, main, out_folder, setup_options
@@ -27,9 +28,9 @@ from .terminal import say
 from .writing import write_all_atomic
 
 STATUS_VARIABLES = ("discharge", "inflow", "volume", "stage")
+"""Series that get a starting HydroSOS status indicator (it needs no threshold)."""
 PLACEHOLDER = "FILL IN"
 """What init writes where only the hydrologist knows the text (names, rivers, agreements)."""
-"""Series that get a starting HydroSOS status indicator (it needs no threshold)."""
 ID_PATTERN = re.compile(r"[^a-z0-9_]+")
 
 
@@ -62,26 +63,27 @@ MIN_YEARS = 10
 """Years a norm and its percentiles need, whatever the record: from fewer, a category says nothing."""
 
 
-def reference_years(obs) -> tuple[int, int]:
-    """(first, last): the latest 30 years with values."""
+def reference_years(obs) -> tuple[int, int, int]:
+    """(first, last, years): the latest 30 years with values, and how many of them have values."""
     years = sorted(set(obs.frame["date"][obs.frame["value"].notna()].dt.year))
     last = years[-1]
-    return max(years[0], last - 29), last
+    first = max(years[0], last - 29)
+    return first, last, sum(1 for y in years if y >= first)
 
 
-def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
-    """(network, catalogue) as YAML-ready mappings for the stations and variables of ``obs``."""
+def skeleton(obs, basin_id: str, reference: tuple[int, int]) -> tuple[dict, dict]:
+    """(network, catalogue) as YAML-ready mappings for the stations and variables of ``obs``, norms over ``reference``."""
     by_station: dict[str, set] = {}
     for code, variable in obs.keys():
         by_station.setdefault(code, set()).add(variable)
-    folded: dict[str, str] = {}
+    folded: dict[tuple, str] = {}
     for code in sorted(by_station):
-        other = folded.setdefault(code.casefold(), code)
-        if other != code:  # a network matches the names of the data without case: one would take the other's data
+        other = folded.setdefault((code.casefold(), kind_of(code, by_station[code])), code)
+        if other != code:  # a network matches names without case within a kind: one would take the other's data
             raise UsageError(f"the data name the stations '{other}' and '{code}', which differ only in case; a "
                              "network matches station names without case, so they would be one station.",
                              hint="give them names that differ in more than case in the data files.")
-    first, last = reference_years(obs)
+    first, last = reference
     variables = load_variables()
     stations, indicators, used = [], [], set()
     for code in sorted(by_station):
@@ -127,7 +129,7 @@ def skeleton(obs, basin_id: str) -> tuple[dict, dict]:
     return network, catalogue
 
 
-HEADER = ("# Written by 'bulletin init' from {files}. Fill in every FILL IN (names in en and ru at least,\n"
+HEADER = ("# Written by 'bulletin init' from {files}. Fill in every {placeholder} (names in en and ru at least,\n"
           "# country codes, coordinates [degrees], each station's downstream station), then run\n"
           "# 'bulletin validate --config {project}'. The keys are described in data/README.md.\n")
 
@@ -146,12 +148,14 @@ def init_cmd(setup: Setup, basin_id, out_dir, force):
 
     if not setup.data:
         raise UsageError("name your data files with --data.", hint="e.g. bulletin init --data archive.csv --out mybasin")
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", basin_id):
-        raise UsageError(f"--id '{basin_id}': use lower-case letters, digits and _, starting with a letter.")
+    if not NETWORK_ID.fullmatch(basin_id):
+        raise UsageError(f"--id '{basin_id}': use 1 to 64 lower-case letters, digits and _, starting with a letter "
+                         "and not ending with _.")
     obs = read_observations(setup.data, None, **{**setup.read_options(), "allow_unknown_stations": True})
     if not obs.keys():
         raise UsageError("the data hold no series, so there is no station to start from.")
-    network, catalogue = skeleton(obs, basin_id)
+    first, last, with_values = reference_years(obs)
+    network, catalogue = skeleton(obs, basin_id, (first, last))
     out = Path(out_dir)
     names = {"network": out / "network.yaml", "catalogue": out / "catalogue.yaml", "project": out / "bulletin.yaml"}
     existing = [str(p) for p in names.values() if p.exists()]
@@ -163,7 +167,8 @@ def init_cmd(setup: Setup, basin_id, out_dir, force):
     for key in ("reader", "station", "variable", "unit", "station_from_name"):
         if getattr(setup, key):
             project[key] = getattr(setup, key)
-    header = HEADER.format(files=", ".join(Path(d).name for d in setup.data), project=names["project"])
+    header = HEADER.format(files=", ".join(Path(d).name for d in setup.data), project=names["project"],
+                           placeholder=PLACEHOLDER)
     texts = {names["network"]: header + _dump(network), names["catalogue"]: header + _dump(catalogue),
              names["project"]: "# Project file: bulletin generate --config bulletin.yaml\n" + _dump(project)}
     with tempfile.TemporaryDirectory() as tmp:  # the skeleton must load as it is written, before it is
@@ -178,10 +183,9 @@ def init_cmd(setup: Setup, basin_id, out_dir, force):
     kinds = {k: sum(s["kind"] == k for s in network["stations"]) for k in ("gauge", "reservoir", "intake")}
     say(f"wrote {names['network']} ({', '.join(f'{n} {k}' + ('s' if n != 1 else '') for k, n in kinds.items() if n)}), "
                f"{names['catalogue']} ({len(catalogue['indicators'])} indicators) and {names['project']}; "
-               "fill in every FILL IN, then run 'bulletin validate --config " + str(names["project"]) + "'.")
-    first, last = map(int, catalogue["settings"]["reference_period"].split("-"))
-    if last - first + 1 < MIN_YEARS:
-        say(f"note: the data span {last - first + 1} year(s) with values ({first}-{last}); a norm and the HydroSOS "
+               f"fill in every {PLACEHOLDER}, then run 'bulletin validate --config {names['project']}'.")
+    if with_values < MIN_YEARS:
+        say(f"note: the data have values in {with_values} year(s) of {first}-{last}; a norm and the HydroSOS "
             f"categories need {MIN_YEARS} (min_years), so the indicators written say 'no data' until the record "
             "is that long", err=True)
 

@@ -76,9 +76,10 @@ def generate(setup, period, langs, formats, out_dir, issued_at, template_dir, al
         say(f"note: latest is {result.period.label}, the latest period in which at least half of the "
                    f"findings have data; the data end on {last:%Y-%m-%d}", err=True)
     due = latest_complete("dekad", b.issued_at.date())
-    if period == "latest" and result.period.end < due.start:
+    if period == "latest" and last is not None and last < due.start:
         say(f"note: {result.period.label} is the latest period with data, but the last dekad ended before the "
-            f"issue time is {due.label}: the data stop {(due.end - result.period.end).days} days earlier", err=True)
+            f"issue time is {due.label}: the data end on {last:%Y-%m-%d}, {(due.end - last).days} days before its "
+            "end", err=True)
     levels = {lev: sum(1 for f in result.findings if f.level == lev)
               for lev in ("alert", "warning", "watch", "normal", "no_data")}
     say(f"Bulletin {b.id} ({b.period.label}), issue {b.issue_number}: "

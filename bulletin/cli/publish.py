@@ -11,6 +11,7 @@ import click
 from ..errors import UsageError
 from ..files import NOT_ONE_LINE
 from .base import _csv_list, _parse_issued_at, main, one_period, setup_options, template_folder
+from .issue import note_placeholders
 from .terminal import say
 
 
@@ -84,6 +85,7 @@ def publish(setup, archive, langs, formats, template_dir, base_url, cap_sender, 
     store.check()
     prepared = prepare(data=setup.data, as_of=when, catalogue_path=setup.catalogue, network_path=setup.network,
                        read_options=setup.read_options(), qc_path=setup.qc, verification_path=setup.verification)
+    note_placeholders(prepared.network, prepared.catalogue)
     entry, one = do_publish(prepared, store, period, when, request, reason=reason and reason.strip())
     say(f"Published {_summary(entry)}")
     say(f"  {archive}/{one.folder}/ ({len(entry['revisions'][-1]['files'])} files); index: "
@@ -133,6 +135,7 @@ def backfill(setup, archive, langs, formats, template_dir, base_url, cap_sender,
     prepared = prepare(data=setup.data, as_of=schedule.issued_at(periods[-1]), catalogue_path=setup.catalogue,
                        network_path=setup.network, read_options=setup.read_options(), qc_path=setup.qc,
                        verification_path=setup.verification)
+    note_placeholders(prepared.network, prepared.catalogue)
     cores = workers or len(os.sched_getaffinity(0))
     with click.progressbar(length=len(todo), label=f"Issuing {len(todo)} periods", show_pos=True,
                            item_show_func=lambda label: label or "") as bar:
