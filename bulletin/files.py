@@ -168,11 +168,11 @@ class TooManyNodes(yaml.YAMLError):
     """A YAML document that expands to more values than :attr:`Limits.yaml_nodes` (aliases used again and again)."""
 
 
-def _expanded_size(node, limit: int, shared: bool = False) -> int:
-    """The values ``node`` stands for once every alias is expanded, counted without expanding (shared nodes once each).
+def _expanded_size(node, limit: int) -> tuple[int, int]:
+    """(the values ``node`` stands for once every alias is expanded, the values the file writes).
 
-    With ``shared``, the values as the file writes them (each shared node once). A document that
-    contains itself (``&a [*a]``) is refused: it expands without end.
+    Counted without expanding, each shared node once. A document that contains itself
+    (``&a [*a]``) is refused: it expands without end.
     """
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
@@ -192,7 +192,7 @@ def _expanded_size(node, limit: int, shared: bool = False) -> int:
         open_nodes.add(id(n))
         stack.append((n, True))
         stack += [(c, False) for c in children if id(c) not in sizes]
-    return len(sizes) if shared else sizes[id(node)]
+    return sizes[id(node)], len(sizes)
 
 
 class Refused(yaml.YAMLError):
@@ -261,8 +261,8 @@ def _load(text: str, loader_class):
         if node is None:
             return None
         limit = LIMITS.yaml_nodes
-        if _expanded_size(node, limit) > limit:
-            written = _expanded_size(node, limit, shared=True)  # each value once, as the file writes it
+        expanded, written = _expanded_size(node, limit)
+        if expanded > limit:
             raise TooManyNodes(f"the document holds more than {limit:,} values" if written > limit else
                                f"the document expands to more than {limit:,} values (its aliases, *name, are "
                                "repeated within one another)")

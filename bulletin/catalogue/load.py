@@ -33,13 +33,12 @@ ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}")
 
 
-def _check_name(c, where: str, value, pattern: re.Pattern) -> None:
+def _check_name(c, where: str, value, pattern: re.Pattern, what: str = "an id") -> None:
     """Report ``value`` unless it is a short plain name: letters, digits and - _ (. + in versions)."""
     if value is not None and not pattern.fullmatch(str(value)):
         shown = repr(str(value)[:80]) + ("..." if len(str(value)) > 80 else "")
-        extra = " ('.' and '+' too in a version)" if pattern is VERSION else ""
-        c.add(where, f"{shown} is not an id: use 1 to 64 letters, digits, '-' and '_'{extra}, starting with a "
-                     "letter or digit")
+        allowed = "'-', '_', '.' and '+'" if pattern is VERSION else "'-' and '_'"
+        c.add(where, f"{shown} is not {what}: use 1 to 64 letters, digits, {allowed}, starting with a letter or digit")
 
 
 _HEAD_KEYS = ("id", "version", "status", "agreed", "parties", "title", "notice", "levels_basis")
@@ -148,7 +147,7 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
     c.keys("catalogue", head, _HEAD_KEYS)
     c.require("catalogue", head, ("id", "version", "status", "title"))
     _check_name(c, "catalogue.id", head.get("id"), ID)
-    _check_name(c, "catalogue.version", head.get("version"), VERSION)
+    _check_name(c, "catalogue.version", head.get("version"), VERSION, "a version")
     if head.get("status") not in (None, "sample", "agreed"):
         c.add("catalogue.status", f"'{head.get('status')}' must be 'sample' or 'agreed'")
     titles = names(c, "catalogue.title", head.get("title"))
@@ -175,7 +174,7 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
         ag = r["agreement"] if isinstance(r["agreement"], dict) else {}
         c.keys(f"{where}.agreement", ag, _AGREEMENT_KEYS)
         _check_name(c, f"{where}.id", r["id"], ID)
-        _check_name(c, f"{where}.version", r["version"], VERSION)
+        _check_name(c, f"{where}.version", r["version"], VERSION, "a version")
         if r["id"] in rules:
             c.add(f"{where}.id", f"duplicate rule id '{r['id']}'")
         rules[str(r["id"])] = Rule(str(r["id"]), str(r["version"]), names(c, f"{where}.title", r["title"]),

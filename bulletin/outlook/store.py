@@ -260,7 +260,7 @@ class TraceStore:
 
     def observed_at_issue(self, station: str, variable: str) -> bool:
         """Whether the issue dekad has a value of the series (the coverage rule applied): the state a flow's traces start from."""
-        return bool(np.isfinite(self._record(station, variable).window(dekad_index(self.issue), 1)[0]))
+        return bool(np.isfinite(self.store.at(station, (variable,), self.issue)))
 
     def _record(self, station: str, variable: str) -> Record:
         series = self.store.series(station, (variable,), "dekad")
