@@ -33,11 +33,14 @@ ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}")
 
 
-def _check_name(c, where: str, value, pattern: re.Pattern, what: str = "an id") -> None:
-    """Report ``value`` unless it is a short plain name: letters, digits and - _ (. + in versions)."""
+_NAMES = {"id": (ID, "an id", "'-' and '_'"), "version": (VERSION, "a version", "'-', '_', '.' and '+'")}
+
+
+def _check_name(c, where: str, value, kind: str = "id") -> None:
+    """Report ``value`` unless it is a short plain name of ``kind`` (:data:`_NAMES`: id or version)."""
+    pattern, what, allowed = _NAMES[kind]
     if value is not None and not pattern.fullmatch(str(value)):
         shown = repr(str(value)[:80]) + ("..." if len(str(value)) > 80 else "")
-        allowed = "'-', '_', '.' and '+'" if pattern is VERSION else "'-' and '_'"
         c.add(where, f"{shown} is not {what}: use 1 to 64 letters, digits, {allowed}, starting with a letter or digit")
 
 
@@ -146,8 +149,8 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
     head = raw.get("catalogue") or {}
     c.keys("catalogue", head, _HEAD_KEYS)
     c.require("catalogue", head, ("id", "version", "status", "title"))
-    _check_name(c, "catalogue.id", head.get("id"), ID)
-    _check_name(c, "catalogue.version", head.get("version"), VERSION, "a version")
+    _check_name(c, "catalogue.id", head.get("id"))
+    _check_name(c, "catalogue.version", head.get("version"), "version")
     if head.get("status") not in (None, "sample", "agreed"):
         c.add("catalogue.status", f"'{head.get('status')}' must be 'sample' or 'agreed'")
     titles = names(c, "catalogue.title", head.get("title"))
@@ -173,8 +176,8 @@ def load_catalogue(path: str | Path | None = None, network: Network | None = Non
             continue
         ag = r["agreement"] if isinstance(r["agreement"], dict) else {}
         c.keys(f"{where}.agreement", ag, _AGREEMENT_KEYS)
-        _check_name(c, f"{where}.id", r["id"], ID)
-        _check_name(c, f"{where}.version", r["version"], VERSION, "a version")
+        _check_name(c, f"{where}.id", r["id"])
+        _check_name(c, f"{where}.version", r["version"], "version")
         if r["id"] in rules:
             c.add(f"{where}.id", f"duplicate rule id '{r['id']}'")
         rules[str(r["id"])] = Rule(str(r["id"]), str(r["version"]), names(c, f"{where}.title", r["title"]),
@@ -259,7 +262,7 @@ def _parse_indicator(c: Collector, where: str, spec, rules, variables, network, 
         where = f"{where}({spec['id']})"
     if not c.require(where, spec, ("id", "name", "station", "variable", "method", "season", "rule")):
         return None
-    _check_name(c, f"{where}.id", spec["id"], ID)
+    _check_name(c, f"{where}.id", spec["id"])
     name = spec["method"]
     method = METHODS.get(name)
     if method is None:
